@@ -98,6 +98,8 @@ def _fmt(x: Any, digits: int) -> str:
             return str(v)
         if v == 0:
             return "0"
+        if abs(v) < 1e-9:  # below any stated precision: floating-point noise, shown as such
+            return "~0"
         return f"{v:.{digits}g}" if abs(v) < 1e-3 or abs(v) >= 1e6 else f"{round(v, digits):.{digits}f}".rstrip("0").rstrip(".")
     if isinstance(x, (list, tuple, np.ndarray)):
         arr = list(np.asarray(x, dtype=object).ravel())
@@ -144,7 +146,7 @@ class Ledger:
         self._items = {it["id"] for it in self.registry["items"]}
 
     # ------------------------------------------------------------------ recording
-    def _add(self, claim: Claim) -> Claim:
+    def _add(self, claim: Claim) -> None:
         if claim.target not in self._items:
             raise ValueError(
                 f"target={claim.target!r} is not an item of {self.source}; "
@@ -157,7 +159,6 @@ class Ledger:
                 f"claim {claim.id!r} is {claim.verdict!r}: reason= must explain the gap"
             )
         self.claims.append(claim)
-        return claim
 
     def compare(
         self,
@@ -169,7 +170,7 @@ class Ledger:
         atol: float = 0.0,
         rtol: float = 0.0,
         reason: str = "",
-    ) -> Claim:
+    ) -> None:
         """Numerical claim: verdict from ``|ours - paper| <= atol + rtol |paper|``.
 
         Arrays are compared element-wise; the worst element decides. ``diff`` stores the
@@ -195,12 +196,12 @@ class Ledger:
         crit = " + ".join(
             s for s in (f"atol {atol:g}" if atol else "", f"rtol {rtol:g}" if rtol else "") if s
         )
-        return self._add(
+        self._add(
             Claim(self.source, target, quantity, "numeric", _to_jsonable(paper),
                   _to_jsonable(ours), crit, verdict, diff, reason)
         )
 
-    def exact(self, target: str, quantity: str, *, paper: Any, ours: Any, reason: str = "") -> Claim:
+    def exact(self, target: str, quantity: str, *, paper: Any, ours: Any, reason: str = "") -> None:
         """Exact claim (labels, integers, policies): reproduced iff equal."""
         p, o = _to_jsonable(paper), _to_jsonable(ours)
         verdict = "reproduced" if p == o else "differs"
@@ -209,20 +210,20 @@ class Ledger:
             crit = "equal (diff = entries that differ)"
         else:
             diff, crit = None, "equal"
-        return self._add(Claim(self.source, target, quantity, "exact", p, o, crit, verdict, diff, reason))
+        self._add(Claim(self.source, target, quantity, "exact", p, o, crit, verdict, diff, reason))
 
     def qualitative(
         self, target: str, quantity: str, *, paper: str, ours: str, holds: bool, reason: str = ""
-    ) -> Claim:
+    ) -> None:
         """Qualitative claim: ``paper`` states it, ``ours`` is our evidence, ``holds`` decides."""
         verdict = "reproduced" if bool(holds) else "differs"
-        return self._add(
+        self._add(
             Claim(self.source, target, quantity, "qualitative", paper, ours, "criterion", verdict, None, reason)
         )
 
-    def not_attempted(self, target: str, quantity: str, *, paper: Any = None, reason: str) -> Claim:
+    def not_attempted(self, target: str, quantity: str, *, paper: Any = None, reason: str) -> None:
         """A listed quantity we do not rebuild, with the reason."""
-        return self._add(
+        self._add(
             Claim(self.source, target, quantity, "not attempted", _to_jsonable(paper), None, "",
                   "not attempted", None, reason)
         )
@@ -254,7 +255,7 @@ class Ledger:
         import pandas as pd
         from IPython.display import display
 
-        with pd.option_context("display.max_colwidth", 80, "display.width", 250,
+        with pd.option_context("display.max_colwidth", 200, "display.width", 250,
                                "display.max_rows", 500):
             display(self.table(target))
 
@@ -265,8 +266,8 @@ class Ledger:
     def path(self) -> Path:
         return self.root / "reproduction" / "ledger" / f"{self.source}.json"
 
-    def save(self) -> Path:
-        """Write ``reproduction/ledger/<source>.json`` (sorted keys, stable order)."""
+    def save(self) -> None:
+        """Write ``reproduction/ledger/<source>.json`` (see :meth:`path`; sorted keys, stable order)."""
         out = self.path()
         out.parent.mkdir(parents=True, exist_ok=True)
         payload = {
@@ -281,7 +282,6 @@ class Ledger:
                 f"{self.source}: registered claims were not recorded (a chapter may not drop "
                 f"a target): {missing}"
             )
-        return out
 
 
 def load_ledger(source: str, root: Path | None = None) -> list[dict]:

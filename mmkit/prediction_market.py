@@ -1,0 +1,106 @@
+r"""A simulated prediction market: traders with noisy private beliefs against an LMSR.
+
+Each run draws the realised outcome once from the true distribution ``truth``. Traders arrive
+one at a time; trader ``t`` holds the private belief
+
+.. math:: \pi_t = \mathrm{softmax}(\ln \text{truth} + s\, \varepsilon_t), \quad \varepsilon_t \sim N(0, I),
+
+picks the outcome with the largest edge :math:`\pi_{t,i} - p_i(q)` and places the limit order
+"buy up to ``max_shares`` of ``i`` at a price <= :math:`\pi_{t,i}`" (filled in closed form by
+:meth:`mmkit.scoring_rules.LMSR.max_shares_at_price`). The market maker's realised loss is the
+payout to the winning shares minus the money collected.
+
+All runs are simulated at once (arrays of shape ``(runs, n)``), seeded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import logsumexp, softmax
+
+from mmkit.scoring_rules import LMSR
+
+__all__ = ["TraderConfig", "MarketRun", "simulate_belief_traders"]
+
+
+@dataclass(frozen=True)
+class TraderConfig:
+    """Population of belief traders.
+
+    Parameters
+    ----------
+    n_traders : int
+        Traders per run (each trades once, in order), >= 1.
+    belief_noise : float
+        Standard deviation ``s`` of the log-belief noise, >= 0.
+    max_shares : float
+        Size cap of each trader's limit order, > 0.
+    """
+
+    n_traders: int = 200
+    belief_noise: float = 0.5
+    max_shares: float = 10.0
+
+    def __post_init__(self) -> None:
+        if int(self.n_traders) < 1:
+            raise ValueError(f"n_traders must be an integer >= 1, got {self.n_traders}")
+        if not (self.belief_noise >= 0):
+            raise ValueError(f"belief_noise must be >= 0, got {self.belief_noise}")
+        if not (self.max_shares > 0):
+            raise ValueError(f"max_shares must be > 0, got {self.max_shares}")
+
+
+@dataclass(frozen=True)
+class MarketRun:
+    """Outcome of :func:`simulate_belief_traders`.
+
+    ``prices`` has shape ``(runs, n_traders + 1, n)``; ``loss`` and ``collected`` have shape
+    ``(runs,)``; ``outcome`` the realised outcome of each run.
+    """
+
+    prices: NDArray[np.float64]
+    q: NDArray[np.float64]
+    outcome: NDArray[np.int64]
+    collected: NDArray[np.float64]
+    loss: NDArray[np.float64]
+
+
+def simulate_belief_traders(mm: LMSR, truth: ArrayLike, config: TraderConfig = TraderConfig(),
+                            runs: int = 100, seed: int = 0) -> MarketRun:
+    """Simulate ``runs`` independent markets of belief traders against ``mm``.
+
+    Returns the price paths, final shares, realised outcomes, money collected
+    ``C(q_T) - C(0)`` and the market maker's loss ``q_T[outcome] - collected``.
+    """
+    if not isinstance(mm, LMSR):
+        raise ValueError(f"mm must be an LMSR market maker, got {type(mm).__name__}")
+    p_true = np.asarray(truth, dtype=float)
+    if p_true.ndim != 1 or p_true.size < 2 or np.any(p_true <= 0) or not np.isclose(p_true.sum(), 1.0):
+        raise ValueError("truth must be a probability vector of length >= 2 with entries in (0, 1)")
+    if int(runs) < 1:
+        raise ValueError(f"runs must be an integer >= 1, got {runs}")
+    rng = np.random.default_rng(seed)
+    n, b, R, T = p_true.size, mm.b, int(runs), int(config.n_traders)
+    outcome = rng.choice(n, size=R, p=p_true)
+    q = np.zeros((R, n))
+    prices = np.empty((R, T + 1, n))
+    prices[:, 0] = mm.prices(q)
+    rows = np.arange(R)
+    log_truth = np.log(p_true)
+    for t in range(T):
+        belief = softmax(log_truth + config.belief_noise * rng.standard_normal((R, n)), axis=1)
+        p = prices[:, t]
+        i = np.argmax(belief - p, axis=1)
+        target = np.clip(belief[rows, i], 1e-12, 1 - 1e-12)
+        z = q / b
+        masked = z.copy()
+        masked[rows, i] = -np.inf
+        # closed-form fill: x* = b [logit(pi_i) + LSE_{j != i}(q_j / b)] - q_i, clipped to [0, k]
+        x = b * (np.log(target) - np.log1p(-target) + logsumexp(masked, axis=1)) - q[rows, i]
+        q[rows, i] += np.clip(x, 0.0, config.max_shares)
+        prices[:, t + 1] = mm.prices(q)
+    collected = mm.trade_cost(np.zeros((R, n)), q)
+    loss = q[rows, outcome] - collected
+    return MarketRun(prices=prices, q=q, outcome=outcome, collected=collected, loss=loss)

@@ -1,0 +1,452 @@
+r"""Cost-function market makers for a market of ``n`` mutually exclusive outcomes.
+
+A cost-function market maker keeps the vector ``q`` of shares outstanding (one share of
+outcome ``i`` pays 1 if ``i`` occurs) and a cost function :math:`C(q)`. A trade that moves the
+outstanding shares from ``q`` to ``q*`` costs the trader :math:`C(q^*) - C(q)`; the
+instantaneous price of outcome ``i`` is :math:`p_i(q) = \partial C / \partial q_i`
+(Hanson 2003, 2007; Pennock 2006; Chen and Pennock 2007).
+
+Market makers
+-------------
+:class:`LMSR`
+    Logarithmic market scoring rule, :math:`C(q) = b \ln \sum_i e^{q_i/b}`, prices
+    :math:`p = \mathrm{softmax}(q/b)`, worst-case loss :math:`b \ln n`.
+:class:`QuadraticMSR`
+    Quadratic scoring rule market maker, prices linear in ``q``,
+    :math:`p_i = 1/n + (q_i - \bar q)/(2b)`, valid only while every price is in [0, 1];
+    worst-case loss :math:`b(1 - 1/n)`.
+:class:`LSLMSR`
+    Liquidity-sensitive LMSR (Othman et al. 2010, 2013), :math:`b(q) = \alpha \sum_i q_i`;
+    prices sum to at most :math:`1 + \alpha n \ln n`, worst-case loss at most :math:`C(q^0)`.
+
+All functions accept ``q`` of shape ``(n,)`` or ``(..., n)`` (a batch of states) and are
+computed in log-sum-exp form, so that ``q / b`` of order ``1e6`` stays finite and exact.
+
+Examples
+--------
+>>> mm = LMSR(b=100.0)
+>>> round(float(mm.trade_cost([0, 0], [10, 0])), 4)
+5.1249
+>>> mm.prices([0.0, 0.0]).tolist()
+[0.5, 0.5]
+"""
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import brentq
+from scipy.special import logsumexp, softmax
+
+FloatArray = NDArray[np.float64]
+
+__all__ = [
+    "CostFunctionMarketMaker",
+    "LMSR",
+    "QuadraticMSR",
+    "LSLMSR",
+    "LimitOrderFill",
+    "as_quantities",
+    "unit",
+]
+
+
+# --------------------------------------------------------------------------- validation
+def as_quantities(q: ArrayLike, name: str = "q", n: int | None = None) -> FloatArray:
+    """Validate a share vector (or batch of them) and return it as a float array.
+
+    Raises
+    ------
+    ValueError
+        If ``q`` is empty, contains NaN or infinities, or its last axis is not ``n`` long.
+    """
+    arr = np.asarray(q, dtype=float)
+    if arr.ndim == 0 or arr.shape[-1] < 2:
+        raise ValueError(f"{name} must have at least 2 outcomes on its last axis, got shape {arr.shape}")
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN; quantities must be finite real numbers")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains infinities; quantities must be finite real numbers")
+    if n is not None and arr.shape[-1] != n:
+        raise ValueError(f"{name} has {arr.shape[-1]} outcomes but {n} were expected (mismatched outcome counts)")
+    return arr
+
+
+def _check_pair(q: ArrayLike, q_new: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    a = as_quantities(q, "q")
+    b = as_quantities(q_new, "q_new")
+    if a.shape[-1] != b.shape[-1]:
+        raise ValueError(
+            f"q has {a.shape[-1]} outcomes but q_new has {b.shape[-1]} (mismatched outcome counts)"
+        )
+    return a, b
+
+
+def _check_outcome(i: int, n: int) -> int:
+    if not (isinstance(i, (int, np.integer)) and 0 <= int(i) < n):
+        raise ValueError(f"outcome must be an integer in [0, {n - 1}], got {i!r}")
+    return int(i)
+
+
+def _check_limit_price(price: float) -> float:
+    price = float(price)
+    if not (0.0 < price < 1.0):
+        raise ValueError(f"limit price must be in the open interval (0, 1), got {price}")
+    return price
+
+
+def unit(n: int, i: int, k: float = 1.0) -> FloatArray:
+    """The trade vector that buys ``k`` shares of outcome ``i`` in an ``n``-outcome market."""
+    e = np.zeros(n)
+    e[_check_outcome(i, n)] = k
+    return e
+
+
+@dataclass(frozen=True)
+class LimitOrderFill:
+    """Result of a limit order: shares filled, amount paid (negative: received), final price."""
+
+    shares: float
+    cost: float
+    final_price: float
+
+    @property
+    def average_price(self) -> float:
+        return self.cost / self.shares if self.shares else float("nan")
+
+
+# --------------------------------------------------------------------------- base class
+class CostFunctionMarketMaker(ABC):
+    """A market maker defined by a convex cost function ``C(q)``.
+
+    Subclasses implement :meth:`cost` and :meth:`prices`; trade costs, buying and selling,
+    limit orders (by root finding) and the market maker's profit follow from them.
+    """
+
+    @abstractmethod
+    def cost(self, q: ArrayLike) -> FloatArray | float:
+        """Total money collected so far, ``C(q)``."""
+
+    @abstractmethod
+    def prices(self, q: ArrayLike) -> FloatArray:
+        """Instantaneous prices ``p_i(q) = dC/dq_i`` (last axis indexes outcomes)."""
+
+    @abstractmethod
+    def worst_case_loss(self, n: int) -> float:
+        """Supremum over trade sequences and outcomes of the market maker's loss."""
+
+    def trade_cost(self, q: ArrayLike, q_new: ArrayLike) -> FloatArray | float:
+        """Cost of moving the outstanding shares from ``q`` to ``q_new``: ``C(q_new) - C(q)``.
+
+        A negative value means the trader is paid (a sale).
+        """
+        a, b = _check_pair(q, q_new)
+        return self.cost(b) - self.cost(a)
+
+    def buy(self, q: ArrayLike, outcome: int, shares: float) -> float:
+        """Cost of buying ``shares`` of ``outcome`` at ``q`` (negative ``shares`` sells)."""
+        a = as_quantities(q)
+        return float(self.trade_cost(a, a + unit(a.shape[-1], outcome, shares)))
+
+    def sell(self, q: ArrayLike, outcome: int, shares: float) -> float:
+        """Money received for selling ``shares`` of ``outcome`` at ``q``."""
+        return -self.buy(q, outcome, -shares)
+
+    def loss(self, q0: ArrayLike, q: ArrayLike, outcome: int) -> float:
+        """Market maker's loss when ``outcome`` occurs after trading moved ``q0`` to ``q``.
+
+        It pays ``q_outcome - q0_outcome`` to the holders of the winning shares and has collected
+        ``C(q) - C(q0)``.
+        """
+        a, b = _check_pair(q0, q)
+        i = _check_outcome(outcome, a.shape[-1])
+        return float((b[i] - a[i]) - (self.cost(b) - self.cost(a)))
+
+    def max_shares_at_price(self, q: ArrayLike, outcome: int, price: float) -> float:
+        """Shares of ``outcome`` that can be bought before its price reaches ``price``.
+
+        Generic version by root finding (Brent); subclasses override with closed forms. A
+        negative value means the price is already above ``price``: that many shares would have
+        to be sold to bring it down.
+        """
+        a = as_quantities(q)
+        i = _check_outcome(outcome, a.shape[-1])
+        price = _check_limit_price(price)
+
+        def gap(x: float) -> float:
+            return float(self.prices(a + unit(a.shape[-1], i, x))[i]) - price
+
+        lo, hi = -1.0, 1.0
+        while gap(lo) > 0:
+            lo *= 2.0
+        while gap(hi) < 0:
+            hi *= 2.0
+        return float(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-14))
+
+    def limit_buy(self, q: ArrayLike, outcome: int, max_shares: float, price: float) -> LimitOrderFill:
+        """Fill "buy up to ``max_shares`` of ``outcome``, each at a price <= ``price``".
+
+        The market maker sells shares while its marginal price stays at or below the limit, so
+        the fill is ``clip(x*, 0, max_shares)`` where ``x*`` solves ``p_i(q + x e_i) = price``.
+        Every share is then bought at a marginal price <= ``price``.
+        """
+        a = as_quantities(q)
+        if not (max_shares >= 0):
+            raise ValueError(f"max_shares must be >= 0, got {max_shares}")
+        x = min(max(self.max_shares_at_price(a, outcome, price), 0.0), float(max_shares))
+        c = self.buy(a, outcome, x) if x > 0 else 0.0
+        p = float(self.prices(a + unit(a.shape[-1], outcome, x))[outcome])
+        return LimitOrderFill(x, c, p)
+
+    def limit_sell(self, q: ArrayLike, outcome: int, max_shares: float, price: float) -> LimitOrderFill:
+        """Fill "sell up to ``max_shares`` of ``outcome``, each at a price >= ``price``".
+
+        ``shares`` is the number sold (>= 0) and ``cost`` the (negative) amount paid.
+        """
+        a = as_quantities(q)
+        if not (max_shares >= 0):
+            raise ValueError(f"max_shares must be >= 0, got {max_shares}")
+        x = min(max(-self.max_shares_at_price(a, outcome, price), 0.0), float(max_shares))
+        c = self.buy(a, outcome, -x) if x > 0 else 0.0
+        p = float(self.prices(a - unit(a.shape[-1], outcome, x))[outcome])
+        return LimitOrderFill(x, c, p)
+
+
+# --------------------------------------------------------------------------- LMSR
+@dataclass(frozen=True)
+class LMSR(CostFunctionMarketMaker):
+    r"""Hanson's logarithmic market scoring rule market maker.
+
+    .. math::
+        C(q) = b \ln \sum_{i=1}^n e^{q_i/b}, \qquad
+        p_i(q) = \frac{e^{q_i/b}}{\sum_j e^{q_j/b}}, \qquad
+        \text{worst-case loss} = b \ln n .
+
+    Parameters
+    ----------
+    b : float
+        Liquidity parameter, ``b > 0``. Larger ``b`` means deeper markets (smaller price impact)
+        and a larger worst-case loss.
+    """
+
+    b: float = 100.0
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.b, (int, float, np.floating, np.integer)) and math.isfinite(self.b) and self.b > 0):
+            raise ValueError(f"b must be a finite number in (0, inf), got {self.b!r}")
+
+    def cost(self, q: ArrayLike) -> FloatArray | float:
+        r"""``C(q) = b * logsumexp(q / b)`` over the last axis (stable for huge ``q/b``)."""
+        a = as_quantities(q)
+        out = self.b * logsumexp(a / self.b, axis=-1)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def prices(self, q: ArrayLike) -> FloatArray:
+        """``softmax(q / b)`` over the last axis; sums to 1."""
+        return softmax(as_quantities(q) / self.b, axis=-1)
+
+    def trade_cost(self, q: ArrayLike, q_new: ArrayLike) -> FloatArray | float:
+        r"""``C(q_new) - C(q)`` computed without cancellation.
+
+        Both log-sum-exps are shifted by the same constant ``m = max(q, q_new) / b``, so the
+        difference is formed from numbers of order one even when ``q/b`` is ``1e6``.
+        """
+        a, c = _check_pair(q, q_new)
+        m = np.maximum(a.max(axis=-1, keepdims=True), c.max(axis=-1, keepdims=True)) / self.b
+        out = self.b * (logsumexp(c / self.b - m, axis=-1) - logsumexp(a / self.b - m, axis=-1))
+        return float(out) if np.ndim(out) == 0 else out
+
+    def buy(self, q: ArrayLike, outcome: int, shares: float) -> float:
+        r"""Cost of buying ``k`` shares of outcome ``i``, in closed form.
+
+        .. math:: b \ln\left(1 - p_i + p_i e^{k/b}\right),
+
+        evaluated as ``b * logaddexp(log(1 - p_i), log(p_i) + k/b)`` (no overflow for large k/b).
+        """
+        a = as_quantities(q)
+        i = _check_outcome(outcome, a.shape[-1])
+        if not math.isfinite(shares):
+            raise ValueError(f"shares must be a finite number, got {shares}")
+        z = a / self.b
+        log_p = z[i] - logsumexp(z)
+        log_not_p = logsumexp(np.delete(z, i)) - logsumexp(z)
+        return float(self.b * np.logaddexp(log_not_p, log_p + shares / self.b))
+
+    def worst_case_loss(self, n: int) -> float:
+        """``b ln n``: the loss when the market starts uniform and ends certain of the outcome."""
+        if n < 2:
+            raise ValueError(f"n must be an integer >= 2, got {n}")
+        return self.b * math.log(n)
+
+    def max_shares_at_price(self, q: ArrayLike, outcome: int, price: float) -> float:
+        r"""Closed form of the shares that move ``p_i`` to ``price``:
+
+        .. math:: x^* = b\,\bigl[\operatorname{logit}(p) + \ln \textstyle\sum_{j\ne i} e^{q_j/b}\bigr] - q_i .
+        """
+        a = as_quantities(q)
+        i = _check_outcome(outcome, a.shape[-1])
+        p = _check_limit_price(price)
+        return float(self.b * (math.log(p) - math.log1p(-p) + logsumexp(np.delete(a, i) / self.b)) - a[i])
+
+    def quantities_for_prices(self, p: ArrayLike, level: float = 0.0) -> FloatArray:
+        """A share vector whose prices are ``p``: ``q = b ln p + level`` (unique up to ``level``)."""
+        pr = np.asarray(p, dtype=float)
+        if np.any(pr <= 0) or not np.isclose(pr.sum(axis=-1), 1.0).all():
+            raise ValueError("p must be a probability vector with entries in (0, 1] summing to 1")
+        return self.b * np.log(pr) + level
+
+
+# --------------------------------------------------------------------------- quadratic
+@dataclass(frozen=True)
+class QuadraticMSR(CostFunctionMarketMaker):
+    r"""Quadratic scoring rule market maker (cost form of Chen and Pennock 2007).
+
+    With scoring rule :math:`S_i(r) = b(2 r_i - \sum_j r_j^2)`,
+
+    .. math::
+        C(q) = \frac{\sum_j q_j}{n} + \frac{\sum_j q_j^2}{4b} - \frac{(\sum_j q_j)^2}{4bn} - \frac{b}{n},
+        \qquad p_i = \frac1n + \frac{q_i - \bar q}{2b}.
+
+    The formulas hold only while every price lies in [0, 1]; :meth:`trade_cost` refuses
+    trades that leave that region and :meth:`clip_trade` truncates them. Worst-case loss
+    :math:`b(1 - 1/n)`.
+    """
+
+    b: float = 100.0
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.b, (int, float, np.floating, np.integer)) and math.isfinite(self.b) and self.b > 0):
+            raise ValueError(f"b must be a finite number in (0, inf), got {self.b!r}")
+
+    def cost(self, q: ArrayLike) -> FloatArray | float:
+        a = as_quantities(q)
+        n = a.shape[-1]
+        s = a.sum(axis=-1)
+        out = s / n + (a**2).sum(axis=-1) / (4 * self.b) - s**2 / (4 * self.b * n) - self.b / n
+        return float(out) if np.ndim(out) == 0 else out
+
+    def prices(self, q: ArrayLike) -> FloatArray:
+        a = as_quantities(q)
+        n = a.shape[-1]
+        return 1.0 / n + (a - a.mean(axis=-1, keepdims=True)) / (2 * self.b)
+
+    def valid(self, q: ArrayLike, tol: float = 1e-12) -> bool | NDArray[np.bool_]:
+        """True where every price is in [0, 1], the region where the cost function applies."""
+        p = self.prices(q)
+        return np.all((p >= -tol) & (p <= 1 + tol), axis=-1)
+
+    def trade_cost(self, q: ArrayLike, q_new: ArrayLike) -> FloatArray | float:
+        a, b = _check_pair(q, q_new)
+        if not (np.all(self.valid(a)) and np.all(self.valid(b))):
+            raise ValueError(
+                "quadratic market maker: trade leaves the valid region (every price must stay in "
+                "[0, 1]); truncate it with clip_trade()"
+            )
+        return self.cost(b) - self.cost(a)
+
+    def clip_trade(self, q: ArrayLike, delta: ArrayLike) -> FloatArray:
+        """Largest fraction ``t * delta`` (0 <= t <= 1) of a trade that keeps prices in [0, 1]."""
+        a, d = _check_pair(q, delta)
+        p0 = self.prices(a)
+        dp = self.prices(d) - 1.0 / a.shape[-1]  # prices are affine: p(q + t d) = p0 + t dp
+        t = 1.0
+        for p, g in zip(p0, dp):
+            if g > 0:
+                t = min(t, (1.0 - p) / g)
+            elif g < 0:
+                t = min(t, (0.0 - p) / g)
+        return a + max(t, 0.0) * d
+
+    def worst_case_loss(self, n: int) -> float:
+        """``b (1 - 1/n)``."""
+        if n < 2:
+            raise ValueError(f"n must be an integer >= 2, got {n}")
+        return self.b * (1.0 - 1.0 / n)
+
+    def max_shares_at_price(self, q: ArrayLike, outcome: int, price: float) -> float:
+        r"""Closed form (prices are linear): :math:`x^* = 2b (p - p_i) / (1 - 1/n)`."""
+        a = as_quantities(q)
+        i = _check_outcome(outcome, a.shape[-1])
+        p = _check_limit_price(price)
+        n = a.shape[-1]
+        return float(2 * self.b * (p - self.prices(a)[i]) / (1 - 1 / n))
+
+
+# --------------------------------------------------------------------------- LS-LMSR
+@dataclass(frozen=True)
+class LSLMSR(CostFunctionMarketMaker):
+    r"""Liquidity-sensitive LMSR of Othman, Sandholm, Pennock and Reeves (2010, 2013).
+
+    .. math::
+        b(q) = \alpha \sum_i q_i, \qquad C(q) = b(q) \ln \sum_i e^{q_i / b(q)},
+
+    .. math::
+        p_i(q) = \alpha \ln \sum_j e^{q_j/b(q)}
+        + \frac{\sum_j q_j\, e^{q_i/b(q)} - \sum_j q_j e^{q_j/b(q)}}{\sum_j q_j \sum_j e^{q_j/b(q)}} .
+
+    Prices sum to a number in :math:`[1, 1 + \alpha n \ln n]` (the excess is the market maker's
+    "vig"); with a seed :math:`q^0 > 0` the worst-case loss is at most :math:`C(q^0)`.
+    Defined for ``sum(q) > 0``.
+
+    Parameters
+    ----------
+    alpha : float
+        Commission parameter, ``alpha > 0``. ``alpha = v / (n ln n)`` gives a maximum vig ``v``.
+    """
+
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.alpha) and self.alpha > 0):
+            raise ValueError(f"alpha must be a finite number in (0, inf), got {self.alpha!r}")
+
+    @staticmethod
+    def alpha_for_vig(vig: float, n: int) -> float:
+        """``alpha = vig / (n ln n)``: the commission parameter for a maximum vig."""
+        if not (vig > 0):
+            raise ValueError(f"vig must be > 0, got {vig}")
+        if n < 2:
+            raise ValueError(f"n must be an integer >= 2, got {n}")
+        return vig / (n * math.log(n))
+
+    def _liquidity(self, a: FloatArray) -> FloatArray:
+        s = a.sum(axis=-1)
+        if np.any(s <= 0):
+            raise ValueError("LS-LMSR is defined only for sum(q) > 0; seed the market with q0 > 0")
+        return self.alpha * s
+
+    def cost(self, q: ArrayLike) -> FloatArray | float:
+        a = as_quantities(q)
+        bq = self._liquidity(a)
+        out = bq * logsumexp(a / bq[..., None], axis=-1)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def prices(self, q: ArrayLike) -> FloatArray:
+        a = as_quantities(q)
+        bq = self._liquidity(a)[..., None]
+        z = a / bq
+        lse = logsumexp(z, axis=-1, keepdims=True)
+        w = np.exp(z - lse)  # softmax weights
+        s = a.sum(axis=-1, keepdims=True)
+        return self.alpha * lse + (s * w - (a * w).sum(axis=-1, keepdims=True)) / s
+
+    def worst_case_loss(self, n: int, q0: ArrayLike | None = None) -> float:
+        """Upper bound ``C(q0)`` on the loss from seed ``q0`` (default: 1 share of each outcome)."""
+        if n < 2:
+            raise ValueError(f"n must be an integer >= 2, got {n}")
+        seed = np.ones(n) if q0 is None else as_quantities(q0, "q0", n)
+        return float(self.cost(seed))
+
+
+def price_impact(mm: CostFunctionMarketMaker, q: ArrayLike, outcome: int, shares: float) -> float:
+    """Change in the price of ``outcome`` caused by buying ``shares`` of it at ``q``."""
+    a = as_quantities(q)
+    i = _check_outcome(outcome, a.shape[-1])
+    return float(mm.prices(a + unit(a.shape[-1], i, shares))[i] - mm.prices(a)[i])
+
+
+__all__ += ["price_impact"]
