@@ -1,0 +1,20 @@
+"""Multi-agent RL market making (Wang, Ventre and Polukarov 2025, "competition without collusion").
+
+- :mod:`mmkit.marl.core`: the numpy-vectorised market (spec A.2);
+- :mod:`mmkit.marl.agents`: roles, action maps, benchmark module, surrogates, rewards;
+- :mod:`mmkit.marl.env`: Gymnasium / SB3 VecEnv / PettingZoo views and roll-outs;
+- :mod:`mmkit.marl.metrics`: the paper's metrics exactly as the authors' code;
+- :mod:`mmkit.marl.policies`: the B-star omega-head policy and frozen-policy loading;
+- :mod:`mmkit.marl.train`: the three-stage PPO pipeline; :mod:`mmkit.marl.cli`: commands.
+"""
+from mmkit.marl.agents import (BenchmarkQuoter, ConstantMarket, ConstantQuoter, ROLES,
+                               role_reward)
+from mmkit.marl.core import MarketConfig, MarketCore, fill_weight
+from mmkit.marl.env import (MarketMakerEnv, MarketParallelEnv, MarketVecEnv, RoleMarket,
+                            Trajectory, simulate)
+from mmkit.marl.metrics import episode_metrics, metric_table, summarise
+
+__all__ = ["MarketConfig", "MarketCore", "fill_weight", "BenchmarkQuoter", "ConstantMarket",
+           "ConstantQuoter", "ROLES", "role_reward", "MarketMakerEnv", "MarketParallelEnv",
+           "MarketVecEnv", "RoleMarket", "Trajectory", "simulate", "episode_metrics",
+           "metric_table", "summarise"]
