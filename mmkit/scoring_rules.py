@@ -40,7 +40,7 @@ from typing import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
-from scipy.special import logsumexp, softmax
+from scipy.special import logsumexp
 
 FloatArray = NDArray[np.float64]
 
@@ -53,6 +53,14 @@ __all__ = [
     "as_quantities",
     "unit",
 ]
+
+
+def _lse(x: FloatArray, axis: int = -1, keepdims: bool = False) -> FloatArray:
+    """log-sum-exp along ``axis``: ``m + log(sum(exp(x - m)))`` with ``m = max(x)`` (no overflow)."""
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
 
 
 # --------------------------------------------------------------------------- validation
@@ -240,14 +248,16 @@ class LMSR(CostFunctionMarketMaker):
             raise ValueError(f"b must be a finite number in (0, inf), got {self.b!r}")
 
     def cost(self, q: ArrayLike) -> FloatArray | float:
-        r"""``C(q) = b * logsumexp(q / b)`` over the last axis (stable for huge ``q/b``)."""
+        r"""``C(q) = b * _lse(q / b)`` over the last axis (stable for huge ``q/b``)."""
         a = as_quantities(q)
-        out = self.b * logsumexp(a / self.b, axis=-1)
+        out = self.b * _lse(a / self.b, axis=-1)
         return float(out) if np.ndim(out) == 0 else out
 
     def prices(self, q: ArrayLike) -> FloatArray:
         """``softmax(q / b)`` over the last axis; sums to 1."""
-        return softmax(as_quantities(q) / self.b, axis=-1)
+        z = as_quantities(q) / self.b
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
 
     def trade_cost(self, q: ArrayLike, q_new: ArrayLike) -> FloatArray | float:
         r"""``C(q_new) - C(q)`` computed without cancellation.
@@ -257,7 +267,7 @@ class LMSR(CostFunctionMarketMaker):
         """
         a, c = _check_pair(q, q_new)
         m = np.maximum(a.max(axis=-1, keepdims=True), c.max(axis=-1, keepdims=True)) / self.b
-        out = self.b * (logsumexp(c / self.b - m, axis=-1) - logsumexp(a / self.b - m, axis=-1))
+        out = self.b * (_lse(c / self.b - m, axis=-1) - _lse(a / self.b - m, axis=-1))
         return float(out) if np.ndim(out) == 0 else out
 
     def buy(self, q: ArrayLike, outcome: int, shares: float) -> float:
@@ -272,8 +282,9 @@ class LMSR(CostFunctionMarketMaker):
         if not math.isfinite(shares):
             raise ValueError(f"shares must be a finite number, got {shares}")
         z = a / self.b
-        log_p = z[i] - logsumexp(z)
-        log_not_p = logsumexp(np.delete(z, i)) - logsumexp(z)
+        total = _lse(z)
+        log_p = z[i] - total
+        log_not_p = _lse(np.delete(z, i)) - total
         return float(self.b * np.logaddexp(log_not_p, log_p + shares / self.b))
 
     def worst_case_loss(self, n: int) -> float:
@@ -290,7 +301,7 @@ class LMSR(CostFunctionMarketMaker):
         a = as_quantities(q)
         i = _check_outcome(outcome, a.shape[-1])
         p = _check_limit_price(price)
-        return float(self.b * (math.log(p) - math.log1p(-p) + logsumexp(np.delete(a, i) / self.b)) - a[i])
+        return float(self.b * (math.log(p) - math.log1p(-p) + _lse(np.delete(a, i) / self.b)) - a[i])
 
     def quantities_for_prices(self, p: ArrayLike, level: float = 0.0) -> FloatArray:
         """A share vector whose prices are ``p``: ``q = b ln p + level`` (unique up to ``level``)."""
