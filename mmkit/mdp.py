@@ -1,0 +1,305 @@
+r"""Small finite discounted Markov decision processes: dual LP, value and policy iteration.
+
+An MDP is stored in the *state-action pair* form (as in QuantEcon's ``DiscreteDP``): only
+the feasible pairs :math:`(s, a)` are listed, sorted by state, each with a reward
+:math:`r(s, a)` and a row :math:`p(\cdot \mid s, a)` of the transition matrix. The optimal
+value solves the Bellman equation
+
+.. math::  V^\star(s) = \max_{a \in A_s} \Big[ r(s, a) + \lambda \sum_j p(j \mid s, a) V^\star(j) \Big],
+           \qquad 0 \le \lambda < 1 .
+
+Solvers
+-------
+:func:`solve_dual_lp`
+    The dual linear program of Puterman (1994, Sec. 6.9): maximise
+    :math:`\sum_{s,a} r(s,a) x(s,a)` subject to
+    :math:`\sum_a x(j,a) - \lambda \sum_{s,a} p(j \mid s,a) x(s,a) = \alpha(j)`, :math:`x \ge 0`.
+    Its solution is the discounted state-action occupation measure of an optimal policy started
+    from :math:`\alpha`; the decision rule is :math:`d(s) = \arg\max_a x(s,a)`, and the
+    equality constraints' multipliers are :math:`V^\star`. Solved with SciPy's HiGHS.
+:func:`value_iteration`
+    Successive approximation, stopped by the span bound
+    :math:`\|V_{k+1}-V_k\|_\infty < \varepsilon (1-\lambda) / (2\lambda)`.
+:func:`policy_iteration`
+    Howard's algorithm with exact policy evaluation (a linear solve per step).
+:func:`occupation_measure`
+    :math:`x_\pi(s,a) = \big[\alpha^\top (I - \lambda P_\pi)^{-1}\big]_s \, 1\{a = \pi(s)\}`.
+
+Examples
+--------
+>>> import numpy as np
+>>> P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]])   # a moves to state a
+>>> R = np.array([[0.0, 1.0], [0.0, 2.0]])
+>>> mdp = FiniteMDP.from_dense(R, P, discount=0.5)
+>>> sol = policy_iteration(mdp)
+>>> sol.policy.tolist(), np.round(sol.V, 6).tolist()
+([1, 1], [3.0, 4.0])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
+from scipy.sparse.linalg import spsolve
+
+__all__ = [
+    "FiniteMDP",
+    "MDPSolution",
+    "LPSolution",
+    "check_discount",
+    "q_values",
+    "greedy_policy",
+    "optimal_action_mask",
+    "policy_evaluation",
+    "value_iteration",
+    "policy_iteration",
+    "solve_dual_lp",
+    "occupation_measure",
+    "to_quantecon",
+]
+
+
+def check_discount(discount: float, name: str = "discount") -> float:
+    """Return ``discount`` as a float, or raise ``ValueError`` unless ``0 <= discount < 1``."""
+    d = float(discount)
+    if not (0.0 <= d < 1.0) or not np.isfinite(d):
+        raise ValueError(f"{name} must be in [0, 1), got {discount!r}")
+    return d
+
+
+@dataclass
+class FiniteMDP:
+    """A finite discounted MDP in state-action pair form.
+
+    Parameters
+    ----------
+    R : ndarray, shape (L,)
+        Expected one-step reward :math:`r(s, a)` of each feasible pair.
+    P : ndarray or scipy.sparse matrix, shape (L, n_states)
+        Row ``l`` is :math:`p(\\cdot \\mid s_l, a_l)`; rows sum to 1.
+    s_indices, a_indices : ndarray of int, shape (L,)
+        The state and the action of each pair, sorted by state (then action).
+    discount : float
+        :math:`\\lambda \\in [0, 1)`.
+    n_actions : int, optional
+        Number of action labels (default ``max(a_indices) + 1``).
+    """
+
+    R: np.ndarray
+    P: np.ndarray | sp.spmatrix
+    s_indices: np.ndarray
+    a_indices: np.ndarray
+    discount: float
+    n_actions: int | None = None
+    n_states: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.discount = check_discount(self.discount)
+        self.R = np.asarray(self.R, dtype=float)
+        self.s_indices = np.asarray(self.s_indices, dtype=np.int64)
+        self.a_indices = np.asarray(self.a_indices, dtype=np.int64)
+        L = self.R.shape[0]
+        if self.R.ndim != 1 or self.s_indices.shape != (L,) or self.a_indices.shape != (L,):
+            raise ValueError("R, s_indices and a_indices must be 1-D arrays of the same length")
+        if not np.all(np.isfinite(self.R)):
+            raise ValueError("R must be finite")
+        if sp.issparse(self.P):
+            self.P = sp.csr_matrix(self.P, dtype=float)
+            data = self.P.data
+        else:
+            self.P = np.asarray(self.P, dtype=float)
+            data = self.P
+        if self.P.ndim != 2 or self.P.shape[0] != L:
+            raise ValueError(f"P must have shape (L, n_states) with L = {L}, got {self.P.shape}")
+        self.n_states = self.P.shape[1]
+        if np.any(data < 0):
+            raise ValueError("P must have non-negative entries")
+        rows = np.asarray(self.P.sum(axis=1)).ravel()
+        if np.max(np.abs(rows - 1.0)) > 1e-9:
+            raise ValueError("rows of P must sum to 1 (within 1e-9)")
+        if np.any(np.diff(self.s_indices) < 0):
+            raise ValueError("pairs must be sorted by state (s_indices non-decreasing)")
+        if set(np.unique(self.s_indices).tolist()) != set(range(self.n_states)):
+            raise ValueError("every state needs at least one feasible action")
+        if self.n_actions is None:
+            self.n_actions = int(self.a_indices.max()) + 1
+        self._starts = np.searchsorted(self.s_indices, np.arange(self.n_states))
+
+    @classmethod
+    def from_dense(cls, R: np.ndarray, P: np.ndarray, discount: float,
+                   feasible: np.ndarray | None = None) -> "FiniteMDP":
+        """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs."""
+        R = np.asarray(R, dtype=float)
+        P = np.asarray(P, dtype=float)
+        if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
+            raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
+        mask = np.ones(R.shape, bool) if feasible is None else np.asarray(feasible, bool)
+        s_idx, a_idx = np.nonzero(mask)
+        return cls(R[s_idx, a_idx], P[s_idx, a_idx], s_idx, a_idx, discount, R.shape[1])
+
+    # helpers ---------------------------------------------------------------------------
+    def pair_index(self, policy: np.ndarray) -> np.ndarray:
+        """Row index ``l`` of the pair ``(s, policy[s])`` for every state."""
+        policy = np.asarray(policy, dtype=np.int64)
+        table = np.full((self.n_states, self.n_actions), -1, dtype=np.int64)
+        table[self.s_indices, self.a_indices] = np.arange(len(self.R))
+        idx = table[np.arange(self.n_states), policy]
+        if np.any(idx < 0):
+            raise ValueError("policy takes an infeasible action")
+        return idx
+
+    def group_max(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per state, the maximum of ``values`` over its pairs and the first argmax pair."""
+        vmax = np.maximum.reduceat(values, self._starts)
+        is_max = values >= vmax[self.s_indices]
+        # first pair of each state that attains the maximum
+        cand = np.where(is_max, np.arange(len(values)), len(values))
+        arg = np.minimum.reduceat(cand, self._starts)
+        return vmax, arg
+
+
+@dataclass(frozen=True)
+class MDPSolution:
+    """Optimal value ``V``, a deterministic optimal ``policy`` (action labels) and iterations."""
+
+    V: np.ndarray
+    policy: np.ndarray
+    iterations: int
+
+
+@dataclass(frozen=True)
+class LPSolution:
+    """Dual LP result: occupation measure ``x`` per pair, objective, duals ``V``, policy."""
+
+    x: np.ndarray
+    objective: float
+    V: np.ndarray
+    policy: np.ndarray
+    alpha: np.ndarray
+
+
+def q_values(mdp: FiniteMDP, V: np.ndarray) -> np.ndarray:
+    r"""Pair values :math:`Q(s,a) = r(s,a) + \lambda \sum_j p(j|s,a) V(j)`, shape (L,)."""
+    return mdp.R + mdp.discount * np.asarray(mdp.P @ np.asarray(V, dtype=float)).ravel()
+
+
+def greedy_policy(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy action labels for ``V`` (first action on ties) and the Bellman update."""
+    vmax, arg = mdp.group_max(q_values(mdp, V))
+    return mdp.a_indices[arg], vmax
+
+
+def optimal_action_mask(mdp: FiniteMDP, V: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Boolean ``(n_states, n_actions)``: action optimal within ``tol`` (ties included)."""
+    q = q_values(mdp, V)
+    vmax, _ = mdp.group_max(q)
+    mask = np.zeros((mdp.n_states, mdp.n_actions), bool)
+    mask[mdp.s_indices, mdp.a_indices] = q >= vmax[mdp.s_indices] - tol
+    return mask
+
+
+def policy_evaluation(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
+    r"""Solve :math:`(I - \lambda P_\pi) V = r_\pi` exactly (dense or sparse LU)."""
+    rows = mdp.pair_index(policy)
+    P_pi = mdp.P[rows]
+    n = mdp.n_states
+    if sp.issparse(P_pi):
+        A = (sp.identity(n, format="csc") - mdp.discount * sp.csc_matrix(P_pi))
+        return np.asarray(spsolve(A, mdp.R[rows]))
+    return np.linalg.solve(np.eye(n) - mdp.discount * P_pi, mdp.R[rows])
+
+
+def value_iteration(mdp: FiniteMDP, tol: float = 1e-10, max_iter: int = 100_000,
+                    V0: np.ndarray | None = None) -> MDPSolution:
+    r"""Successive approximation :math:`V_{k+1} = T V_k` until the policy is
+    :math:`\varepsilon`-optimal with :math:`\varepsilon` = ``tol``."""
+    if tol <= 0:
+        raise ValueError(f"tol must be > 0, got {tol}")
+    V = np.zeros(mdp.n_states) if V0 is None else np.asarray(V0, dtype=float).copy()
+    lam = mdp.discount
+    thresh = tol * (1 - lam) / (2 * lam) if lam > 0 else np.inf
+    for k in range(1, max_iter + 1):
+        pol, V_new = greedy_policy(mdp, V)
+        done = np.max(np.abs(V_new - V)) < thresh
+        V = V_new
+        if done:
+            pol, _ = greedy_policy(mdp, V)
+            return MDPSolution(V, pol, k)
+    raise RuntimeError(f"value iteration did not converge in {max_iter} iterations")
+
+
+def policy_iteration(mdp: FiniteMDP, policy0: np.ndarray | None = None,
+                     max_iter: int = 10_000) -> MDPSolution:
+    """Howard's policy iteration; keeps the current action unless another is strictly better."""
+    if policy0 is None:
+        _, arg = mdp.group_max(mdp.R)
+        pol = mdp.a_indices[arg]
+    else:
+        pol = np.asarray(policy0, dtype=np.int64).copy()
+    for k in range(1, max_iter + 1):
+        V = policy_evaluation(mdp, pol)
+        q = q_values(mdp, V)
+        vmax, arg = mdp.group_max(q)
+        cur = q[mdp.pair_index(pol)]
+        improve = vmax > cur + 1e-12 * (1 + np.abs(cur))
+        if not np.any(improve):
+            return MDPSolution(V, pol, k)
+        pol = np.where(improve, mdp.a_indices[arg], pol)
+    raise RuntimeError(f"policy iteration did not converge in {max_iter} iterations")
+
+
+def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None,
+                  method: str = "highs") -> LPSolution:
+    r"""Solve the dual LP of the discounted MDP with SciPy's HiGHS.
+
+    Maximise :math:`\sum_{s,a} r(s,a)x(s,a)` subject to
+    :math:`\sum_a x(j,a) - \lambda\sum_{s,a} p(j|s,a) x(s,a) = \alpha(j)` and :math:`x\ge0`.
+    ``alpha`` defaults to the uniform weights :math:`1/|S|`; it must be positive and sum to 1.
+    The returned ``V`` is minus the constraint multipliers (HiGHS minimises :math:`-r^\top x`),
+    which equals :math:`V^\star`; the objective equals :math:`\alpha^\top V^\star`.
+    """
+    n = mdp.n_states
+    alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
+    if alpha.shape != (n,) or np.any(alpha <= 0) or abs(alpha.sum() - 1) > 1e-9:
+        raise ValueError("alpha must be a positive vector over states summing to 1")
+    L = len(mdp.R)
+    E = sp.csr_matrix((np.ones(L), (np.arange(L), mdp.s_indices)), shape=(L, n))
+    P = sp.csr_matrix(mdp.P)
+    A_eq = (E - mdp.discount * P).T.tocsr()
+    res = linprog(-mdp.R, A_eq=A_eq, b_eq=alpha, bounds=(0, None), method=method)
+    if res.status != 0:
+        raise RuntimeError(f"dual LP failed: {res.message}")
+    x = np.maximum(res.x, 0.0)
+    _, arg = mdp.group_max(x)
+    V = -np.asarray(res.eqlin.marginals)
+    return LPSolution(x, float(-res.fun), V, mdp.a_indices[arg], alpha)
+
+
+def occupation_measure(mdp: FiniteMDP, policy: np.ndarray,
+                       alpha: np.ndarray | None = None) -> np.ndarray:
+    r"""Discounted occupation :math:`x_\pi(s, \pi(s)) = [\alpha^\top (I-\lambda P_\pi)^{-1}]_s`.
+
+    Returned per pair (zeros off the policy); it sums to :math:`1/(1-\lambda)`.
+    """
+    n = mdp.n_states
+    alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
+    rows = mdp.pair_index(policy)
+    P_pi = mdp.P[rows]
+    if sp.issparse(P_pi):
+        A = (sp.identity(n, format="csc") - mdp.discount * sp.csc_matrix(P_pi)).T.tocsc()
+        d = np.asarray(spsolve(A, alpha))
+    else:
+        d = np.linalg.solve((np.eye(n) - mdp.discount * P_pi).T, alpha)
+    x = np.zeros(len(mdp.R))
+    x[rows] = d
+    return x
+
+
+def to_quantecon(mdp: FiniteMDP):
+    """The same MDP as QuantEcon's ``DiscreteDP`` (state-action pair formulation)."""
+    from quantecon.markov import DiscreteDP
+
+    Q = mdp.P if sp.issparse(mdp.P) else np.asarray(mdp.P)
+    return DiscreteDP(mdp.R, Q, mdp.discount, mdp.s_indices, mdp.a_indices)
