@@ -38,6 +38,8 @@ def execute(path: Path) -> None:
     ipynb = path.with_suffix(".ipynb")
     src = py if py.exists() else ipynb
     nb = jupytext.read(src)
+    for i, cell in enumerate(nb.cells):  # stable cell ids: re-execution gives small diffs
+        cell.id = f"cell-{i:03d}"
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     t0 = time.perf_counter()
     client = NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3",
