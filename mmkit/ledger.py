@@ -76,8 +76,8 @@ def _to_jsonable(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return [_to_jsonable(v) for v in x]
     if isinstance(x, (np.floating, float)):
-        v = float(x)
-        return v if math.isfinite(v) else str(v)
+        v = float(x)  # 10 significant digits: stable across BLAS/libm differences
+        return float(f"{v:.10g}") if math.isfinite(v) else str(v)
     if isinstance(x, (np.integer,)):
         return int(x)
     if isinstance(x, (np.bool_,)):
@@ -192,7 +192,7 @@ class Ledger:
             verdict = "close"
         else:
             verdict = "differs"
-        diff = float(o - p) if p.ndim == 0 else float(np.max(gap))
+        diff = _to_jsonable(float(o - p) if p.ndim == 0 else float(np.max(gap)))
         crit = " + ".join(
             s for s in (f"atol {atol:g}" if atol else "", f"rtol {rtol:g}" if rtol else "") if s
         )
