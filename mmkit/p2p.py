@@ -1,0 +1,227 @@
+r"""A peer-to-peer futures market: orders travel hop by hop and pubs keep copies.
+
+Setting (after the MaGoG description in Martinez, Harrison and Harder's slides): every node
+hosts one agent and a *pub*, a trading floor. At each epoch :math:`t` the agent at node
+:math:`k` issues an order :math:`x_k(t) \in \{-1, 0, 1\}` (its Markov chain's state). The
+order is a message :math:`(k, t, x_k(t))` that is flooded over the network: a node that
+receives a message for the first time keeps a copy in its pub and forwards it to all its
+neighbours at the next epoch, while the hop count is below the time-to-live ``ttl``; each
+transmission over a link is lost independently with probability ``loss``. A pub keeps, for
+every origin, the newest order it has received (older copies are replaced, missing ones are
+not: a stale copy stays until a newer message arrives).
+
+The *observed pressure* at node :math:`o` is the sum of the orders in its pub,
+
+.. math::  \hat S_o(t) = \sum_{k \in \mathcal{K}_o(t)} x_k(\tau_{ok}(t)),
+
+where :math:`\tau_{ok}(t)` is the issue epoch of the newest copy from :math:`k` held at
+:math:`o`. Without loss, :math:`\tau_{ok}(t) = t - h_{ok}` with :math:`h_{ok}` the hop distance
+(if :math:`h_{ok} \le` ``ttl``), so the node sees a *delayed, partial* market.
+
+The network is a random :math:`d`-regular graph (``degree`` :math:`d`), or the complete graph
+when ``degree = n_nodes - 1``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mmkit.markov_market import as_groups, n_agents, simulate_agents
+
+__all__ = ["P2PConfig", "P2PResult", "random_regular_graph", "flood", "simulate_p2p",
+           "shift_scale"]
+
+
+@dataclass(frozen=True)
+class P2PConfig:
+    """Parameters of the peer-to-peer market.
+
+    Attributes
+    ----------
+    degree : int
+        Neighbours per node, ``1 <= degree <= n_nodes - 1`` (``n_nodes * degree`` even).
+    ttl : int
+        Time-to-live: the largest number of hops a message travels, ``ttl >= 0``.
+    loss : float
+        Probability that one transmission over one link is lost, in [0, 1).
+    epochs : int
+        Recorded epochs (after ``burn_in``), ``>= 2``.
+    burn_in : int
+        Epochs simulated before recording, so that pubs are filled; ``>= ttl`` recommended.
+    seed : int
+        Seed of the generator (graph, agent placement, orders, losses).
+    """
+
+    degree: int = 4
+    ttl: int = 3
+    loss: float = 0.0
+    epochs: int = 2000
+    burn_in: int = 20
+    seed: int = 0
+
+    def validate(self, n_nodes: int) -> None:
+        if not (1 <= self.degree <= n_nodes - 1):
+            raise ValueError(f"degree must be in [1, n_nodes - 1] = [1, {n_nodes - 1}], "
+                             f"got {self.degree}")
+        if (n_nodes * self.degree) % 2:
+            raise ValueError(f"degree * n_nodes must be even, got {self.degree} * {n_nodes}")
+        if self.ttl < 0:
+            raise ValueError(f"ttl must be >= 0, got {self.ttl}")
+        if not (0.0 <= self.loss < 1.0):
+            raise ValueError(f"loss must be in [0, 1), got {self.loss}")
+        if self.epochs < 2:
+            raise ValueError(f"epochs must be >= 2, got {self.epochs}")
+        if self.burn_in < 0:
+            raise ValueError(f"burn_in must be >= 0, got {self.burn_in}")
+
+
+def random_regular_graph(n: int, d: int, rng: np.random.Generator,
+                         max_tries: int = 1000) -> np.ndarray:
+    """Neighbour table ``(n, d)`` of a uniform-ish random simple ``d``-regular graph.
+
+    Pairing model with incremental rejection (Steger and Wormald 1999): stubs are paired at
+    random among pairs that create neither a loop nor a double edge; restart if stuck.
+    ``d = n - 1`` gives the complete graph.
+    """
+    if not (1 <= d <= n - 1) or (n * d) % 2:
+        raise ValueError(f"degree must be in [1, {n - 1}] with n * degree even, got {d}")
+    if d == n - 1:
+        return np.array([[j for j in range(n) if j != i] for i in range(n)])
+    for _ in range(max_tries):
+        adj = [set() for _ in range(n)]
+        stubs = list(np.repeat(np.arange(n), d))
+        ok = True
+        while stubs:
+            for _attempt in range(100):
+                i, j = rng.choice(len(stubs), size=2, replace=False)
+                u, v = stubs[i], stubs[j]
+                if u != v and v not in adj[u]:
+                    break
+            else:
+                ok = False
+                break
+            adj[u].add(v)
+            adj[v].add(u)
+            for idx in sorted((i, j), reverse=True):
+                stubs.pop(idx)
+        if ok:
+            return np.array([sorted(a) for a in adj])
+    raise RuntimeError("could not build a simple regular graph")  # pragma: no cover
+
+
+def flood(neigh: np.ndarray, ttl: int, loss: float, rng: np.random.Generator) -> np.ndarray:
+    """Hop-by-hop flooding of one message from every node; arrival hops ``(receiver, origin)``.
+
+    Hop 0: the origin holds its own message. At hop ``h + 1`` a node receives the message if
+    a neighbour first received it at hop ``h`` and that transmission was not lost. Returns
+    ``-1`` where the message never arrived within ``ttl`` hops.
+    """
+    n, d = neigh.shape
+    H = np.full((n, n), -1, dtype=np.int64)
+    front = np.eye(n, dtype=bool)              # front[node, origin]: received at this hop
+    seen = front.copy()
+    H[front] = 0
+    for h in range(1, ttl + 1):
+        sent = front[neigh]                    # (n, d, origins): neighbour sent at hop h-1
+        if loss > 0:
+            sent &= rng.random(sent.shape) >= loss
+        front = sent.any(axis=1) & ~seen
+        if not front.any():
+            break
+        seen |= front
+        H[front] = h
+    return H
+
+
+@dataclass(frozen=True)
+class P2PResult:
+    """Output of :func:`simulate_p2p`.
+
+    ``true_pressure`` (epochs,), ``observed`` (epochs, n_nodes), ``reach`` (n_nodes,) the number
+    of origins a node ever holds, ``mean_delay`` (n_nodes,) the mean age in epochs of the
+    orders in its pub, ``agent_group`` (n_nodes,) the group index of each node's agent.
+    """
+
+    true_pressure: np.ndarray
+    observed: np.ndarray
+    reach: np.ndarray
+    mean_delay: np.ndarray
+    agent_group: np.ndarray
+    neigh: np.ndarray
+
+
+def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResult:
+    """Simulate the agents, the flooding of their orders and every node's pub.
+
+    One agent per node (``n_nodes`` = number of agents); agents are placed on the nodes in a
+    random order. With ``loss = 0`` every message follows the same hops, so the arrival table
+    of :func:`flood` is computed once; with ``loss > 0`` each epoch's messages are flooded
+    afresh and pubs update with the newest copy. ``hop_by_hop=True`` forces the per-epoch
+    message loop also without loss (a check of the shortcut).
+    """
+    groups = as_groups(agents)
+    n = n_agents(groups)
+    config.validate(n)
+    rng = np.random.default_rng(config.seed)
+    neigh = random_regular_graph(n, config.degree, rng)
+    place = rng.permutation(n)                             # node -> agent
+    group_of_agent = np.repeat(np.arange(len(groups)), [g.n for g in groups])
+    total = config.burn_in + config.epochs
+    X = simulate_agents(groups, total - 1, rng)[:, place].astype(np.int64)  # (total, n) by node
+    true = X.sum(axis=1)[config.burn_in:]
+    if config.loss == 0.0 and not hop_by_hop:
+        H = flood(neigh, config.ttl, 0.0, rng)
+        known = H >= 0
+        t = np.arange(config.burn_in, total)
+        lag = np.where(known, H, 0)
+        obs = np.zeros((config.epochs, n), dtype=np.int64)
+        for o in range(n):
+            ks = np.nonzero(known[o])[0]
+            obs[:, o] = X[t[:, None] - lag[o, ks][None, :], ks[None, :]].sum(axis=1)
+        reach = known.sum(axis=1)
+        mean_delay = np.array([H[o, known[o]].mean() for o in range(n)])
+    else:
+        last = np.full((n, n), -1, dtype=np.int64)          # issue epoch of newest copy
+        val = np.zeros((n, n), dtype=np.int64)
+        inflight: list[tuple[int, np.ndarray, np.ndarray]] = []   # (issue epoch, front, seen)
+        obs = np.zeros((config.epochs, n), dtype=np.int64)
+        age_sum = np.zeros(n)
+        age_cnt = np.zeros(n)
+        for t in range(total):
+            new_inflight = []
+            for tau, front, seen in inflight:
+                sent = front[neigh]
+                if config.loss > 0:
+                    sent = sent & (rng.random((n, config.degree, n)) >= config.loss)
+                front = sent.any(axis=1) & ~seen
+                seen = seen | front
+                upd = front & (last < tau)
+                last[upd] = tau
+                val[upd] = X[tau][np.nonzero(upd)[1]]
+                if t - tau < config.ttl and front.any():
+                    new_inflight.append((tau, front, seen))
+            own = np.eye(n, dtype=bool)
+            last[own] = t
+            val[own] = X[t]
+            if config.ttl > 0:
+                new_inflight.append((t, own, own.copy()))
+            inflight = new_inflight
+            if t >= config.burn_in:
+                obs[t - config.burn_in] = np.where(last >= 0, val, 0).sum(axis=1)
+                k = last >= 0
+                age_sum += np.where(k, t - last, 0).sum(axis=1)
+                age_cnt += k.sum(axis=1)
+        reach = (last >= 0).sum(axis=1)
+        mean_delay = age_sum / np.maximum(age_cnt, 1)
+    return P2PResult(true, obs, reach, mean_delay, group_of_agent[place], neigh)
+
+
+def shift_scale(observed: np.ndarray, mean_ref: float, sd_ref: float) -> tuple[float, float]:
+    r"""Affine map :math:`\hat S \approx a + b S` matching the first two moments:
+    :math:`b = \mathrm{sd}(\hat S)/\mathrm{sd}(S)`, :math:`a = E\hat S - b\,E S`."""
+    if sd_ref <= 0:
+        raise ValueError(f"sd_ref must be > 0, got {sd_ref}")
+    obs = np.asarray(observed, dtype=float)
+    b = float(obs.std() / sd_ref)
+    return float(obs.mean() - b * mean_ref), b
