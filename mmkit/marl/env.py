@@ -213,13 +213,13 @@ class MarketVecEnv(_vec_env_base()):
         self._actions = None
         self.render_mode = None
 
-    def _seeds(self) -> list[int]:
+    def _next_seeds(self) -> list[int]:
         k = self.n_episodes
         self.n_episodes += 1
         return [self.base_seed + k * self.num_envs + i for i in range(self.num_envs)]
 
     def reset(self):
-        return self.sim.reset(self._seeds()).astype(np.float32)
+        return self.sim.reset(self._next_seeds()).astype(np.float32)
 
     def step_async(self, actions: np.ndarray) -> None:
         self._actions = actions
@@ -234,7 +234,7 @@ class MarketVecEnv(_vec_env_base()):
             for i in range(self.num_envs):
                 infos[i]["terminal_observation"] = obs[i]
                 infos[i]["TimeLimit.truncated"] = False
-            obs = self.sim.reset(self._seeds()).astype(np.float32)
+            obs = self.sim.reset(self._next_seeds()).astype(np.float32)
         return obs, rew.astype(np.float32), dones, infos
 
     def close(self) -> None:

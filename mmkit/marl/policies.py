@@ -1,0 +1,160 @@
+"""SB3 policies of the MARL game: B-star's omega head, and frozen trained policies.
+
+B-star (paper, Sec. 3.4): the actor outputs a three-dimensional action
+``(a^b, a^a, omega)``; omega passes through a sigmoid whose output bias is initialised at
+zero, so ``omega_0 = sigmoid(0) = 1/2``, a neutral start. Here the sigmoid is applied to
+the *mean* of the third coordinate of SB3's diagonal Gaussian; the sampled value is clamped
+to ``[0, 1]`` by SB3's action clipping ("raw actions are clamped within a bounded range").
+The omega penalty ``beta (omega - 1/2)^2`` lives in the reward
+(:func:`mmkit.marl.agents.role_reward`).
+
+A trained agent is stored as three files in one folder: ``<role>.zip`` (the SB3 model),
+``<role>_vecnormalize.pkl`` (its ``VecNormalize`` statistics) and ``<role>.json`` (metadata
+with :data:`MODEL_VERSION`). :func:`load_agent` refuses a checkpoint of another version.
+"""
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import torch
+from stable_baselines3.common.policies import ActorCriticPolicy
+from torch import nn
+
+from mmkit.marl.agents import check_role, market_from_action, offsets_from_action
+from mmkit.marl.core import MarketConfig
+
+__all__ = ["OmegaHead", "OmegaActorCriticPolicy", "FrozenPolicy", "load_agent", "save_meta",
+           "MODEL_VERSION"]
+
+#: Bumped whenever observations, actions, rewards or the policy layout change.
+MODEL_VERSION = "mmkit-marl-1"
+
+
+class OmegaHead(nn.Module):
+    """Linear action head whose third output goes through a sigmoid: ``(m^b, m^a, sigmoid(z))``."""
+
+    def __init__(self, linear: nn.Linear) -> None:
+        super().__init__()
+        if linear.out_features != 3:
+            raise ValueError(f"OmegaHead needs 3 outputs, got {linear.out_features}")
+        self.linear = linear
+        with torch.no_grad():
+            self.linear.bias[2] = 0.0   # omega_0 = sigmoid(0) = 1/2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.linear(x)
+        return torch.cat([y[..., :2], torch.sigmoid(y[..., 2:3])], dim=-1)
+
+
+class OmegaActorCriticPolicy(ActorCriticPolicy):
+    """SB3 ``MlpPolicy`` (64-64 tanh, orthogonal init) with B-star's sigmoid omega head.
+
+    The head wraps SB3's own ``action_net`` (same parameters, already in the optimiser), so
+    everything else (log-std, value head, PPO loss) is SB3's.
+    """
+
+    def _build(self, lr_schedule) -> None:
+        super()._build(lr_schedule)
+        if not isinstance(self.action_net, OmegaHead):
+            self.action_net = OmegaHead(self.action_net)
+
+    def omega_mean(self, obs: torch.Tensor) -> torch.Tensor:
+        """Mean omega ``sigmoid(z(obs))`` for (normalised) observations."""
+        latent_pi = self.mlp_extractor.forward_actor(self.extract_features(obs, self.pi_features_extractor))
+        return self.action_net(latent_pi)[..., 2]
+
+
+def save_meta(path: Path, role: str, steps: int, extra: dict | None = None) -> None:
+    meta = {"version": MODEL_VERSION, "role": role, "timesteps": int(steps)}
+    meta.update(extra or {})
+    Path(path).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+
+
+class FrozenPolicy:
+    """A trained SB3 policy acting inside the vectorised market (batched, numpy-seeded).
+
+    ``action = clip(mean(obs_n) + std * eps, box)`` with ``obs_n`` normalised by the saved
+    ``VecNormalize`` statistics, ``eps`` standard normals supplied by the caller (seeded
+    per episode), or ``eps = 0`` when ``deterministic``. Acts as a quoting agent
+    (``quote``) for market-maker roles and as a market agent (``market``) for the adversary.
+    """
+
+    def __init__(self, model, obs_mean: np.ndarray, obs_var: np.ndarray, clip_obs: float,
+                 epsilon: float, role: str, config: MarketConfig | None = None,
+                 deterministic: bool = False, normalize: bool = True) -> None:
+        self.model = model
+        self.policy = model.policy
+        self.role = check_role(role)
+        self.config = MarketConfig() if config is None else config
+        self.obs_mean, self.obs_var = np.asarray(obs_mean), np.asarray(obs_var)
+        self.clip_obs, self.epsilon = float(clip_obs), float(epsilon)
+        self.deterministic = bool(deterministic)
+        self.normalize = bool(normalize)
+        space = model.action_space
+        self.low, self.high = space.low.astype(float), space.high.astype(float)
+        self.act_dim = int(space.shape[0])
+        self.noise_dim = 0 if deterministic else self.act_dim
+        self.n_outputs = 3 if role == "Bstar" else 2
+
+    def _norm(self, obs: np.ndarray) -> np.ndarray:
+        if not self.normalize:
+            return obs
+        return np.clip((obs - self.obs_mean) / np.sqrt(self.obs_var + self.epsilon),
+                       -self.clip_obs, self.clip_obs)
+
+    def mean_std(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Gaussian mean and std of the raw action for observations ``obs`` (B, obs_dim)."""
+        with torch.no_grad():
+            t = torch.as_tensor(self._norm(np.asarray(obs, dtype=np.float64)), dtype=torch.float32)
+            d = self.policy.get_distribution(t).distribution
+            return d.mean.numpy().astype(float), d.stddev.numpy().astype(float)
+
+    def raw_action(self, obs: np.ndarray, eps: np.ndarray) -> np.ndarray:
+        m, s = self.mean_std(obs)
+        a = m if self.deterministic or eps.shape[-1] == 0 else m + s * eps
+        return np.clip(a, self.low, self.high)
+
+    def quote(self, obs: np.ndarray, eps: np.ndarray) -> np.ndarray:
+        if self.role == "adversary":
+            raise ValueError("the adversary does not quote; use market()")
+        a = self.raw_action(obs, eps)
+        out = offsets_from_action(a[:, :2], self.config.max_offset)
+        if self.role == "Bstar":
+            out = np.concatenate([out, np.clip(a[:, 2:3], 0.0, 1.0)], axis=1)
+        return out
+
+    def market(self, obs: np.ndarray, eps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.role != "adversary":
+            raise ValueError(f"role {self.role!r} is a market maker; use quote()")
+        return market_from_action(self.raw_action(obs, eps), self.config)
+
+
+def load_agent(folder: str | Path, role: str, config: MarketConfig | None = None,
+               deterministic: bool = False, normalize: bool = True) -> FrozenPolicy:
+    """Load ``<folder>/<role>.zip`` with its VecNormalize statistics as a :class:`FrozenPolicy`.
+
+    Raises ``ValueError`` if the files are missing or were written by another
+    :data:`MODEL_VERSION` (an incompatible checkpoint).
+    """
+    from stable_baselines3 import PPO
+
+    check_role(role)
+    folder = Path(folder)
+    meta_p, zip_p, vn_p = folder / f"{role}.json", folder / f"{role}.zip", folder / f"{role}_vecnormalize.pkl"
+    for p in (meta_p, zip_p, vn_p):
+        if not p.exists():
+            raise ValueError(f"checkpoint file {p} not found (train with `python -m mmkit marl-train`)")
+    meta = json.loads(meta_p.read_text())
+    if meta.get("version") != MODEL_VERSION or meta.get("role") != role:
+        raise ValueError(
+            f"incompatible checkpoint {zip_p}: version {meta.get('version')!r} role "
+            f"{meta.get('role')!r}, this mmkit reads version {MODEL_VERSION!r} role {role!r}; "
+            "retrain with `python -m mmkit marl-train`")
+    model = PPO.load(zip_p, device="cpu")
+    with open(vn_p, "rb") as f:
+        vn = pickle.load(f)
+    return FrozenPolicy(model, vn.obs_rms.mean, vn.obs_rms.var, vn.clip_obs, vn.epsilon, role,
+                        config, deterministic, normalize)
