@@ -39,7 +39,8 @@ report: venv
 
 book: venv
 	$(PY) -m mmkit report
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(PY) scripts/vendor_mathjax.py
+	$(VENV)/bin/jupyter-book build . -W --keep-going
 	@echo "site: _build/html/index.html"
 
 unit: venv

@@ -84,7 +84,8 @@ def render(root: Path | None = None) -> str:
             f"| {_esc(reg['title'])} {{cite}}`{reg['bibkey']}` | {chap} | {len(reg['items'])} | "
             f"{len(claims)} | " + " | ".join(map(str, counts)) + f" | {status} |"
         )
-        sec = [f"## {reg['title']}", "", f"Source: {{cite:t}}`{reg['bibkey']}`. Status: **{status}**.", ""]
+        sec = [f"## {reg['title']}", "",
+               f"Source: {{cite:t}}`{reg['bibkey']}` (ledger key `{source}`). Status: **{status}**.", ""]
         if reg.get("notes"):
             sec += [reg["notes"], ""]
         sec += ["| item | what it shows | claims | status |", "|---|---|---|---|"]

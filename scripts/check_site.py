@@ -27,7 +27,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 # page -> strings that must appear in the rendered DOM
 CHECKS = {
     "intro.html": ["executable companion", "reproduction report"],
-    "chapters/lmsr.html": ["Hanson", "worked example", "Rebuilds", "reproduced", "<img"],
+    "chapters/lmsr.html": ["Hanson", "worked example", "Rebuilds", "reproduced", "<img", "mjx-container"],
+    "api.html": ["LMSR", "Ledger"],
     "reproduction/report.html": ["Reproduction report", "pennock2006", "das2008", "kinathil2016",
                                   "martinez_futures", "marl2025", "not yet"],
     "bibliography.html": ["Glosten", "Hanson", "Schulman"],
@@ -42,8 +43,13 @@ def chromium() -> str:
     sys.exit("chromium not found: apt-get install chromium")
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep the report readable
+        pass
+
+
 def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler = functools.partial(QuietHandler, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, httpd.server_address[1]
