@@ -1,0 +1,390 @@
+r"""Symbolic point-based value iteration (PBVI) for the market-making POMDP.
+
+The continuous-state PBVI of Zamani et al. (2012), as extended by Kinathil et al. (2016,
+eq. 2), over case statements (:mod:`mmkit.xadd`). With :math:`V^0 = \{0\}` and a set
+:math:`B` of beliefs, stage :math:`h` computes for every :math:`α_j \in V^{h-1}`
+
+.. math::
+
+    α_j^{a,o,h}(v,i) = \frac{\bar R_a(v,i)}{|O|} + γ\, L_{a,o}(v,i) ⊗ α_j(v, i'(i,o)),
+
+    Γ_b^{a,h} = \sum_o \arg\max_{α \in Γ^{a,o,h}} α·b,\qquad
+    α_b^h = \arg\max_{a} Γ_b^{a,h}·b,\qquad V^h = \bigcup_{b\in B} \{α_b^h\},
+
+where :math:`α·b = \int α(v, i_b)\, b(v)\,dv`. Because
+:math:`α_j^{a,o,h}·b = \bar R_a·b/|O| + γ P(o\mid b,a)\, α_j·b^{a,o}`, the inner argmax is the
+best :math:`α_j` at the updated belief :math:`b^{a,o}`; we compute those dot products
+numerically for all candidates at once (float64 matrices over cells) and resolve near-ties
+exactly with rational arithmetic, then build only the winning α-function symbolically.
+Each α-function is the exact value function of a conditional plan, so :math:`V^h(b)` is a
+lower bound on the optimal value everywhere and is exact on every belief whose reachable
+successors were backed up (all beliefs reachable to the horizon: ``schedule="layered"``).
+
+Tie-breaking (needed for the paper's Figure 2, where at zero inventory every ask is optimal):
+among exactly equal actions the highest ask wins, then the lowest bid.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from mmkit.inventory_pomdp import OBS, Belief, InventoryPOMDP, reachable_beliefs
+
+__all__ = ["Alpha", "StageStats", "PBVIResult", "solve", "PolicyNode", "policy_tree",
+           "upper_surface"]
+
+SCHEDULES = ("layered", "all", "fixed")
+
+
+@dataclass(frozen=True)
+class Alpha:
+    """An α-function: its case statement (node), root action and plan (successor α per o)."""
+
+    node: int
+    action: int
+    horizon: int
+    plan: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageStats:
+    """Cost of one backup stage: beliefs, α-functions, XADD nodes, wall time (s)."""
+
+    horizon: int
+    beliefs: int
+    successors: int
+    alphas: int
+    nodes_shared: int
+    nodes_total: int
+    nodes_max: int
+    seconds: float
+
+
+class _Evaluator:
+    """Float64 dot products α·b for many α-functions and beliefs at once (cell moments)."""
+
+    def __init__(self, model: InventoryPOMDP):
+        self.model = model
+        self._pieces: dict = {}
+
+    def pieces(self, node: int, i: int):
+        key = (node, i)
+        p = self._pieces.get(key)
+        if p is None:
+            raw = self.model.X.pieces(node, "v", {"i": i})
+            lo = np.array([-np.inf if a is None else float(a) for a, _, _ in raw])
+            slope = np.array([float(e.coef("v")) for _, _, e in raw])
+            icpt = np.array([float(e.const) for _, _, e in raw])
+            p = (lo, slope, icpt, [a for a, _, _ in raw if a is not None])
+            self._pieces[key] = p
+        return p
+
+    def values(self, nodes: Sequence[int], beliefs: Sequence[Belief]) -> np.ndarray:
+        """Matrix ``[len(beliefs), len(nodes)]`` of α·b in float64."""
+        out = np.zeros((len(beliefs), len(nodes)))
+        by_i: dict[int, list[int]] = {}
+        for k, b in enumerate(beliefs):
+            by_i.setdefault(b.inventory, []).append(k)
+        for i, ks in by_i.items():
+            grid = set()
+            for k in ks:
+                grid.update(float(x) for x in beliefs[k].edges())
+            lo_s, hi_s = min(grid), max(grid)
+            for n in nodes:
+                grid.update(float(x) for x in self.pieces(n, i)[3] if lo_s < x < hi_s)
+            g = np.array(sorted(grid))
+            mids = (g[1:] + g[:-1]) / 2
+            C0 = np.empty((len(nodes), len(mids)))
+            C1 = np.empty_like(C0)
+            for j, n in enumerate(nodes):
+                lo, slope, icpt, _ = self.pieces(n, i)
+                idx = np.searchsorted(lo, mids, side="right") - 1
+                C0[j], C1[j] = icpt[idx], slope[idx]
+            M0 = np.zeros((len(ks), len(mids)))
+            M1 = np.zeros_like(M0)
+            w0 = g[1:] - g[:-1]
+            w1 = (g[1:] ** 2 - g[:-1] ** 2) / 2
+            for r, k in enumerate(ks):
+                for plo, phi, d in beliefs[k].pieces:
+                    a = np.searchsorted(g, float(plo))
+                    c = np.searchsorted(g, float(phi))
+                    M0[r, a:c] = float(d) * w0[a:c]
+                    M1[r, a:c] = float(d) * w1[a:c]
+            out[ks] = M0 @ C0.T + M1 @ C1.T
+        return out
+
+
+def _near(vals: np.ndarray, tol: float) -> np.ndarray:
+    m = np.max(vals)
+    return np.flatnonzero(vals >= m - tol * (1.0 + abs(m)))
+
+
+@dataclass
+class PBVIResult:
+    """Output of :func:`solve`: the α-function sets :math:`V^0..V^H` and per-stage costs."""
+
+    model: InventoryPOMDP
+    horizon: int
+    V: list[list[Alpha]]
+    beliefs: list[list[Belief]]
+    stats: list[StageStats]
+    values: list[dict[Belief, Fraction]]
+    tie_tol: float = 1e-9
+    _ev: _Evaluator | None = None
+    _exact: dict = field(default_factory=dict)
+    _succ_best: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ evaluation
+    def exact_dot(self, node: int, b: Belief) -> Fraction:
+        key = (node, b)
+        r = self._exact.get(key)
+        if r is None:
+            r = self.model.dot(node, b)
+            self._exact[key] = r
+        return r
+
+    def best_alpha(self, b: Belief, h: int) -> tuple[int, float, Fraction | None]:
+        """Index into ``V[h]`` of the best α at ``b``, its float value, and the exact value
+        when it was needed to break a near-tie (else None)."""
+        key = (b, h)
+        r = self._succ_best.get(key)
+        if r is None:
+            self._prefetch([b], h)
+            r = self._succ_best[key]
+        return r
+
+    def _prefetch(self, beliefs: Sequence[Belief], h: int) -> None:
+        todo = [b for b in dict.fromkeys(beliefs) if (b, h) not in self._succ_best]
+        if not todo:
+            return
+        nodes = [al.node for al in self.V[h]]
+        vals = self._ev.values(nodes, todo)
+        for r, b in enumerate(todo):
+            cand = _near(vals[r], self.tie_tol)
+            if len(cand) == 1:
+                j = int(cand[0])
+                self._succ_best[(b, h)] = (j, float(vals[r, j]), None)
+            else:
+                ex = {int(j): self.exact_dot(nodes[j], b) for j in cand}
+                m = max(ex.values())
+                j = min(j for j, x in ex.items() if x == m)
+                self._succ_best[(b, h)] = (j, float(m), m)
+
+    def value(self, b: Belief, h: int | None = None) -> Fraction:
+        """Exact :math:`V^h(b) = \\max_{α \\in V^h} α·b` (``h`` defaults to the horizon)."""
+        h = self.horizon if h is None else h
+        j, _, v = self.best_alpha(b, h)
+        return v if v is not None else self.exact_dot(self.V[h][j].node, b)
+
+    def q_values(self, b: Belief, h: int) -> tuple[np.ndarray, list]:
+        """Float Q(b, a) for every action at stage h, and per action the successors
+        ``[(o, P(o|b,a), b^{a,o}, j*)]`` with j* the best α of V^{h-1} at b^{a,o}."""
+        m = self.model
+        succ = [[(o, *m.update(b, a, o)) for o in OBS] for a in range(len(m.actions))]
+        self._prefetch([s for row in succ for _, p, s in row if p > 0], h - 1)
+        q = np.zeros(len(m.actions))
+        rows = []
+        for a, row in enumerate(succ):
+            qa = float(m.expected_reward(b, a))
+            out = []
+            for o, p, s in row:
+                if p > 0:
+                    j, fv, _ = self.best_alpha(s, h - 1)
+                    qa += float(m.gamma) * float(p) * fv
+                    out.append((o, p, s, j))
+                else:
+                    out.append((o, p, None, 0))
+            q[a] = qa
+            rows.append(out)
+        return q, rows
+
+    def exact_q(self, b: Belief, a: int, row: list, h: int) -> Fraction:
+        m = self.model
+        v = m.expected_reward(b, a)
+        for o, p, s, j in row:
+            if p > 0:
+                v += m.gamma * p * self.value(s, h - 1)
+        return v
+
+    def choose(self, b: Belief, h: int) -> tuple[int, Fraction, list]:
+        """Optimal action at b with h steps to go (exact ties: highest ask, then lowest bid)."""
+        q, rows = self.q_values(b, h)
+        cand = _near(q, self.tie_tol)
+        acts = self.model.actions
+        if len(cand) == 1:
+            a = int(cand[0])
+            return a, self.exact_q(b, a, rows[a], h), rows[a]
+        ex = {int(a): self.exact_q(b, int(a), rows[int(a)], h) for a in cand}
+        mx = max(ex.values())
+        a = min((a for a, x in ex.items() if x == mx), key=lambda a: (-acts[a][1], acts[a][0], a))
+        return a, mx, rows[a]
+
+    def all_nodes(self, h: int | None = None) -> list[int]:
+        h = self.horizon if h is None else h
+        return [al.node for al in self.V[h]]
+
+    def pretty(self, j: int, h: int | None = None, name: str | None = None) -> str:
+        """The j-th α-function of V^h as a readable case statement."""
+        h = self.horizon if h is None else h
+        al = self.V[h][j]
+        nm = name or f"α{h}_{j} [{self.model.action_label(al.action)}]"
+        return self.model.X.pretty(al.node, nm, "v, i")
+
+
+def _stage_beliefs(schedule: str, layers: list[list[Belief]], fixed: Sequence[Belief] | None,
+                   H: int, h: int) -> list[Belief]:
+    if schedule == "layered":
+        return layers[H - h]
+    if schedule == "all":
+        return list(dict.fromkeys(b for layer in layers for b in layer))
+    return list(fixed)  # type: ignore[arg-type]
+
+
+def solve(model: InventoryPOMDP, init: Sequence[Belief], horizon: int,
+          schedule: str = "layered", belief_set: Sequence[Belief] | None = None,
+          tie_tol: float = 1e-9, check: bool = False) -> PBVIResult:
+    r"""Symbolic PBVI to ``horizon`` from the initial beliefs ``init``.
+
+    Parameters
+    ----------
+    model : InventoryPOMDP
+    init : sequence of Belief
+        Initial beliefs (their reachable beliefs are enumerated unless ``schedule="fixed"``).
+    horizon : int
+        Number of decision steps H >= 1.
+    schedule : {"layered", "all", "fixed"}
+        Which beliefs are backed up at stage h. ``"layered"``: the beliefs reachable at depth
+        H - h (exact at all of them, the cheapest exact choice). ``"all"``: every belief
+        reachable to depth H - 1 at every stage (standard PBVI, more α-functions).
+        ``"fixed"``: ``belief_set`` at every stage (bounded PBVI; a lower bound).
+    tie_tol : float
+        Relative float gap under which candidates are compared exactly.
+    check : bool
+        Assert that every new α-function evaluates at its belief exactly to the backed-up value.
+    """
+    if int(horizon) != horizon or horizon < 1:
+        raise ValueError(f"horizon must be an integer >= 1, got {horizon}")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+    if len(init) == 0:
+        raise ValueError("init must contain at least one belief")
+    H = int(horizon)
+    X = model.X
+    if schedule == "fixed":
+        if not belief_set:
+            raise ValueError("belief_set must be a non-empty set of beliefs for schedule='fixed'")
+        layers = [list(dict.fromkeys(init))]
+    else:
+        layers = reachable_beliefs(model, init, H)
+    zero = Alpha(X.const(0), -1, 0)
+    res = PBVIResult(model, H, [[zero]], [], [], [dict()], tie_tol, _Evaluator(model))
+    for h in range(1, H + 1):
+        t0 = time.perf_counter()
+        Bh = _stage_beliefs(schedule, layers, belief_set, H, h)
+        Vh: list[Alpha] = []
+        seen: dict[int, int] = {}
+        vals: dict[Belief, Fraction] = {}
+        succs = []
+        for b in Bh:
+            for a in range(len(model.actions)):
+                for o in OBS:
+                    p, s = model.update(b, a, o)
+                    if p > 0:
+                        succs.append(s)
+        res._prefetch(succs, h - 1)
+        res.V.append(Vh)   # placeholder filled below (choose() only reads V[h-1])
+        for b in Bh:
+            a, q, row = res.choose(b, h)
+            plan = tuple(j for _, _, _, j in row)
+            node = X.sum(model.backproject(res.V[h - 1][j].node, a, o) for (o, _, _, j) in row)
+            if check:
+                got = model.dot(node, b)
+                assert got == q, f"α·b = {got} but backup value = {q} at {b}"
+            vals[b] = q
+            if node not in seen:
+                seen[node] = len(Vh)
+                Vh.append(Alpha(node, a, h, plan))
+        nodes = [al.node for al in Vh]
+        per = [X.node_count(n) for n in nodes]
+        res.beliefs.append(Bh)
+        res.values.append(vals)
+        res.stats.append(StageStats(h, len(Bh), len(set(succs)), len(Vh), X.node_count(*nodes),
+                                    int(sum(per)), int(max(per)), time.perf_counter() - t0))
+    return res
+
+
+# ----------------------------------------------------------------------------- policy trees
+@dataclass
+class PolicyNode:
+    """A node of the policy tree: belief, action, exact value, children by observation."""
+
+    belief: Belief
+    horizon: int
+    action: int
+    value: Fraction
+    children: dict[str, tuple[Fraction, "PolicyNode"]] = field(default_factory=dict)
+
+    def walk(self, path: tuple[str, ...] = ()):
+        """Yield ``(path, node)`` depth-first in observation order buy, sell, hold."""
+        yield path, self
+        for o in OBS:
+            if o in self.children:
+                yield from self.children[o][1].walk(path + (o,))
+
+
+def policy_tree(res: PBVIResult, b: Belief, horizon: int | None = None) -> PolicyNode:
+    """The optimal conditional plan from ``b`` (argmax at every reached belief)."""
+    h = res.horizon if horizon is None else horizon
+    a, q, row = res.choose(b, h)
+    node = PolicyNode(b, h, a, q)
+    if h > 1:
+        for o, p, s, _ in row:
+            if p > 0:
+                node.children[o] = (p, policy_tree(res, s, h - 1))
+    return node
+
+
+# ----------------------------------------------------------------------------- upper surface
+def upper_surface(res: PBVIResult, inventory: int, means: np.ndarray, widths: np.ndarray,
+                  h: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""Upper surface :math:`\max_{α\in V^h} \int α(v,i)\, U[m-w, m+w](v)\, dv` on a grid.
+
+    ``widths`` may contain 0 (a point belief: α evaluated at m, ties at prices follow the
+    model's strict inequalities). Returns ``(values, argmax)`` of shape
+    ``(len(widths), len(means))``; argmax indexes ``res.V[h]``.
+    """
+    h = res.horizon if h is None else h
+    X = res.model.X
+    means = np.asarray(means, dtype=float)
+    widths = np.asarray(widths, dtype=float)
+    vals = np.empty((len(res.V[h]), len(widths), len(means)))
+    for j, al in enumerate(res.V[h]):
+        raw = X.pieces(al.node, "v", {"i": inventory})
+        lo = np.array([-np.inf if a is None else float(a) for a, _, _ in raw])
+        s = np.array([float(e.coef("v")) for _, _, e in raw])
+        c = np.array([float(e.const) for _, _, e in raw])
+        # antiderivative F(x) = F(lo_k) + s (x^2 - lo_k^2)/2 + c (x - lo_k), anchored at x0
+        x0 = min(-1e6, lo[1] - 1 if len(lo) > 1 else -1e6)
+        starts = lo.copy()
+        starts[0] = x0
+        Fk = np.zeros(len(lo))
+        for k in range(1, len(lo)):
+            a_, b_ = starts[k - 1], starts[k]
+            Fk[k] = Fk[k - 1] + s[k - 1] * (b_ ** 2 - a_ ** 2) / 2 + c[k - 1] * (b_ - a_)
+
+        def F(x):
+            k = np.searchsorted(lo, x, side="right") - 1
+            a_ = starts[k]
+            return Fk[k] + s[k] * (x ** 2 - a_ ** 2) / 2 + c[k] * (x - a_)
+
+        for r, w in enumerate(widths):
+            if w == 0:
+                vals[j, r] = [float(X.evaluate(al.node, {"v": float(m), "i": inventory}))
+                              for m in means]
+            else:
+                vals[j, r] = (F(means + w) - F(means - w)) / (2 * w)
+    return vals.max(axis=0), vals.argmax(axis=0)
