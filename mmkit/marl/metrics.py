@@ -60,9 +60,9 @@ def episode_metrics(tr: Trajectory) -> dict[str, np.ndarray]:
     out["Inventory_volatility"] = q.std(axis=1)
     out["Quote_aggressiveness"] = (0.5 * (tr.bid_offset + tr.ask_offset)).mean(axis=1)
     out["Market_share"] = fills.sum(axis=1) / (n_tot[:, None] + EPS)
-    with np.errstate(invalid="ignore"):
-        out["Mean_omega"] = np.nanmean(tr.omega, axis=1) if np.isfinite(tr.omega).any() \
-            else np.full(q.shape[::2], np.nan)
+    has = np.isfinite(tr.omega).any(axis=1)                 # (B, M): agents with an omega
+    out["Mean_omega"] = np.where(has, np.nan_to_num(tr.omega).sum(axis=1)
+                                 / np.maximum(np.isfinite(tr.omega).sum(axis=1), 1), np.nan)
     out["Avg_spread"] = (tr.ask - tr.bid).mean(axis=2).mean(axis=1)
     out["Price_volatility"] = tr.price.std(axis=1)
     out["Fill_ratio"] = fills.sum(axis=(1, 2)) / (n_tot + EPS)
