@@ -1,0 +1,89 @@
+"""Tests for mmkit.mdp: dual LP vs value iteration vs policy iteration vs QuantEcon."""
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings, strategies as st
+
+from mmkit import mdp as md
+
+
+def random_mdp(seed, S=6, A=3, discount=0.9, sparse=False, drop=True):
+    rng = np.random.default_rng(seed)
+    P = rng.random((S, A, S)) ** 3
+    P /= P.sum(axis=2, keepdims=True)
+    R = rng.normal(size=(S, A))
+    feas = np.ones((S, A), bool)
+    if drop:
+        feas[rng.random((S, A)) < 0.3] = False
+        feas[np.arange(S), rng.integers(0, A, S)] = True
+    m = md.FiniteMDP.from_dense(R, P, discount, feas)
+    if sparse:
+        m = md.FiniteMDP(m.R, sp.csr_matrix(m.P), m.s_indices, m.a_indices, discount, A)
+    return m
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("sparse", [False, True])
+def test_lp_vi_pi_agree(seed, sparse):
+    m = random_mdp(seed, discount=0.95, sparse=sparse)
+    lp = md.solve_dual_lp(m)
+    vi = md.value_iteration(m, tol=1e-11)
+    pi = md.policy_iteration(m)
+    np.testing.assert_allclose(lp.V, pi.V, atol=1e-7)
+    np.testing.assert_allclose(vi.V, pi.V, atol=1e-9)
+    assert np.array_equal(lp.policy, pi.policy)
+    assert np.array_equal(vi.policy, pi.policy)
+    assert abs(lp.objective - lp.alpha @ pi.V) < 1e-8
+    # the LP's x is the occupation measure of its policy
+    np.testing.assert_allclose(lp.x, md.occupation_measure(m, lp.policy), atol=1e-8)
+    assert abs(lp.x.sum() - 1 / (1 - m.discount)) < 1e-8
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_quantecon_cross_check(seed):
+    m = random_mdp(seed, S=8, discount=0.9)
+    res = md.to_quantecon(m).solve(method="policy_iteration")
+    pi = md.policy_iteration(m)
+    np.testing.assert_allclose(res.v, pi.V, atol=1e-10)
+    assert np.array_equal(res.sigma, pi.policy)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.floats(0.0, 0.99))
+def test_bellman_fixed_point_and_policy_value(seed, lam):
+    m = random_mdp(seed, S=5, A=2, discount=lam)
+    sol = md.policy_iteration(m)
+    pol, TV = md.greedy_policy(m, sol.V)
+    np.testing.assert_allclose(TV, sol.V, atol=1e-9)
+    np.testing.assert_allclose(md.policy_evaluation(m, sol.policy), sol.V, atol=1e-10)
+    mask = md.optimal_action_mask(m, sol.V)
+    assert mask[np.arange(m.n_states), sol.policy].all()
+    # occupation measure: nonnegative, mass 1/(1-lambda)
+    x = md.occupation_measure(m, sol.policy)
+    assert x.min() >= -1e-12 and abs(x.sum() - 1 / (1 - lam)) < 1e-8
+
+
+def test_docstring_example():
+    P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]])
+    R = np.array([[0.0, 1.0], [0.0, 2.0]])
+    sol = md.policy_iteration(md.FiniteMDP.from_dense(R, P, discount=0.5))
+    assert sol.policy.tolist() == [1, 1]
+    np.testing.assert_allclose(sol.V, [3.0, 4.0])
+
+
+def test_bad_input():
+    P = np.full((2, 2, 2), 0.5)
+    R = np.zeros((2, 2))
+    for bad in (1.0, -0.01, 1.5, float("nan")):
+        with pytest.raises(ValueError, match="discount"):
+            md.FiniteMDP.from_dense(R, P, bad)
+    with pytest.raises(ValueError, match="sum to 1"):
+        md.FiniteMDP.from_dense(R, P * 0.9, 0.5)
+    with pytest.raises(ValueError, match="non-negative"):
+        Q = P.copy(); Q[0, 0] = [1.5, -0.5]
+        md.FiniteMDP.from_dense(R, Q, 0.5)
+    m = md.FiniteMDP.from_dense(R, P, 0.5)
+    with pytest.raises(ValueError, match="alpha"):
+        md.solve_dual_lp(m, alpha=np.array([1.0, 0.0]))
+    with pytest.raises(ValueError, match="tol"):
+        md.value_iteration(m, tol=0)
