@@ -232,7 +232,7 @@ class InventoryPOMDP:
         self.gamma = Q(gamma)
         if not 0 < self.gamma <= 1:
             raise ValueError(f"gamma must be in (0, 1], got {fmt_num(self.gamma)}")
-        self.X = XADD(int_vars=("i",), real_vars=("v",))
+        self.X = XADD(int_vars=("i",), real_vars=("v",), bounds={"i": (0, None)})
         self._build_cases()
         self._bp_cache: dict = {}
         self._lik_pieces: dict = {}

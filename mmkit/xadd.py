@@ -278,12 +278,16 @@ class XADD:
         Discrete (integer-valued) variables, e.g. ``("i",)``. They come first in the order.
     real_vars : sequence of str
         Continuous variables, e.g. ``("v",)``.
+    bounds : mapping, optional
+        Domain ``{var: (lo, hi)}`` (closed, ``None`` = unbounded), e.g. ``{"i": (0, None)}``:
+        tests decided by the domain are removed and partitions outside it are pruned.
 
     Nodes are integers. ``node(f)`` is ``("L", LinExpr)`` for a leaf or
     ``("D", decision_id, hi, lo)`` for a decision (``hi`` where the decision holds).
     """
 
-    def __init__(self, int_vars: Sequence[str] = (), real_vars: Sequence[str] = ("v",)):
+    def __init__(self, int_vars: Sequence[str] = (), real_vars: Sequence[str] = ("v",),
+                 bounds: Mapping[str, tuple[Number | None, Number | None]] | None = None):
         names = list(int_vars) + list(real_vars)
         if not names:
             raise ValueError("int_vars and real_vars must declare at least one variable")
@@ -292,6 +296,14 @@ class XADD:
         self.int_vars = tuple(int_vars)
         self.real_vars = tuple(real_vars)
         self.rank = {v: k for k, v in enumerate(names)}
+        self.bounds: dict[str, _Interval] = {}
+        for k, (lo, hi) in (bounds or {}).items():
+            if k not in self.rank:
+                raise ValueError(f"bounds names unknown variable {k!r}; declared: {names}")
+            iv = _Interval(None if lo is None else Q(lo), False, None if hi is None else Q(hi), False)
+            if iv.empty():
+                raise ValueError(f"bounds for {k!r} must satisfy lo <= hi, got {(lo, hi)}")
+            self.bounds[k] = iv
         self._nodes: list[tuple] = []
         self._unique: dict[tuple, int] = {}
         self._decs: list[Decision] = []
@@ -300,6 +312,7 @@ class XADD:
         self._dec_var: list[str | None] = []       # the variable of a single-variable test
         self._dec_rank: list[int] = []             # rank of the leading variable
         self._dec_iv: list[tuple] = []             # (interval where true, where false)
+        self._dec_fixed: list[bool | None] = []    # decided by the variable's bounds
         self._cache: dict[tuple, int] = {}
         self._imp: dict[tuple, bool | None] = {}
         self._consts: dict[Fraction, int] = {}
@@ -381,8 +394,15 @@ class XADD:
             sv = d.single_var()
             self._dec_var.append(sv)
             self._dec_rank.append(self.rank[lead])
-            self._dec_iv.append((_dec_interval(d, True), _dec_interval(d, False))
-                                if sv is not None else (None, None))
+            fixed = None
+            if sv is not None:
+                dom = self.bounds.get(sv, _Interval())
+                ivt, ivf = _dec_interval(d, True).meet(dom), _dec_interval(d, False).meet(dom)
+                self._dec_iv.append((ivt, ivf))
+                fixed = True if ivf.empty() else (False if ivt.empty() else None)
+            else:
+                self._dec_iv.append((None, None))
+            self._dec_fixed.append(fixed)
         return idx, negated
 
     def _mk(self, d: int, hi: int, lo: int) -> int:
@@ -412,7 +432,9 @@ class XADD:
         r = self._imp.get(key, 0)
         if r == 0:
             dom = self._dec_iv[d][0 if val else 1]
-            if dom.subset(self._dec_iv[e][0]):
+            if dom.empty():
+                r = None
+            elif dom.subset(self._dec_iv[e][0]):
                 r = True
             elif dom.subset(self._dec_iv[e][1]):
                 r = False
@@ -457,6 +479,9 @@ class XADD:
         """Canonical ``if decision d then hi else lo`` (reorders and prunes as needed)."""
         if hi == lo:
             return hi
+        fixed = self._dec_fixed[d]
+        if fixed is not None:
+            return hi if fixed else lo
         key = ("ite", d, hi, lo)
         r = self._cache.get(key)
         if r is not None:
@@ -799,7 +824,7 @@ class XADD:
                 if x is None:
                     multi.append(str(D) if val else f"¬({D})")
                 else:
-                    ivs[x] = ivs.get(x, _Interval()).meet(_dec_interval(D, val))
+                    ivs[x] = ivs.get(x, self.bounds.get(x, _Interval())).meet(_dec_interval(D, val))
             conds = []
             for x in sorted(ivs, key=self.rank.__getitem__):
                 iv = ivs[x]
@@ -823,9 +848,6 @@ class XADD:
                     s += f" {'<' if iv.hi_open else '≤'} {fmt_num(iv.hi)}"
                 conds.append(s)
             rows.append((" ∧ ".join(conds + multi) or "true", leaf))
-
-        def order(row):
-            return row[0]
         return rows
 
     def pretty(self, f: int, name: str = "f", args: str | None = None) -> str:
