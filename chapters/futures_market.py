@@ -632,6 +632,32 @@ t_pi = time.perf_counter() - t0
 print(f"N = 1000: M ({M1000.shape[0]} states) in {t_gf:.2f} s elapsed")
 print(f"N = 50 trading MDP ({mdp50.n_states} states): policy iteration in {t_pi:.2f} s elapsed")
 
+# %% mystnb={"figure": {"caption": "Scale of the slides' generating-function construction {cite}`martinez_futures`: seconds to build M against the number of agents N, by brute-force enumeration of 3^N configurations, exact 2-D convolutions, and the tilted FFT (timings vary between runs; benchmarks/bench_markov_market.py prints the full table).", "name": "fig-futures-scaling"}}
+# NBVAL_IGNORE_OUTPUT
+def _secs(f):
+    t0 = time.perf_counter()
+    f()
+    return time.perf_counter() - t0
+
+scale_groups = lambda N: [mm.AgentGroup(T1, N // 2), mm.AgentGroup(T2, N - N // 2)]
+N_bf = [2, 4, 6, 8, 10]
+N_dir = [2, 5, 10, 20, 50, 100, 200]
+N_fft = [2, 5, 10, 20, 50, 100, 200, 500, 1000]
+t_bf = [_secs(lambda: mm.brute_force_pressure_matrix(scale_groups(N))) for N in N_bf]
+t_dir = [_secs(lambda: mm.pressure_matrix(scale_groups(N), method="direct")) for N in N_dir]
+t_fft = [_secs(lambda: mm.pressure_matrix(scale_groups(N), method="fft")) for N in N_fft]
+fig, ax = subplots()
+ax.loglog(N_bf, t_bf, "o-", label="brute force (3^N configurations)")
+ax.loglog(N_dir, t_dir, "s-", label="GF, direct 2-D convolutions")
+ax.loglog(N_fft, t_fft, "^-", label="GF, tilted FFT")
+ax.set_xlabel("number of agents N")
+ax.set_ylabel("time to build M (s)")
+ax.legend()
+print_curve("brute force (s)", N_bf, t_bf, digits=4, xdigits=0)
+print_curve("direct (s)", N_dir, t_dir, points=7, digits=4, xdigits=0)
+print_curve("tilted FFT (s)", N_fft, t_fft, points=9, digits=4, xdigits=0)
+fig.show()
+
 # %%
 print(f"N = 1000: rows sum to 1 within {np.max(np.abs(M1000.sum(axis=1) - 1)):.0e}, "
       f"min entry {M1000.min():.1e}, stationary law invariant within "
