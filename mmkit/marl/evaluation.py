@@ -114,7 +114,10 @@ def calibrate_pair(aggr_y: float, dist_bid: float, dist_ask: float, pnl_y: float
 
     Y's offsets satisfy ``(d^b_Y + d^a_Y)/2 = aggr_y``; X's differ by the quote distances,
     ``d^b_X = d^b_Y +/- dist_bid`` and ``d^a_X = d^a_Y +/- dist_ask`` (sign: which agent is
-    wider); the one free parameter ``d^b_Y`` is fitted to Y's Mean PnL.
+    wider); the one free parameter ``d^b_Y`` is fitted to Y's Mean PnL. PnL_Y is not
+    monotone in ``d^b_Y``; the search is restricted to offsets in [0.1, 2.9] (well inside the
+    fill range, as the paper's fill ratios of 0.997-1.000 require) and the root nearest the
+    symmetric split ``d^b_Y = aggr_y`` is taken.
     """
     sb = 1.0 if x_wider_bid else -1.0
     sa = 1.0 if x_wider_ask else -1.0
@@ -127,8 +130,16 @@ def calibrate_pair(aggr_y: float, dist_bid: float, dist_ask: float, pnl_y: float
         _, s = run_setting(list(make(bY)), n_episodes)
         return float(s["PnL_mean"].mean[1]) - pnl_y
 
-    g = np.linspace(aggr_y - 0.6, aggr_y + 0.6, 13) if grid is None else np.asarray(grid)
-    return make(_root_on_grid(gap, g, prefer=aggr_y))
+    if grid is None:
+        # keep all four offsets in [lo, hi], well inside the fill range [0, d_max]
+        lo, hi = 0.1, 2.9
+        bounds_lo = [lo, lo - sb * dist_bid, 2 * aggr_y - hi, 2 * aggr_y - hi + sa * dist_ask]
+        bounds_hi = [hi, hi - sb * dist_bid, 2 * aggr_y - lo, 2 * aggr_y - lo + sa * dist_ask]
+        a, b = max(bounds_lo), min(bounds_hi)
+        if a >= b:
+            raise ValueError("no offsets satisfy the calibration targets inside [0.1, 2.9]")
+        grid = np.linspace(a, b, 13)
+    return make(_root_on_grid(gap, np.asarray(grid), prefer=aggr_y))
 
 
 # ---------------------------------------------------------------------- beta sweep
