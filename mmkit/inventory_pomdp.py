@@ -35,6 +35,7 @@ from mmkit.xadd import XADD, LinExpr, Number, Q, fmt_num
 OBS = ("buy", "sell", "hold")
 
 __all__ = ["OBS", "TraderType", "TraderModel", "Belief", "make_actions", "check_actions",
+           "ShockedMarketConfig", "gaussian_prior", "kinathil_vs_das",
            "InventoryPOMDP", "reachable_beliefs", "expectimax", "fmt_action"]
 
 
@@ -210,6 +211,10 @@ class InventoryPOMDP:
         Trader population (GM, Discrete or custom).
     gamma : number
         Discount factor in (0, 1] (1 is allowed because every horizon is finite).
+    reward : {"cash", "mark_to_market"}
+        ``"cash"`` (the paper's): ask on a sale, minus bid on a purchase, inventory worthless.
+        ``"mark_to_market"`` (Das & Magdon-Ismail's profit): ``ask - v`` on a sale and
+        ``v - bid`` on a purchase, linear in v, so the α-functions become LPWL.
 
     Attributes
     ----------
@@ -224,7 +229,10 @@ class InventoryPOMDP:
     """
 
     def __init__(self, actions: Iterable[tuple[Number, Number]], traders: TraderModel,
-                 gamma: Number = Fraction(9, 10)):
+                 gamma: Number = Fraction(9, 10), reward: str = "cash"):
+        if reward not in ("cash", "mark_to_market"):
+            raise ValueError(f"reward must be 'cash' or 'mark_to_market', got {reward!r}")
+        self.reward_kind = reward
         self.actions = check_actions(actions)
         if not isinstance(traders, TraderModel):
             raise ValueError("traders must be a TraderModel")
@@ -247,13 +255,17 @@ class InventoryPOMDP:
         self.reward: list[dict] = []
         self.lik: list[dict[str, int]] = []
         self.rbar: list[int] = []
+        mtm = self.reward_kind == "mark_to_market"
         for bid, ask in self.actions:
             om, rw = {}, {}
+            # value of a sale at the ask and of a purchase at the bid
+            sale = X.leaf(LinExpr({"v": -1}, ask)) if mtm else X.const(ask)
+            purchase = X.leaf(LinExpr({"v": 1}, -bid)) if mtm else X.const(-bid)
             for t in self.traders.types:
                 if t.uninformed:
                     for u in OBS:
                         om[(t.name, u)] = {o: one if o == u else zero for o in OBS}
-                        r = {"buy": X.scale(has_unit, ask), "sell": X.const(-bid), "hold": zero}[u]
+                        r = {"buy": X.mul(has_unit, sale), "sell": purchase, "hold": zero}[u]
                         rw[(t.name, u)] = r
                 else:
                     eps = Q(t.eps)
@@ -262,7 +274,7 @@ class InventoryPOMDP:
                     buy = X.mul(wants_buy, has_unit)
                     hold = X.sub(X.sub(one, buy), sell)
                     om[(t.name, None)] = {"buy": buy, "sell": sell, "hold": hold}
-                    rw[(t.name, None)] = X.sub(X.scale(buy, ask), X.scale(sell, bid))
+                    rw[(t.name, None)] = X.add(X.mul(buy, sale), X.mul(sell, purchase))
             lik, rbar = {o: zero for o in OBS}, zero
             for (tn, u), o_cases in om.items():
                 p = self.type_prob(tn) * (Fraction(1, 3) if u is not None else 1)
@@ -430,16 +442,20 @@ def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int
     acts = [(float(b), float(k)) for b, k in model.actions]
     types = [(float(t.prob), float(t.eps), t.uninformed) for t in model.traders.types]
     gamma = float(model.gamma)
+    mtm = model.reward_kind == "mark_to_market"
 
     def lik_rew(a: int, i: int):
         bid, ask = acts[a]
         L = {o: np.zeros(len(mids)) for o in OBS}
         r = np.zeros(len(mids))
+        # cell-wise expected sale / purchase value (v is uniform within a cell: E[v] = mid)
+        sale = ask - mids if mtm else np.full(len(mids), ask)
+        purchase = mids - bid if mtm else np.full(len(mids), -bid)
         for p, eps, unin in types:
             if unin:
                 for o in OBS:
                     L[o] += p / 3
-                r += p / 3 * ((ask if i >= 1 else 0.0) - bid)
+                r += p / 3 * ((sale if i >= 1 else 0.0) + purchase)
             else:
                 wants = mids > ask + eps
                 buy = wants & (i >= 1)
@@ -447,7 +463,7 @@ def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int
                 L["buy"] += p * buy
                 L["sell"] += p * sell
                 L["hold"] += p * (~buy & ~sell)
-                r += p * (ask * buy - bid * sell)
+                r += p * (sale * buy + purchase * sell)
         return L, r
 
     tables = {}
@@ -481,3 +497,141 @@ def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int
         return best, arg
 
     return V(mass / mass.sum(), belief.inventory, int(horizon))
+
+
+# ----------------------------------------------------------------------------- beyond the paper
+@dataclass(frozen=True)
+class ShockedMarketConfig:
+    """Kinathil's MM against Das & Magdon-Ismail's optimal MM on one shocked GM market.
+
+    The market (Das 2008): V ~ N(0, (rho sigma_eps)^2) once; each period a trader with
+    w = V + sigma_eps Z, Z ~ N(0, 1), buys if w > ask, sells if w < bid. Profit is marked to
+    market: ask - V on a sale, V - bid on a purchase, discounted by gamma.
+
+    Kinathil's MM plans with its own (approximate) model: a piecewise-uniform prior on the
+    normal's quantile edges ``prior_edges`` (in units of rho sigma_eps), discrete trader noise
+    eps in {0, +c, -c} with c = ``noise_c`` sigma_eps, a small ``model_uninformed`` share of
+    uninformed traders (so every observation has positive probability), prices on
+    ``price_grid`` in units of sigma_eps sqrt(1 + rho^2) (the scale of Das's optimal quotes),
+    the mark-to-market reward, and inventory
+    ``inventory`` (default: ``periods``, so the no-short constraint never binds).
+    """
+
+    rho: float = 2.0
+    sigma_eps: float = 1.0
+    gamma: float = 0.9
+    periods: int = 3
+    runs: int = 20_000
+    seed: int = 0
+    price_grid: tuple[float, ...] = (-1.5, -0.75, 0.0, 0.75, 1.5)
+    prior_edges: tuple[float, ...] = (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)
+    noise_c: float = 1.2
+    model_uninformed: float = 0.01
+    inventory: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.rho > 0:
+            raise ValueError(f"rho must be > 0, got {self.rho}")
+        if not 0 < self.gamma < 1:
+            raise ValueError(f"gamma must be in (0, 1), got {self.gamma}")
+        if int(self.periods) != self.periods or self.periods < 1:
+            raise ValueError(f"periods must be an integer >= 1, got {self.periods}")
+        if not 0 < self.model_uninformed < 1:
+            raise ValueError(f"model_uninformed must be in (0, 1), got {self.model_uninformed}")
+
+
+def _q4(x: float) -> Fraction:
+    return Fraction(round(float(x) * 10_000), 10_000)
+
+
+def gaussian_prior(sd: float, edges_in_sd: Sequence[float], inventory: int) -> Belief:
+    """Piecewise-uniform approximation of N(0, sd^2): normal masses between the edges
+    (tails folded into the outer pieces), masses rounded to 1e-4."""
+    from scipy.stats import norm
+
+    e = np.asarray(edges_in_sd, dtype=float)
+    cdf = norm.cdf(e)
+    cdf[0], cdf[-1] = 0.0, 1.0
+    pieces = [(_q4(sd * a), _q4(sd * b), _q4(p)) for a, b, p in zip(e, e[1:], np.diff(cdf))]
+    return Belief.from_masses(pieces, inventory)
+
+
+def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
+    """Simulate both market makers on the same draws (common random numbers).
+
+    Kinathil's MM follows its exact H-step policy tree (symbolic PBVI, H = ``periods``);
+    Das's optimal MM quotes mu_t +- delta*(rho_t) from :func:`mmkit.glosten_milgrom.solve_dp`
+    with the moment-matched Gaussian update; the myopic MM is shown for reference.
+    Returns per-MM mean and standard error of the discounted profit over ``periods``, the
+    paired difference, the root quotes and the Kinathil MM's own model value.
+    """
+    from mmkit import glosten_milgrom as gmm
+    from mmkit.pbvi import policy_tree, solve
+
+    T, s = cfg.periods, cfg.sigma_eps
+    inv0 = T if cfg.inventory is None else int(cfg.inventory)
+    pm = _q4(cfg.model_uninformed)
+    c = _q4(cfg.noise_c * s)
+    traders = TraderModel((TraderType("informed", (1 - pm) / 3), TraderType("over", (1 - pm) / 3, c),
+                           TraderType("under", (1 - pm) / 3, -c), TraderType("uninformed", pm, uninformed=True)),
+                          name="Discrete + uninformed")
+    scale = s * float(np.sqrt(1.0 + cfg.rho ** 2))
+    model = InventoryPOMDP(make_actions([_q4(p * scale) for p in cfg.price_grid]), traders,
+                           gamma=_q4(cfg.gamma), reward="mark_to_market")
+    prior = gaussian_prior(cfg.rho * s, cfg.prior_edges, inv0)
+    res = solve(model, [prior], T)
+    tree = policy_tree(res, prior)
+
+    rng = np.random.default_rng(cfg.seed)
+    V = cfg.rho * s * rng.standard_normal(cfg.runs)
+    Z = rng.standard_normal((cfg.runs, T))
+    W = V[:, None] + s * Z
+    disc = cfg.gamma ** np.arange(T)
+
+    def trade(bid, ask, t, inv):
+        x = np.where(W[:, t] > ask, 1, np.where(W[:, t] < bid, -1, 0))
+        if inv is not None:
+            x = np.where((x == 1) & (inv < 1), 0, x)     # cannot sell from empty inventory
+        prof = np.where(x == 1, ask - V, np.where(x == -1, V - bid, 0.0))
+        return x, prof
+
+    # Kinathil: walk the tree
+    nodes = [tree] * cfg.runs
+    inv = np.full(cfg.runs, inv0)
+    pk = np.zeros((cfg.runs, T))
+    for t in range(T):
+        bid = np.array([float(model.actions[n.action][0]) for n in nodes])
+        ask = np.array([float(model.actions[n.action][1]) for n in nodes])
+        x, pk[:, t] = trade(bid, ask, t, inv)
+        inv = inv - (x == 1) + (x == -1)
+        if t < T - 1:
+            obs = np.where(x == 1, 0, np.where(x == -1, 1, 2))
+            nodes = [n.children[OBS[o]][1] for n, o in zip(nodes, obs)]
+
+    params = gmm.GMParams(sigma_eps=s, gamma=cfg.gamma)
+    sol = gmm.solve_dp(params)
+    out_rules = {}
+    for name, rule in (("Das optimal", gmm.optimal_rule(sol)), ("Das myopic", gmm.myopic_rule(params))):
+        mu, sig = np.zeros(cfg.runs), np.full(cfg.runs, cfg.rho * s)
+        prof = np.zeros((cfg.runs, T))
+        first = None
+        for t in range(T):
+            bid, ask = rule(mu, sig)
+            if first is None:
+                first = (float(bid[0]), float(ask[0]))
+            x, prof[:, t] = trade(bid, ask, t, None)
+            mu, sig = gmm.gaussian_update(mu, sig, bid, ask, x, params)
+        out_rules[name] = (prof @ disc, first)
+
+    def stats(d):
+        return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+
+    dk = pk @ disc
+    out = {"Kinathil (symbolic PBVI)": (*stats(dk), tuple(float(p) for p in model.actions[tree.action]))}
+    for name, (d, first) in out_rules.items():
+        out[name] = (*stats(d), first)
+    diff = dk - out_rules["Das optimal"][0]
+    return {"results": out, "paired_diff": stats(diff), "model_value": float(tree.value),
+            "alphas": len(res.V[T]), "nodes": res.stats[-1].nodes_shared,
+            "beliefs": sum(st.beliefs for st in res.stats), "model": model, "prior": prior,
+            "tree": tree, "result": res}

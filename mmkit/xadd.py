@@ -813,8 +813,12 @@ class XADD:
         return out
 
     def case_rows(self, f: int) -> list[tuple[str, LinExpr]]:
-        """Readable partitions: per-variable intervals merged, e.g. ``i ≥ 1 ∧ 50 < v ≤ 75``."""
-        rows = []
+        """Readable partitions: per-variable intervals merged, e.g. ``i ≥ 1 ∧ 50 < v ≤ 75``.
+
+        Adjacent intervals of the last real variable with equal values are shown as one row.
+        """
+        last = self.real_vars[-1] if self.real_vars else None
+        raw = []
         for path, leaf in self.paths(f):
             ivs: dict[str, _Interval] = {}
             multi = []
@@ -825,6 +829,25 @@ class XADD:
                     multi.append(str(D) if val else f"¬({D})")
                 else:
                     ivs[x] = ivs.get(x, self.bounds.get(x, _Interval())).meet(_dec_interval(D, val))
+            raw.append((ivs, multi, leaf))
+        # merge adjacent intervals of `last` sharing all other conditions and the value
+        merged: list = []
+        for ivs, multi, leaf in raw:
+            if merged and last is not None:
+                pivs, pmulti, pleaf = merged[-1]
+                same_rest = ({k: v for k, v in pivs.items() if k != last}
+                             == {k: v for k, v in ivs.items() if k != last})
+                a, b = pivs.get(last), ivs.get(last)
+                if same_rest and pmulti == multi and pleaf == leaf and a is not None and b is not None:
+                    lo_, hi_ = (b, a) if (b.hi is not None and a.lo is not None and b.hi == a.lo) else (a, b)
+                    if lo_.hi is not None and hi_.lo is not None and lo_.hi == hi_.lo:
+                        pivs = dict(pivs)
+                        pivs[last] = _Interval(lo_.lo, lo_.lo_open, hi_.hi, hi_.hi_open)
+                        merged[-1] = (pivs, pmulti, pleaf)
+                        continue
+            merged.append((ivs, multi, leaf))
+        rows = []
+        for ivs, multi, leaf in merged:
             conds = []
             for x in sorted(ivs, key=self.rank.__getitem__):
                 iv = ivs[x]
@@ -839,6 +862,8 @@ class XADD:
                         conds.append(f"{x} ≤ {hi}")
                     else:
                         conds.append(f"{lo} ≤ {x} ≤ {hi}")
+                    continue
+                if iv.lo is None and iv.hi is None:
                     continue
                 s = ""
                 if iv.lo is not None:
