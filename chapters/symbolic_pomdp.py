@@ -649,7 +649,7 @@ led.show("Fig 5")
 #   over all beliefs (Fig. 4 evaluates them on 861 beliefs nobody backed up).
 # * Against a naive sympy `Piecewise` implementation of the same backups, the XADD is two to
 #   three orders of magnitude faster. `benchmarks/bench_pbvi.py` builds the 15
-#   $\alpha$-functions of the $H = 3$ solution both ways, with identical results: about 3 s in
+#   $\alpha$-functions of the $H = 3$ solution both ways, with identical results: 2 to 3 s in
 #   sympy against 0.01 s with the XADD, on this machine.
 #
 # ## Beyond the paper: Kinathil's MM against Das's optimal MM on a shocked market
