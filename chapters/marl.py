@@ -214,7 +214,7 @@ led.show("Table 1")
 # against agent Y when both quote symmetric offsets. The closed form
 # $1/(1+e^{1.5(\delta_X-\delta_Y)})$ holds while both quotes stay in range (spec A.8).
 
-# %% mystnb={"figure": {"caption": "Not in the paper (spec A.8): the fill-priority weight exp(-1.5 d) with its cut-off at d_max = 3.07 (left), and the two-agent market share against the offset difference, simulated (dots, 100 episodes) vs the closed form 1/(1 + exp(1.5 Δ)) (line).", "name": "fig-marl-fill"}}
+# %% mystnb={"figure": {"caption": "Not in the paper (spec A.8): the fill-priority weight exp(-1.5 d) with its cut-off at d_max = 3.07 (left), and the two-agent market share against the offset difference, simulated (dots, 100 episodes) vs the closed form 1/(1 + exp(1.5 \u0394)) (line).", "name": "fig-marl-fill"}}
 d = np.linspace(-0.5, 4, 451)
 w = fill_weight(d)
 dd = np.array([-1.0, -0.6, -0.3, 0.0, 0.3, 0.6, 1.0])
@@ -565,7 +565,7 @@ plt.show()
 # market of Table 5 is a *busier* market (more orders), which is why both agents earn more
 # in it. That matches the paper's own reading: "more abundant trading opportunities".
 
-# %% mystnb={"figure": {"caption": "Not in the paper: the adversary's objective. Left: the benchmark module's mean final PnL in a constant market, against λ for three σ (100 episodes each); the adversary minimises it. Right: the (λ, σ) actions of our trained adversary over the 100 A_Adversarial evaluation episodes.", "name": "fig-marl-adversary"}}
+# %% mystnb={"figure": {"caption": "Not in the paper: the adversary's objective. Left: the benchmark module's mean final PnL in a constant market, against \u03bb for three \u03c3 (100 episodes each); the adversary minimises it. Right: the (\u03bb, \u03c3) actions of our trained adversary over the 100 A_Adversarial evaluation episodes.", "name": "fig-marl-adversary"}}
 lams = np.array([300.0, 350.0, 400.0, 450.0, 500.0])
 sigs = [0.2, 1.1, 2.0]
 bench = np.array([[simulate([BenchmarkQuoter()], SEEDS, market=ConstantMarket(l, s)).pnl[:, -1, 0].mean()
@@ -603,7 +603,7 @@ plt.show()
 # panel, the line is $\omega^\star(\beta)$ evaluated at the per-step rates of our default
 # A-B⋆ evaluation.
 
-# %% mystnb={"figure": {"caption": "Rebuilds Table 7's Mean_omega as a distribution (not in the paper): per-step ω of our B⋆ in the A-B⋆ and B1-B⋆ evaluations (left); sensitivity of the learned mean ω to the penalty weight β from short B⋆-only runs, with the one-step optimum ½ + E[R_self + R_opp]/(2β) (right).", "name": "fig-marl-omega"}}
+# %% mystnb={"figure": {"caption": "Rebuilds Table 7's Mean_omega as a distribution (not in the paper): per-step \u03c9 of our B\u22c6 in the A-B\u22c6 and B1-B\u22c6 evaluations (left); sensitivity of the learned mean \u03c9 to the penalty weight \u03b2 from short B\u22c6-only runs, with the one-step optimum \u00bd + E[R_self + R_opp]/(2\u03b2) (right).", "name": "fig-marl-omega"}}
 om_a = traj["A vs Bstar"].omega[:, :, 1].ravel()
 om_b = traj["B1 vs Bstar"].omega[:, :, 1].ravel()
 sweep = json.loads((ART / "beta_sweep" / "beta_sweep.json").read_text())
