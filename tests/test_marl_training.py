@@ -73,3 +73,17 @@ def test_omega_head_starts_neutral():
 def test_bad_config_errors():
     with pytest.raises(ValueError, match="config"):
         get_config("huge")
+
+
+def test_training_is_bit_reproducible(tmp_path):
+    """Same config and seed -> identical policy parameters (single thread, seeded envs)."""
+    from stable_baselines3 import PPO
+
+    from mmkit.marl.train import train_role
+
+    cfg = get_config("smoke")
+    for d in ("a", "b"):
+        train_role("adversary", cfg, tmp_path / d, progress=False, steps=800)
+    pa = PPO.load(tmp_path / "a" / "adversary.zip").policy.state_dict()
+    pb = PPO.load(tmp_path / "b" / "adversary.zip").policy.state_dict()
+    assert all(torch.equal(pa[k], pb[k]) for k in pa)
