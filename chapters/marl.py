@@ -438,6 +438,10 @@ def record_pair_claims(tier, name, ours, why):
 
 
 def why_sur(m, name):
+    if m in ("Quote_aggressiveness", "Avg_spread"):
+        return ("X's aggressiveness is implied by Y's and the two quote distances; the paper's "
+                "quote distances are means of |differences| of fluctuating quotes, which constant "
+                "offsets cannot match together with both aggressiveness values")
     if m == "Herding_ratio":
         return "constant quotes never match within 0.01 on both sides; B1-B1's herding needs time-varying quotes"
     if m == "Sharpe_ratio":

@@ -50,6 +50,12 @@ def test_pettingzoo_parallel_api():
         parallel_api_test(MarketParallelEnv(roles), num_cycles=250)
 
 
+def test_pettingzoo_seed_test():
+    from pettingzoo.test import parallel_seed_test
+
+    parallel_seed_test(lambda: MarketParallelEnv(("A", "Bstar")))
+
+
 def _episode(env, seed, action_seed):
     rng = np.random.default_rng(action_seed)
     obs, _ = env.reset(seed=seed)

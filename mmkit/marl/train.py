@@ -170,7 +170,10 @@ def train_role(role: str, cfg: TrainConfig, folder: str | Path, progress: bool =
     folder.mkdir(parents=True, exist_ok=True)
     n = int(steps if steps is not None else cfg.steps[role])
     seed = cfg.seed + 1000 * STAGES.index(role)
-    env = make_vec_env(role, cfg, folder, seed=1_000_000 + 100_000 * STAGES.index(role))
+    # SB3 re-seeds the VecEnv with the PPO seed (VecEnv.seed), so the training episodes of
+    # stage k use seeds seed_k + n_envs * episode + i, with seed_k = 123 + 1000 k: never the
+    # evaluation seeds 0..99.
+    env = make_vec_env(role, cfg, folder, seed=seed)
     p = cfg.ppo
     policy = OmegaActorCriticPolicy if role == "Bstar" else "MlpPolicy"
     model = PPO(policy, env, learning_rate=p.learning_rate, n_steps=p.n_steps,
