@@ -728,6 +728,32 @@ with pd.option_context("display.max_rows", 300):
     print(t3[["quantity", "paper", "ours", "verdict"]].to_string(index=False))
 
 # %% [markdown]
+# ### A diagnostic: where B1-B1's herding comes from
+#
+# Herding counts the steps at which both quotes of two agents are within 0.01 of each
+# other. Two copies of the same policy can only do that often if their quotes are nearly
+# deterministic, so that they differ only through the agents' different inventories.
+# Evaluating our B1-B1 pair with the Gaussian *mean* actions (`deterministic=True`)
+# instead of sampled ones tests this.
+
+# %%
+b1_det = load_agent(ART, "B1", deterministic=True)
+_, det = run_setting([b1_det, b1_det], 100)
+rows_det = ["Herding_ratio", "Quote_distance_bid", "Quote_distance_ask", "Inventory_divergence",
+            "PnL_mean"]
+print(pd.DataFrame({"paper": [paper_cell("B1 vs B1", m) for m in rows_det],
+                    "PPO stochastic": [cell(ours["B1 vs B1"], m) for m in rows_det],
+                    "PPO deterministic": [cell(det, m) for m in rows_det]},
+                   index=rows_det).to_string())
+
+# %% [markdown]
+# With deterministic quotes the herding ratio jumps from 0.002 to 0.24, the quote distances
+# fall to a few hundredths (the paper's order of magnitude), and the two PnLs stay at the
+# paper's level, as they already were with sampled quotes. The paper's B1-B1 herding therefore says that its B1 was close to
+# deterministic. It is not evidence of coordination: the two copies share a policy and see
+# similar states.
+
+# %% [markdown]
 # ### What our trained agents say about the paper's findings
 #
 # The numbers differ, often by far more than sampling error, yet the qualitative story
@@ -761,7 +787,8 @@ with pd.option_context("display.max_rows", 300):
 #   $\omega = 1$. A Gaussian policy whose mean sits near that bound, clamped to [0, 1],
 #   averages below it, hence the 0.88 plateau.
 # - **No herding, including B1-B1.** Two copies of our stochastic B1 match quotes within
-#   0.01 on both sides only 0.2% of the time, against the paper's 46.7%. In the rest, "no
+#   0.01 on both sides only 0.2% of the time, against the paper's 46.7%. With
+#   deterministic quotes they reach 24%, as the diagnostic above shows. Elsewhere "no
 #   collusion" holds trivially, since the agents cannot see each other's quotes and the
 #   price is exogenous.
 # - **Combined PnL falls in every pair.** It is always below the better solo agent's PnL,
