@@ -12,6 +12,7 @@ import sys
 #: Modules with an ``add_cli(subparsers)`` function (imported lazily).
 _CLI_MODULES = [
     "mmkit.report",
+    "mmkit.glosten_milgrom",
     "mmkit.marl.cli",
 ]
 

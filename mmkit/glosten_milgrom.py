@@ -9,7 +9,7 @@ again. In every period :math:`t = 0, 1, \dots` the market maker (MM) quotes a bi
 buys if :math:`w_t > a_t`, sells if :math:`w_t < b_t`, otherwise does nothing. The MM sees only
 the direction :math:`x_t \in \{+1, 0, -1\}` and earns :math:`a_t - V` on a buy, :math:`V - b_t`
 on a sell. Objective: :math:`R = \sum_t \gamma^t r_t`. There are no uninformed traders in the
-paper; :attr:`GMParams.noise_share` optionally adds them (Kinathil-style: a trader is uninformed
+paper; ``GMParams.noise_share`` optionally adds them (Kinathil-style: a trader is uninformed
 with that probability and then buys, sells or holds with probability 1/3 each). The closed forms,
 the market makers for Gaussian beliefs and the DP need ``noise_share == 0``; the exact grid
 update, the general moment-matched update and the simulator accept any share in [0, 1).
@@ -40,30 +40,41 @@ with :math:`Q = 1-\Phi` and the inverse Mills ratio :math:`\lambda = N/Q`. Both 
 Quick reference (all public)
 ----------------------------
 Parameters and validation
-    :class:`GMParams` (``sigma_eps``, ``gamma``, ``noise_share``).
+    :class:`GMParams` (``sigma_eps``, ``gamma``, ``noise_share``). Bad input raises
+    ``ValueError`` naming the parameter (``sigma_eps <= 0``, ``gamma`` outside (0, 1),
+    ``rho < 0``, ``bid > ask``, a belief that cannot be normalised).
 Normal helpers
     :func:`npdf`, :func:`ncdf`, :func:`nsf`, :func:`mills`.
 Gaussian beliefs
-    :func:`update_factors` (closed-form alpha, beta, kappa), :func:`gaussian_update` (moment
-    matching through the integrals A, B, C of :func:`abc_integrals`, any quotes, any noise share),
-    :func:`I_integral`, :func:`J_integral`, :func:`K_integral`.
+    :func:`update_factors` (closed-form alpha, beta, kappa of the table), :func:`gaussian_update`
+    (moment matching through the integrals A, B, C of :func:`abc_integrals`; any quotes, any
+    noise share), :func:`I_integral`, :func:`J_integral`, :func:`K_integral`.
 Market makers for Gaussian beliefs (functions of rho, in units of sigma_eps)
     :func:`q_zero_profit`, :func:`q_myopic`, :data:`Q_STAR`, :func:`one_step_profit`,
     :func:`trade_probability`, :func:`half_spread`.
-Exact grid beliefs
-    :class:`GridBelief` (``update``, ``mean``, ``sd``, ``zero_profit_quotes``, ``myopic_quotes``),
-    :func:`grid_likelihood`, :func:`belief_divergences`.
+Exact beliefs
+    :class:`GridBelief` (one or a batch of beliefs on a shared grid: ``update``, ``mean``,
+    ``sd``, and for one belief ``zero_profit_quotes``, ``myopic_quotes``), :func:`grid_likelihood`,
+    :func:`belief_divergences`, :class:`AdaptiveGridPosterior` (one grid per simulated run that
+    follows the posterior as it narrows).
 Dynamic programme
-    :func:`default_rho_grid`, :func:`solve_dp` -> :class:`DPSolution` (``value(rho)``,
-    ``q(rho)``, ``half_spread(rho)``), :func:`evaluate_policy` (a fixed rule, e.g. myopic).
+    :func:`default_rho_grid`, :func:`solve_dp` returning :class:`DPSolution` (``value(rho)``,
+    ``q(rho)``, ``half_spread(rho)``, ``one_step_profit(rho)``), :func:`evaluate_policy` (value
+    of a fixed rule, e.g. the myopic one).
 Quoting rules and simulation
     :class:`SymmetricRule`, :func:`zero_profit_rule`, :func:`myopic_rule`,
-    :func:`optimal_rule`; :func:`simulate` -> :class:`SimResult` (per-period ``profit``,
-    ``spread``, ``trades``, beliefs; ``discounted_profit()``, ``profit_per_trade()`` ...);
-    :func:`stabilisation_time`.
+    :func:`optimal_rule`; :func:`simulate` returning :class:`SimResult` (per-run, per-period
+    ``profit``, ``spread``, ``trades``, quotes and beliefs; ``discounted_profit()``,
+    ``profit_per_trade()``, ``profit_per_period()``, ``trade_rate()``, ``mean_spread()``);
+    :func:`sweep` returning :class:`SweepResult` (summaries over a rho grid);
+    :func:`stabilisation_time`; :func:`exact_vs_gaussian` (Gaussian-state vs exact-state
+    optimal MM, ``python -m mmkit das-sim``).
 
 A quoting rule is any callable ``rule(mu, sigma) -> (bid, ask)`` on arrays of Gaussian belief
-states (one entry per simulated run), so other chapters can plug in their own pricing.
+states (one entry per simulated run), so other chapters can plug in their own pricing, e.g.
+``simulate(SymmetricRule(lambda rho: 1.2 + 0 * rho), rho=2.0,
+params=GMParams(noise_share=0.5))`` quotes a fixed q = 1.2 in a market where half the
+traders are uninformed (the MM's Gaussian update then accounts for them).
 
 Examples
 --------
@@ -78,7 +89,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Literal, Protocol, Sequence
 
 import numpy as np
@@ -88,7 +99,8 @@ __all__ = [
     "GMParams", "npdf", "ncdf", "nsf", "mills", "I_integral", "J_integral", "K_integral",
     "abc_integrals", "update_factors", "gaussian_update", "one_step_profit", "trade_probability",
     "q_zero_profit", "q_myopic", "Q_STAR", "half_spread", "GridBelief", "grid_likelihood",
-    "belief_divergences", "AdaptiveGridPosterior", "default_rho_grid", "solve_dp", "DPSolution", "evaluate_policy",
+    "belief_divergences", "AdaptiveGridPosterior", "default_rho_grid", "solve_dp", "DPSolution",
+    "evaluate_policy",
     "QuotingRule", "SymmetricRule", "zero_profit_rule", "myopic_rule", "optimal_rule", "simulate",
     "SimResult", "stabilisation_time", "SweepResult", "sweep", "exact_vs_gaussian", "add_cli",
 ]
@@ -386,7 +398,7 @@ def q_myopic(rho):
     return _safeguarded_newton(g, dg, rho, np.sqrt(target))
 
 
-#: q* = 0.7518...: the myopic (= optimal) q at rho = 0, root of q N(q) = Q(q).
+#: The myopic (= optimal) q at rho = 0, q* = 0.7518, the root of q N(q) = Q(q).
 Q_STAR: float = float(q_myopic(0.0))
 
 
@@ -551,7 +563,7 @@ class AdaptiveGridPosterior:
 
     Run r keeps masses ``p[r]`` on ``lo[r] + h[r] * arange(n)``. After each update a run whose
     grid spans more than ``regrid_span`` posterior sds is re-gridded onto mean +- ``new_half``
-    sds (linear interpolation of the density, renormalised); :attr:`lost_mass` records the
+    sds (quadratic interpolation of the log density, renormalised); ``lost_mass`` records the
     largest mass ever left outside a new grid. Masses below 1e-250 are flushed to 0 (no
     subnormal arithmetic).
 
@@ -674,8 +686,8 @@ class DPSolution:
         Grid of information disadvantages sigma/sigma_eps.
     v : ndarray
         Value V(rho) / sigma_eps.
-    q : ndarray
-        Optimal normalised half-spread q*(rho).
+    q_grid_values : ndarray
+        Optimal normalised half-spread q*(rho) at the grid nodes (interpolate with :meth:`q`).
     method : str
         ``"self-consistent"`` or ``"naive"`` treatment of next states between grid nodes.
     """
@@ -1169,7 +1181,8 @@ def exact_vs_gaussian(solution: DPSolution, rhos: Sequence[float], *, n_runs: in
 
     Returns a dict of arrays: discounted profit mean/se of both and of their paired difference,
     the DP theory value, and at the periods ``div_t``: mean KL(exact || Gaussian), mean
-    Wasserstein-1 / exact sd, mean |mu_G - mu_exact| / sd_exact and mean sd_G / sd_exact.
+    Wasserstein-1 / exact sd, mean ``|mu_G - mu_exact| / sd_exact`` and mean
+    ``sd_G / sd_exact``.
     """
     p = solution.params
     rhos = _check_rho(np.asarray(rhos, dtype=float))
