@@ -221,6 +221,9 @@ for path, node in tree.walk():
                 fontsize=7, ha="center", va="bottom", color="0.3")
     ax.text(x, y, m2.action_label(node.action), ha="center", va="center", fontsize=8,
             bbox=dict(boxstyle="round", fc="white", ec=PALETTE[node.belief.inventory % 4]))
+    branch = ", ".join(f"{o}: {float(p):.4f}" for o, (p, _) in node.children.items())
+    print(f"{'/'.join(path) or 'root':<12} {m2.action_label(node.action):<12} i = {node.belief.inventory}"
+          + (f"   branches {branch}" if branch else ""))
 ax.set_xlim(-4.6, 4.6)
 ax.set_ylim(-0.5, 2.5)
 ax.set_yticks([0, 1, 2], ["h = 1", "h = 2", "h = 3"])

@@ -394,7 +394,7 @@ def reachable_beliefs(model: InventoryPOMDP, init: Sequence[Belief], depth: int,
                       dedup: bool = True) -> list[list[Belief]]:
     """Beliefs reachable at depths 0..depth-1 (every action, every observation with P > 0).
 
-    With ``dedup=False`` duplicates are kept (the count the paper's |B| would use).
+    With ``dedup=False`` duplicates are kept (the count the paper's ``|B|`` would use).
     """
     if depth < 1:
         raise ValueError(f"depth must be >= 1, got {depth}")

@@ -272,6 +272,10 @@ def _dec_interval(d: Decision, val: bool) -> _Interval:
 class XADD:
     """Manager of a family of XADDs over declared variables (unique tables and caches).
 
+    Nodes are integers. For a leaf, ``node(f)`` is the pair ``("L", expr)`` with a
+    ``LinExpr``; for a decision it is ``("D", decision_id, hi, lo)``, where ``hi`` is the
+    branch taken when the decision holds.
+
     Parameters
     ----------
     int_vars : sequence of str
@@ -279,11 +283,10 @@ class XADD:
     real_vars : sequence of str
         Continuous variables, e.g. ``("v",)``.
     bounds : mapping, optional
-        Domain ``{var: (lo, hi)}`` (closed, ``None`` = unbounded), e.g. ``{"i": (0, None)}``:
-        tests decided by the domain are removed and partitions outside it are pruned.
+        Domain as a mapping from variable to a closed interval ``(lo, hi)``, where ``None``
+        means unbounded, e.g. ``{"i": (0, None)}``. Tests decided by the domain are removed
+        and partitions outside it are pruned.
 
-    Nodes are integers. ``node(f)`` is ``("L", LinExpr)`` for a leaf or
-    ``("D", decision_id, hi, lo)`` for a decision (``hi`` where the decision holds).
     """
 
     def __init__(self, int_vars: Sequence[str] = (), real_vars: Sequence[str] = ("v",),
