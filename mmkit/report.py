@@ -27,26 +27,35 @@ def _esc(s: str) -> str:
 
 
 def item_status(claims: list[dict]) -> str:
-    """``not yet``, ``reproduced``, ``partial (k/n reproduced)`` or ``differs``."""
+    """``not yet``, ``reproduced``, ``close (k/n reproduced)``, ``partial (k/n reproduced)``,
+    ``differs`` or ``not attempted``."""
     if not claims:
         return "not yet"
     n = len(claims)
     k = sum(c["verdict"] == "reproduced" for c in claims)
+    close = sum(c["verdict"] == "close" for c in claims)
     if k == n:
         return "reproduced"
     if all(c["verdict"] == "not attempted" for c in claims):
         return "not attempted"
-    if k == 0 and not any(c["verdict"] == "close" for c in claims):
+    if k + close == n:
+        return f"close ({k}/{n} reproduced, {close} close)"
+    if k == 0 and close == 0:
         return "differs"
     return f"partial ({k}/{n} reproduced)"
 
 
 def source_status(items: list[dict], by_item: dict[str, list[dict]]) -> str:
+    """``full`` when every item is reproduced (``full, with k close claims`` when the only gaps
+    are explained ``close`` claims), ``not yet`` when nothing is built, else ``partial``."""
     statuses = [item_status(by_item.get(it["id"], [])) for it in items]
     if all(s == "not yet" for s in statuses):
         return "not yet"
     if all(s == "reproduced" for s in statuses):
         return "full"
+    if all(s == "reproduced" or s.startswith("close") for s in statuses):
+        close = sum(c["verdict"] == "close" for cs in by_item.values() for c in cs)
+        return f"full, with {close} close claim{'s' if close > 1 else ''}"
     return "partial"
 
 

@@ -108,3 +108,19 @@ def test_registry_items_have_chapters_and_bibkeys(source):
 def test_report_page_is_current():
     assert (ROOT / report.REPORT_PATH).read_text() == report.render(ROOT), \
         "reproduction/report.md is stale: run `python -m mmkit report`"
+
+
+def test_item_and_source_status():
+    rep = {"verdict": "reproduced"}
+    close = {"verdict": "close"}
+    diff = {"verdict": "differs"}
+    assert report.item_status([]) == "not yet"
+    assert report.item_status([rep, rep]) == "reproduced"
+    assert report.item_status([rep, close]) == "close (1/2 reproduced, 1 close)"
+    assert report.item_status([rep, diff]) == "partial (1/2 reproduced)"
+    assert report.item_status([diff]) == "differs"
+    items = [{"id": "a"}, {"id": "b"}]
+    assert report.source_status(items, {"a": [rep], "b": [rep]}) == "full"
+    assert report.source_status(items, {"a": [rep], "b": [close]}) == "full, with 1 close claim"
+    assert report.source_status(items, {"a": [rep]}) == "partial"
+    assert report.source_status(items, {}) == "not yet"
