@@ -75,8 +75,8 @@ def render(root: Path | None = None) -> str:
         "",
         "## Summary",
         "",
-        "| source | chapter | items | claims | " + " | ".join(VERDICTS) + " | status |",
-        "|---|---|---|---|" + "---|" * len(VERDICTS) + "---|",
+        "| source | chapter | items | claims | reproduced / close / differs / not attempted | status |",
+        "|---|---|---|---|---|---|",
     ]
     sections = []
     for source in all_sources(root):
@@ -90,8 +90,8 @@ def render(root: Path | None = None) -> str:
         chap = f"[{reg.get('short', source)}](../{chapter})" if chapter and claims else "not yet"
         status = source_status(reg["items"], by_item)
         lines.append(
-            f"| {_esc(reg['title'])} {{cite}}`{reg['bibkey']}` | {chap} | {len(reg['items'])} | "
-            f"{len(claims)} | " + " | ".join(map(str, counts)) + f" | {status} |"
+            f"| {{cite:t}}`{reg['bibkey']}` | {chap} | {len(reg['items'])} | "
+            f"{len(claims)} | " + " / ".join(map(str, counts)) + f" | {status} |"
         )
         sec = [f"## {reg['title']}", "",
                f"Source: {{cite:t}}`{reg['bibkey']}` (ledger key `{source}`). Status: **{status}**.", ""]
