@@ -37,6 +37,7 @@ decision involves a single variable and interval reasoning prunes exactly.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
@@ -334,13 +335,7 @@ class XADD:
                 raise ValueError(f"unknown variable {k!r}; declared: {sorted(self.rank)}")
             if k in self.int_vars:
                 raise ValueError(f"leaves must be linear in real variables only, got {k!r}")
-        key = ("L", e)
-        f = self._unique.get(key)
-        if f is None:
-            f = len(self._nodes)
-            self._nodes.append(key)
-            self._unique[key] = f
-        return f
+        return self._intern(("L", e))
 
     def const(self, c: Number) -> int:
         return self.leaf(LinExpr((), c))
@@ -411,7 +406,10 @@ class XADD:
     def _mk(self, d: int, hi: int, lo: int) -> int:
         if hi == lo:
             return hi
-        key = ("D", d, hi, lo)
+        return self._intern(("D", d, hi, lo))
+
+    def _intern(self, key: tuple) -> int:
+        """Hash-consing: the id of the node ``key`` (a leaf or a decision), created once."""
         f = self._unique.get(key)
         if f is None:
             f = len(self._nodes)
@@ -524,22 +522,17 @@ class XADD:
             f = self._consts[c] = self.leaf(LinExpr((), c))
         return f
 
+    _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+
     def _leaf_op(self, op: str, a: LinExpr, b: LinExpr) -> int:
+        arith = self._ARITH.get(op)
         if not a.coeffs and not b.coeffs:          # fast path: constants
             x, y = a.const, b.const
-            if op == "+":
-                return self._const_leaf(x + y)
-            if op == "-":
-                return self._const_leaf(x - y)
-            if op == "*":
-                return self._const_leaf(x * y)
+            if arith is not None:
+                return self._const_leaf(arith(x, y))
             return self._const_leaf(max(x, y) if op == "max" else min(x, y))
-        if op == "+":
-            return self.leaf(a + b)
-        if op == "-":
-            return self.leaf(a - b)
-        if op == "*":
-            return self.leaf(a * b)
+        if arith is not None:
+            return self.leaf(arith(a, b))
         diff = a - b
         if diff.is_const():
             big = a if diff.const >= 0 else b
@@ -722,21 +715,30 @@ class XADD:
         construction; paths with multi-variable tests are checked with an LP (scipy)."""
         return self._prune(f, ())
 
-    def _consistent(self, path: tuple) -> bool:
-        if not path:
-            return True
-        # exact per-variable intervals for single-variable tests
+    def _split_path(self, path: tuple, with_bounds: bool = False
+                    ) -> tuple[dict[str, "_Interval"], list[tuple[Decision, bool]]]:
+        """A path's single-variable tests as one interval per variable (intersected with the
+        declared bounds when ``with_bounds``), and its multi-variable tests as (decision, value)."""
         ivs: dict[str, _Interval] = {}
-        multi = []
+        multi: list[tuple[Decision, bool]] = []
         for d, val in path:
             D = self._decs[d]
             x = D.single_var()
             if x is None:
                 multi.append((D, val))
-            else:
-                ivs[x] = ivs.get(x, _Interval()).meet(_dec_interval(D, val))
-                if ivs[x].empty():
-                    return False
+                continue
+            start = ivs[x] if x in ivs else (self.bounds.get(x, _Interval()) if with_bounds
+                                             else _Interval())
+            ivs[x] = start.meet(_dec_interval(D, val))
+        return ivs, multi
+
+    def _consistent(self, path: tuple) -> bool:
+        if not path:
+            return True
+        # exact per-variable intervals for single-variable tests
+        ivs, multi = self._split_path(path)
+        if any(iv.empty() for iv in ivs.values()):
+            return False
         if not multi:
             return True
         import numpy as np
@@ -823,16 +825,8 @@ class XADD:
         last = self.real_vars[-1] if self.real_vars else None
         raw = []
         for path, leaf in self.paths(f):
-            ivs: dict[str, _Interval] = {}
-            multi = []
-            for d, val in path:
-                D = self._decs[d]
-                x = D.single_var()
-                if x is None:
-                    multi.append(str(D) if val else f"¬({D})")
-                else:
-                    ivs[x] = ivs.get(x, self.bounds.get(x, _Interval())).meet(_dec_interval(D, val))
-            raw.append((ivs, multi, leaf))
+            ivs, multi = self._split_path(path, with_bounds=True)
+            raw.append((ivs, [str(D) if val else f"¬({D})" for D, val in multi], leaf))
         # merge adjacent intervals of `last` sharing all other conditions and the value
         merged: list = []
         for ivs, multi, leaf in raw:
