@@ -300,3 +300,86 @@ def test_bad_input_errors():
         role_reward("Bstar", np.ones(1), np.ones(1), np.ones(1), beta=-1)
     with pytest.raises(ValueError, match="seeds"):
         simulate([OPP], [-1])
+
+
+# ---------------------------------------------------------------------- B1's fingerprint
+def test_b1_ask_while_flat_reproduces_b1_cells():
+    """Table 5's B1 cells: ask out of range until the first trade gives 0.995 / 0.990 shares
+    and the adversarial inventory volatility 28.143 (A, always in range: 0.997 / 0.992, 28.142)."""
+    from mmkit.marl import FlatQuoter
+
+    r3 = lambda s, k: (round(float(np.atleast_1d(s[k].mean)[0]), 3),
+                       round(float(np.atleast_1d(s[k].std)[0]), 3))
+    q = FlatQuoter(2.37, 1.82)
+    fix = summarise(episode_metrics(simulate([q], range(100))))
+    adv = summarise(episode_metrics(simulate([q], range(100), market=ConstantMarket(500, 1.453))))
+    assert r3(fix, "Market_share") == (0.995, 0.004)
+    assert r3(fix, "Inventory_volatility") == (28.335, 2.383)
+    assert r3(adv, "Market_share") == (0.99, 0.005)
+    assert r3(adv, "Inventory_volatility") == (28.143, 2.443)
+
+
+def test_first_step_ask_loss_shifts_inventory_by_a_constant():
+    """Losing only the first step's buys shifts q_t (t >= 1) by a constant: inventory
+    volatility is unchanged episode by episode, and the share drops by floor(N_1/2)/sum N."""
+    from mmkit.marl import FlatQuoter
+
+    base = simulate([ConstantQuoter(2.37, 1.82)], range(30))
+    t0 = simulate([FlatQuoter(2.37, 1.82, first_step_only=True)], range(30))
+    shift = t0.q[:, :, 0] - base.q[:, :, 0]
+    np.testing.assert_array_equal(shift, shift[:, :1] * np.ones((1, shift.shape[1])))
+    np.testing.assert_array_equal(shift[:, 0], base.arrivals[:, 0] // 2)
+    np.testing.assert_allclose(episode_metrics(t0)["Inventory_volatility"],
+                               episode_metrics(base)["Inventory_volatility"], rtol=1e-12)
+
+
+def test_flat_quoter_bad_input():
+    from mmkit.marl import FlatQuoter
+
+    with pytest.raises(ValueError, match="side"):
+        FlatQuoter(1.0, 1.0, side="mid")
+    with pytest.raises(ValueError, match="wide"):
+        FlatQuoter(1.0, 1.0, wide=float("nan"))
+
+
+# ---------------------------------------------------------------------- report helpers
+def test_parse_paper_table_and_claim_labels():
+    from mmkit.marl.evaluation import expand_key, parse_paper_table
+
+    text = """
+    PnL_mean | 1.000 ± 0.500 / 2.000 ± 0.250 | 3.000 ± 1.000
+    Mean_omega | - / 0.700 ± 0.002 | -
+    Avg_spread | 4.000 ± 0.010 | 5.000 ± 0.020
+    """
+    t = parse_paper_table(text, ["X vs Y", "Z"])
+    np.testing.assert_array_equal(t["X vs Y"]["PnL_mean"].mean, [1.0, 2.0])
+    np.testing.assert_array_equal(t["X vs Y"]["PnL_mean"].std, [0.5, 0.25])
+    assert "Mean_omega" not in t["Z"]
+    assert expand_key("PnL_mean", "X vs Y", t) == [("PnL_mean", 0, "PnL_mean X"),
+                                                   ("PnL_mean", 1, "PnL_mean Y")]
+    assert expand_key("PnL_mean X", "X vs Y", t) == [("PnL_mean", 0, "PnL_mean")]
+    assert expand_key("PnL_mean Y", "X vs Y", t) == [("PnL_mean", 1, "PnL_mean Y")]
+    assert expand_key("Mean_omega", "X vs Y", t) == [("Mean_omega", 1, "Mean_omega")]
+    assert expand_key("Avg_spread", "X vs Y", t) == [("Avg_spread", 0, "Avg_spread")]
+    with pytest.raises(ValueError, match="cells"):
+        parse_paper_table("PnL_mean | 1.0 ± 0.1", ["a", "b"])
+
+
+def test_convergence_table_on_synthetic_curves():
+    import pandas as pd
+
+    from mmkit.marl.evaluation import convergence_table, se_tol
+
+    n = 100
+    ts = np.arange(1, n + 1) * 1600
+    flat = pd.DataFrame({"timesteps": ts, "episode_return": np.ones(n), "a1": np.zeros(n),
+                         "a2": np.linspace(-1, 0, n), "a3": np.nan,
+                         "action_std": np.geomspace(0.4, 0.1, n)})
+    conv = convergence_table({"A": flat, "adversary": flat})
+    # the two 20-rollout windows' means of a2 are 20 rollouts, i.e. 20/99, apart
+    assert conv.loc["A", "action1"] == pytest.approx(2.5)
+    assert conv.loc["A", "d_action"] == pytest.approx(2.5 * 20 / 99, rel=1e-9)
+    assert conv.loc["adversary", "action1"] == pytest.approx(400.0)
+    assert conv.loc["A", "std_end"] == pytest.approx(0.1)
+    assert se_tol(1.0) == pytest.approx(2 * math.sqrt(2) / 10)
+    assert se_tol(0.0) == 0.001

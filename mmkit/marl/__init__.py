@@ -8,7 +8,7 @@
 - :mod:`mmkit.marl.policies`: the B-star omega-head policy and frozen-policy loading;
 - :mod:`mmkit.marl.train`: the three-stage PPO pipeline; :mod:`mmkit.marl.cli`: commands.
 """
-from mmkit.marl.agents import (BenchmarkQuoter, ConstantMarket, ConstantQuoter, ROLES,
+from mmkit.marl.agents import (BenchmarkQuoter, ConstantMarket, ConstantQuoter, FlatQuoter, ROLES,
                                role_reward)
 from mmkit.marl.core import MarketConfig, MarketCore, fill_weight
 from mmkit.marl.env import (MarketMakerEnv, MarketParallelEnv, MarketVecEnv, RoleMarket,
@@ -16,6 +16,6 @@ from mmkit.marl.env import (MarketMakerEnv, MarketParallelEnv, MarketVecEnv, Rol
 from mmkit.marl.metrics import episode_metrics, metric_table, summarise
 
 __all__ = ["MarketConfig", "MarketCore", "fill_weight", "BenchmarkQuoter", "ConstantMarket",
-           "ConstantQuoter", "ROLES", "role_reward", "MarketMakerEnv", "MarketParallelEnv",
+           "ConstantQuoter", "FlatQuoter", "ROLES", "role_reward", "MarketMakerEnv", "MarketParallelEnv",
            "MarketVecEnv", "RoleMarket", "Trajectory", "simulate", "episode_metrics",
            "metric_table", "summarise"]

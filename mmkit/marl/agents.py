@@ -26,7 +26,8 @@ import numpy as np
 from mmkit.marl.core import MarketConfig
 
 __all__ = [
-    "ROLES", "QuotingAgent", "MarketAgent", "ConstantQuoter", "BenchmarkQuoter", "ConstantMarket",
+    "ROLES", "QuotingAgent", "MarketAgent", "ConstantQuoter", "FlatQuoter", "BenchmarkQuoter",
+    "ConstantMarket",
     "offsets_from_action", "action_from_offsets", "market_from_action", "check_action",
     "base_reward", "omega_penalty", "role_reward", "check_role",
 ]
@@ -112,6 +113,45 @@ class ConstantQuoter:
     def quote(self, obs: np.ndarray, eps: np.ndarray) -> np.ndarray:
         vals = [self.bid, self.ask] + ([] if self.omega is None else [self.omega])
         return np.tile(np.asarray(vals, dtype=float), (len(obs), 1))
+
+
+@dataclass(frozen=True)
+class FlatQuoter:
+    """Constant offsets, except that one side is quoted at ``wide`` while the agent is flat.
+
+    "Flat" means ``q = 0`` and ``X = 0``: the agent has not traded yet (with
+    ``first_step_only``: only at ``t = 0``). With ``side = "ask"`` and the default ``wide = 5``
+    (the top of the action box, beyond the fill range ``d_max = 3.07``) the agent never sells
+    before its first purchase. This one-bit deviation from :class:`ConstantQuoter` is the
+    fingerprint of the paper's B1 in Table 5: it takes a lone agent's market share from 0.997
+    to 0.995 (fixed market) and its adversarial inventory volatility from 28.142 to 28.143.
+    """
+
+    bid: float
+    ask: float
+    side: str = "ask"
+    wide: float = 5.0
+    first_step_only: bool = False
+    n_outputs: int = 2
+    noise_dim: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("bid", "ask", "wide"):
+            v = getattr(self, name)
+            if not np.isfinite(v):
+                raise ValueError(f"{name} offset must be finite, got {v}")
+        if self.side not in ("bid", "ask"):
+            raise ValueError(f"side must be 'bid' or 'ask', got {self.side!r}")
+
+    def quote(self, obs: np.ndarray, eps: np.ndarray) -> np.ndarray:
+        obs = np.asarray(obs, dtype=float)
+        out = np.tile(np.array([self.bid, self.ask], dtype=float), (len(obs), 1))
+        if self.first_step_only:
+            flat = obs[:, 1] == 0
+        else:
+            flat = (obs[:, 2] == 0) & (obs[:, 3] == 0)
+        out[flat, 0 if self.side == "bid" else 1] = self.wide
+        return out
 
 
 @dataclass(frozen=True)
