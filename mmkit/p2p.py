@@ -24,13 +24,15 @@ when ``degree = n_nodes - 1``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
-from mmkit.markov_market import as_groups, n_agents, simulate_agents
+from mmkit.markov_market import (STATES, as_groups, n_agents, pressure_distribution,
+                                  simulate_agents, stationary_distribution)
 
 __all__ = ["P2PConfig", "P2PResult", "random_regular_graph", "flood", "simulate_p2p",
-           "shift_scale"]
+           "shift_scale", "ViewStats", "VIEW_STATS", "view_stats", "sweep"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,16 @@ def random_regular_graph(n: int, d: int, rng: np.random.Generator,
     raise RuntimeError("could not build a simple regular graph")  # pragma: no cover
 
 
+def _drop(sent: np.ndarray, loss: float, rng: np.random.Generator) -> None:
+    """Lose each actual transmission (a ``True`` entry of ``sent``) with probability ``loss``.
+
+    Draws one uniform per transmission that takes place (not per potential link), in place.
+    """
+    idx = np.flatnonzero(sent)
+    if idx.size:
+        sent.flat[idx] = rng.random(idx.size) >= loss
+
+
 def flood(neigh: np.ndarray, ttl: int, loss: float, rng: np.random.Generator) -> np.ndarray:
     """Hop-by-hop flooding of one message from every node; arrival hops ``(receiver, origin)``.
 
@@ -125,7 +137,7 @@ def flood(neigh: np.ndarray, ttl: int, loss: float, rng: np.random.Generator) ->
     for h in range(1, ttl + 1):
         sent = front[neigh]                    # (n, d, origins): neighbour sent at hop h-1
         if loss > 0:
-            sent &= rng.random(sent.shape) >= loss
+            _drop(sent, loss, rng)
         front = sent.any(axis=1) & ~seen
         if not front.any():
             break
@@ -140,7 +152,9 @@ class P2PResult:
 
     ``true_pressure`` (epochs,), ``observed`` (epochs, n_nodes), ``reach`` (n_nodes,) the number
     of origins a node ever holds, ``mean_delay`` (n_nodes,) the mean age in epochs of the
-    orders in its pub, ``agent_group`` (n_nodes,) the group index of each node's agent.
+    orders in its pub, ``agent_group`` (n_nodes,) the group index of each node's agent,
+    ``neigh`` the neighbour table and ``held`` (n_nodes, n_nodes) whether node ``o`` ever
+    holds an order of origin ``k``.
     """
 
     true_pressure: np.ndarray
@@ -149,6 +163,7 @@ class P2PResult:
     mean_delay: np.ndarray
     agent_group: np.ndarray
     neigh: np.ndarray
+    held: np.ndarray
 
 
 def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResult:
@@ -179,6 +194,7 @@ def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResu
         for o in range(n):
             ks = np.nonzero(known[o])[0]
             obs[:, o] = X[t[:, None] - lag[o, ks][None, :], ks[None, :]].sum(axis=1)
+        held = known
         reach = known.sum(axis=1)
         mean_delay = np.array([H[o, known[o]].mean() for o in range(n)])
     else:
@@ -193,7 +209,7 @@ def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResu
             for tau, front, seen in inflight:
                 sent = front[neigh]
                 if config.loss > 0:
-                    sent = sent & (rng.random((n, config.degree, n)) >= config.loss)
+                    _drop(sent, config.loss, rng)
                 front = sent.any(axis=1) & ~seen
                 seen = seen | front
                 upd = front & (last < tau)
@@ -212,9 +228,10 @@ def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResu
                 k = last >= 0
                 age_sum += np.where(k, t - last, 0).sum(axis=1)
                 age_cnt += k.sum(axis=1)
-        reach = (last >= 0).sum(axis=1)
+        held = last >= 0
+        reach = held.sum(axis=1)
         mean_delay = age_sum / np.maximum(age_cnt, 1)
-    return P2PResult(true, obs, reach, mean_delay, group_of_agent[place], neigh)
+    return P2PResult(true, obs, reach, mean_delay, group_of_agent[place], neigh, held)
 
 
 def shift_scale(observed: np.ndarray, mean_ref: float, sd_ref: float) -> tuple[float, float]:
@@ -225,3 +242,101 @@ def shift_scale(observed: np.ndarray, mean_ref: float, sd_ref: float) -> tuple[f
     obs = np.asarray(observed, dtype=float)
     b = float(obs.std() / sd_ref)
     return float(obs.mean() - b * mean_ref), b
+
+
+#: Names of the fields of :class:`ViewStats`, in order (columns of :func:`sweep`'s array).
+VIEW_STATS = ("reach", "age", "shift", "shift_pred", "scale", "scale_pred", "corr", "lag1")
+
+
+@dataclass(frozen=True)
+class ViewStats:
+    r"""How a P2P market's observed pressure relates to the analytic chain (means over observers).
+
+    Attributes
+    ----------
+    reach : float
+        Fraction of the agents whose orders a node ever holds.
+    age : float
+        Mean age (epochs) of the orders in a pub.
+    shift, scale : float
+        :func:`shift_scale` of all observers' views pooled, against the analytic stationary
+        law of the whole market: :math:`\hat S \approx a + b S`.
+    shift_pred, scale_pred : float
+        The same predicted from the reach alone. With :math:`R_o` the origins node :math:`o`
+        holds, :math:`\mu_o = \sum_{k\in R_o} E_{\pi_k} x_k` and
+        :math:`v_o = \sum_{k\in R_o} \mathrm{Var}_{\pi_k} x_k`, the pooled views have mean
+        :math:`\bar\mu = \mathrm{mean}_o \mu_o` and variance
+        :math:`\mathrm{mean}_o v_o + \mathrm{var}_o \mu_o`, so
+        :math:`b = \sqrt{\cdot}/\mathrm{sd}(S)` and :math:`a = \bar\mu - b\,E S`.
+        Exact in expectation, with or without loss: the ages of the copies are independent of
+        the orders, so each held term has its agent's stationary law and the terms are
+        independent.
+    corr : float
+        Mean over observers of :math:`\mathrm{corr}(\hat S_o(t), S(t))`, how well a view tracks
+        the current market.
+    lag1 : float
+        Mean lag-1 autocorrelation of the views (staleness shows up as persistence).
+    """
+
+    reach: float
+    age: float
+    shift: float
+    shift_pred: float
+    scale: float
+    scale_pred: float
+    corr: float
+    lag1: float
+
+    def as_tuple(self) -> tuple[float, ...]:
+        return tuple(getattr(self, k) for k in VIEW_STATS)
+
+
+def _mean_column_corr(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean over columns of the Pearson correlation of ``a[:, o]`` and ``b[:, o]``."""
+    a = a - a.mean(axis=0)
+    b = b - b.mean(axis=0)
+    den = np.sqrt((a**2).sum(axis=0) * (b**2).sum(axis=0))
+    return float(np.mean((a * b).sum(axis=0) / den))
+
+
+def view_stats(res: P2PResult, agents) -> ViewStats:
+    """Summarise a :func:`simulate_p2p` run against the analytic chain of ``agents``."""
+    groups = as_groups(agents)
+    n = n_agents(groups)
+    pS = pressure_distribution(groups)
+    sv = np.arange(-n, n + 1)
+    mean_S = float(pS @ sv)
+    sd_S = float(np.sqrt(pS @ sv**2 - mean_S**2))
+    mu_group, var_group = [], []
+    for g in groups:
+        pi = stationary_distribution(g.T)
+        mu_group.append(float(pi @ STATES))
+        var_group.append(float(pi @ STATES**2 - (pi @ STATES) ** 2))
+    held = res.held.astype(float)
+    mu_o = held @ np.asarray(mu_group)[res.agent_group]      # mean of each observer's view
+    v_o = held @ np.asarray(var_group)[res.agent_group]      # variance of each observer's view
+    scale_pred = float(np.sqrt(v_o.mean() + mu_o.var()) / sd_S)
+    shift_pred = float(mu_o.mean() - scale_pred * mean_S)
+    a, b = shift_scale(res.observed, mean_S, sd_S)
+    obs = res.observed.astype(float)
+    true = np.repeat(res.true_pressure[:, None].astype(float), obs.shape[1], axis=1)
+    return ViewStats(reach=float(res.reach.mean() / n), age=float(res.mean_delay.mean()),
+                     shift=a, shift_pred=shift_pred, scale=b, scale_pred=scale_pred,
+                     corr=_mean_column_corr(obs, true),
+                     lag1=_mean_column_corr(obs[:-1], obs[1:]))
+
+
+def sweep(agents, degrees: Sequence[int], ttls: Sequence[int], seeds: Sequence[int],
+          loss: float = 0.0, epochs: int = 2000) -> np.ndarray:
+    """:func:`view_stats` over a grid of degrees, TTLs and seeds.
+
+    Returns an array of shape ``(len(degrees), len(ttls), len(seeds), len(VIEW_STATS))``;
+    each seed draws its own graph, agent placement, orders and losses.
+    """
+    out = np.empty((len(degrees), len(ttls), len(seeds), len(VIEW_STATS)))
+    for i, d in enumerate(degrees):
+        for j, ttl in enumerate(ttls):
+            for k, seed in enumerate(seeds):
+                cfg = P2PConfig(degree=int(d), ttl=int(ttl), loss=loss, epochs=epochs, seed=int(seed))
+                out[i, j, k] = view_stats(simulate_p2p(agents, cfg), agents).as_tuple()
+    return out

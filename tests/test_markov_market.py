@@ -196,3 +196,23 @@ def test_bad_input():
         mm.pressure_matrix([T1], method="magic")
     with pytest.raises(ValueError, match="bounds"):
         mm.TradingReading(bounds="wrap")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 5.0), st.floats(0.0, 0.99), st.sampled_from(["restrict", "clip"]))
+def test_three_slide_entries_never_optimal_with_proof_margin(c, lam, bounds):
+    """The chapter's coupling proof: from (-1,0) and (-2,0) buying, and at (-2,1) holding, is
+    worse than the mirrored policy by at least its first-step gain (-2 m(i) or -m(-2)),
+    for every c >= 0 and discount."""
+    from mmkit import mdp as md
+
+    M = mm.pressure_matrix([T1, T2])
+    m = mm.expected_next(M)
+    mdp = mm.trading_mdp(M, c, lam, mm.TradingReading(bounds=bounds))
+    sol = md.policy_iteration(mdp)
+    Q = np.full((25, 3), -np.inf)
+    Q[mdp.s_indices, mdp.a_indices] = md.q_values(mdp, sol.V)
+    for (i, pos, a), gain in (((-1, 0, 1), -2 * m[1]), ((-2, 0, 1), -2 * m[0]), ((-2, 1, 0), -m[0])):
+        s = (i + 2) * 5 + (pos + 2)
+        assert gain > 0
+        assert sol.V[s] - Q[s, a + 1] >= gain - 1e-9

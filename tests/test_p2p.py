@@ -90,3 +90,40 @@ def test_bad_input():
         p2p.simulate_p2p(GROUPS, p2p.P2PConfig(epochs=1))
     with pytest.raises(ValueError, match="sd_ref"):
         p2p.shift_scale(np.zeros(3), 0.0, 0.0)
+
+
+def test_drop_only_touches_actual_transmissions():
+    sent = np.zeros((5, 2, 5), dtype=bool)
+    sent[1, 0, 3] = sent[4, 1, 0] = True
+    p2p._drop(sent, 0.0, np.random.default_rng(0))
+    assert sent.sum() == 2                      # loss 0 keeps everything
+    p2p._drop(sent, 0.999999, np.random.default_rng(0))
+    assert sent.sum() == 0                      # and nothing is created
+
+
+@pytest.mark.parametrize("loss", [0.0, 0.3])
+def test_view_stats_scale_follows_reach_prediction(loss):
+    """The pooled scale and shift of the views equal the reach-based prediction (with or
+    without loss: copies' ages are independent of the orders)."""
+    res = p2p.simulate_p2p(GROUPS, p2p.P2PConfig(degree=3, ttl=2, loss=loss, epochs=3000, seed=5))
+    st = p2p.view_stats(res, GROUPS)
+    assert 0.2 < st.reach < 0.8
+    assert st.scale == pytest.approx(st.scale_pred, abs=0.03)
+    assert st.shift == pytest.approx(st.shift_pred, abs=0.3)
+    assert np.all(res.held.sum(axis=1) == res.reach)
+    assert -1 <= st.corr <= 1 and -1 <= st.lag1 <= 1
+
+
+def test_loss_makes_views_staler_not_narrower():
+    cfg = dict(degree=4, ttl=3, epochs=1500, seed=8)
+    a = p2p.view_stats(p2p.simulate_p2p(GROUPS, p2p.P2PConfig(loss=0.0, **cfg)), GROUPS)
+    b = p2p.view_stats(p2p.simulate_p2p(GROUPS, p2p.P2PConfig(loss=0.4, **cfg)), GROUPS)
+    assert b.age > a.age and b.lag1 > a.lag1 + 0.1
+    assert b.scale == pytest.approx(a.scale, abs=0.05)
+
+
+def test_sweep_shape_and_seed_determinism():
+    out = p2p.sweep(GROUPS, [2, 3], [1, 2], [0, 1], epochs=200)
+    assert out.shape == (2, 2, 2, len(p2p.VIEW_STATS))
+    again = p2p.sweep(GROUPS, [3], [2], [1], epochs=200)
+    assert np.array_equal(out[1, 1, 1], again[0, 0, 0])
