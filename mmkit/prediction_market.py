@@ -22,7 +22,7 @@ from scipy.special import logsumexp, softmax
 
 from mmkit.scoring_rules import LMSR
 
-__all__ = ["TraderConfig", "MarketRun", "simulate_belief_traders"]
+__all__ = ["TraderConfig", "MarketRun", "draw_beliefs", "simulate_belief_traders"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,17 @@ class MarketRun:
     loss: NDArray[np.float64]
 
 
+def draw_beliefs(truth: ArrayLike, noise: float, size: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    r"""``size`` private beliefs :math:`\mathrm{softmax}(\ln \text{truth} + s\,\varepsilon)`,
+    :math:`\varepsilon \sim N(0, I)`, shape ``(size, n)``.
+
+    The noise is symmetric in log-odds, so the *median* belief in each outcome of a two-outcome
+    market is the truth, while the *mean* is pulled towards 1/2.
+    """
+    log_truth = np.log(np.asarray(truth, dtype=float))
+    return softmax(log_truth + noise * rng.standard_normal((int(size), log_truth.size)), axis=1)
+
+
 def simulate_belief_traders(mm: LMSR, truth: ArrayLike, config: TraderConfig = TraderConfig(),
                             runs: int = 100, seed: int = 0) -> MarketRun:
     """Simulate ``runs`` independent markets of belief traders against ``mm``.
@@ -88,9 +99,8 @@ def simulate_belief_traders(mm: LMSR, truth: ArrayLike, config: TraderConfig = T
     prices = np.empty((R, T + 1, n))
     prices[:, 0] = mm.prices(q)
     rows = np.arange(R)
-    log_truth = np.log(p_true)
     for t in range(T):
-        belief = softmax(log_truth + config.belief_noise * rng.standard_normal((R, n)), axis=1)
+        belief = draw_beliefs(p_true, config.belief_noise, R, rng)
         p = prices[:, t]
         i = np.argmax(belief - p, axis=1)
         target = np.clip(belief[rows, i], 1e-12, 1 - 1e-12)

@@ -103,7 +103,7 @@ def _check_outcome(i: int, n: int) -> int:
 def _check_limit_price(price: float) -> float:
     price = float(price)
     if not (0.0 < price < 1.0):
-        raise ValueError(f"limit price must be in the open interval (0, 1), got {price}")
+        raise ValueError(f"price (the limit price) must be in the open interval (0, 1), got {price}")
     return price
 
 
@@ -195,17 +195,32 @@ class CostFunctionMarketMaker(ABC):
             hi *= 2.0
         return float(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-14))
 
+    def buy_capacity(self, q: ArrayLike, outcome: int) -> float:
+        """Most shares of ``outcome`` the cost function can sell at ``q`` (``inf`` by default).
+
+        Finite only for market makers whose formulas hold on a bounded region
+        (:class:`QuadraticMSR`).
+        """
+        return math.inf
+
+    def sell_capacity(self, q: ArrayLike, outcome: int) -> float:
+        """Most shares of ``outcome`` the cost function can buy back at ``q`` (``inf`` by default)."""
+        return math.inf
+
     def limit_buy(self, q: ArrayLike, outcome: int, max_shares: float, price: float) -> LimitOrderFill:
         """Fill "buy up to ``max_shares`` of ``outcome``, each at a price <= ``price``".
 
         The market maker sells shares while its marginal price stays at or below the limit, so
-        the fill is ``clip(x*, 0, max_shares)`` where ``x*`` solves ``p_i(q + x e_i) = price``.
-        Every share is then bought at a marginal price <= ``price``.
+        the fill is ``clip(x*, 0, min(max_shares, capacity))`` where ``x*`` solves
+        ``p_i(q + x e_i) = price`` and ``capacity`` is :meth:`buy_capacity` (the edge of the
+        region where the cost function applies; infinite for LMSR). Every share is then bought
+        at a marginal price <= ``price``.
         """
         a = as_quantities(q)
         if not (max_shares >= 0):
             raise ValueError(f"max_shares must be >= 0, got {max_shares}")
-        x = min(max(self.max_shares_at_price(a, outcome, price), 0.0), float(max_shares))
+        cap = min(float(max_shares), self.buy_capacity(a, outcome))
+        x = min(max(self.max_shares_at_price(a, outcome, price), 0.0), cap)
         c = self.buy(a, outcome, x) if x > 0 else 0.0
         p = float(self.prices(a + unit(a.shape[-1], outcome, x))[outcome])
         return LimitOrderFill(x, c, p)
@@ -218,7 +233,8 @@ class CostFunctionMarketMaker(ABC):
         a = as_quantities(q)
         if not (max_shares >= 0):
             raise ValueError(f"max_shares must be >= 0, got {max_shares}")
-        x = min(max(-self.max_shares_at_price(a, outcome, price), 0.0), float(max_shares))
+        cap = min(float(max_shares), self.sell_capacity(a, outcome))
+        x = min(max(-self.max_shares_at_price(a, outcome, price), 0.0), cap)
         c = self.buy(a, outcome, -x) if x > 0 else 0.0
         p = float(self.prices(a - unit(a.shape[-1], outcome, x))[outcome])
         return LimitOrderFill(x, c, p)
@@ -360,8 +376,17 @@ class QuadraticMSR(CostFunctionMarketMaker):
         return self.cost(b) - self.cost(a)
 
     def clip_trade(self, q: ArrayLike, delta: ArrayLike) -> FloatArray:
-        """Largest fraction ``t * delta`` (0 <= t <= 1) of a trade that keeps prices in [0, 1]."""
+        """``q + t * delta`` with the largest ``t`` in [0, 1] that keeps every price in [0, 1].
+
+        Prices are affine in ``q``, so ``t`` is the first crossing of 0 or 1 along the segment;
+        any number of outcomes. ``q`` and ``delta`` are single vectors (no batch axis); ``q``
+        must itself be valid.
+        """
         a, d = _check_pair(q, delta)
+        if a.ndim != 1 or d.ndim != 1:
+            raise ValueError(f"q and delta must be 1-D share vectors, got shapes {a.shape} and {d.shape}")
+        if not self.valid(a):
+            raise ValueError("q must be in the valid region (every price in [0, 1])")
         p0 = self.prices(a)
         dp = self.prices(d) - 1.0 / a.shape[-1]  # prices are affine: p(q + t d) = p0 + t dp
         t = 1.0
@@ -371,6 +396,26 @@ class QuadraticMSR(CostFunctionMarketMaker):
             elif g < 0:
                 t = min(t, (0.0 - p) / g)
         return a + max(t, 0.0) * d
+
+    def buy_capacity(self, q: ArrayLike, outcome: int) -> float:
+        r"""Shares of ``outcome`` that can be bought before another outcome's price reaches 0.
+
+        Buying ``x`` of ``i`` lowers every other price by :math:`x/(2bn)`, so the capacity is
+        :math:`2bn \min_{j \ne i} p_j` (the price of ``i`` itself reaches 1 only when all
+        others are 0). For ``n = 2`` a limit price below 1 binds first.
+        """
+        a = as_quantities(q)
+        i = _check_outcome(outcome, a.shape[-1])
+        n = a.shape[-1]
+        return float(max(2 * self.b * n * np.delete(self.prices(a), i).min(), 0.0))
+
+    def sell_capacity(self, q: ArrayLike, outcome: int) -> float:
+        r"""Shares of ``outcome`` that can be sold before its price reaches 0:
+        :math:`2b\,p_i / (1 - 1/n)`."""
+        a = as_quantities(q)
+        i = _check_outcome(outcome, a.shape[-1])
+        n = a.shape[-1]
+        return float(max(2 * self.b * self.prices(a)[i] / (1 - 1 / n), 0.0))
 
     def worst_case_loss(self, n: int) -> float:
         """``b (1 - 1/n)``."""

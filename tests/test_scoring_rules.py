@@ -178,7 +178,7 @@ def test_bad_quantities_and_prices():
     with pytest.raises(ValueError, match="at least 2 outcomes"):
         mm.cost([1.0])
     for p in (0.0, 1.0, 1.5, -0.2):
-        with pytest.raises(ValueError, match=r"limit price must be in the open interval \(0, 1\)"):
+        with pytest.raises(ValueError, match=r"price \(the limit price\) must be in the open interval \(0, 1\)"):
             mm.limit_buy([0, 0], 0, 10, p)
     with pytest.raises(ValueError, match="outcome must be an integer in"):
         mm.buy([0, 0], 2, 1.0)
@@ -190,3 +190,94 @@ def test_bad_quantities_and_prices():
         QuadraticMSR(10.0).trade_cost([0, 0], [100, 0])
     with pytest.raises(ValueError, match="3 were expected"):
         as_quantities([1, 2], n=3)
+
+
+# --------------------------------------------------------------------- quadratic, n > 2
+@settings(max_examples=150, deadline=None)
+@given(st.integers(2, 6).flatmap(lambda n: st.tuples(st.lists(st.floats(-1, 1), min_size=n, max_size=n),
+                                                     st.lists(st.floats(-500, 500), min_size=n, max_size=n))))
+def test_quadratic_clip_trade_is_valid_and_maximal(qd):
+    """clip_trade keeps every price in [0, 1] and stops exactly at the edge (any n)."""
+    qm = QuadraticMSR(100.0)
+    raw, delta = (np.asarray(v) for v in qd)
+    n = raw.size
+    q = raw * 100.0 / n                        # |q_i - q_bar| < 2b/n: a valid start
+    assert qm.valid(q)
+    out = qm.clip_trade(q, delta)
+    assert qm.valid(out, tol=1e-9)
+    d = out - q
+    t = np.dot(d, delta) / np.dot(delta, delta) if np.dot(delta, delta) > 0 else 1.0
+    assert np.allclose(d, t * delta, atol=1e-9) and -1e-12 <= t <= 1 + 1e-12
+    if t < 1 - 1e-9:                           # truncated: some price sits on the boundary
+        p = qm.prices(out)
+        assert np.min(np.minimum(np.abs(p), np.abs(1 - p))) < 1e-9
+
+
+def test_quadratic_limit_orders_closed_form_and_valid_region():
+    qm = QuadraticMSR(10.0)
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        n = int(rng.integers(2, 6))
+        q = rng.uniform(-1, 1, n) * 10.0 / n
+        i, p = int(rng.integers(n)), float(rng.uniform(0.05, 0.95))
+        closed = qm.max_shares_at_price(q, i, p)
+        assert closed == pytest.approx(CostFunctionMarketMaker.max_shares_at_price(qm, q, i, p), abs=1e-8)
+        fill = qm.limit_buy(q, i, 1e6, p)      # never leaves the valid region (n > 2: another
+        end = q + unit(n, i, fill.shares)      # price may reach 0 before p_i reaches the limit)
+        assert qm.valid(end, tol=1e-9)
+        assert fill.shares == pytest.approx(min(max(closed, 0.0), qm.buy_capacity(q, i)), abs=1e-9)
+        sold = qm.limit_sell(q, i, 1e6, p)
+        assert qm.valid(q - unit(n, i, sold.shares), tol=1e-9)
+    # n = 3 example where the capacity binds: p = (0.217, 0.717, 0.067)
+    q = np.array([0.0, 10.0, -3.0])
+    fill = qm.limit_buy(q, 0, 100, 0.9)
+    assert fill.shares == pytest.approx(4.0) and fill.final_price == pytest.approx(0.35)
+
+
+# --------------------------------------------------------------------- LS-LMSR invariants
+pos_q = st.integers(2, 6).flatmap(lambda n: st.lists(st.floats(0.01, 1e4), min_size=n, max_size=n))
+
+
+@settings(max_examples=150, deadline=None)
+@given(pos_q, st.floats(0.005, 0.5))
+def test_lslmsr_euler_identity_vig_and_cost_bound(q, alpha):
+    """C is homogeneous of degree 1, so q . p(q) = C(q) (Euler) -- an independent check of
+    the price formula; prices sum to [1, 1 + alpha n ln n]; C(q) >= max_i q_i."""
+    ls = LSLMSR(alpha)
+    q = np.asarray(q)
+    n = q.size
+    p = ls.prices(q)
+    C = ls.cost(q)
+    assert np.dot(q, p) == pytest.approx(C, rel=1e-9)
+    assert ls.cost(3.7 * q) == pytest.approx(3.7 * C, rel=1e-12)
+    assert 1 - 1e-12 <= p.sum() <= 1 + alpha * n * np.log(n) + 1e-12
+    assert C >= q.max() - 1e-9 * q.max()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 5).flatmap(lambda n: st.lists(st.lists(st.floats(0, 500), min_size=n, max_size=n),
+                                                    min_size=1, max_size=6)),
+       st.floats(0.005, 0.3), st.floats(0.1, 50), st.data())
+def test_lslmsr_loss_bounded_by_seed_cost(steps, alpha, seed, data):
+    """From seed q0 = (s, ..., s), no sequence of purchases and no outcome costs the market maker
+    more than C(q0) (Othman et al.): payout q_i minus money collected C(q) - C(q0)."""
+    ls = LSLMSR(alpha)
+    n = len(steps[0])
+    q0 = np.full(n, seed)
+    q = q0 + np.sum(np.asarray(steps), axis=0)
+    i = data.draw(st.integers(0, n - 1))
+    assert q[i] - (ls.cost(q) - ls.cost(q0)) <= ls.worst_case_loss(n, q0) * (1 + 1e-12)
+
+
+def test_lslmsr_impact_falls_with_volume_lmsr_constant():
+    """At balanced states the LMSR price impact of a fixed trade is the same at every volume,
+    the LS-LMSR impact falls like 1/volume (its liquidity alpha * sum(q) grows)."""
+    lm, ls = LMSR(100.0), LSLMSR(LSLMSR.alpha_for_vig(0.05, 2))
+    vols = np.array([200.0, 2e3, 2e4, 2e5])
+    imp_lm = [price_impact(lm, [v / 2, v / 2], 0, 10.0) for v in vols]
+    imp_ls = np.array([price_impact(ls, [v / 2, v / 2], 0, 10.0) for v in vols])
+    assert np.allclose(imp_lm, imp_lm[0])
+    assert np.all(np.diff(imp_ls) < 0)
+    assert imp_ls[-1] * vols[-1] == pytest.approx(imp_ls[-2] * vols[-2], rel=0.01)   # ~ 1/volume
+    # balanced prices: 1/n + alpha ln n each
+    assert ls.prices([50.0, 50.0]) == pytest.approx([0.5 + ls.alpha * np.log(2)] * 2)
