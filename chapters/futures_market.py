@@ -38,6 +38,7 @@
 import time
 
 import numpy as np
+from scipy.stats import norm
 
 from mmkit import markov_market as mm
 from mmkit import mdp as md
@@ -220,11 +221,13 @@ led.show("analytic vs simulated")
 # $F_{t+1} = F_t + \kappa S_{t+1}$, the reading that the MDP's reward $r_1 = i\cdot pos$
 # presupposes. We simulate $N = 50$ agents, half with the slides' $T_1$ and half with a
 # symmetric persistent chain (so that pressure has momentum), and start at $F_0 = 4000$.
-# The tick size $\kappa = 0.25$ is chosen so that the typical 200,000-epoch excursion
-# (AR(1) approximation $\kappa\,\mathrm{sd}(S)\sqrt{T(1+\rho)/(1-\rho)}$, printed below) is of
-# the order of the slides' range, about 1,000 ticks; with $\kappa = 1$ the driftless walk
-# would wander to negative prices. The path is **illustrative**: it shows what the pressure
-# chain implies, not the slides' data.
+# The tick size $\kappa = 0.25$ keeps the typical 200,000-epoch excursion, whose scale is
+# $\kappa\,\mathrm{sd}(S)\sqrt{T(1+\rho)/(1-\rho)}$ in the AR(1) approximation with $\rho$ the
+# lag-1 autocorrelation of the pressure (printed below), inside the slides' price band of
+# 1,000 to 7,000 around the start of 4,000. With $\kappa = 1$ the scale would be four times
+# larger, and the driftless walk would go negative on about one path in four (reflection
+# principle, $2\Phi(-4000/\text{scale})$, printed below). The path is
+# **illustrative**: it shows what the pressure chain implies, not the slides' data.
 
 # %%
 N_PRICE, EPOCHS = 50, 200_000
@@ -236,8 +239,10 @@ F = mm.price_path(S_price, F0=4000.0, kappa=KAPPA)
 rho1 = float(np.corrcoef(S_price[:-1], S_price[1:])[0, 1])
 print(f"pressure: mean {S_price.mean():.3f}, sd {S_price.std():.3f}, lag-1 autocorrelation "
       f"{rho1:.3f}")
-print(f"AR(1) excursion scale over {EPOCHS} epochs: "
-      f"{KAPPA * S_price.std() * np.sqrt(EPOCHS * (1 + rho1) / (1 - rho1)):.0f} ticks")
+scale1 = S_price.std() * np.sqrt(EPOCHS * (1 + rho1) / (1 - rho1))     # kappa = 1
+print(f"AR(1) excursion scale over {EPOCHS} epochs: {KAPPA * scale1:.0f} ticks "
+      f"(kappa = 1: {scale1:.0f}; P(path goes below 0) ~ 2 Phi(-4000/scale) = "
+      f"{2 * norm.cdf(-4000 / scale1):.2f})")
 print(f"price: min {F.min():.0f}, max {F.max():.0f}, final {F[-1]:.0f}")
 
 # %% mystnb={"figure": {"caption": "Illustrative substitute for the slides' 'Spot price evolution' plot {cite}`martinez_futures` (not reproducible: MaGoG's simulator is not public): a futures price driven by the market pressure of 50 Markov agents, F(t+1) = F(t) + 0.25 S(t+1).", "name": "fig-futures-price"}}
@@ -362,9 +367,13 @@ for ax, (key, lab) in zip(axes, panels):
         ax.plot(TTLS, m1[i, :, K[key]], ls="--", marker="x", color=line[0].get_color())
     ax.set_xlabel("message time-to-live (hops)")
     ax.set_ylabel(lab)
+    ax.set_xticks(TTLS)
 axes[0].axhline(1.0, color="k", lw=0.8, ls=":")
 axes[1].axhline(0.0, color="k", lw=0.8, ls=":")
 axes[0].legend()
+axes[3].plot([], [], "k-o", ms=4, label="no loss (mean, sd over 5 seeds)")
+axes[3].plot([], [], "k--x", label=f"loss {LOSS} (mean over 3 seeds)")
+axes[3].legend()
 for key in ("scale", "shift", "corr", "lag1"):
     for i, d in enumerate(DEGREES):
         print_curve(f"{key}, degree {d}, no loss", TTLS, m0[i, :, K[key]], digits=3, xdigits=0)
@@ -533,16 +542,17 @@ fig.show()
 # %% [markdown]
 # ### Can any reading give the slides' table?
 #
-# (In the table below, "slide action optimal" counts ties in the slides' favour; it is the
-# best agreement that *any* optimal policy of that reading can reach.)
-#
-# We solved the MDP under every reading we could think of: the position in the reward before
-# or after the action, the current or next price variation in $r_1$, the current or next
-# volume in the penalty, actions restricted or clipped at the bounds, $M^\top$ instead of
-# $M$, minimising instead of maximising (GLPK minimises by default), a range of penalties $c$
-# and discounts $\lambda$, the 6 relabelings of the action codes, and the table read with
-# rows and columns swapped. We count the entries of the LP policy that agree and, because
-# some readings have ties, the slide entries that are *among* the optimal actions.
+# We solved the MDP under a range of readings: the position in the reward before or after
+# the action, the current or next price variation in $r_1$, the current or next volume in the
+# penalty, actions restricted or clipped at the bounds, $M^\top$ instead of $M$, minimising
+# instead of maximising (GLPK minimises by default), a range of penalties $c$ and discounts
+# $\lambda$, the 6 relabelings of the action codes, and the table read with rows and columns
+# swapped. For each we count the entries of the LP policy that agree with the slides and,
+# because some readings have ties, the slide entries that are *among* the optimal actions
+# ("slide action optimal": the best agreement that *any* optimal policy of that reading can
+# reach). The source notes for this chapter report a wider search (all 120 relabelings of
+# $M$'s states, wrap-around and exit rules at the bounds, LP index-decoding slips) with the
+# same best match; we do not repeat it here.
 
 # %%
 def match_counts(mdp_: md.FiniteMDP) -> tuple[int, int]:
@@ -588,6 +598,8 @@ print(f"most printed entries that are optimal, over c in [-1, 2] (step 0.02), la
       f"{best[0]}/25 at c = {best[1][0]}, lambda = {best[1][1]}, {best[1][2]}")
 print_table([f"lambda={l}" for l in lam_grid], [f"c={c:g}" for c in c_grid[::25]],
             sweep[:, ::25], digits=0, title="agreement (max over bounds), selected c")
+print(f"best agreement with a positive penalty (c > 0, the slides' c in R+): {sweep[:, c_grid > 0].max()}/25; "
+      f"c = 0: {sweep[:, c_grid == 0].max()}/25; c < 0: {sweep[:, c_grid < 0].max()}/25")
 
 # %%
 # c = 0 has ties (zero drift at i >= 1): among the optimal actions we take the printed one
@@ -601,6 +613,17 @@ print("states with tied optimal actions at c = 0:", int(np.sum(mask_c0.sum(axis=
 print_table(rows_i, cols_p, tab_c0, digits=0,
             title="optimum with c = 0 closest to the slides (no liquidation penalty)")
 print("mismatches with c = 0:", [(int(i) - 2, int(p) - 2) for i, p in zip(*np.nonzero(tab_c0 != slide_tab))])
+
+# %% [markdown]
+# Agreement peaks where the liquidation penalty does not bind: at $c = 0$, and for negative
+# $c$ (a "penalty" that rewards large positions) with heavy discounting. With a positive
+# penalty, as the slides specify ($c \in \mathbb{R}^+$), it reaches at most 16 of 25 (printed above).
+# Without a penalty the trader faces only the drift, which is never positive, so being short
+# is never worse than being flat: the closest optimal policy sells everywhere and holds at
+# the short bound. Its five mismatches are the three entries of the next section, which no
+# $c \ge 0$ can produce, and two buy-backs from the short bound, $(-2,-2)\to+1$ and
+# $(0,-2)\to+1$, which only a binding penalty could motivate, and that penalty then moves
+# many other entries away from the table.
 
 # %% [markdown]
 # ### Three printed entries are never optimal
