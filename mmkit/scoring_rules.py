@@ -179,7 +179,9 @@ class CostFunctionMarketMaker(ABC):
 
         Generic version by root finding (Brent); subclasses override with closed forms. A
         negative value means the price is already above ``price``: that many shares would have
-        to be sold to bring it down.
+        to be sold to bring it down. The search stays in ``[-sell_capacity, buy_capacity]``
+        (the domain of the cost function) and returns that bound if the price cannot reach
+        ``price`` inside it.
         """
         a = as_quantities(q)
         i = _check_outcome(outcome, a.shape[-1])
@@ -188,11 +190,18 @@ class CostFunctionMarketMaker(ABC):
         def gap(x: float) -> float:
             return float(self.prices(a + unit(a.shape[-1], i, x))[i]) - price
 
-        lo, hi = -1.0, 1.0
+        # bracket the root, never leaving [-sell_capacity, buy_capacity]; if the limit price
+        # cannot be reached inside it, the capacity itself is the answer
+        lo_cap, hi_cap = -self.sell_capacity(a, i), self.buy_capacity(a, i)
+        lo, hi = max(-1.0, lo_cap), min(1.0, hi_cap)
         while gap(lo) > 0:
-            lo *= 2.0
+            if lo <= lo_cap:
+                return float(lo_cap)
+            lo = max(2.0 * lo, lo_cap)
         while gap(hi) < 0:
-            hi *= 2.0
+            if hi >= hi_cap:
+                return float(hi_cap)
+            hi = min(2.0 * hi, hi_cap)
         return float(brentq(gap, lo, hi, xtol=1e-12, rtol=1e-14))
 
     def buy_capacity(self, q: ArrayLike, outcome: int) -> float:
@@ -489,6 +498,12 @@ class LSLMSR(CostFunctionMarketMaker):
         w = np.exp(z - lse)  # softmax weights
         s = a.sum(axis=-1, keepdims=True)
         return self.alpha * lse + (s * w - (a * w).sum(axis=-1, keepdims=True)) / s
+
+    def sell_capacity(self, q: ArrayLike, outcome: int) -> float:
+        """Shares of ``outcome`` that can be bought back: those outstanding, ``max(q_i, 0)``
+        (LS-LMSR lives on the non-negative orthant, Othman et al.)."""
+        a = as_quantities(q)
+        return float(max(a[_check_outcome(outcome, a.shape[-1])], 0.0))
 
     def worst_case_loss(self, n: int, q0: ArrayLike | None = None) -> float:
         """Upper bound ``C(q0)`` on the loss from seed ``q0`` (default: 1 share of each outcome)."""
