@@ -766,7 +766,8 @@ def solve_dp(params: GMParams = GMParams(), rho: Sequence[float] | None = None, 
     (``method="self-consistent"``, spec A.6): the right-hand side is then affine in V_k,
     ``a(q) + b(q) V_k`` with ``b < gamma``, and the fixed point of ``max_q`` is exactly
     ``V_k = max_q a(q) / (1 - b(q))`` (no iteration needed). ``method="naive"`` instead
-    clamps such states to V_{k-1}, which overstates V (by about 0.11 near rho = 0.25).
+    clamps such states to V_{k-1}, which overstates V; the error grows with the grid step
+    (about 0.03 at most on the default grid, 0.10 with a uniform step of 0.02).
 
     Parameters
     ----------
@@ -1132,6 +1133,15 @@ _SWEEP_ARRAYS = ("profit_mean", "profit_se", "mean_spread", "trade_rate", "profi
                  "profit_per_trade", "stab_time")
 
 
+def _progress(it, desc: str, show: bool):
+    """``it`` wrapped in a tqdm progress bar when ``show`` (CLI runs), else unchanged."""
+    if not show:
+        return it
+    from tqdm import tqdm
+
+    return tqdm(it, desc=desc)
+
+
 def sweep(rules: Sequence[QuotingRule], rhos: Sequence[float], params: GMParams = GMParams(), *,
           n_runs: int = 10_000, n_periods: int = 100, seed: int = 0,
           world: Literal["real", "gaussian"] = "real", progress: bool = False) -> SweepResult:
@@ -1147,12 +1157,7 @@ def sweep(rules: Sequence[QuotingRule], rhos: Sequence[float], params: GMParams 
     out.update({k: np.empty((R, K, T)) for k in ("mean_spread", "trade_rate",
                                                  "profit_per_period", "profit_per_trade")})
     stab = np.empty((R, K), dtype=int)
-    it = range(K)
-    if progress:
-        from tqdm import tqdm
-
-        it = tqdm(it, desc="rho sweep")
-    for k in it:
+    for k in _progress(range(K), "rho sweep", progress):
         for i, rule in enumerate(rules):
             res = simulate(rule, float(rhos[k]), params, n_runs=n_runs, n_periods=T,
                            seed=[seed, int(round(rhos[k] * 1e6))], world=world)
@@ -1194,12 +1199,7 @@ def exact_vs_gaussian(solution: DPSolution, rhos: Sequence[float], *, n_runs: in
                                     "diff", "se_diff", "theory", "lost_mass")}
     out.update({k: np.empty((K, D)) for k in ("kl", "w1_rel", "mean_err", "sd_ratio")})
     rule = optimal_rule(solution)
-    it = range(K)
-    if progress:
-        from tqdm import tqdm
-
-        it = tqdm(it, desc="exact vs Gaussian")
-    for k in it:
+    for k in _progress(range(K), "exact vs Gaussian", progress):
         kw = dict(n_runs=n_runs, n_periods=n_periods, seed=[seed, int(round(rhos[k] * 1e6))],
                   grid_points=grid_points)
         g = simulate(rule, float(rhos[k]), p, track_exact=True, divergence_at=div_t, **kw)

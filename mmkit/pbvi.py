@@ -28,14 +28,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from mmkit.inventory_pomdp import OBS, Belief, InventoryPOMDP, reachable_beliefs
 
 __all__ = ["Alpha", "StageStats", "PBVIResult", "solve", "PolicyNode", "policy_tree",
-           "upper_surface"]
+           "upper_surface", "switch_point"]
 
 SCHEDULES = ("layered", "all", "fixed")
 
@@ -388,3 +388,30 @@ def upper_surface(res: PBVIResult, inventory: int, means: np.ndarray, widths: np
             else:
                 vals[j, r] = (F(means + w) - F(means - w)) / (2 * w)
     return vals.max(axis=0), vals.argmax(axis=0)
+
+
+# ----------------------------------------------------------------------------- sensitivity
+def switch_point(holds: Callable[[Fraction], bool], lo: Fraction | int | str,
+                 hi: Fraction | int | str, tol: Fraction | int | str = Fraction(1, 1000)
+                 ) -> tuple[Fraction, Fraction]:
+    """Bracket the parameter value where a claim switches, by bisection on exact rationals.
+
+    ``holds(x)`` is a yes/no property of the solution at parameter ``x`` (e.g. the discount
+    factor) that is assumed to switch once on ``[lo, hi]``. Returns ``(a, b)`` with
+    ``b - a <= tol``, ``holds(a) == holds(lo)`` and ``holds(b) == holds(hi)``.
+    """
+    a, b, tol = Fraction(lo), Fraction(hi), Fraction(tol)
+    if not a < b:
+        raise ValueError(f"lo must be < hi, got lo={a}, hi={b}")
+    if not tol > 0:
+        raise ValueError(f"tol must be > 0, got {tol}")
+    at_lo = bool(holds(a))
+    if bool(holds(b)) == at_lo:
+        raise ValueError(f"holds must differ at lo={a} and hi={b} (got {at_lo} at both)")
+    while b - a > tol:
+        mid = (a + b) / 2
+        if bool(holds(mid)) == at_lo:
+            a = mid
+        else:
+            b = mid
+    return a, b

@@ -142,3 +142,16 @@ def test_kinathil_vs_das_smoke():
     assert abs(r["model_value"]) < 5 and k[1] > 0
     with pytest.raises(ValueError, match="rho must be > 0"):
         ShockedMarketConfig(rho=0)
+
+
+def test_switch_point_brackets_a_threshold():
+    from fractions import Fraction
+
+    from mmkit.pbvi import switch_point
+
+    a, b = switch_point(lambda g: g <= Fraction(87, 100), "0.8", "0.9", tol="0.001")
+    assert a <= Fraction(87, 100) < b and b - a <= Fraction(1, 1000)
+    with pytest.raises(ValueError, match="holds must differ"):
+        switch_point(lambda g: True, 0, 1)
+    with pytest.raises(ValueError, match="lo must be < hi"):
+        switch_point(lambda g: g > 0, 1, 0)
