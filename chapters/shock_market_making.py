@@ -239,7 +239,7 @@ led.compare("Fig 2", "closed-form table vs exact one-step posterior moments (max
 # threshold (no-trade) observations. Over a dense grid (and, in `tests/`, as a hypothesis
 # property for any quotes, symmetric or not):
 
-# %% mystnb={"figure": {"caption": "Theorem 2.1 of {cite}`das2008`, checked numerically: the variance factors after a trade (alpha^2) and after no trade (beta^2) are below 1 on a dense (rho, q) grid.", "name": "fig-das-thm21"}}
+# %% mystnb={"figure": {"caption": "Theorem 2.1 of {cite}`das2008` (no figure in the paper), checked numerically: the variance factors after a trade (alpha^2) and after no trade (beta^2) are below 1 on a dense (rho, q) grid.", "name": "fig-das-thm21"}}
 rr = np.linspace(0.0, 5.0, 501)
 qq = np.linspace(0.0, 6.0, 601)
 AL, BE, _ = update_factors(rr[:, None], qq[None, :])
@@ -282,23 +282,36 @@ led.qualitative("Thm 2.1", "sigma_{t+1} <= sigma_t on every branch (alpha^2, bet
 # shows 0.83. From $\sigma_0 = 1.5$ the zero-profit MM reaches 0.74 to 0.85, bracketing it:
 
 # %%
-def two_step_sds(rule, s0):
-    out = []
-    for pattern in ((1, 1), (1, 0), (0, 1), (0, 0)):
+PATTERNS2 = [(x1, x2) for x1 in (1, 0, -1) for x2 in (1, 0, -1)]  # all two-step sequences
+
+
+def two_step_states(rule, s0):
+    """Gaussian state (mean, sd) after each two-step sequence, from the prior N(3, s0^2)."""
+    out = {}
+    for pattern in PATTERNS2:
         mu_, sg_ = np.array([3.0]), np.array([s0])
         for xo in pattern:
             bb, aa = rule(mu_, sg_)
             mu_, sg_ = gaussian_update(mu_, sg_, bb, aa, np.array([xo]), P)
-        out.append(float(sg_[0]))
+        out[pattern] = (float(mu_[0]), float(sg_[0]))
     return out
 
 
 sol = solve_dp(P)  # the DP, solved below; needed here for the optimal MM's quotes
 rules3 = {"zero": zero_profit_rule(P), "myopic": myopic_rule(P), "optimal": optimal_rule(sol)}
-print_table([f"{n}, sigma0={s0}" for s0 in (1.0, 1.5) for n in rules3],
+states2 = {(n, s0): two_step_states(r_, s0) for s0 in (1.0, 1.5) for n, r_ in rules3.items()}
+# by symmetry a sell-sell sequence has the sd of buy-buy, so four columns show every sd
+show2 = [(1, 1), (1, 0), (0, 1), (0, 0)]
+print_table([f"{n}, sigma0={s0}" for (n, s0) in states2],
             ["trade,trade", "trade,none", "none,trade", "none,none"],
-            [two_step_sds(r_, s0) for s0 in (1.0, 1.5) for r_ in rules3.values()], digits=3,
+            [[st[pt][1] for pt in show2] for st in states2.values()], digits=3,
             title="Gaussian sd after two steps (paper's Fig. 1: 0.83)")
+means2 = np.array([m_ for st in states2.values() for m_, _ in st.values()])
+gap_mu = np.abs(means2 - 3.10).min()
+moved = np.abs(means2 - 3.0)[np.abs(means2 - 3.0) > 1e-9].min()
+print(f"two-step Gaussian means, 9 sequences x 6 settings: closest to the paper's 3.10 is "
+      f"{gap_mu:.3f} away; only 'no trade twice' keeps the mean at 3, every other sequence moves "
+      f"it by at least {moved:.3f}")
 
 # %% [markdown]
 # Our setup: prior $N(3, 1.5^2)$, $V = 2$, $\sigma_\varepsilon = 1$, the zero-profit MM quoting
@@ -307,8 +320,11 @@ print_table([f"{n}, sigma0={s0}" for s0 in (1.0, 1.5) for n in rules3],
 # is a nuisance we cannot recover, so we **fit it**: among 2,000 seeded random sequences we
 # draw the one whose 12 moments (exact and Gaussian mean and sd at 2, 5, 20 steps) are closest
 # to the digitised ones. The match of those moments is therefore by construction and is not
-# evidence. The evidence is the size of the approximation error over all 2,000 sequences,
-# printed after the figure.
+# evidence: the ledger records it as *not attempted*, with the fitted distance in the reason,
+# so it does not count towards the reproduction. The evidence is the size of the
+# approximation error over all 2,000 sequences, printed after the figure, which does not use
+# the paper's numbers at all. The figure shows that our setup *can* produce a picture like
+# the paper's; it cannot show that it is the paper's setup.
 
 # %%
 S0, V_TRUE, N_SEQ = 1.5, 2.0, 2000
@@ -334,7 +350,7 @@ best = int(np.argmin(rms))
 print(f"fitted sequence: #{best} of {N_SEQ} (RMS distance to the 12 digitised moments "
       f"{rms[best]:.4f}; median over sequences {np.median(rms):.3f})")
 
-# %% mystnb={"figure": {"caption": "Rebuilds Fig. 1 of {cite}`das2008`: exact posterior (solid) and recursive Gaussian state (dashed) after 2, 5 and 20 steps, probability per 0.02 cell. Setup ours (prior N(3, 1.5^2), V = 2, zero-profit quotes, fitted trade sequence); see the text.", "name": "fig-das-1"}}
+# %% mystnb={"figure": {"caption": "Rebuilds Fig. 1 of {cite}`das2008`: exact posterior (solid) and recursive Gaussian state (dashed) after 2, 5 and 20 steps, probability per 0.02 cell. Setup ours, as the paper does not state it: prior N(3, 1.5^2), V = 2, zero-profit quotes, and a trade sequence fitted to the paper's moments, so the agreement of the curves is by construction (a consistency check, not evidence); see the text.", "name": "fig-das-1"}}
 fig, ax = subplots(width=6.4, height=4.0)
 for k, col in zip((2, 5, 20), ("#D55E00", "#009E73", "#000000")):
     p_exact, m_e, s_e, m_g, s_g = (arr[best] for arr in snap[k])
@@ -370,13 +386,18 @@ print_table([f"{k} steps" for k in (2, 5, 20)],
             np.column_stack([np.median(me, 1), np.quantile(me, 0.9, 1), np.median(se_, 1),
                              np.quantile(se_, 0.9, 1), paper_me, paper_se]), digits=3)
 fig1_ok = bool(np.quantile(me, 0.9, 1).max() <= 0.1 and np.quantile(se_, 0.9, 1).max() <= 0.05)
-led.compare("Fig 1", "12 moments after 2/5/20 steps for the fitted trade sequence",
-            paper=target.ravel(), ours=mom[:, :, best].ravel(), atol=0.05,
-            reason="The setup is not in the paper; we fit the unknown trade sequence to the "
-                   "figure, so this is a consistency check, not evidence. The worst entry is "
-                   "the Gaussian mean after two steps (3.10 in the paper): from a prior mean of "
-                   "3, no two-step sequence of any of the three MMs lands on mean 3.10 with sd "
-                   "0.83, so the paper's prior mean was probably not 3.")
+MOM_NAMES = [f"{q_} after {k} steps" for k in (2, 5, 20)
+             for q_ in ("exact mean", "exact sd", "Gaussian mean", "Gaussian sd")]
+fit_gap = np.abs(mom[:, :, best] - target).ravel()
+led.not_attempted(
+    "Fig 1", "12 moments after 2/5/20 steps for the fitted trade sequence", paper=target.ravel(),
+    reason=f"Not counted as evidence: the paper does not state the setup; we chose the prior "
+           f"N(3, 1.5^2) and V = 2 and fitted the trade sequence to these 12 digitised moments "
+           f"(best of {N_SEQ} seeded sequences), so agreement is by construction. For the record: "
+           f"RMS distance {rms[best]:.3f}, largest gap {fit_gap.max():.3f} "
+           f"({MOM_NAMES[int(np.argmax(fit_gap))]}); no two-step sequence from a prior mean of 3 "
+           f"comes within {gap_mu:.2f} of the paper's 3.10, so its prior mean was probably not 3. "
+           "The approximation-quality claim of this item is the evidence.")
 led.qualitative("Fig 1", "the Gaussian state closely tracks the exact posterior",
                 paper="visually indistinguishable curves; digitised mean error <= 0.073 sd, "
                       "sd error <= 2 %",
@@ -425,7 +446,7 @@ led.compare("Fig 3(b)", "q* (half-spread at rho = 0, solves q N(q) = Q(q))",
 led.compare("Fig 3(a)", "V(0) = 2 q* Q(q*) / (1 - gamma)", paper=PAPER["V0"],
             ours=float(sol.value(0.0)), atol=5e-4)
 
-# %% mystnb={"figure": {"caption": "The single-pass DP. Left: optimal value V(rho) and policy q*(rho). Right: how much the naive treatment of next states between grid nodes overstates V, for the spec grid (step 0.002 then 0.005) and two uniform grids; the self-consistent value does not depend on the grid.", "name": "fig-das-dp"}}
+# %% mystnb={"figure": {"caption": "The single-pass DP behind the theory curves of Figs. 3(a) and 3(b) of {cite}`das2008` (no figure of its own in the paper). Left: optimal value V(rho) and policy q*(rho). Right: how much the naive treatment of next states between grid nodes overstates V, for the spec grid (step 0.002 then 0.005) and two uniform grids; the self-consistent value does not depend on the grid.", "name": "fig-das-dp"}}
 grids = {"spec grid (0.002 / 0.005)": sol.rho,
          "uniform 0.01": np.arange(0, 5 + 1e-9, 0.01),
          "uniform 0.02": np.arange(0, 5 + 1e-9, 0.02)}
@@ -457,8 +478,8 @@ print_table(list(grids), ["V(0.25) self-cons.", "V(0.25) naive", "max overstatem
 plt.show()
 
 # %% [markdown]
-# The self-consistent value at $\rho = 0.25$ is 3.206 on every grid, the paper's curve reads
-# 3.208. The naive error grows with the grid step, roughly like
+# The self-consistent value at $\rho = 0.25$ is 3.206 to 3.207 on all three grids (it hardly
+# depends on the grid); the paper's curve reads 3.208. The naive error grows with the grid step, roughly like
 # $\gamma/(1-\gamma)\cdot|V'|\cdot\Delta\rho$: 0.03 on the spec's fine grid, 0.10 with steps of
 # 0.02. The reproduction spec quotes "up to 0.11 (3.320 at 0.25)"; we get that size only on a
 # coarse grid, so that figure must have come from a coarser grid than the one the spec lists.
@@ -697,7 +718,7 @@ for ax, Y, title in ((axes[0], ppt, "per executed trade"), (axes[1], ppp, "per p
     ax.plot(PAPER["fig3c_myo_late_t"] + PAPER["fig3c_myo_early_t"],
             PAPER["fig3c_myo_late"] + PAPER["fig3c_myo_early"], "x", color=C_MYO, ms=7)
     ax.set_ylim(-1, 1)
-    ax.set_xlabel("time step t")
+    ax.set_xlabel("time step t (periods after the shock)")
     ax.set_ylabel("profit (units of sigma_eps)")
     ax.set_title(title)
 axes[0].legend(fontsize=8)
@@ -741,12 +762,19 @@ led.compare("Fig 3(c)", "Myopic profit at t = 1 and 9 (per-trade reading)",
                    f"{ppp[MYO, 0]:.4f} and {ppp[MYO, 8]:.4f}). Its Opt curve and its late Myopic "
                    "values fit the per-trade reading.")
 z_early = np.abs(ppt[ZERO, 1:9]).max()
+# the same 10,000 zero-profit runs as the sweep at rho = 3 (same seed), for standard errors
+zr3 = simulate(rules[2], 3.0, P, n_runs=10_000, seed=[0, 3_000_000])
+z_tr = zr3.trades[:, 4] != 0
+z5, z5_se = zr3.profit[z_tr, 4].mean(), zr3.profit[z_tr, 4].std(ddof=1) / np.sqrt(z_tr.sum())
+print(f"Zero-profit MM, profit per trade at t = 5: {z5:.3f} +- {z5_se:.3f} "
+      f"({int(z_tr.sum())} trades; same runs as the sweep: {np.isclose(z5, ppt[ZERO, 4])})")
 led.qualitative("Fig 3(c)", "Zero-profit profit at t = 2..9 is small (|y| <= 0.035 except t = 5-7)",
                 paper="|y| <= 0.035 except 0.066, 0.108, -0.214 at t = 5-7",
                 ours=f"per trade: up to {z_early:.3f}; per period: up to "
                      f"{np.abs(ppp[ZERO, 1:9]).max():.3f}", holds=bool(z_early <= 0.25),
                 reason="Per trade, the zero-profit MM earns 0.2-0.4 on the few early trades "
-                       "(1-6 % of runs trade): its Gaussian belief is not the exact posterior, "
+                       f"(1-6 % of runs trade; t = 5: {z5:.2f} +- {z5_se:.2f}, not noise): "
+                       "its Gaussian belief is not the exact posterior, "
                        "so zero expected profit under the belief is not zero in the real world. "
                        "The paper's early Zero values are near 0, as our per-period values are, so "
                        "the paper's Zero (like its early Myopic) curve does not follow the "
@@ -767,18 +795,27 @@ led.qualitative("Fig 3(c)", "Zero-profit profit per trade is about 0 after t = 1
 # ## Fig. 4: spread dynamics, trading activity and time to stabilisation (rho = 3)
 
 # %% mystnb={"figure": {"caption": "Rebuilds Fig. 4(a) of {cite}`das2008`: mean bid-ask spread a - b over runs at rho = 3 (here the full spread). Crosses: digitised paper values.", "name": "fig-das-4a"}}
+MM3 = (("Opt", "Opt.", C_OPT, "opt"), ("Myopic", "Myopic", C_MYO, "myo"),
+       ("Zero", "Zero profit", C_ZERO, "zero"))
+
+
+def plot_over_time(Y, fig_key, n_t, ylabel):
+    """Our three curves over the first n_t periods, the digitised paper points as crosses,
+    and the plotted numbers printed."""
+    fig, ax = subplots(width=6.0, height=4.0)
+    for i, (short, lab, col, k) in enumerate(MM3):
+        ax.plot(tt[:n_t], Y[i, :n_t], color=col, label=lab)
+        ax.plot(PAPER[f"{fig_key}_{k}_t"], PAPER[f"{fig_key}_{k}"], "x", color=col)
+        print_curve(short, tt[:n_t], Y[i, :n_t], points=8, digits=3, xdigits=0)
+    ax.set_xlabel("time step t (periods after the shock)")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
 ms3 = SW.mean_spread[:, k3]
-fig, ax = subplots(width=6.0, height=4.0)
-for i, (lab, col) in enumerate((("Opt.", C_OPT), ("Myopic", C_MYO), ("Zero profit", C_ZERO))):
-    ax.plot(tt[:40], ms3[i, :40], color=col, label=lab)
-for key, col in (("fig4a_opt", C_OPT), ("fig4a_myo", C_MYO), ("fig4a_zero", C_ZERO)):
-    ax.plot(PAPER[key + "_t"], PAPER[key], "x", color=col)
+ax = plot_over_time(ms3, "fig4a", 40, "mean spread a - b (units of sigma_eps)")
 ax.set_ylim(0, 10)
-ax.set_xlabel("time step t")
-ax.set_ylabel("mean spread a - b (units of sigma_eps)")
-ax.legend()
-for i, lab in enumerate(("Opt", "Myopic", "Zero")):
-    print_curve(lab, tt[:40], ms3[i, :40], points=8, digits=3, xdigits=0)
 plt.show()
 
 # %%
@@ -817,17 +854,8 @@ led.qualitative("Fig 4(a)", "the optimal MM starts with the lowest spread (more 
 
 # %% mystnb={"figure": {"caption": "Rebuilds Fig. 4(b) of {cite}`das2008`: fraction of runs with a trade at each time step, rho = 3. Crosses: digitised paper values.", "name": "fig-das-4b"}}
 tr3 = SW.trade_rate[:, k3]
-fig, ax = subplots(width=6.0, height=4.0)
-for i, (lab, col) in enumerate((("Opt.", C_OPT), ("Myopic", C_MYO), ("Zero profit", C_ZERO))):
-    ax.plot(tt[:35], tr3[i, :35], color=col, label=lab)
-for key, col in (("fig4b_opt", C_OPT), ("fig4b_myo", C_MYO), ("fig4b_zero", C_ZERO)):
-    ax.plot(PAPER[key + "_t"], PAPER[key], "x", color=col)
+ax = plot_over_time(tr3, "fig4b", 35, "trade probability (fraction of runs)")
 ax.axhline(2 * float(gm.nsf(Q_STAR)), color="grey", lw=0.7, ls=":")
-ax.set_xlabel("time step t")
-ax.set_ylabel("trade probability")
-ax.legend()
-for i, lab in enumerate(("Opt", "Myopic", "Zero")):
-    print_curve(lab, tt[:35], tr3[i, :35], points=8, digits=3, xdigits=0)
 plt.show()
 
 # %%
@@ -932,7 +960,7 @@ dt = EV["div_t"]
 for kk, col in zip([1, 3, 5, 7, 9], PALETTE):
     ax.plot(dt, EV["w1_rel"][kk], marker=".", color=col, label=fr"$\rho$ = {EV['rho'][kk]:g}")
 ax.set_xscale("symlog", linthresh=1)
-ax.set_xlabel("time step t")
+ax.set_xlabel("time step t (periods after the shock)")
 ax.set_ylabel(r"$W_1$(exact, Gaussian) / exact sd")
 ax.legend(fontsize=8)
 print_table([f"rho={r_:g}" for r_ in EV["rho"]],
@@ -942,6 +970,20 @@ print_table([f"rho={r_:g}" for r_ in EV["rho"]],
                              EV["se_diff"], EV["w1_rel"].max(1), EV["kl"].max(1),
                              EV["mean_err"].max(1), EV["sd_ratio"].max(1)]), digits=4)
 print(f"largest posterior mass lost when re-gridding: {EV['lost_mass'].max():.1e}")
+k4 = int(np.argmin(np.abs(EV["rho"] - 4.0)))
+print(f"rho = 4: |dmu|/sd peaks at t = {dt[np.argmax(EV['mean_err'][k4])]}, W1/sd at "
+      f"t = {dt[np.argmax(EV['w1_rel'][k4])]} (periods where divergences are recorded: "
+      f"{', '.join(map(str, dt))})")
+big_ev = EV["rho"] >= 3
+z_g = (EV["profit_gauss"] - EV["theory"]) / EV["se_gauss"]
+z_e = (EV["profit_exact"] - EV["theory"]) / EV["se_exact"]
+print_table([f"rho={r_:g}" for r_ in EV["rho"][big_ev]],
+            ["exact - Gauss (%)", "z paired", "Gauss MM - theory", "z", "exact MM - theory", "z"],
+            np.column_stack([100 * EV["diff"] / EV["profit_gauss"], EV["diff"] / EV["se_diff"],
+                             EV["profit_gauss"] - EV["theory"], z_g,
+                             EV["profit_exact"] - EV["theory"], z_e])[big_ev], digits=2,
+            title="large shocks: the two MMs against each other and against the DP value "
+                  "(z = difference / standard error)")
 plt.show()
 
 # %% [markdown]
@@ -950,9 +992,11 @@ plt.show()
 # Gaussian mean is off by up to 0.14 sd on average (around periods 5 to 7), its sd is up to 3 %
 # too large, and the Wasserstein distance peaks at 0.2 sd around period 3, before the
 # posterior sharpens and the two converge. Quoting from the exact posterior earns slightly more,
-# by 1 to 2 % at $\rho \ge 3$ (two to three standard errors of the paired difference):
+# by 1 to 2 % at $\rho \ge 3$ (2.1 to 3.2 standard errors of the paired difference):
 # "no significant difference" holds in the economic sense, not as a statistical statement at
-# large shocks. Both MMs realise more than the DP value at $\rho \ge 3$, so the paper's
+# large shocks. Both MMs realise clearly more than the DP value at $\rho = 3.5$ and 4 (3 to 7
+# standard errors); at $\rho = 3$ these 4,000 runs cannot tell them from it, while the
+# 10,000-run sweep of Fig. 3(a) puts the Gaussian-state MM about 1.4 % above. So the paper's
 # "realised exceeds theory" is not caused by the Gaussian quoting rule. Our reading: the DP
 # value is the value in the Gaussian world, and the real world is kinder at large shocks,
 # since the exact posterior is narrower than the Gaussian state (sd ratio up to 1.03): the MM
@@ -974,7 +1018,7 @@ led.qualitative("Fig 3(a)", "maintaining the exact state gives no significant di
 # monopolist against the spread of zero-profit competition, over time, for three sizes of
 # shock; and the cumulative number of trades, the volume the market actually gets.
 
-# %% mystnb={"figure": {"caption": "The liquidity result of {cite}`das2008`. Left: mean spread after a shock of size rho = 2, 3, 4, optimal monopolist (solid) against zero-profit competition (dashed), log scale. Right: cumulative expected number of trades.", "name": "fig-das-liquidity"}}
+# %% mystnb={"figure": {"caption": "Beyond the paper's figures: the liquidity result that {cite}`das2008` state in words. Left: mean spread after a shock of size rho = 2, 3, 4, optimal monopolist (solid) against zero-profit competition (dashed), log scale. Right: cumulative expected number of trades.", "name": "fig-das-liquidity"}}
 fig, axes = subplots(1, 2, width=10, height=3.9)
 rows_l = []
 for r_, col in zip((2.0, 3.0, 4.0), (C_MYO, C_OPT, PALETTE[3])):
