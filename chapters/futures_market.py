@@ -707,8 +707,10 @@ led.qualitative(
     "policy table", "printed table is an optimal policy of the printed model",
     paper="table of optimal actions for c = 0.1, lambda = 0.95 (GLPK)",
     ours=(f"entries (-1,0)->+1, (-2,0)->+1, (-2,1)->0 are never optimal: proof by coupling "
-          f"(drift <= 0 everywhere) and {n_pol} optimal policies over c in [0,5], 5 discounts, "
-          f"2 bound rules, none choosing them (min margin {margins.min():.4f})"),
+          f"(drift <= 0 everywhere; margin >= first-step gain -2m(i) or -m(-2)) and {n_pol} "
+          f"optimal policies over c in [0,5], 5 discounts, 2 bound rules, none choosing them; "
+          f"smallest margins {np.round(margins.min(axis=0), 4).tolist()} equal the proof's bounds "
+          f"{np.round(bound, 4).tolist()}"),
     holds=False,
     reason="three printed entries are provably suboptimal for any c >= 0 and discount; the table "
            "must come from an unreported model variant or an implementation slip")
