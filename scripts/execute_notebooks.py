@@ -46,9 +46,7 @@ def execute(path: Path) -> None:
                             resources={"metadata": {"path": str(ipynb.parent)}})
     client.execute()
     strip_volatile(nb)
-    jupytext.write(nb, ipynb)
-    if py.exists():
-        jupytext.write(nb, py, fmt="py:percent")
+    jupytext.write(nb, ipynb)  # the .py source is never rewritten: edits made meanwhile are safe
     print(f"executed {ipynb.relative_to(ROOT)} in {time.perf_counter() - t0:.1f} s", flush=True)
 
 
