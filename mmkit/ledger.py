@@ -218,7 +218,7 @@ class Ledger:
         """Qualitative claim: ``paper`` states it, ``ours`` is our evidence, ``holds`` decides."""
         verdict = "reproduced" if bool(holds) else "differs"
         self._add(
-            Claim(self.source, target, quantity, "qualitative", paper, ours, "criterion", verdict, None, reason)
+            Claim(self.source, target, quantity, "qualitative", paper, ours, "claim holds", verdict, None, reason)
         )
 
     def not_attempted(self, target: str, quantity: str, *, paper: Any = None, reason: str) -> None:
