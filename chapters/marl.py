@@ -289,9 +289,10 @@ led.show()
 # - **Adversarial inventory volatility.** B1 prints 28.143 where A prints 28.142, while in
 #   the fixed market both print 28.335.
 #
-# A fill lost at a random time would shift the rest of the inventory ramp and move the
-# inventory volatility by about 0.4 per lost fill. So B1 must lose its fills where a shift
-# of the path barely changes its std: at the very start. A share gap of 0.002 is 0.8
+# A fill lost at step $\tau$ shifts the rest of the inventory ramp by one unit. That moves
+# an episode's inventory volatility by a few tenths for a mid-episode $\tau$, but by
+# nothing at $\tau = 1$, where it shifts the whole path (printed below). So B1 must lose
+# its fills at the very start. A share gap of 0.002 is 0.8
 # orders in 400, which is the expected number of *buy* orders in one step,
 # $E\lfloor N/2\rfloor = 1 - (1-e^{-4})/4 = 0.755$ (sells would cost 1.245). So we test
 # one-bit hypotheses. In each, B1 quotes constant in-range offsets, except that one side
@@ -312,6 +313,12 @@ B1_CELLS = [(n, m) for n in ("B1_Fix", "B1_Adversarial")
             for m in ("Inventory_volatility", "Market_share")]
 hyp = {h: {name: run_setting([q], 100, ADV_SURROGATE if mkt == "adversarial" else None)[1]
            for name, role, mkt in SINGLE if role == "B1"} for h, q in B1_HYP.items()}
+q_in = simulate([IN_RANGE], SEEDS).q[:, :, 0]
+eff = np.array([np.abs((q_in - (np.arange(CFG.n_steps) >= tau)).std(1) - q_in.std(1)).mean()
+                for tau in range(CFG.n_steps)])
+print(f"mean |change| of an episode's inventory volatility from one fill lost at step tau: "
+      f"{eff.mean():.3f} averaged over tau, {eff[CFG.n_steps // 2]:.3f} mid-episode, "
+      f"{eff[0]:.3f} at tau = 1")
 cols = [f"{m[:9]} {n}" for n, m in B1_CELLS]
 fmt = lambda s, n, m: f"{value(s[n], m):.3f} ± {value(s[n], m, what='std'):.3f}"
 hyp_table = pd.DataFrame({**{"paper (B1)": [fmt(PAPER, n, m) for n, m in B1_CELLS]},
@@ -432,7 +439,8 @@ with pd.option_context("display.max_rows", 200):
 #   per update).
 #
 # Why: the paper's agents are nearly deterministic. A's aggressiveness varies by only
-# ±0.002 across episodes, which implies an action std near 0.01. Starting from std 1 with
+# ±0.002 across episodes, which bounds its action std at about 0.016 (derivation in the
+# herding diagnostic below). Starting from std 1 with
 # an entropy bonus, PPO at $10^{-4}$ needs millions of steps to get there. In a 200k-step
 # trial (an exploratory run, not committed) the std only fell from 1 to 0.77.
 #
@@ -497,6 +505,26 @@ conv = convergence_table(curves)
 print("action1/action2: bid/ask offsets (lambda/sigma for the adversary), last 20% of the run")
 print(conv.round(3).to_string())
 plt.show()
+
+# %% [markdown]
+# How converged is the default run? The table answers three questions.
+#
+# - **Returns.** They have flattened. The market makers' mean return rises by only a few
+#   percent between the last two 20% windows (`return_prev` to `return_last`). The rise is
+#   still several standard errors (`return_se`), so it is not zero yet: it comes from the
+#   shrinking action noise, which keeps paying a little.
+# - **Mean actions.** The mean quote offsets move by at most about a tenth of a price unit
+#   between the windows (`d_action`). These offsets drive the tables (tier ii). The
+#   adversary's $\lambda$ sits just above its lower bound of 300. Its $\sigma$ still
+#   wanders, because the adversary's objective barely depends on $\sigma$ (next section).
+# - **Action std.** It has not converged, and it cannot: with no entropy bonus the
+#   optimum is deterministic, and PPO shrinks a state-independent log-std geometrically
+#   (`std_ratio`: the std still falls by about a fifth over the last 20% of each run). A's
+#   std is already below the paper's bound of about 0.016.
+#
+# Doubling the steps would therefore mostly shrink the noise further, not move the mean
+# offsets. The previous default (adversary 200k steps, A 1.5M, each B 1M) stopped while
+# the adversary's $\lambda$ and A's offsets were still moving.
 
 # %% [markdown]
 # ### What the adversary learned
@@ -621,56 +649,99 @@ for (det, norm), b1 in B1_VARIANTS.items():
     diag[label] = run_setting([b1, b1], 100)[1]
 print(pd.DataFrame({k: [s[m].fmt(3) for m in rows_det] for k, s in diag.items()},
                    index=rows_det).to_string())
-print(f"our B1's final action std: {curves['B1'].action_std.iloc[-1]:.3f}")
+from scipy.special import erfinv
+
+h = value(PAPER["B1 vs B1"], "Herding_ratio")
+bound = 0.01 / (2 * erfinv(math.sqrt(h))) / (CFG.max_offset / 2)
+print(f"our B1's final action std: {curves['B1'].action_std.iloc[-1]:.3f}; largest action std "
+      f"at which two copies with equal mean quotes herd {h:.3f} of the time: {bound:.4f}")
 
 # %% [markdown]
-# With deterministic quotes the herding ratio jumps from 0.002 to 0.24, the quote distances
-# fall to a few hundredths (the paper's order of magnitude), and the two PnLs stay at the
-# paper's level, as they already were with sampled quotes. The paper's B1-B1 herding therefore says that its B1 was close to
-# deterministic. It is not evidence of coordination: the two copies share a policy and see
-# similar states.
+# Sampled quotes never herd, with normalised or raw observations. Mean quotes do. With the
+# raw observations of the authors' code, our B1-B1 pair herds about as often as the
+# paper's, and its bid distance falls to a few hundredths. In every variant the two PnLs
+# stay near the paper's level.
+#
+# How small must sampling noise be for herding at the paper's level? Take two copies
+# with equal mean quotes and independent Gaussian noise of action std $s$. A side matches
+# within 0.01 with probability $\operatorname{erf}(0.01/(2\cdot 2.5\,s))$, and both sides must
+# match. Reaching the paper's 0.467 then needs $s$ of about 0.003 (printed above), an
+# order of magnitude below our B1's std. Different mean quotes, from different
+# inventories, would need even less noise.
+#
+# So we keep the authors' protocol (sampled actions) for tier (iii) and read the paper's
+# B1-B1 herding as follows: its B1 was effectively deterministic at evaluation. That is
+# not evidence of coordination. The two copies share a policy and see similar states.
+
+# %%
+def both(name, m, k=0):
+    return value(PAPER[name], m, k), value(ours[name], m, k)
+
+
+ratio = lambda n1, n2: tuple(a / b for a, b in zip(both(n1, "PnL_mean"), both(n2, "PnL_mean")))
+key = {
+    "A alone, fixed: quote aggressiveness": both("A_Fix", "Quote_aggressiveness"),
+    "A alone, fixed: market share": both("A_Fix", "Market_share"),
+    "A alone: PnL adversarial / fixed": ratio("A_Adversarial", "A_Fix"),
+    "adversary: mean lambda (paper: zero-fill fingerprint)": (500.0, float(tra.lam.mean())),
+    "adversary: mean sigma (paper: price-volatility fingerprint)": (1.453, float(tra.sigma.mean())),
+    "A vs B2: B2's quote aggressiveness": both("A vs B2", "Quote_aggressiveness", 1),
+    "A vs B2: B2's market share": both("A vs B2", "Market_share", 1),
+    "B1 vs B2: B2's market share": both("B1 vs B2", "Market_share", 1),
+    "A vs B2: A's PnL": both("A vs B2", "PnL_mean"),
+    "B1 vs B2: B1's PnL": both("B1 vs B2", "PnL_mean"),
+    "A vs B-star: omega": both("A vs Bstar", "Mean_omega", 1),
+    "B1 vs B-star: omega": both("B1 vs Bstar", "Mean_omega", 1),
+    "A vs B-star: B-star's market share": both("A vs Bstar", "Market_share", 1),
+    "B1 vs B-star: B-star's market share": both("B1 vs Bstar", "Market_share", 1),
+    "A vs B-star: A's PnL": both("A vs Bstar", "PnL_mean"),
+    "B1 vs B1: herding, sampled actions": both("B1 vs B1", "Herding_ratio"),
+    "B1 vs B1: herding, mean actions": (value(PAPER["B1 vs B1"], "Herding_ratio"),
+                                        value(diag["mean, normalised obs"], "Herding_ratio")),
+}
+print(pd.DataFrame(key, index=["paper", "ours"]).T.round(3).to_string())
 
 # %% [markdown]
 # ### What our trained agents say about the paper's findings
 #
 # The numbers differ, often by far more than sampling error, yet the qualitative story
-# mostly survives. All of the following is read off the tables above.
+# mostly survives. The table above collects the numbers this section uses.
 #
-# - **A quotes wider than the paper's A.** Our A's aggressiveness is 2.79, against the
-#   paper's 2.48. A lone market maker whose quote is in range gets *every* order whatever
-#   its offset. Its best reply is therefore to quote as wide as it can while its quotes
-#   stay within the 3.07 cut-off after the price move, which is about 2.8-2.9. As PPO's
-#   exploration noise shrinks (learning-curve panel), the mean offsets walk out towards
-#   that bound. The paper's 2.48 is what a policy with much more action noise would choose.
-#   So the paper's A was most likely far less converged than ours; its steps are not
-#   reported.
+# - **A quotes wider than the paper's A.** A lone market maker whose quote is in range
+#   gets *every* order whatever its offset. Its best reply is therefore to quote as wide
+#   as it can while its quotes stay within the 3.07 cut-off after the price move. As PPO's
+#   exploration noise shrinks, the mean offsets walk out towards that bound. Our A learned
+#   in the adversary's quiet market, where $\sigma$ is low and the price moves little, so
+#   it quotes close to the cut-off. In the fixed market ($\sigma = 1.1$) larger moves then
+#   push its quotes out of range, and A alone keeps a visibly smaller market share than the
+#   paper's. The paper's 2.48 is what a noisier, less converged policy would choose.
 # - **"Adversarial" is quieter for us, busier in the paper.** Our adversary lowers
-#   $\lambda$ (mean 329), as its objective demands. A therefore earns *less* in the
+#   $\lambda$ to its lower bound, as its objective demands, so A earns *less* in the
 #   adversarial market than in the fixed one. The paper reports +24%, because its
 #   adversarial market ran at $\lambda = 500$ (tier i). The paper's robustness reading of
 #   Table 5 is therefore a statement about order intensity, not about adversarial training.
 # - **B2 dominates, even more than in the paper.** Our B2 ignores its own PnL and
-#   converges to the tightest offsets that still fill, about 0.55. It takes 96% of the flow
-#   from A and 92% from B1, and drives their PnL to about 20 and 37. The paper's B2, at an
-#   aggressiveness of 1.48, shows the same direction but much less extreme.
-# - **B⋆ reproduces the paper's central contrast.** Its $\omega$ settles at 0.72 (vs A)
-#   and 0.70 (vs B1), close to the paper's 0.697 and 0.695. It wins the larger share
-#   against both opponents. A keeps a PnL of about 128 against B⋆, against about 20
-#   against B2. The level of $\omega$ is not an emergent behaviour, though. The
-#   sensitivity panel shows it is pinned by the penalty weight and the per-step PnL
-#   rates, $\omega^\star = \tfrac12 + E[R^{\text{self}}+R^{\text{opp}}]/(2\beta)$. With
-#   the paper's $\beta$ unknown, "$\omega \approx 0.7$" measures $\beta$ more than it
-#   measures B⋆'s disposition. At small $\beta$ the optimum is the bound
-#   $\omega = 1$. A Gaussian policy whose mean sits near that bound, clamped to [0, 1],
-#   averages below it, hence the 0.88 plateau.
-# - **No herding, including B1-B1.** Two copies of our stochastic B1 match quotes within
-#   0.01 on both sides only 0.2% of the time, against the paper's 46.7%. With
-#   deterministic quotes they reach 24%, as the diagnostic above shows. Elsewhere "no
-#   collusion" holds trivially, since the agents cannot see each other's quotes and the
-#   price is exogenous.
-# - **Combined PnL falls in every pair.** It is always below the better solo agent's PnL,
-#   as in the paper. Competition moves flow to whoever quotes tighter, and total revenue
-#   is the spread earned per fill, so it shrinks.
+#   converges to very tight offsets that still fill. It takes almost all of the flow from
+#   A and from B1 and cuts their PnL to a small fraction of their solo PnL. The paper's B2
+#   shows the same direction, much less extreme.
+# - **B⋆ reproduces the paper's central contrast.** Its $\omega$ settles close to the
+#   paper's 0.697 and 0.695. It wins the larger share against both opponents, and A keeps
+#   far more PnL against B⋆ than against B2. The level of $\omega$ is not an emergent
+#   behaviour, though. The sensitivity panel shows it is pinned by the penalty weight and
+#   the per-step PnL rates, $\omega^\star = \tfrac12 + E[R^{\text{self}}+R^{\text{opp}}]/(2\beta)$.
+#   With the paper's $\beta$ unknown, "$\omega \approx 0.7$" measures $\beta$ more than it
+#   measures B⋆'s disposition. At small $\beta$ the optimum is the bound $\omega = 1$. A
+#   Gaussian policy whose mean sits near that bound, clamped to [0, 1], averages below it,
+#   hence the plateau of the short runs at $\beta = 1$ and 3.
+# - **No herding, including B1-B1.** Two copies of our sampled B1 almost never match
+#   quotes within 0.01 on both sides, against the paper's 46.7%; the diagnostic above
+#   explains why. Elsewhere "no collusion" holds trivially, since the agents cannot see
+#   each other's quotes and the price is exogenous.
+# - **Combined PnL falls in every pair.** For our agents it is always below the better
+#   solo agent's PnL. The paper says the same of its B⋆ pairs, but its own B1-B1 pair
+#   earns slightly more than B1 alone (441.6 against 437.3), so on the paper's tables the
+#   finding holds in five pairs of six. Competition moves flow to whoever quotes tighter,
+#   and total revenue is the spread earned per fill, so it shrinks.
 
 # %% [markdown]
 # ## Tables 2-4: the metric definitions
@@ -717,10 +788,20 @@ led.show("Table 3")
 # - **Gymnasium API.** The same market stepped one episode at a time through the
 #   Gymnasium API runs at about $1.2\cdot10^4$ env-steps per second, about 280 times slower.
 # - **PPO.** SB3 PPO with the default settings takes about 10 s of wall time per $10^5$
-#   steps when no frozen co-player is present. With a frozen A acting inside the
-#   environment it takes 14-32 s, depending on the load from other jobs.
+#   steps when no frozen co-player is present. With a frozen co-player acting inside the
+#   environment it takes longer, depending on the load from other jobs.
 #
-# The whole default training, five agents and 5.7 million steps, took 19 minutes.
+# The wall times of the committed default run, stage by stage, are below (from
+# `artifacts/marl/train_summary.json`).
+
+# %%
+runs = pd.DataFrame(json.loads((ART / "train_summary.json").read_text())["runs"]).set_index("role")
+runs["s per 1e5 steps"] = 1e5 * runs.wall_seconds / runs.timesteps
+runs.loc["all"] = [runs.timesteps.sum(), runs.wall_seconds.sum(),
+                   1e5 * runs.wall_seconds.sum() / runs.timesteps.sum()]
+print(runs.round(1).to_string())
+print(f"default training: {runs.timesteps['all'] / 1e6:.1f} million steps in "
+      f"{runs.wall_seconds['all'] / 60:.0f} minutes")
 
 # %% [markdown]
 # ## Summary

@@ -399,7 +399,8 @@ def convergence_table(curves: Mapping, tail: float = 0.2):
     """Convergence diagnostics of learning curves (``role -> DataFrame`` of the curve CSVs).
 
     Compares the last ``tail`` fraction of each run with the ``tail`` fraction before it:
-    mean episode return in both windows; the mean actions of the last window in natural
+    mean episode return in both windows and ``return_se``, the standard error of their
+    difference (rollouts treated as independent); the mean actions of the last window in natural
     units (bid/ask offsets, or the adversary's lambda/sigma) and ``d_action``, the largest
     change of the two between the windows; B-star's mean omega; the action std at the end
     and ``std_ratio``, the end std over the std at the start of the last window.
@@ -413,9 +414,12 @@ def convergence_table(curves: Mapping, tail: float = 0.2):
         last, prev = c.iloc[n - w:], c.iloc[max(n - 2 * w, 0): n - w]
         nl = natural_actions(role, last.a1.mean(), last.a2.mean())
         npv = natural_actions(role, prev.a1.mean(), prev.a2.mean())
+        se = math.sqrt(last.episode_return.var() / len(last)
+                       + prev.episode_return.var() / max(len(prev), 1))
         rows.append({"role": role, "steps": int(c.timesteps.iloc[-1]),
                      "return_prev": prev.episode_return.mean(),
                      "return_last": last.episode_return.mean(),
+                     "return_se": se,
                      "action1": float(nl[0][0]), "action2": float(nl[1][0]),
                      "d_action": float(max(abs(nl[0] - npv[0])[0], abs(nl[1] - npv[1])[0])),
                      "omega": last.a3.mean() if "a3" in c else np.nan,

@@ -82,7 +82,7 @@ def _steps(adv: int, a: int, b: int) -> dict:
 #: ``smoke``: every stage end to end in seconds (CI). ``default``: the committed artifacts.
 CONFIGS: dict[str, TrainConfig] = {
     "smoke": TrainConfig("smoke", _steps(1600, 1600, 1600), PPOSettings(n_steps=200)),
-    "default": TrainConfig("default", _steps(200_000, 1_500_000, 1_000_000),
+    "default": TrainConfig("default", _steps(500_000, 3_000_000, 2_000_000),
                            PPOSettings(learning_rate=3e-4, ent_coef=0.0, log_std_init=-1.0,
                                        n_envs=8, n_steps=200)),
 }
