@@ -21,8 +21,10 @@
 # rebuilds Tables 5-7 in **three tiers**:
 #
 # 1. **Tier (i), policy-independent numbers.** These are price volatility, zero-fill steps,
-#    and a lone agent's inventory volatility and market share. They depend only on the
-#    random numbers, so they must match the paper to the printed 3 decimals.
+#    and A's single-agent inventory volatility and market share. They depend only on the
+#    random numbers, so they must match the paper to the printed 3 decimals. B1's
+#    single-agent inventory volatility and market share turn out to carry one bit of B1's
+#    policy; they reproduce exactly once that bit is identified.
 # 2. **Tier (ii), constant-offset surrogates.** Each agent is replaced by constant quote
 #    offsets, calibrated on the paper's aggressiveness, quote distances and one PnL. The
 #    other columns are then predictions. This shows that the tables are driven by mean
@@ -257,7 +259,7 @@ plt.show()
 #
 # Tier (i) holds the cells that need no assumption about the policy beyond "in range":
 # price volatility and zero-fill steps in all ten columns, and A's inventory volatility
-# and market share. B1's two single-agent cells of each kind follow in the next section.
+# and market share. B1's four cells of these two kinds follow in the next section.
 
 # %%
 ADV_SURROGATE = ConstantMarket(500.0, 1.453)
@@ -338,10 +340,10 @@ led.show("Table 5")
 #
 # So the paper's B1 did not sell until it had bought. A plausible mechanism is the
 # authors' evaluation code, which feeds the policies *raw* observations rather than the
-# normalised ones they were trained on (spec A.5). The cash $X$ then reaches thousands
-# within a few steps, so $q = X = 0$ is the one state in which the network sees
-# training-scale inputs, and B1's output there need not resemble its output anywhere
-# else. These four cells are therefore a one-bit fingerprint of B1's policy, not
+# normalised ones they were trained on (spec A.5). The inventory and the cash are then
+# large inputs that grow through the episode (the cash reaches thousands within a few
+# steps), and $q = X = 0$ is the one state in which both are zero, so B1's output there
+# need not resemble its output anywhere else. These four cells are therefore a one-bit fingerprint of B1's policy, not
 # policy-independent numbers. They reproduce exactly under that hypothesis, and the
 # ledger records them under "B1 fingerprint", outside tier (i).
 
@@ -418,9 +420,9 @@ with pd.option_context("display.max_rows", 200):
 # offsets through the priority weight $e^{-1.5\,d}$**.
 #
 # What constant quotes cannot produce is B1-B1's herding ratio of 0.467. Two B1 copies
-# match quotes within 0.01 on both sides 47% of the time. With continuous Gaussian
-# exploration noise that is impossible, so the paper's B1 must have been nearly
-# deterministic at the time, or saturated at an action bound.
+# match quotes within 0.01 on both sides 47% of the time. That needs time-varying quotes
+# that are nearly deterministic: with Gaussian exploration noise it needs an action std
+# of about 0.003 or less (the herding diagnostic in tier iii).
 
 # %% [markdown]
 # ## Tier (iii): our PPO agents
