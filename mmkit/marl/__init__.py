@@ -4,7 +4,8 @@
 - :mod:`mmkit.marl.agents`: roles, action maps, benchmark module, surrogates, rewards;
 - :mod:`mmkit.marl.env`: Gymnasium / SB3 VecEnv / PettingZoo views and roll-outs;
 - :mod:`mmkit.marl.metrics`: the paper's metrics exactly as the authors' code;
-- :mod:`mmkit.marl.evaluation`: the Tables 5-7 settings, surrogate calibration, beta sweep;
+- :mod:`mmkit.marl.evaluation`: the Tables 5-7 settings, surrogate calibration, beta sweep,
+  paper tables and ledger claims, learning-curve convergence;
 - :mod:`mmkit.marl.policies`: the B-star omega-head policy and frozen-policy loading;
 - :mod:`mmkit.marl.train`: the three-stage PPO pipeline; :mod:`mmkit.marl.cli`: commands.
 """

@@ -1,4 +1,6 @@
-"""The paper's evaluation settings (Tables 5-7), surrogate calibration, and the beta sweep.
+"""The paper's evaluation settings (Tables 5-7), surrogate calibration, the beta sweep, and
+the chapter's reporting helpers (paper-table parsing, side-by-side tables, ledger claims,
+the qualitative findings, learning-curve convergence diagnostics).
 
 Settings (100 episodes seeded 0..99, stochastic policies, spec A.6):
 
