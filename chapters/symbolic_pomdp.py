@@ -248,7 +248,7 @@ led.exact("Fig 2", "label multiset (seed text order, sorted)",
           paper=sorted(PAPER["fig2_labels_seed_order"]), ours=sorted(ours_tree.values()))
 led.exact("Fig 2", "root branch probabilities (spec-derived reference, not printed in paper)",
           paper=SPEC_DERIVED["fig2_root_branch_probs"],
-          ours={o: fmt_num(p) for o, (p, _) in tree.children.items()})
+          ours={o: fmt_num(p) for o, (p, _) in tree.children.items()}, reference="derived")
 asks = {p: A2[n.action][1] for p, n in tree.walk()}
 bids = {A2[n.action][0] for _, n in tree.walk()}
 led.qualitative("Fig 2", "ask raised after buy, lowered after hold, unchanged after sell",
@@ -688,7 +688,7 @@ led.qualitative("Fig 4", "one γ reproduces both panels",
                        + ". So either the paper's γ differs between panels or its model differs "
                        "from the spec's reconstruction in a detail the text does not show")
 led.exact("Fig 4", "|B| reachable to H = 3, GM and Discrete (spec-derived reference)",
-          paper={"GM": 1514, "Discrete": 623}, ours=counts4)
+          paper={"GM": 1514, "Discrete": 623}, ours=counts4, reference="derived")
 led.show("Fig 4")
 
 # %% [markdown]

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -43,6 +43,11 @@ from mmkit.paths import repo_root
 
 VERDICTS = ("reproduced", "close", "differs", "not attempted")
 KINDS = ("numeric", "exact", "qualitative", "not attempted")
+#: Where the ``paper=`` value comes from. ``printed``: a number printed in the source;
+#: ``digitised``: read off one of its figures; ``derived``: not printed, but derived from the
+#: source's text or model (by the spec or by us; the quantity says how); ``stated``: a
+#: qualitative statement of the source.
+REFERENCES = ("printed", "digitised", "derived", "stated")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class Claim:
     verdict: str
     diff: float | None = None
     reason: str = ""
+    reference: str | None = None
 
     @property
     def id(self) -> str:
@@ -144,6 +150,7 @@ class Ledger:
         self.root = repo_root() if self.root is None else Path(self.root)
         self.registry = load_targets(self.source, self.root)
         self._items = {it["id"] for it in self.registry["items"]}
+        self._ref_default = {it["id"]: it.get("reference", "printed") for it in self.registry["items"]}
 
     # ------------------------------------------------------------------ recording
     def _add(self, claim: Claim) -> None:
@@ -152,6 +159,11 @@ class Ledger:
                 f"target={claim.target!r} is not an item of {self.source}; "
                 f"allowed: {sorted(self._items)}"
             )
+        if claim.reference is None:
+            default = "stated" if claim.kind == "qualitative" else self._ref_default[claim.target]
+            claim = replace(claim, reference=default)
+        if claim.reference not in REFERENCES:
+            raise ValueError(f"reference must be one of {REFERENCES}, got {claim.reference!r}")
         if any(c.id == claim.id for c in self.claims):
             raise ValueError(f"claim {claim.id!r} recorded twice")
         if claim.verdict in ("close", "differs", "not attempted") and not claim.reason.strip():
@@ -170,6 +182,7 @@ class Ledger:
         atol: float = 0.0,
         rtol: float = 0.0,
         reason: str = "",
+        reference: str | None = None,
     ) -> None:
         """Numerical claim: verdict from ``|ours - paper| <= atol + rtol |paper|``.
 
@@ -198,10 +211,11 @@ class Ledger:
         )
         self._add(
             Claim(self.source, target, quantity, "numeric", _to_jsonable(paper),
-                  _to_jsonable(ours), crit, verdict, diff, reason)
+                  _to_jsonable(ours), crit, verdict, diff, reason, reference)
         )
 
-    def exact(self, target: str, quantity: str, *, paper: Any, ours: Any, reason: str = "") -> None:
+    def exact(self, target: str, quantity: str, *, paper: Any, ours: Any, reason: str = "",
+              reference: str | None = None) -> None:
         """Exact claim (labels, integers, policies): reproduced iff equal."""
         p, o = _to_jsonable(paper), _to_jsonable(ours)
         verdict = "reproduced" if p == o else "differs"
@@ -210,22 +224,25 @@ class Ledger:
             crit = "equal (diff = entries that differ)"
         else:
             diff, crit = None, "equal"
-        self._add(Claim(self.source, target, quantity, "exact", p, o, crit, verdict, diff, reason))
+        self._add(Claim(self.source, target, quantity, "exact", p, o, crit, verdict, diff, reason, reference))
 
     def qualitative(
-        self, target: str, quantity: str, *, paper: str, ours: str, holds: bool, reason: str = ""
+        self, target: str, quantity: str, *, paper: str, ours: str, holds: bool, reason: str = "",
+        reference: str | None = None,
     ) -> None:
         """Qualitative claim: ``paper`` states it, ``ours`` is our evidence, ``holds`` decides."""
         verdict = "reproduced" if bool(holds) else "differs"
         self._add(
-            Claim(self.source, target, quantity, "qualitative", paper, ours, "claim holds", verdict, None, reason)
+            Claim(self.source, target, quantity, "qualitative", paper, ours, "claim holds", verdict, None,
+                  reason, reference)
         )
 
-    def not_attempted(self, target: str, quantity: str, *, paper: Any = None, reason: str) -> None:
+    def not_attempted(self, target: str, quantity: str, *, paper: Any = None, reason: str,
+                      reference: str | None = None) -> None:
         """A listed quantity we do not rebuild, with the reason."""
         self._add(
             Claim(self.source, target, quantity, "not attempted", _to_jsonable(paper), None, "",
-                  "not attempted", None, reason)
+                  "not attempted", None, reason, reference)
         )
 
     # ------------------------------------------------------------------ output
@@ -238,6 +255,7 @@ class Ledger:
                 "target": c.target,
                 "quantity": c.quantity,
                 "paper": _fmt(c.paper, self.digits),
+                "ref": c.reference,
                 "ours": _fmt(c.ours, self.digits),
                 "diff": _fmt(c.diff, self.digits),
                 "criterion": c.criterion,
@@ -247,7 +265,7 @@ class Ledger:
             for c in self.claims
             if target is None or c.target == target
         ]
-        return pd.DataFrame(rows, columns=["target", "quantity", "paper", "ours", "diff",
+        return pd.DataFrame(rows, columns=["target", "quantity", "paper", "ref", "ours", "diff",
                                            "criterion", "verdict", "why"])
 
     def show(self, target: str | None = None):
@@ -337,4 +355,6 @@ def check_registry(source: str, root: Path | None = None) -> list[str]:
             problems.append(f"claim {c['id']} not registered (run `python -m mmkit ledger register`)")
         if c["verdict"] not in VERDICTS:
             problems.append(f"claim {c['id']} has unknown verdict {c['verdict']}")
+        if c.get("reference") not in REFERENCES:
+            problems.append(f"claim {c['id']} has no valid reference kind ({c.get('reference')!r})")
     return problems

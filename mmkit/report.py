@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mmkit.ledger import VERDICTS, _fmt, all_sources, check_registry, load_ledger, load_targets, register
+from mmkit.ledger import REFERENCES, VERDICTS, _fmt, all_sources, check_registry, load_ledger, load_targets, register
 from mmkit.paths import repo_root
 
 REPORT_PATH = Path("reproduction") / "report.md"
@@ -103,12 +103,18 @@ def render(root: Path | None = None) -> str:
             sec.append(f"| {_esc(it['id'])} | {_esc(it['title'])} | {len(cs)} | {item_status(cs)} |")
         sec.append("")
         if claims:
-            sec += ["### Claims", "", "| item | quantity | paper | ours | diff | verdict |",
-                    "|---|---|---|---|---|---|"]
+            refs = {r: sum(c.get("reference") == r for c in claims) for r in REFERENCES}
+            sec += ["### Claims", "",
+                    "Reference values: " + ", ".join(f"{n} {r}" for r, n in refs.items() if n) +
+                    " (printed in the source, digitised from its figures, derived from its text or "
+                    "model, or a stated qualitative claim).", "",
+                    "| item | quantity | paper | ref | ours | diff | verdict |",
+                    "|---|---|---|---|---|---|---|"]
             for c in claims:
                 sec.append(
                     f"| {_esc(c['target'])} | {_esc(c['quantity'])} | {_esc(_fmt(c['paper'], 4))} | "
-                    f"{_esc(_fmt(c['ours'], 4))} | {_esc(_fmt(c['diff'], 4))} | {c['verdict']} |"
+                    f"{c.get('reference', '')} | {_esc(_fmt(c['ours'], 4))} | {_esc(_fmt(c['diff'], 4))} | "
+                    f"{c['verdict']} |"
                 )
             sec.append("")
             devs = [c for c in claims if c["verdict"] != "reproduced"]

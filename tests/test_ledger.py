@@ -124,3 +124,20 @@ def test_item_and_source_status():
     assert report.source_status(items, {"a": [rep], "b": [close]}) == "full, with 1 close claim"
     assert report.source_status(items, {"a": [rep]}) == "partial"
     assert report.source_status(items, {}) == "not yet"
+
+
+def test_reference_kinds(tmp_root):
+    reg = json.loads((tmp_root / "reproduction" / "targets" / "toy.json").read_text())
+    reg["items"][0]["reference"] = "digitised"
+    (tmp_root / "reproduction" / "targets" / "toy.json").write_text(json.dumps(reg))
+    led = Ledger("toy", root=tmp_root)
+    led.compare("Fig 1", "a", paper=1.0, ours=1.0, atol=0.1)                       # item default
+    led.compare("Fig 1", "b", paper=1.0, ours=1.0, atol=0.1, reference="derived")  # override
+    led.compare("Table 2", "c", paper=1.0, ours=1.0, atol=0.1)                     # global default
+    led.qualitative("Table 2", "d", paper="x", ours="x", holds=True)
+    assert [c.reference for c in led.claims] == ["digitised", "derived", "printed", "stated"]
+    with pytest.raises(ValueError, match="reference must be one of"):
+        led.compare("Fig 1", "e", paper=1.0, ours=1.0, atol=0.1, reference="guessed")
+    led.save()
+    assert "1 digitised, 1 derived, 1 printed, 1 stated" not in report.render(tmp_root)  # order fixed:
+    assert "1 printed, 1 digitised, 1 derived, 1 stated" in report.render(tmp_root)
