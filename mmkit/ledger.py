@@ -162,6 +162,8 @@ class Ledger:
         if claim.reference is None:
             default = "stated" if claim.kind == "qualitative" else self._ref_default[claim.target]
             claim = replace(claim, reference=default)
+        if claim.kind not in KINDS:  # internal: the recording methods set it
+            raise ValueError(f"kind must be one of {KINDS}, got {claim.kind!r}")
         if claim.reference not in REFERENCES:
             raise ValueError(f"reference must be one of {REFERENCES}, got {claim.reference!r}")
         if any(c.id == claim.id for c in self.claims):

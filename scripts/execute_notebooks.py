@@ -51,13 +51,16 @@ def execute(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    os.environ.setdefault("PYTHONHASHSEED", "0")
+    # the book's deterministic environment (as the Makefile sets it), inherited by the kernel
+    for key, value in (("PYTHONHASHSEED", "0"), ("OMP_NUM_THREADS", "1"),
+                       ("OPENBLAS_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1"),
+                       ("MMKIT_ROOT", str(ROOT))):
+        os.environ.setdefault(key, value)
     paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
     for p in paths:
         execute(p)
     from mmkit import report
 
-    os.environ["MMKIT_ROOT"] = str(ROOT)
     print(f"wrote {report.write(ROOT).relative_to(ROOT)}")
     return 0
 
