@@ -546,15 +546,19 @@ def belief_divergences(belief: GridBelief, mu, sigma):
 
     The Gaussian is discretised on the same grid. Returns arrays over the batch dimensions.
     """
-    v, p = belief.v, belief.p
     mu = np.asarray(mu, dtype=float)[..., None]
     sigma = np.asarray(sigma, dtype=float)[..., None]
-    logg = -0.5 * ((v - mu) / sigma) ** 2
+    return _kl_w1(belief.p, (belief.v - mu) / sigma, belief.h)
+
+
+def _kl_w1(p: np.ndarray, z: np.ndarray, h):
+    """KL(p || g) and Wasserstein-1 between masses ``p`` on a uniform grid of step ``h`` and
+    the Gaussian g discretised on it, given the grid's standardised values ``z`` (last axis)."""
+    logg = -0.5 * z * z
     logg = logg - special.logsumexp(logg, axis=-1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         kl = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - logg), 0.0).sum(-1)
-    cdf_gap = np.abs(np.cumsum(p - np.exp(logg), axis=-1))
-    w1 = cdf_gap.sum(-1) * belief.h
+    w1 = np.abs(np.cumsum(p - np.exp(logg), axis=-1)).sum(-1) * h
     return np.clip(kl, 0.0, None), w1
 
 
@@ -650,15 +654,8 @@ class AdaptiveGridPosterior:
     def divergences(self, mu, sigma):
         """KL(exact || Gaussian state) and Wasserstein-1, per run (Gaussian discretised on the
         run's grid)."""
-        v = self.v
-        z = (v - mu[:, None]) / np.maximum(sigma, 1e-300)[:, None]
-        logg = -0.5 * z * z
-        logg -= special.logsumexp(logg, axis=1, keepdims=True)
-        p = self.p
-        with np.errstate(divide="ignore", invalid="ignore"):
-            kl = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - logg), 0.0).sum(1)
-        w1 = np.abs(np.cumsum(p - np.exp(logg), axis=1)).sum(1) * self.h
-        return np.clip(kl, 0.0, None), w1
+        z = (self._v - mu[:, None]) / np.maximum(sigma, 1e-300)[:, None]
+        return _kl_w1(self.p, z, self.h)
 
 
 # ----------------------------------------------------------------------------- dynamic programme
