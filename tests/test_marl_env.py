@@ -383,3 +383,15 @@ def test_convergence_table_on_synthetic_curves():
     assert conv.loc["A", "std_end"] == pytest.approx(0.1)
     assert se_tol(1.0) == pytest.approx(2 * math.sqrt(2) / 10)
     assert se_tol(0.0) == 0.001
+
+
+def test_numpy_game_does_not_import_torch():
+    """``import mmkit.marl`` (market, envs, roll-outs, metrics) must not pull in SB3 / torch."""
+    import subprocess
+    import sys
+
+    code = ("import sys, mmkit.marl, mmkit.marl.evaluation; "
+            "print(sorted(m for m in ('torch', 'stable_baselines3') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert MarketVecEnv.__module__ == "mmkit.marl.vec_env"

@@ -4,8 +4,9 @@
   B1, B2 or B-star); frozen co-players (the benchmark module, a trained adversary, a frozen
   A) act inside it. Everything else is a thin view of it:
 - :class:`MarketMakerEnv`: the Gymnasium env of one role (one episode);
-- :class:`MarketVecEnv`: the same role as a Stable-Baselines3 ``VecEnv`` of ``n_envs``
-  episodes stepped in one numpy call (used for training);
+- :class:`~mmkit.marl.vec_env.MarketVecEnv`: the same role as a Stable-Baselines3 ``VecEnv``
+  of ``n_envs`` episodes stepped in one numpy call (used for training; in its own module,
+  imported on first use, because SB3 imports torch);
 - :class:`MarketParallelEnv`: the PettingZoo parallel env of the two-market-maker game;
 - :func:`simulate`: vectorised roll-out of given agents, recording the trajectories that
   the metrics of :mod:`mmkit.marl.metrics` need.
@@ -21,6 +22,7 @@ from typing import Any, Sequence
 
 import gymnasium as gym
 import numpy as np
+from pettingzoo import ParallelEnv
 
 from mmkit.marl.agents import (
     MM_ROLES, BenchmarkQuoter, ConstantMarket, MarketAgent, QuotingAgent, base_reward,
@@ -32,6 +34,15 @@ __all__ = ["RoleMarket", "MarketMakerEnv", "MarketVecEnv", "MarketParallelEnv", 
            "Trajectory", "noise_stream", "observation_space", "action_space"]
 
 ADV_KEY = 9
+
+
+def __getattr__(name: str):
+    """``MarketVecEnv`` lives in :mod:`mmkit.marl.vec_env` (SB3 and torch load on first use)."""
+    if name == "MarketVecEnv":
+        from mmkit.marl.vec_env import MarketVecEnv
+
+        return MarketVecEnv
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def noise_stream(seeds: Sequence[int], key: int, n_steps: int, dim: int) -> np.ndarray:
@@ -187,77 +198,6 @@ class MarketMakerEnv(gym.Env):
         return obs[0].astype(np.float32), float(rew[0]), bool(done), False, out
 
 
-def _vec_env_base():
-    from stable_baselines3.common.vec_env.base_vec_env import VecEnv
-
-    return VecEnv
-
-
-class MarketVecEnv(_vec_env_base()):
-    """Stable-Baselines3 ``VecEnv`` of ``n_envs`` episodes of one role, stepped together.
-
-    All episodes have the same length, so they end and restart together; episode ``k`` of
-    env ``i`` uses seed ``seed + k * n_envs + i``. The last observation of a finished episode
-    is in ``info["terminal_observation"]`` as SB3 expects.
-    """
-
-    def __init__(self, role: str, n_envs: int = 4, seed: int = 0,
-                 config: MarketConfig | None = None, opponent: QuotingAgent | None = None,
-                 adversary: MarketAgent | None = None, beta: float = 10.0) -> None:
-        if n_envs < 1:
-            raise ValueError(f"n_envs must be >= 1, got {n_envs}")
-        self.sim = RoleMarket(role, config, opponent, adversary, beta)
-        super().__init__(n_envs, observation_space(role, self.sim.config), action_space(role))
-        self.base_seed = int(seed)
-        self.n_episodes = 0
-        self._actions = None
-        self.render_mode = None
-
-    def _next_seeds(self) -> list[int]:
-        k = self.n_episodes
-        self.n_episodes += 1
-        return [self.base_seed + k * self.num_envs + i for i in range(self.num_envs)]
-
-    def reset(self):
-        return self.sim.reset(self._next_seeds()).astype(np.float32)
-
-    def step_async(self, actions: np.ndarray) -> None:
-        self._actions = actions
-
-    def step_wait(self):
-        obs, rew, done, info = self.sim.step(self._actions)
-        obs = obs.astype(np.float32)
-        om = info["omega"]
-        infos = [{} if om is None else {"omega": float(om[i])} for i in range(self.num_envs)]
-        dones = np.full(self.num_envs, bool(done))
-        if done:
-            for i in range(self.num_envs):
-                infos[i]["terminal_observation"] = obs[i]
-                infos[i]["TimeLimit.truncated"] = False
-            obs = self.sim.reset(self._next_seeds()).astype(np.float32)
-        return obs, rew.astype(np.float32), dones, infos
-
-    def close(self) -> None:
-        pass
-
-    def get_attr(self, attr_name, indices=None):
-        return [getattr(self, attr_name, None) for _ in self._get_indices(indices)]
-
-    def set_attr(self, attr_name, value, indices=None) -> None:
-        setattr(self, attr_name, value)
-
-    def env_method(self, method_name, *args, indices=None, **kwargs):
-        return [getattr(self, method_name)(*args, **kwargs) for _ in self._get_indices(indices)]
-
-    def env_is_wrapped(self, wrapper_class, indices=None):
-        return [False for _ in self._get_indices(indices)]
-
-    def seed(self, seed: int | None = None):
-        if seed is not None:
-            self.base_seed, self.n_episodes = int(seed), 0
-        return [self.base_seed + i for i in range(self.num_envs)]
-
-
 # ---------------------------------------------------------------------- roll-outs
 @dataclass
 class Trajectory:
@@ -333,13 +273,7 @@ def simulate(agents: Sequence[QuotingAgent], seeds: Sequence[int],
 
 
 # ---------------------------------------------------------------------- PettingZoo
-def _parallel_base():
-    from pettingzoo import ParallelEnv
-
-    return ParallelEnv
-
-
-class MarketParallelEnv(_parallel_base()):
+class MarketParallelEnv(ParallelEnv):
     """PettingZoo parallel env: market makers of the given ``roles`` quote simultaneously.
 
     Agents are named ``"<role>_<k>"``. Rewards follow :func:`role_reward`; the opponent of a

@@ -4,7 +4,7 @@ Stage 1: the adversary, against the benchmark quoting module. Stage 2: agent A, 
 market set by the trained adversary (acting stochastically). Stage 3: B1, B2 and B-star,
 each against a frozen, stochastically acting A in the fixed market (lambda 400, sigma 1.1).
 
-Every stage is SB3 PPO on :class:`~mmkit.marl.env.MarketVecEnv` under
+Every stage is SB3 PPO on :class:`~mmkit.marl.vec_env.MarketVecEnv` under
 ``VecNormalize(norm_obs=True, norm_reward=True)``, ``torch.set_num_threads(1)``, fixed seeds;
 the model, its VecNormalize statistics, a metadata JSON (version tag, steps, settings) and a
 learning-curve CSV are written per role.
@@ -140,8 +140,8 @@ def make_vec_env(role: str, cfg: TrainConfig, folder: Path, seed: int):
     """The role's training VecEnv (frozen co-players loaded from ``folder``)."""
     from stable_baselines3.common.vec_env import VecNormalize
 
-    from mmkit.marl.env import MarketVecEnv
     from mmkit.marl.policies import load_agent
+    from mmkit.marl.vec_env import MarketVecEnv
 
     opponent = adversary = None
     if role == "A":
