@@ -725,6 +725,16 @@ class DPSolution:
         return float(self.rho[-1])
 
 
+def _dp_grid(rho) -> np.ndarray:
+    """The DP's rho grid: :func:`default_rho_grid` when None, else validated."""
+    if rho is None:
+        return default_rho_grid()
+    rho = _check_rho(rho).astype(float)
+    if rho.ndim != 1 or rho.size < 2 or rho[0] != 0 or np.any(np.diff(rho) <= 0):
+        raise ValueError(f"rho must be an increasing 1-D grid of >= 2 nodes starting at 0, got {rho}")
+    return rho
+
+
 def _continuation(x_next, xs, vs, k, method):
     """Split V(x_next) into (known part, weight on the unknown V_k)."""
     xk1 = xs[k - 1]
@@ -781,9 +791,7 @@ def solve_dp(params: GMParams = GMParams(), rho: Sequence[float] | None = None, 
     params.require_no_noise("the DP")
     if method not in ("self-consistent", "naive"):
         raise ValueError(f"method must be 'self-consistent' or 'naive', got {method!r}")
-    rho = default_rho_grid() if rho is None else _check_rho(rho).astype(float)
-    if rho.ndim != 1 or rho.size < 2 or rho[0] != 0 or np.any(np.diff(rho) <= 0):
-        raise ValueError("rho must be an increasing 1-D grid starting at 0")
+    rho = _dp_grid(rho)
     qg = np.arange(0.3, 6.0 + 1e-9, 0.0025) if q_grid is None else _check_q(q_grid)
     gamma = params.gamma
     xs = rho**2
@@ -818,7 +826,7 @@ def evaluate_policy(q_of_rho: Callable[[np.ndarray], np.ndarray], params: GMPara
     max; e.g. ``evaluate_policy(q_myopic)`` is the myopic "theoretical" curve of Fig. 3(a).
     """
     params.require_no_noise("policy evaluation")
-    rho = default_rho_grid() if rho is None else _check_rho(rho).astype(float)
+    rho = _dp_grid(rho)
     xs = rho**2
     vs = np.empty_like(rho)
     q0 = float(np.asarray(q_of_rho(np.array([0.0])))[0])

@@ -46,6 +46,8 @@ def test_negative_rho_rejected(sol):
         solve_dp(P, rho=[0.0, -0.1, 0.2])
     with pytest.raises(ValueError, match="rho"):
         sol.half_spread(sol.rho_max + 1)
+    with pytest.raises(ValueError, match="starting at 0"):
+        evaluate_policy(q_myopic, P, rho=[0.5, 1.0])   # V(0) anchors the upward pass
 
 
 def test_bid_above_ask_rejected():
