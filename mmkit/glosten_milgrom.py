@@ -945,8 +945,7 @@ class SimResult:
 
     def mean_discounted_profit(self) -> tuple[float, float]:
         """(mean, standard error) of the discounted profit over runs."""
-        d = self.discounted_profit()
-        return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+        return _mean_se(self.discounted_profit())
 
     def profit_per_period(self) -> np.ndarray:
         """Mean profit of period t over all runs, shape (T,)."""
@@ -965,6 +964,11 @@ class SimResult:
     def mean_spread(self) -> np.ndarray:
         """Mean full spread over runs, shape (T,)."""
         return self.spread.mean(axis=0)
+
+
+def _mean_se(d: np.ndarray) -> tuple[float, float]:
+    """(mean, standard error) of per-run values."""
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
 
 
 def stabilisation_time(mean_spread: np.ndarray, sigma_eps: float = 1.0,
@@ -1210,10 +1214,9 @@ def exact_vs_gaussian(solution: DPSolution, rhos: Sequence[float], *, n_runs: in
         g = simulate(rule, float(rhos[k]), p, track_exact=True, divergence_at=div_t, **kw)
         e = simulate(rule, float(rhos[k]), p, quote_from="exact", divergence_at=[], **kw)
         dg, de = g.discounted_profit(), e.discounted_profit()
-        out["profit_gauss"][k], out["se_gauss"][k] = dg.mean(), dg.std(ddof=1) / np.sqrt(n_runs)
-        out["profit_exact"][k], out["se_exact"][k] = de.mean(), de.std(ddof=1) / np.sqrt(n_runs)
-        d = de - dg
-        out["diff"][k], out["se_diff"][k] = d.mean(), d.std(ddof=1) / np.sqrt(n_runs)
+        out["profit_gauss"][k], out["se_gauss"][k] = _mean_se(dg)
+        out["profit_exact"][k], out["se_exact"][k] = _mean_se(de)
+        out["diff"][k], out["se_diff"][k] = _mean_se(de - dg)
         out["theory"][k] = float(solution.value(rhos[k]))
         out["lost_mass"][k] = max(g.lost_mass, e.lost_mass)
         sd = g.exact_sd[:, div_t]
