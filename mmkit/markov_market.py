@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -154,15 +154,12 @@ def as_groups(agents) -> list[AgentGroup]:
     """Normalise agents: an :class:`AgentGroup`, a 3x3 matrix, or a sequence of either."""
     if isinstance(agents, AgentGroup):
         return [agents]
-    arr = np.asarray(agents, dtype=object) if not isinstance(agents, np.ndarray) else agents
-    if isinstance(agents, np.ndarray) and agents.ndim == 2:
-        return [AgentGroup(agents)]
-    out = []
-    for a in agents:
-        out.append(a if isinstance(a, AgentGroup) else AgentGroup(np.asarray(a, dtype=float)))
+    items = agents if isinstance(agents, np.ndarray) else list(agents)
+    if not any(isinstance(a, AgentGroup) for a in items) and np.ndim(items) == 2:
+        return [AgentGroup(np.asarray(items, dtype=float))]   # one matrix (array or nested lists)
+    out = [a if isinstance(a, AgentGroup) else AgentGroup(np.asarray(a, dtype=float)) for a in items]
     if not out:
         raise ValueError("N must be >= 1: no agents given")
-    del arr
     return out
 
 
@@ -230,8 +227,7 @@ def _pressure_direct(groups: list[AgentGroup], weighting: str) -> tuple[np.ndarr
     Lm = np.zeros(1)             # log P(S = s)
     with np.errstate(divide="ignore", invalid="ignore"):
         for g in groups:
-            lw = np.log(agent_weights(g.T, g_weighting := weighting))
-            del g_weighting
+            lw = np.log(agent_weights(g.T, weighting))
             for _ in range(g.n):
                 n0 = B.shape[0]
                 logs = np.full((3, n0 + 2), -np.inf)
@@ -416,7 +412,7 @@ def brute_force_pressure_matrix(agents, weighting: str = "stationary",
         Dn[:, 2:] += D[:, 1:-1] * rows[:, [2]]
         # D only ever has support inside [N-k, N+k]; the edges stay zero
         D = Dn
-    s = configs.sum(axis=1) - N + N                            # index s + N
+    s = configs.sum(axis=1)                                    # state indices sum to s + N
     num = np.zeros((2 * N + 1, 2 * N + 1))
     np.add.at(num, s, w[:, None] * D)
     den = num.sum(axis=1)

@@ -216,3 +216,11 @@ def test_three_slide_entries_never_optimal_with_proof_margin(c, lam, bounds):
         s = (i + 2) * 5 + (pos + 2)
         assert gain > 0
         assert sol.V[s] - Q[s, a + 1] >= gain - 1e-9
+
+
+def test_as_groups_reads_one_matrix_given_as_nested_lists():
+    T = [[0.5, 0.3, 0.2], [0.2, 0.6, 0.2], [0.1, 0.3, 0.6]]
+    (g,) = mm.as_groups(T)
+    assert g.n == 1 and np.array_equal(g.T, np.array(T))
+    assert len(mm.as_groups([T, np.array(T)])) == 2
+    assert len(mm.as_groups([mm.AgentGroup(np.array(T), 3), T])) == 2
