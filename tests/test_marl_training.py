@@ -71,8 +71,13 @@ def test_omega_head_starts_neutral():
 
 
 def test_bad_config_errors():
+    from mmkit.marl.train import PPOSettings
+
     with pytest.raises(ValueError, match="config"):
         get_config("huge")
+    for name in ("n_envs", "n_steps", "batch_size", "n_epochs"):
+        with pytest.raises(ValueError, match=rf"{name} must be >= 1, got 0"):
+            PPOSettings(**{name: 0})
 
 
 def test_training_is_bit_reproducible(tmp_path):

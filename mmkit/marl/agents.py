@@ -28,7 +28,7 @@ from mmkit.marl.core import MarketConfig
 __all__ = [
     "ROLES", "QuotingAgent", "MarketAgent", "ConstantQuoter", "FlatQuoter", "BenchmarkQuoter",
     "ConstantMarket",
-    "offsets_from_action", "action_from_offsets", "market_from_action", "check_action",
+    "offsets_from_action", "market_from_action", "check_action",
     "base_reward", "omega_penalty", "role_reward", "check_role",
 ]
 
@@ -56,11 +56,6 @@ def offsets_from_action(a: np.ndarray, max_offset: float = 5.0) -> np.ndarray:
     """``delta = (max_offset/2)(clip(a, -1, 1) + 1)``: raw policy output to offsets in [0, max_offset]."""
     a = check_action(a)
     return 0.5 * max_offset * (np.clip(a, -1.0, 1.0) + 1.0)
-
-
-def action_from_offsets(delta: np.ndarray, max_offset: float = 5.0) -> np.ndarray:
-    """Inverse of :func:`offsets_from_action` on ``[0, max_offset]``."""
-    return 2.0 * np.asarray(delta, dtype=float) / max_offset - 1.0
 
 
 def market_from_action(a: np.ndarray, config: MarketConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -191,7 +186,7 @@ class ConstantMarket:
 
     def __post_init__(self) -> None:
         if not self.lam >= 0:
-            raise ValueError(f"lambda must be >= 0, got {self.lam}")
+            raise ValueError(f"lam (lambda) must be >= 0, got {self.lam}")
         if not self.sigma >= 0:
             raise ValueError(f"sigma must be >= 0, got {self.sigma}")
 

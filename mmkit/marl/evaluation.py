@@ -18,7 +18,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from mmkit.marl.agents import ConstantMarket, ConstantQuoter
+from mmkit.marl.agents import (ConstantMarket, ConstantQuoter, market_from_action,
+                               offsets_from_action)
 from mmkit.marl.core import MarketConfig
 from mmkit.marl.env import simulate
 from mmkit.marl.metrics import Summary, episode_metrics, summarise
@@ -368,7 +369,7 @@ FINDING_REASONS = {
 }
 
 
-def record_findings(led, paper: Mapping, ours: Mapping) -> dict:
+def record_findings(led, paper: Mapping, ours: Mapping):
     """Record the qualitative findings: the paper's side computed from its tables, ours from
     our summaries. Returns a DataFrame: per finding, whether it holds on the paper's own
     tables (a check of the criteria) and on ours (the verdict)."""
@@ -385,10 +386,8 @@ def record_findings(led, paper: Mapping, ours: Mapping) -> dict:
 # ---------------------------------------------------------------------- learning curves
 def natural_actions(role: str, a1: np.ndarray, a2: np.ndarray,
                     config: MarketConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Mean raw actions in natural units: offsets ``2.5 (a + 1)`` of a market maker, or the
-    adversary's ``(lambda, sigma)``."""
-    from mmkit.marl.agents import market_from_action, offsets_from_action
-
+    """Mean raw actions in natural units: offsets ``(max_offset/2)(a + 1)`` of a market maker,
+    or the adversary's ``(lambda, sigma)``."""
     cfg = MarketConfig() if config is None else config
     a = np.stack([np.atleast_1d(a1), np.atleast_1d(a2)], axis=-1).astype(float)
     if role == "adversary":

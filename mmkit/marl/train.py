@@ -14,13 +14,13 @@ from __future__ import annotations
 import csv
 import json
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from mmkit.marl.agents import ROLES, check_role
+from mmkit.marl.agents import check_role
 from mmkit.marl.core import MarketConfig
 
 __all__ = ["PPOSettings", "TrainConfig", "CONFIGS", "train_role", "train_all", "get_config"]
@@ -48,8 +48,9 @@ class PPOSettings:
     def __post_init__(self) -> None:
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
-        if self.n_envs < 1 or self.n_steps < 1:
-            raise ValueError("n_envs and n_steps must be >= 1")
+        for name in ("n_envs", "n_steps", "batch_size", "n_epochs"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if (self.n_steps * self.n_envs) % self.batch_size:
             raise ValueError(f"batch_size {self.batch_size} must divide n_steps*n_envs "
                              f"{self.n_steps * self.n_envs}")
