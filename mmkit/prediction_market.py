@@ -6,9 +6,10 @@ one at a time; trader ``t`` holds the private belief
 .. math:: \pi_t = \mathrm{softmax}(\ln \text{truth} + s\, \varepsilon_t), \quad \varepsilon_t \sim N(0, I),
 
 picks the outcome with the largest edge :math:`\pi_{t,i} - p_i(q)` and places the limit order
-"buy up to ``max_shares`` of ``i`` at a price <= :math:`\pi_{t,i}`" (filled in closed form by
-:meth:`mmkit.scoring_rules.LMSR.max_shares_at_price`). The market maker's realised loss is the
-payout to the winning shares minus the money collected.
+"buy up to ``max_shares`` of ``i`` at a price <= :math:`\pi_{t,i}`", filled with the closed
+form of :meth:`mmkit.scoring_rules.LMSR.max_shares_at_price` evaluated for all runs at once
+(the scalar :meth:`~mmkit.scoring_rules.LMSR.limit_buy` is its check in the tests). The market
+maker's realised loss is the payout to the winning shares minus the money collected.
 
 All runs are simulated at once (arrays of shape ``(runs, n)``), seeded.
 """
@@ -89,7 +90,8 @@ def simulate_belief_traders(mm: LMSR, truth: ArrayLike, config: TraderConfig = T
         raise ValueError(f"mm must be an LMSR market maker, got {type(mm).__name__}")
     p_true = np.asarray(truth, dtype=float)
     if p_true.ndim != 1 or p_true.size < 2 or np.any(p_true <= 0) or not np.isclose(p_true.sum(), 1.0):
-        raise ValueError("truth must be a probability vector of length >= 2 with entries in (0, 1)")
+        raise ValueError("truth must be a probability vector of length >= 2 with entries in (0, 1) "
+                         f"summing to 1, got {p_true.tolist()}")
     if int(runs) < 1:
         raise ValueError(f"runs must be an integer >= 1, got {runs}")
     rng = np.random.default_rng(seed)

@@ -31,3 +31,20 @@ def test_bad_config():
         TraderConfig(max_shares=0)
     with pytest.raises(ValueError, match="truth"):
         simulate_belief_traders(LMSR(1.0), [0.5, 0.6])
+
+
+def test_vectorised_fill_matches_scalar_limit_buy():
+    """Replaying the same draws, every trader's fill is LMSR.limit_buy at its belief."""
+    from mmkit.prediction_market import draw_beliefs
+
+    mm, truth, cfg, seed = LMSR(15.0), np.array([0.2, 0.5, 0.3]), TraderConfig(n_traders=25, max_shares=4.0), 3
+    r = simulate_belief_traders(mm, truth, cfg, runs=4, seed=seed)
+    rng = np.random.default_rng(seed)
+    rng.choice(3, size=4, p=truth)                      # the outcomes, drawn first
+    q = np.zeros((4, 3))
+    for _ in range(cfg.n_traders):
+        belief = draw_beliefs(truth, cfg.belief_noise, 4, rng)
+        for k in range(4):
+            i = int(np.argmax(belief[k] - mm.prices(q[k])))
+            q[k, i] += mm.limit_buy(q[k], i, cfg.max_shares, float(belief[k, i])).shares
+    assert np.allclose(q, r.q, rtol=0, atol=1e-9)
