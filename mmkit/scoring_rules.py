@@ -35,8 +35,6 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Sequence
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
@@ -52,6 +50,7 @@ __all__ = [
     "LimitOrderFill",
     "as_quantities",
     "unit",
+    "price_impact",
 ]
 
 
@@ -98,6 +97,11 @@ def _check_outcome(i: int, n: int) -> int:
     if not (isinstance(i, (int, np.integer)) and 0 <= int(i) < n):
         raise ValueError(f"outcome must be an integer in [0, {n - 1}], got {i!r}")
     return int(i)
+
+
+def _check_b(b: float) -> None:
+    if not (isinstance(b, (int, float, np.floating, np.integer)) and math.isfinite(b) and b > 0):
+        raise ValueError(f"b must be a finite number in (0, inf), got {b!r}")
 
 
 def _check_limit_price(price: float) -> float:
@@ -269,8 +273,7 @@ class LMSR(CostFunctionMarketMaker):
     b: float = 100.0
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.b, (int, float, np.floating, np.integer)) and math.isfinite(self.b) and self.b > 0):
-            raise ValueError(f"b must be a finite number in (0, inf), got {self.b!r}")
+        _check_b(self.b)
 
     def cost(self, q: ArrayLike) -> FloatArray | float:
         r"""``C(q) = b * _lse(q / b)`` over the last axis (stable for huge ``q/b``)."""
@@ -328,13 +331,6 @@ class LMSR(CostFunctionMarketMaker):
         p = _check_limit_price(price)
         return float(self.b * (math.log(p) - math.log1p(-p) + _lse(np.delete(a, i) / self.b)) - a[i])
 
-    def quantities_for_prices(self, p: ArrayLike, level: float = 0.0) -> FloatArray:
-        """A share vector whose prices are ``p``: ``q = b ln p + level`` (unique up to ``level``)."""
-        pr = np.asarray(p, dtype=float)
-        if np.any(pr <= 0) or not np.isclose(pr.sum(axis=-1), 1.0).all():
-            raise ValueError("p must be a probability vector with entries in (0, 1] summing to 1")
-        return self.b * np.log(pr) + level
-
 
 # --------------------------------------------------------------------------- quadratic
 @dataclass(frozen=True)
@@ -355,8 +351,7 @@ class QuadraticMSR(CostFunctionMarketMaker):
     b: float = 100.0
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.b, (int, float, np.floating, np.integer)) and math.isfinite(self.b) and self.b > 0):
-            raise ValueError(f"b must be a finite number in (0, inf), got {self.b!r}")
+        _check_b(self.b)
 
     def cost(self, q: ArrayLike) -> FloatArray | float:
         a = as_quantities(q)
@@ -519,5 +514,3 @@ def price_impact(mm: CostFunctionMarketMaker, q: ArrayLike, outcome: int, shares
     i = _check_outcome(outcome, a.shape[-1])
     return float(mm.prices(a + unit(a.shape[-1], i, shares))[i] - mm.prices(a)[i])
 
-
-__all__ += ["price_impact"]
