@@ -18,8 +18,9 @@ Solvers
     from :math:`\alpha`; the decision rule is :math:`d(s) = \arg\max_a x(s,a)`, and the
     equality constraints' multipliers are :math:`V^\star`. Solved with SciPy's HiGHS.
 :func:`value_iteration`
-    Successive approximation, stopped by the span bound
-    :math:`\|V_{k+1}-V_k\|_\infty < \varepsilon (1-\lambda) / (2\lambda)`.
+    Successive approximation, stopped by the sup-norm bound of Puterman (1994, Thm 6.3.1),
+    :math:`\|V_{k+1}-V_k\|_\infty < \varepsilon (1-\lambda) / (2\lambda)`, after which the
+    policy greedy for :math:`V_{k+1}` is :math:`\varepsilon`-optimal.
 :func:`policy_iteration`
     Howard's algorithm with exact policy evaluation (a linear solve per step).
 :func:`occupation_measure`
@@ -200,15 +201,25 @@ def optimal_action_mask(mdp: FiniteMDP, V: np.ndarray, tol: float = 1e-9) -> np.
     return mask
 
 
+def _policy_system(mdp: FiniteMDP, rows: np.ndarray):
+    r""":math:`I - \lambda P_\pi` for the pairs ``rows`` of a policy (sparse CSC if ``P`` is sparse)."""
+    P_pi = mdp.P[rows]
+    if sp.issparse(P_pi):
+        return sp.identity(mdp.n_states, format="csc") - mdp.discount * sp.csc_matrix(P_pi)
+    return np.eye(mdp.n_states) - mdp.discount * P_pi
+
+
+def _solve(A, b: np.ndarray) -> np.ndarray:
+    """``A x = b`` by sparse or dense LU."""
+    if sp.issparse(A):
+        return np.asarray(spsolve(sp.csc_matrix(A), b))
+    return np.linalg.solve(A, b)
+
+
 def policy_evaluation(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
     r"""Solve :math:`(I - \lambda P_\pi) V = r_\pi` exactly (dense or sparse LU)."""
     rows = mdp.pair_index(policy)
-    P_pi = mdp.P[rows]
-    n = mdp.n_states
-    if sp.issparse(P_pi):
-        A = (sp.identity(n, format="csc") - mdp.discount * sp.csc_matrix(P_pi))
-        return np.asarray(spsolve(A, mdp.R[rows]))
-    return np.linalg.solve(np.eye(n) - mdp.discount * P_pi, mdp.R[rows])
+    return _solve(_policy_system(mdp, rows), mdp.R[rows])
 
 
 def value_iteration(mdp: FiniteMDP, tol: float = 1e-10, max_iter: int = 100_000,
@@ -263,7 +274,8 @@ def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None,
     n = mdp.n_states
     alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
     if alpha.shape != (n,) or np.any(alpha <= 0) or abs(alpha.sum() - 1) > 1e-9:
-        raise ValueError("alpha must be a positive vector over states summing to 1")
+        raise ValueError(f"alpha must be a positive vector of {n} state weights summing to 1, "
+                         f"got shape {alpha.shape}, min {alpha.min(initial=np.inf):g}, sum {alpha.sum():g}")
     L = len(mdp.R)
     E = sp.csr_matrix((np.ones(L), (np.arange(L), mdp.s_indices)), shape=(L, n))
     P = sp.csr_matrix(mdp.P)
@@ -286,14 +298,8 @@ def occupation_measure(mdp: FiniteMDP, policy: np.ndarray,
     n = mdp.n_states
     alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
     rows = mdp.pair_index(policy)
-    P_pi = mdp.P[rows]
-    if sp.issparse(P_pi):
-        A = (sp.identity(n, format="csc") - mdp.discount * sp.csc_matrix(P_pi)).T.tocsc()
-        d = np.asarray(spsolve(A, alpha))
-    else:
-        d = np.linalg.solve((np.eye(n) - mdp.discount * P_pi).T, alpha)
     x = np.zeros(len(mdp.R))
-    x[rows] = d
+    x[rows] = _solve(_policy_system(mdp, rows).T, alpha)
     return x
 
 
