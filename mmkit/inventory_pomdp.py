@@ -590,8 +590,7 @@ def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
 
     def trade(bid, ask, t, inv):
         x = np.where(W[:, t] > ask, 1, np.where(W[:, t] < bid, -1, 0))
-        if inv is not None:
-            x = np.where((x == 1) & (inv < 1), 0, x)     # cannot sell from empty inventory
+        x = np.where((x == 1) & (inv < 1), 0, x)     # cannot sell from empty inventory
         prof = np.where(x == 1, ask - V, np.where(x == -1, V - bid, 0.0))
         return x, prof
 
@@ -608,20 +607,14 @@ def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
             obs = np.where(x == 1, 0, np.where(x == -1, 1, 2))
             nodes = [n.children[OBS[o]][1] for n, o in zip(nodes, obs)]
 
+    # Das: the Glosten-Milgrom simulator, whose seeded draws (V, then the trader noise) are
+    # the V and W above, so all three MMs face the same runs
     params = gmm.GMParams(sigma_eps=s, gamma=cfg.gamma)
     sol = gmm.solve_dp(params)
     out_rules = {}
     for name, rule in (("Das optimal", gmm.optimal_rule(sol)), ("Das myopic", gmm.myopic_rule(params))):
-        mu, sig = np.zeros(cfg.runs), np.full(cfg.runs, cfg.rho * s)
-        prof = np.zeros((cfg.runs, T))
-        first = None
-        for t in range(T):
-            bid, ask = rule(mu, sig)
-            if first is None:
-                first = (float(bid[0]), float(ask[0]))
-            x, prof[:, t] = trade(bid, ask, t, None)
-            mu, sig = gmm.gaussian_update(mu, sig, bid, ask, x, params)
-        out_rules[name] = (prof @ disc, first)
+        r = gmm.simulate(rule, cfg.rho, params, n_runs=cfg.runs, n_periods=T, seed=cfg.seed)
+        out_rules[name] = (r.discounted_profit(), (float(r.bid[0, 0]), float(r.ask[0, 0])))
 
     def stats(d):
         return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
