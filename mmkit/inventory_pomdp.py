@@ -64,6 +64,9 @@ class TraderModel:
     def __post_init__(self) -> None:
         if len(self.types) == 0:
             raise ValueError("types must contain at least one trader type")
+        names = [t.name for t in self.types]
+        if len(set(names)) != len(names):   # the POMDP keys its per-type cases by name
+            raise ValueError(f"trader type names must be distinct, got {names}")
         for t in self.types:
             if Q(t.prob) < 0:
                 raise ValueError(f"trader proportions must be >= 0, got {t.name}: {t.prob}")
