@@ -72,6 +72,7 @@ class _Evaluator:
         self._pieces: dict = {}
 
     def pieces(self, node: int, i: int):
+        """α(·, i) as float arrays (piece starts, slopes, intercepts) and its exact breakpoints."""
         key = (node, i)
         p = self._pieces.get(key)
         if p is None:
@@ -223,10 +224,6 @@ class PBVIResult:
         a = min((a for a, x in ex.items() if x == mx), key=lambda a: (-acts[a][1], acts[a][0], a))
         return a, mx, rows[a]
 
-    def all_nodes(self, h: int | None = None) -> list[int]:
-        h = self.horizon if h is None else h
-        return [al.node for al in self.V[h]]
-
     def pretty(self, j: int, h: int | None = None, name: str | None = None) -> str:
         """The j-th α-function of V^h as a readable case statement."""
         h = self.horizon if h is None else h
@@ -363,10 +360,7 @@ def upper_surface(res: PBVIResult, inventory: int, means: np.ndarray, widths: np
     widths = np.asarray(widths, dtype=float)
     vals = np.empty((len(res.V[h]), len(widths), len(means)))
     for j, al in enumerate(res.V[h]):
-        raw = X.pieces(al.node, "v", {"i": inventory})
-        lo = np.array([-np.inf if a is None else float(a) for a, _, _ in raw])
-        s = np.array([float(e.coef("v")) for _, _, e in raw])
-        c = np.array([float(e.const) for _, _, e in raw])
+        lo, s, c, _ = res._ev.pieces(al.node, inventory)
         # antiderivative F(x) = F(lo_k) + s (x^2 - lo_k^2)/2 + c (x - lo_k), anchored at x0
         x0 = min(-1e6, lo[1] - 1 if len(lo) > 1 else -1e6)
         starts = lo.copy()
