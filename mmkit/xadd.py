@@ -216,9 +216,12 @@ class Decision:
         """For a single-variable decision ``x + c (>|>=) 0``: the threshold ``-c``."""
         return -self.expr.const
 
-    def holds(self, assign: Mapping[str, Number]) -> bool:
-        val = self.expr.evaluate(assign)
+    def sat(self, val: Fraction) -> bool:
+        """Whether the value ``val`` of ``expr`` satisfies the inequality."""
         return val > 0 if self.strict else val >= 0
+
+    def holds(self, assign: Mapping[str, Number]) -> bool:
+        return self.sat(self.expr.evaluate(assign))
 
     def __str__(self) -> str:
         x = self.single_var()
@@ -338,7 +341,7 @@ class XADD:
         return self._intern(("L", e))
 
     def const(self, c: Number) -> int:
-        return self.leaf(LinExpr((), c))
+        return self._const_leaf(Q(c))
 
     def var(self, name: str) -> int:
         return self.leaf(LinExpr({name: 1}))
@@ -590,9 +593,6 @@ class XADD:
         """Scalar multiplication ``c · f``."""
         return self.apply("*", f, self.const(c))
 
-    def add_const(self, f: int, c: Number) -> int:
-        return self.apply("+", f, self.const(c))
-
     def sum(self, fs: Iterable[int]) -> int:
         out = self.const(0)
         for f in fs:
@@ -622,8 +622,7 @@ class XADD:
             D = self._decs[n[1]]
             e = D.expr.subs(sub)
             if e.is_const():
-                truth = e.const > 0 if D.strict else e.const >= 0
-                r = hi if truth else lo
+                r = hi if D.sat(e.const) else lo
             else:
                 r = self.cond(e, ">" if D.strict else ">=", hi, lo)
         self._cache[key] = r
@@ -675,8 +674,7 @@ class XADD:
         if extra:
             raise ValueError(f"assign must fix every variable but {var!r}; missing {sorted(extra)}")
         if e.is_const():
-            truth = e.const > 0 if D.strict else e.const >= 0
-            self._pieces(n[2] if truth else n[3], var, assign, lo, hi, out)
+            self._pieces(n[2] if D.sat(e.const) else n[3], var, assign, lo, hi, out)
             return
         a = e.coef(var)
         t = -e.const / a           # a*var + c > 0  <=> var > t (a>0) or var < t (a<0)
@@ -885,18 +883,6 @@ class XADD:
             brace = "{ " if k == 0 else "  "
             lines.append(f"{pre}{brace}{c.ljust(w)} : {e}")
         return "\n".join(lines)
-
-    def to_dot_edges(self, f: int) -> tuple[dict[int, str], list[tuple[int, int, bool]]]:
-        """Labels and edges of the diagram (for drawing): ``{node: label}``, ``[(parent, child, hi)]``."""
-        labels, edges = {}, []
-        for g in sorted(self.reachable(f)):
-            n = self._nodes[g]
-            if n[0] == "L":
-                labels[g] = str(n[1])
-            else:
-                labels[g] = str(self._decs[n[1]])
-                edges += [(g, n[2], True), (g, n[3], False)]
-        return labels, edges
 
 
 # ----------------------------------------------------------------------------- a thin wrapper
