@@ -371,6 +371,17 @@ class InventoryPOMDP:
         self._upd_cache[key] = r
         return r
 
+    def successors(self, b: Belief) -> list[Belief]:
+        r"""Every :math:`b^{a,o}` with :math:`P(o\mid b,a) > 0`, by action then observation
+        (duplicates kept)."""
+        out = []
+        for a in range(len(self.actions)):
+            for o in OBS:
+                p, b2 = self.update(b, a, o)
+                if p > 0:
+                    out.append(b2)
+        return out
+
     def expected_reward(self, b: Belief, a: int) -> Fraction:
         """E[R | b, a] (exact)."""
         key = ("r", b, a)
@@ -403,13 +414,7 @@ def reachable_beliefs(model: InventoryPOMDP, init: Sequence[Belief], depth: int,
         raise ValueError(f"depth must be >= 1, got {depth}")
     layers = [list(dict.fromkeys(init)) if dedup else list(init)]
     for _ in range(depth - 1):
-        nxt: list[Belief] = []
-        for b in layers[-1]:
-            for a in range(len(model.actions)):
-                for o in OBS:
-                    p, b2 = model.update(b, a, o)
-                    if p > 0:
-                        nxt.append(b2)
+        nxt = [b2 for b in layers[-1] for b2 in model.successors(b)]
         layers.append(list(dict.fromkeys(nxt)) if dedup else nxt)
     return layers
 

@@ -285,13 +285,7 @@ def solve(model: InventoryPOMDP, init: Sequence[Belief], horizon: int,
         Vh: list[Alpha] = []
         seen: dict[int, int] = {}
         vals: dict[Belief, Fraction] = {}
-        succs = []
-        for b in Bh:
-            for a in range(len(model.actions)):
-                for o in OBS:
-                    p, s = model.update(b, a, o)
-                    if p > 0:
-                        succs.append(s)
+        succs = [s for b in Bh for s in model.successors(b)]
         res._prefetch(succs, h - 1)
         res.V.append(Vh)   # placeholder filled below (choose() only reads V[h-1])
         for b in Bh:
