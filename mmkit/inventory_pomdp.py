@@ -3,12 +3,14 @@ r"""Market making with inventory as a continuous-state POMDP (Kinathil et al. 20
 State :math:`s = \langle v, i\rangle`: a fixed, unknown asset value :math:`v\in\mathbb R` and the
 market maker's (MM's) known inventory :math:`i\in\mathbb N`. Actions are (bid, ask) pairs with
 bid < ask (one unit each side); observations are the trader's action
-:math:`o\in\{\text{buy},\text{sell},\text{hold}\}`. A trader of type :math:`t` has estimate
-:math:`v_t = v + \varepsilon_t`; an informed-type trader buys if :math:`v > ask + \varepsilon_t`
-and the MM holds a unit (:math:`i\ge 1`), sells if :math:`v < bid + \varepsilon_t`, and holds
-otherwise (a blocked buy at :math:`i = 0` is observed as a hold). An uninformed trader draws
-:math:`u` uniformly from the three actions (:math:`P(u) = 1/3`) and the MM observes
-:math:`o = u`; an uninformed buy at :math:`i = 0` is observed as "buy" but no trade happens.
+:math:`o\in\{\text{buy},\text{sell},\text{hold}\}`. A trader of type :math:`t` has noise
+:math:`\varepsilon_t`; as in the paper's case statements, an informed-type trader buys if
+:math:`v > ask + \varepsilon_t` and the MM holds a unit (:math:`i\ge 1`), sells if
+:math:`v < bid + \varepsilon_t`, and holds otherwise (so its estimate is :math:`v - \varepsilon_t`;
+the sign is immaterial for the symmetric :meth:`TraderModel.discrete` population). A blocked
+buy at :math:`i = 0` is observed as a hold. An uninformed trader draws :math:`u` uniformly
+from the three actions (:math:`P(u) = 1/3`) and the MM observes :math:`o = u`; an uninformed
+buy at :math:`i = 0` is observed as "buy" but no trade happens.
 
 Reward (cash flow only, no terminal value of inventory): the ask on an executed buy, minus the
 bid on a sell, 0 otherwise. Inventory: :math:`i' = i - 1` after an executed buy, :math:`i + 1`
