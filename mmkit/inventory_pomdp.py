@@ -542,6 +542,10 @@ class ShockedMarketConfig:
     def __post_init__(self) -> None:
         if not self.rho > 0:
             raise ValueError(f"rho must be > 0, got {self.rho}")
+        if not self.sigma_eps > 0:
+            raise ValueError(f"sigma_eps must be > 0, got {self.sigma_eps}")
+        if int(self.runs) != self.runs or self.runs < 2:
+            raise ValueError(f"runs must be an integer >= 2 (standard errors), got {self.runs}")
         if not 0 < self.gamma < 1:
             raise ValueError(f"gamma must be in (0, 1), got {self.gamma}")
         if int(self.periods) != self.periods or self.periods < 1:

@@ -269,6 +269,10 @@ def solve(model: InventoryPOMDP, init: Sequence[Belief], horizon: int,
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if len(init) == 0:
         raise ValueError("init must contain at least one belief")
+    if not tie_tol >= 0:
+        raise ValueError(f"tie_tol must be >= 0, got {tie_tol}")
+    if belief_set is not None and schedule != "fixed":
+        raise ValueError(f"belief_set is used only with schedule='fixed', got schedule={schedule!r}")
     H = int(horizon)
     X = model.X
     if schedule == "fixed":

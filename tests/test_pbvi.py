@@ -84,6 +84,8 @@ def test_bad_input():
         TraderModel((TraderType("a", Fraction(1, 2)), TraderType("a", Fraction(1, 2), 5)))
     with pytest.raises(ValueError, match="horizon must be"):
         solve(InventoryPOMDP(A2, GM), INIT2, 0)
+    with pytest.raises(ValueError, match="belief_set is used only"):
+        solve(InventoryPOMDP(A2, GM), INIT2, 1, belief_set=INIT2)
     with pytest.raises(ValueError, match="horizon must be"):
         expectimax(InventoryPOMDP(A2, GM), INIT2[0], 0)
     with pytest.raises(ValueError, match="prior must have positive total mass"):
@@ -146,6 +148,8 @@ def test_kinathil_vs_das_smoke():
     assert k[1] > 0
     with pytest.raises(ValueError, match="rho must be > 0"):
         ShockedMarketConfig(rho=0)
+    with pytest.raises(ValueError, match="runs must be"):
+        ShockedMarketConfig(runs=1)
 
 
 def test_switch_point_brackets_a_threshold():
