@@ -13,7 +13,7 @@ export MMKIT_ROOT=$(CURDIR)
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv book test unit nbval execute report smoke check-site bench clean
+.PHONY: help venv book test unit nbval execute report smoke check check-site bench clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (creates $(VENV) if needed)"
@@ -21,6 +21,7 @@ help:
 	@echo "make execute  re-execute every chapter notebook in place (authors)"
 	@echo "make check-site  open the built site in headless Chromium and screenshot it"
 	@echo "make bench    run the benchmark scripts"
+	@echo "make check    ruff (lint + format) and mypy"
 
 # The virtual environment is rebuilt when pyproject.toml changes. torch comes first from
 # the CPU wheel on disk, so that no other torch request pulls CUDA packages.
@@ -55,6 +56,12 @@ test: venv
 	$(PY) -m pytest -n $(JOBS) --dist loadfile tests $(NBVAL) $(NOTEBOOKS)
 	$(PY) -m mmkit ledger check
 	$(PY) -m mmkit report --check
+
+# Lint, format and type checks (CI runs this before the tests).
+check: venv
+	$(VENV)/bin/ruff check mmkit tests benchmarks scripts
+	$(VENV)/bin/ruff format --check mmkit tests benchmarks scripts
+	$(VENV)/bin/mypy
 
 execute: venv
 	$(PY) scripts/execute_notebooks.py $(NB)

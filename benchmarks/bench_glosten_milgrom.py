@@ -7,6 +7,7 @@ under 2 s.
 
 Run: ``python benchmarks/bench_glosten_milgrom.py``
 """
+
 from __future__ import annotations
 
 import time
@@ -14,7 +15,13 @@ import time
 import numpy as np
 
 from mmkit.glosten_milgrom import (
-    GMParams, default_rho_grid, myopic_rule, optimal_rule, simulate, solve_dp, zero_profit_rule,
+    GMParams,
+    default_rho_grid,
+    myopic_rule,
+    optimal_rule,
+    simulate,
+    solve_dp,
+    zero_profit_rule,
 )
 
 
@@ -30,8 +37,10 @@ def best_of(f, repeat=3):
 def main() -> None:
     p = GMParams()
     t, sol = best_of(lambda: solve_dp(p))
-    print(f"DP, spec grid ({sol.rho.size} rho nodes, q grid 0.0025 on [0.3, 6] + refinement): "
-          f"{t:.3f} s  (target < 10 s)")
+    print(
+        f"DP, spec grid ({sol.rho.size} rho nodes, q grid 0.0025 on [0.3, 6] + refinement): "
+        f"{t:.3f} s  (target < 10 s)"
+    )
     t, _ = best_of(lambda: solve_dp(p, method="naive"))
     print(f"DP, naive interpolation, same grid: {t:.3f} s")
 
@@ -46,14 +55,13 @@ def main() -> None:
 
     rules = [optimal_rule(sol), myopic_rule(p), zero_profit_rule(p)]
     for rho in (1.0, 3.0):
-        t, _ = best_of(lambda: [simulate(r, rho, p, n_runs=10_000, n_periods=100, seed=0)
-                                for r in rules])
-        print(f"\nsimulation, 3 MMs x 10,000 runs x 100 periods, rho = {rho:g}: {t:.3f} s "
-              f"(target < 2 s)")
+        t, _ = best_of(lambda: [simulate(r, rho, p, n_runs=10_000, n_periods=100, seed=0) for r in rules])
+        print(f"\nsimulation, 3 MMs x 10,000 runs x 100 periods, rho = {rho:g}: {t:.3f} s (target < 2 s)")
     t, _ = best_of(lambda: simulate(rules[0], 3.0, p, n_runs=10_000, seed=0, world="gaussian"))
     print(f"Gaussian world, optimal MM, 10,000 x 100: {t:.3f} s")
-    t, _ = best_of(lambda: simulate(rules[0], 3.0, p, n_runs=1000, seed=0, track_exact=True,
-                                    divergence_at=[]), repeat=1)
+    t, _ = best_of(
+        lambda: simulate(rules[0], 3.0, p, n_runs=1000, seed=0, track_exact=True, divergence_at=[]), repeat=1
+    )
     print(f"exact posterior tracking (201-point adaptive grid per run), 1,000 x 100: {t:.3f} s")
 
 

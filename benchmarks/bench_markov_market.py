@@ -9,6 +9,7 @@ Run:  OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_markov_market.py [--qu
 
 ``--simplex50`` also times the HiGHS simplex on N = 50 (about 1.5 to 2 minutes).
 """
+
 from __future__ import annotations
 
 import sys
@@ -17,15 +18,18 @@ import time
 import numpy as np
 
 from mmkit import markov_market as mm
-from mmkit import mdp as md
+from mmkit.common import mdp as md
 
 T1 = np.array([[0.3, 0.4, 0.3]] * 3)
 T2 = np.array([[0.4, 0.3, 0.3], [0.4, 0.2, 0.4], [0.3, 0.4, 0.3]])
 
 
 def groups(N: int) -> list[mm.AgentGroup]:
-    return [g for g in (mm.AgentGroup(T1, N // 2) if N // 2 else None,
-                        mm.AgentGroup(T2, N - N // 2)) if g is not None]
+    return [
+        g
+        for g in (mm.AgentGroup(T1, N // 2) if N // 2 else None, mm.AgentGroup(T2, N - N // 2))
+        if g is not None
+    ]
 
 
 def best_time(f, repeat: int = 3) -> float:
@@ -39,19 +43,29 @@ def best_time(f, repeat: int = 3) -> float:
 
 def bench_pressure(quick: bool) -> None:
     print("== market-pressure matrix M: seconds (best of 3) against N")
-    print(f"{'N':>6} {'states':>7} {'brute force':>12} {'direct':>10} {'tilted FFT':>11} {'max|FFT-ref|':>13}")
+    print(
+        f"{'N':>6} {'states':>7} {'brute force':>12} {'direct':>10} {'tilted FFT':>11} {'max|FFT-ref|':>13}"
+    )
     Ns = [2, 4, 6, 8, 10, 12, 20, 50, 100, 200, 500, 1000]
     if quick:
         Ns = [2, 4, 6, 8, 10, 50, 200, 1000]
     for N in Ns:
         g = groups(N)
         tb = best_time(lambda: mm.brute_force_pressure_matrix(g), 1) if N <= 12 else float("nan")
-        td = best_time(lambda: mm.pressure_matrix(g, method="direct"), 1 if N >= 200 else 3) \
-            if N <= 500 else float("nan")
+        td = (
+            best_time(lambda: mm.pressure_matrix(g, method="direct"), 1 if N >= 200 else 3)
+            if N <= 500
+            else float("nan")
+        )
         tf = best_time(lambda: mm.pressure_matrix(g, method="fft"))
         Mf = mm.pressure_matrix(g, method="fft")
-        ref = (mm.brute_force_pressure_matrix(g) if N <= 10 else
-               mm.pressure_matrix(g, method="direct") if N <= 200 else None)
+        ref = (
+            mm.brute_force_pressure_matrix(g)
+            if N <= 10
+            else mm.pressure_matrix(g, method="direct")
+            if N <= 200
+            else None
+        )
         err = f"{np.max(np.abs(Mf - ref)):.1e}" if ref is not None else "-"
         print(f"{N:>6} {2 * N + 1:>7} {tb:>12.4f} {td:>10.4f} {tf:>11.4f} {err:>13}")
     print("brute force grows like 3^N (N = 12: 531,441 configurations); direct like N^3; the FFT")
@@ -60,7 +74,9 @@ def bench_pressure(quick: bool) -> None:
 
 def bench_mdp(quick: bool, simplex50: bool = False) -> None:
     print("\n== trading MDP (c = 0.1, lambda = 0.95): seconds against N")
-    print(f"{'N':>4} {'states':>7} {'PI':>8} {'PI iters':>9} {'LP ipm':>9} {'LP simplex':>11} {'same policy':>12}")
+    print(
+        f"{'N':>4} {'states':>7} {'PI':>8} {'PI iters':>9} {'LP ipm':>9} {'LP simplex':>11} {'same policy':>12}"
+    )
     Ns = [2, 5, 10, 20] + ([] if quick else [50])
     for N in Ns:
         m = mm.trading_mdp(mm.pressure_matrix(groups(N)))

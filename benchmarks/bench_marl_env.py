@@ -9,6 +9,7 @@
 
 Run single-threaded: ``OMP_NUM_THREADS=1 python benchmarks/bench_marl_env.py [--quick]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,6 @@ def gym_throughput(episodes: int) -> float:
 
 def ppo_wall(steps: int, role: str) -> float:
     import tempfile
-    from dataclasses import replace
 
     import torch
 
@@ -87,8 +87,10 @@ def main() -> None:
     print(f"Gymnasium API, one episode at a time (B1 vs constant A): {g:,.0f} env-steps/s")
     steps = 10_000 if args.quick else 100_000
     w = ppo_wall(steps, "adversary")
-    print(f"PPO (default settings, adversary stage): {w:.1f} s wall for {steps:,} steps "
-          f"= {w * 1e5 / steps:.1f} s per 1e5 steps")
+    print(
+        f"PPO (default settings, adversary stage): {w:.1f} s wall for {steps:,} steps "
+        f"= {w * 1e5 / steps:.1f} s per 1e5 steps"
+    )
 
 
 if __name__ == "__main__":

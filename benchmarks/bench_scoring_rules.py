@@ -2,12 +2,13 @@
 
 Prints figures; not a timed test. Run: ``python benchmarks/bench_scoring_rules.py``.
 """
+
 import time
 import timeit
 
 import numpy as np
 
-from mmkit.scoring_rules import LMSR, QuadraticMSR
+from mmkit.cost_function.scoring_rules import LMSR, QuadraticMSR
 
 
 def main() -> None:
@@ -22,8 +23,10 @@ def main() -> None:
         p = mm.prices(q)
         t2 = time.perf_counter()
         assert np.isfinite(cost).all() and np.allclose(p.sum(axis=1), 1)
-        print(f"n = {n:>2}: 1e6 trade costs in {t1 - t0:.3f} s ({(t1 - t0) * 1e3:.0f} ns/trade), "
-              f"1e6 price vectors in {t2 - t1:.3f} s")
+        print(
+            f"n = {n:>2}: 1e6 trade costs in {t1 - t0:.3f} s ({(t1 - t0) * 1e3:.0f} ns/trade), "
+            f"1e6 price vectors in {t2 - t1:.3f} s"
+        )
     q1 = np.array([50.0, 10.0])
     reps = 20000
     for name, m in (("LMSR", mm), ("quadratic", QuadraticMSR(100.0))):

@@ -32,7 +32,7 @@
 # chapter shows that (1) and (2) hold, with the weighting that the slides leave implicit, and
 # that (3) does **not** follow from the printed model: 12 of 25 entries agree under the literal
 # reading, 20 at best under any reading we tried, and three printed entries are provably never
-# optimal. The code is in `mmkit.markov_market`, `mmkit.mdp` and `mmkit.p2p`.
+# optimal. The code is in `mmkit.markov_market.pressure`, `mmkit.common.mdp` and `mmkit.markov_market.p2p`.
 
 # %%
 import time
@@ -41,10 +41,10 @@ import numpy as np
 from scipy.stats import norm
 
 from mmkit import markov_market as mm
-from mmkit import mdp as md
-from mmkit import p2p
-from mmkit.ledger import Ledger
-from mmkit.plotting import print_curve, print_table, subplots
+from mmkit.common import mdp as md
+from mmkit.markov_market import p2p
+from mmkit.book.ledger import Ledger
+from mmkit.book.plotting import print_curve, print_table, subplots
 
 led = Ledger("martinez_futures", digits=6)
 
@@ -263,7 +263,7 @@ led.not_attempted("spot price plot", "spot price path, 0-200,000 epochs (MaGoG s
 # ## 4. Beyond the slides: a peer-to-peer market
 #
 # The slides say that in a P2P setup "shifting and scaling factors need to be found". We
-# rebuild a P2P market (`mmkit.p2p`): 60 nodes on a random $d$-regular graph, one agent per
+# rebuild a P2P market (`mmkit.markov_market.p2p`): 60 nodes on a random $d$-regular graph, one agent per
 # node (30 with $T_2$ from the slides, 30 persistent buyers), orders flooded hop by hop, one
 # epoch per hop, up to a time-to-live (TTL); every pub keeps the newest copy of each origin's
 # order. A node's *observed pressure* $\hat S_o(t)$ is the sum of the orders in its pub: a

@@ -11,7 +11,7 @@
 # liquidity-sensitive LMSR of {cite:t}`othman2010,othman2013`, and a simulated market of traders
 # with noisy private beliefs.
 #
-# The models live in {mod}`mmkit.scoring_rules` and {mod}`mmkit.prediction_market`; this
+# The models live in {mod}`mmkit.cost_function.scoring_rules` and {mod}`mmkit.cost_function.prediction_market`; this
 # notebook only calls them. The post's formulas were images lost in the text extraction; they are
 # recovered in the source spec (Part C) and are the textbook LMSR.
 #
@@ -31,10 +31,10 @@
 import numpy as np
 import matplotlib.pyplot as plt
 
-from mmkit.ledger import Ledger
-from mmkit.plotting import print_curve, print_table, subplots
-from mmkit.scoring_rules import LMSR, LSLMSR, QuadraticMSR, price_impact, unit
-from mmkit.prediction_market import TraderConfig, draw_beliefs, simulate_belief_traders
+from mmkit.book.ledger import Ledger
+from mmkit.book.plotting import print_curve, print_table, subplots
+from mmkit.cost_function.scoring_rules import LMSR, LSLMSR, QuadraticMSR, price_impact, unit
+from mmkit.cost_function.prediction_market import TraderConfig, draw_beliefs, simulate_belief_traders
 
 led = Ledger("pennock2006")
 mm = LMSR(b=100.0)
@@ -227,10 +227,10 @@ plt.show()
 #    \text{fill} = \min\bigl(\max(x^*, 0), k\bigr). $$
 #
 # The closed form is checked against Brent root finding on the price (the generic method of
-# {class}`mmkit.scoring_rules.CostFunctionMarketMaker`).
+# {class}`mmkit.cost_function.scoring_rules.CostFunctionMarketMaker`).
 
 # %%
-from mmkit.scoring_rules import CostFunctionMarketMaker
+from mmkit.cost_function.scoring_rules import CostFunctionMarketMaker
 
 order = mm.limit_buy([0, 0], outcome=0, max_shares=100, price=0.80)
 print(f"buy up to 100 at <= 0.80 from (0,0): fills {order.shares:.2f} shares for ${order.cost:.4f} "

@@ -41,7 +41,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from mmkit.ledger import Ledger
+from mmkit.book.ledger import Ledger
 from mmkit.marl import (BenchmarkQuoter, ConstantMarket, ConstantQuoter, FlatQuoter,
                         MarketConfig, episode_metrics, fill_weight, simulate, summarise)
 from mmkit.marl.env import action_space, observation_space
@@ -49,8 +49,8 @@ from mmkit.marl.evaluation import (PAIRS, SINGLE, calibrate_pair, calibrate_sing
                                    convergence_table, natural_actions, parse_paper_table,
                                    ppo_reason, print_tables, record_cells, record_findings,
                                    record_printed, run_setting, surrogate_reason, value)
-from mmkit.paths import artifacts_dir
-from mmkit.plotting import print_curve, print_table, subplots
+from mmkit.book.paths import artifacts_dir
+from mmkit.book.plotting import print_curve, print_table, subplots
 
 CFG = MarketConfig()
 SEEDS = range(100)

@@ -52,9 +52,9 @@ from mmkit.glosten_milgrom import (
     one_step_profit, optimal_rule, q_myopic, q_zero_profit, simulate, solve_dp, sweep,
     trade_probability, update_factors, zero_profit_rule,
 )
-from mmkit.ledger import Ledger
-from mmkit.paths import artifacts_dir
-from mmkit.plotting import PALETTE, print_curve, print_table, subplots
+from mmkit.book.ledger import Ledger
+from mmkit.book.paths import artifacts_dir
+from mmkit.book.plotting import PALETTE, print_curve, print_table, subplots
 
 led = Ledger("das2008")
 P = GMParams(sigma_eps=1.0, gamma=0.9)  # every experiment of the paper uses these

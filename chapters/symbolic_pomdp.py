@@ -32,9 +32,9 @@
 # We only have the paper's extracted text, so its case statements are reconstructed in the
 # spec (Part B). This chapter builds them and checks every figure against them:
 #
-# * `mmkit.xadd`, a small exact XADD (rational arithmetic);
-# * `mmkit.inventory_pomdp`, the POMDP and an independent brute-force expectimax;
-# * `mmkit.pbvi`, symbolic PBVI and policy-tree extraction.
+# * `mmkit.symbolic.xadd`, a small exact XADD (rational arithmetic);
+# * `mmkit.symbolic.inventory_pomdp`, the POMDP and an independent brute-force expectimax;
+# * `mmkit.symbolic.pbvi`, symbolic PBVI and policy-tree extraction.
 #
 # **Why our own XADD and not `xaddpy`.** The Sanner lab's `xaddpy` prunes inconsistent paths
 # with Gurobi LPs. Here every decision tests one variable ($v > c$ or $i \ge k$), so exact
@@ -51,12 +51,12 @@ from fractions import Fraction
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mmkit.inventory_pomdp import (OBS, Belief, InventoryPOMDP, TraderModel, expectimax,
+from mmkit.symbolic.inventory_pomdp import (OBS, Belief, InventoryPOMDP, TraderModel, expectimax,
                                    fmt_action, make_actions, reachable_beliefs)
-from mmkit.ledger import Ledger
-from mmkit.pbvi import policy_tree, solve, upper_surface
-from mmkit.plotting import PALETTE, print_curve, print_table, subplots
-from mmkit.xadd import fmt_num
+from mmkit.book.ledger import Ledger
+from mmkit.symbolic.pbvi import policy_tree, solve, upper_surface
+from mmkit.book.plotting import PALETTE, print_curve, print_table, subplots
+from mmkit.symbolic.xadd import fmt_num
 
 led = Ledger("kinathil2016")
 
@@ -567,7 +567,7 @@ for n, cl in names.items():
 # from $B$ it is a lower bound on the optimal value, and its argmax need not be the optimal
 # action. A claim that fails on the surface might hold for the exact optimal policy. We
 # therefore bracket where each claim switches, by bisection on $\gamma$ in exact rationals
-# (`mmkit.pbvi.switch_point`), twice:
+# (`mmkit.symbolic.pbvi.switch_point`), twice:
 #
 # * on the upper surface, as plotted;
 # * for the exact optimal root action, from brute-force `expectimax` at every belief of the
@@ -575,7 +575,7 @@ for n, cl in names.items():
 #   (2.5, 7.5, ..., 97.5) so that no point belief sits on a price.
 
 # %%
-from mmkit.pbvi import switch_point  # noqa: E402
+from mmkit.symbolic.pbvi import switch_point  # noqa: E402
 
 M_OFF = np.arange(2.5, 100, 5.0)
 W70 = [Fraction(1, 100), 10, 20, 30, 40, 50]
@@ -839,7 +839,7 @@ led.show("Fig 5")
 #   same problem.
 
 # %%
-from mmkit.inventory_pomdp import ShockedMarketConfig, kinathil_vs_das
+from mmkit.experiments import ShockedMarketConfig, kinathil_vs_das
 
 cmp = {rho: kinathil_vs_das(ShockedMarketConfig(rho=rho, periods=3, runs=20_000, seed=0))
        for rho in (1.0, 2.0, 4.0)}

@@ -1,18 +1,23 @@
-"""mmkit: market-making models and solvers.
+"""mmkit: market-making models and solvers, the executable companion to five market-making papers.
 
-Modules are named by concept, not by paper; a chapter may draw on several of them.
+The package is layered; each layer imports only from the layers below it.
 
-- :mod:`mmkit.scoring_rules`: cost-function market makers (LMSR, quadratic, LS-LMSR), limit orders.
-- :mod:`mmkit.prediction_market`: a market of belief traders against an LMSR.
-- :mod:`mmkit.glosten_milgrom`: Glosten-Milgrom market with noisy informed traders; exact and
-  Gaussian beliefs, zero-profit / myopic / optimal market makers, the DP over rho, simulation.
-- :mod:`mmkit.xadd`: a focused XADD, symbolic case statements with linear conditions and leaves.
-- :mod:`mmkit.inventory_pomdp`, :mod:`mmkit.pbvi`: the market-making POMDP with inventory and
-  symbolic point-based value iteration; independent numerical expectimax.
-- :mod:`mmkit.markov_market`, :mod:`mmkit.mdp`, :mod:`mmkit.p2p`: agent-based Markov markets,
-  small finite MDPs (dual LP, value and policy iteration), a peer-to-peer market simulation.
-- :mod:`mmkit.marl`: the multi-agent market-making environment, agents, PPO training, metrics.
-- :mod:`mmkit.ledger`, :mod:`mmkit.report`: the claims ledger and the reproduction report.
-- :mod:`mmkit.plotting`: the book's figure style.
+``mmkit.common``
+    Shared numerics: log-sum-exp, root finding, Markov chains, finite MDPs and their solvers.
+``mmkit.cost_function``
+    Cost-function market makers (LMSR, quadratic, LS-LMSR, limit orders) and belief-trader markets.
+``mmkit.glosten_milgrom``
+    Glosten-Milgrom market making after a shock: Gaussian and exact beliefs, the DP, simulation.
+``mmkit.symbolic``
+    XADDs, the market-making POMDP with inventory, symbolic point-based value iteration.
+``mmkit.markov_market``
+    Agent-based Markov markets for futures: the pressure chain, the trading MDP, a P2P market.
+``mmkit.marl``
+    The multi-agent market-making environment, agents, PPO training and metrics.
+``mmkit.experiments``
+    Studies that combine families (e.g. Kinathil's market maker against Das's).
+``mmkit.book``
+    Book machinery: paths, the claims ledger, the reproduction report, plotting, the CLI.
 """
-__version__ = "0.1.0"
+
+__version__ = "0.2.0"

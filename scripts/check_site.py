@@ -7,6 +7,7 @@ chapter title, its figure images with their captions, the report's source table)
 full-window screenshot (PNG) to look at. Exits non-zero if Chromium is missing or a check fails.
 Chromium: Debian package ``chromium`` (``apt-get install chromium``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,17 +21,34 @@ import tempfile
 import threading
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--window-size=1280,2200", "--virtual-time-budget=5000"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--window-size=1280,2200",
+    "--virtual-time-budget=5000",
+]
 
 # page -> strings that must appear in the rendered DOM
 CHECKS = {
     "intro.html": ["executable companion", "reproduction report"],
     "chapters/lmsr.html": ["Hanson", "worked example", "Rebuilds", "reproduced", "<img", "mjx-container"],
     "api.html": ["LMSR", "Ledger"],
-    "reproduction/report.html": ["Reproduction report", "pennock2006", "das2008", "kinathil2016",
-                                  "martinez_futures", "marl2025", "not yet"],
+    "reproduction/report.html": [
+        "Reproduction report",
+        "pennock2006",
+        "das2008",
+        "kinathil2016",
+        "martinez_futures",
+        "marl2025",
+        "not yet",
+    ],
     "bibliography.html": ["Glosten", "Hanson", "Schulman"],
 }
 
@@ -71,16 +89,20 @@ def main() -> int:
         for page, needles in pages.items():
             url = f"http://127.0.0.1:{port}/{page}"
             base = [browser, *FLAGS, f"--user-data-dir={profile}"]
-            dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=120).stdout
+            dom = subprocess.run(
+                [*base, "--dump-dom", url], capture_output=True, text=True, timeout=120
+            ).stdout
             shot = args.out / (page.replace("/", "_").replace(".html", ".png"))
             subprocess.run([*base, f"--screenshot={shot}", url], capture_output=True, timeout=120)
             missing = [n for n in needles if n.lower() not in dom.lower()]
             imgs = len(re.findall(r"<img", dom))
             ok = not missing and shot.exists() and len(dom) > 1000
             failures += not ok
-            print(f"{'ok  ' if ok else 'FAIL'} {page}: {len(dom)} bytes of DOM, {imgs} images, "
-                  f"screenshot {shot if shot.exists() else 'missing'}"
-                  + (f", missing {missing}" if missing else ""))
+            print(
+                f"{'ok  ' if ok else 'FAIL'} {page}: {len(dom)} bytes of DOM, {imgs} images, "
+                f"screenshot {shot if shot.exists() else 'missing'}"
+                + (f", missing {missing}" if missing else "")
+            )
     httpd.shutdown()
     return 1 if failures else 0
 

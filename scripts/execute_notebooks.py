@@ -9,6 +9,7 @@ Usage::
     python scripts/execute_notebooks.py                 # every chapter
     python scripts/execute_notebooks.py chapters/lmsr.py
 """
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,9 @@ def execute(path: Path) -> None:
         cell.id = f"cell-{i:03d}"
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     t0 = time.perf_counter()
-    client = NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": str(ipynb.parent)}})
+    client = NotebookClient(
+        nb, timeout=TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(ipynb.parent)}}
+    )
     client.execute()
     strip_volatile(nb)
     jupytext.write(nb, ipynb)  # the .py source is never rewritten: edits made meanwhile are safe
@@ -52,14 +54,18 @@ def execute(path: Path) -> None:
 
 def main(argv: list[str]) -> int:
     # the book's deterministic environment (as the Makefile sets it), inherited by the kernel
-    for key, value in (("PYTHONHASHSEED", "0"), ("OMP_NUM_THREADS", "1"),
-                       ("OPENBLAS_NUM_THREADS", "1"), ("MKL_NUM_THREADS", "1"),
-                       ("MMKIT_ROOT", str(ROOT))):
+    for key, value in (
+        ("PYTHONHASHSEED", "0"),
+        ("OMP_NUM_THREADS", "1"),
+        ("OPENBLAS_NUM_THREADS", "1"),
+        ("MKL_NUM_THREADS", "1"),
+        ("MMKIT_ROOT", str(ROOT)),
+    ):
         os.environ.setdefault(key, value)
     paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
     for p in paths:
         execute(p)
-    from mmkit import report
+    from mmkit.book import report
 
     print(f"wrote {report.write(ROOT).relative_to(ROOT)}")
     return 0

@@ -1,12 +1,12 @@
 """Structure of the book: toc, notebooks executed in order, jupytext pairs in sync, config."""
+
 import json
-from pathlib import Path
 
 import jupytext
 import pytest
 import yaml
 
-from mmkit.paths import repo_root
+from mmkit.book.paths import repo_root
 
 ROOT = repo_root()
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -73,4 +73,6 @@ def test_figure_cells_have_captions_and_print_numbers(path):
             cap = cell["metadata"].get("mystnb", {}).get("figure", {}).get("caption", "")
             assert cap, f"{path.name}: a figure cell without a caption"
             prints = any(o["output_type"] == "stream" for o in cell["outputs"])
-            assert prints, f"{path.name}: figure '{cap[:40]}' does not print its numbers (nbval ignores images)"
+            assert prints, (
+                f"{path.name}: figure '{cap[:40]}' does not print its numbers (nbval ignores images)"
+            )

@@ -1,5 +1,6 @@
 """Tests of mmkit.glosten_milgrom: closed forms against quadrature, the DP against value
 iteration, market makers against brute force, the simulator against the DP, and bad input."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +11,24 @@ from scipy import integrate, stats
 
 import mmkit.glosten_milgrom as gm
 from mmkit.glosten_milgrom import (
-    GMParams, GridBelief, Q_STAR, AdaptiveGridPosterior, evaluate_policy, gaussian_update,
-    grid_likelihood, half_spread, myopic_rule, one_step_profit, optimal_rule, q_myopic,
-    q_zero_profit, simulate, solve_dp, stabilisation_time, update_factors, zero_profit_rule,
+    Q_STAR,
+    AdaptiveGridPosterior,
+    GMParams,
+    GridBelief,
+    evaluate_policy,
+    gaussian_update,
+    grid_likelihood,
+    half_spread,
+    myopic_rule,
+    one_step_profit,
+    optimal_rule,
+    q_myopic,
+    q_zero_profit,
+    simulate,
+    solve_dp,
+    stabilisation_time,
+    update_factors,
+    zero_profit_rule,
 )
 
 P = GMParams()
@@ -24,11 +40,18 @@ def sol():
 
 
 # ----------------------------------------------------------------------------- bad input
-@pytest.mark.parametrize("kw, name", [
-    (dict(sigma_eps=0.0), "sigma_eps"), (dict(sigma_eps=-1.0), "sigma_eps"),
-    (dict(gamma=0.0), "gamma"), (dict(gamma=1.0), "gamma"), (dict(gamma=1.5), "gamma"),
-    (dict(noise_share=1.0), "noise_share"), (dict(noise_share=-0.1), "noise_share"),
-])
+@pytest.mark.parametrize(
+    "kw, name",
+    [
+        (dict(sigma_eps=0.0), "sigma_eps"),
+        (dict(sigma_eps=-1.0), "sigma_eps"),
+        (dict(gamma=0.0), "gamma"),
+        (dict(gamma=1.0), "gamma"),
+        (dict(gamma=1.5), "gamma"),
+        (dict(noise_share=1.0), "noise_share"),
+        (dict(noise_share=-0.1), "noise_share"),
+    ],
+)
 def test_params_reject_bad_values(kw, name):
     with pytest.raises(ValueError, match=name):
         GMParams(**kw)
@@ -47,7 +70,7 @@ def test_negative_rho_rejected(sol):
     with pytest.raises(ValueError, match="rho"):
         sol.half_spread(sol.rho_max + 1)
     with pytest.raises(ValueError, match="starting at 0"):
-        evaluate_policy(q_myopic, P, rho=[0.5, 1.0])   # V(0) anchors the upward pass
+        evaluate_policy(q_myopic, P, rho=[0.5, 1.0])  # V(0) anchors the upward pass
 
 
 def test_bid_above_ask_rejected():
@@ -110,8 +133,9 @@ def test_table_equals_abc_moment_matching(rho, q, x):
     assert s1 == pytest.approx((a if x else b) * sig, rel=1e-9)
 
 
-@pytest.mark.parametrize("rho, bid, ask, x", [(0.7, -0.4, 0.9, 1), (1.5, -0.4, 0.9, 0),
-                                              (2.5, -2.0, 1.0, -1), (1.0, 0.3, 0.3, 1)])
+@pytest.mark.parametrize(
+    "rho, bid, ask, x", [(0.7, -0.4, 0.9, 1), (1.5, -0.4, 0.9, 0), (2.5, -2.0, 1.0, -1), (1.0, 0.3, 0.3, 1)]
+)
 def test_gaussian_update_matches_exact_posterior_moments(rho, bid, ask, x):
     """Moment matching = mean and sd of the exact one-step posterior (fine grid)."""
     v = np.linspace(-12 * rho, 12 * rho, 20001)
@@ -143,12 +167,10 @@ def test_theorem_2_1_variance_never_increases(rho, q):
 
 
 @settings(max_examples=200, deadline=None)
-@given(sig=st.floats(0.01, 20), b=st.floats(-10, 10), w=st.floats(0, 10),
-       x=st.sampled_from([1, 0, -1]))
+@given(sig=st.floats(0.01, 20), b=st.floats(-10, 10), w=st.floats(0, 10), x=st.sampled_from([1, 0, -1]))
 def test_theorem_2_1_any_quotes(sig, b, w, x):
     """sigma_{t+1} <= sigma_t for any bid <= ask, not only symmetric quotes."""
-    p_x = gm.abc_integrals(*{1: (np.inf, b + w), 0: (b + w, b), -1: (b, -np.inf)}[x],
-                           0.0, sig)[0]
+    p_x = gm.abc_integrals(*{1: (np.inf, b + w), 0: (b + w, b), -1: (b, -np.inf)}[x], 0.0, sig)[0]
     if p_x < 1e-12:  # observation numerically impossible: nothing to check
         return
     _, s1 = gaussian_update(0.0, sig, b, b + w, x)
@@ -204,8 +226,7 @@ def test_single_pass_equals_value_iteration():
     ptr = 2 * gm.nsf(qg)[None, :]
     V = np.zeros_like(rho)
     for _ in range(3000):
-        cont = ptr * np.interp(a**2 * xs[:, None], xs, V) + (1 - ptr) * np.interp(
-            b**2 * xs[:, None], xs, V)
+        cont = ptr * np.interp(a**2 * xs[:, None], xs, V) + (1 - ptr) * np.interp(b**2 * xs[:, None], xs, V)
         Vn = (r + p.gamma * cont).max(axis=1)
         Vn[0] = sp.v[0]
         if np.max(np.abs(Vn - V)) < 1e-13:
@@ -267,9 +288,10 @@ def test_simulated_trades_are_consistent_with_quotes(sol):
 
 @pytest.mark.parametrize("rho", [0.0, 1.0, 3.0])
 def test_gaussian_world_matches_dp_theory(sol, rho):
-    for rule, theory in ((optimal_rule(sol), float(sol.value(rho))),
-                         (myopic_rule(P), float(np.interp(rho, sol.rho,
-                                                           evaluate_policy(q_myopic, P))))):
+    for rule, theory in (
+        (optimal_rule(sol), float(sol.value(rho))),
+        (myopic_rule(P), float(np.interp(rho, sol.rho, evaluate_policy(q_myopic, P)))),
+    ):
         m, se = simulate(rule, rho, n_runs=4000, seed=11, world="gaussian").mean_discounted_profit()
         assert abs(m - theory) < 4 * se + 1e-3
 

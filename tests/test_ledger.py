@@ -1,13 +1,14 @@
 """The claims ledger: verdict rules, honesty guards, registry (no dropped targets), report."""
+
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mmkit import report
-from mmkit.ledger import Ledger, all_sources, check_registry, load_ledger, register
-from mmkit.paths import repo_root
+from mmkit.book import report
+from mmkit.book.ledger import Ledger, all_sources, check_registry, load_ledger, register
+from mmkit.book.paths import repo_root
 
 ROOT = repo_root()
 
@@ -15,9 +16,14 @@ ROOT = repo_root()
 @pytest.fixture
 def tmp_root(tmp_path: Path) -> Path:
     (tmp_path / "reproduction" / "targets").mkdir(parents=True)
-    reg = {"source": "toy", "title": "Toy paper", "bibkey": "toy", "chapter": "chapters/toy.ipynb",
-           "items": [{"id": "Fig 1", "title": "a figure"}, {"id": "Table 2", "title": "a table"}],
-           "claims": []}
+    reg = {
+        "source": "toy",
+        "title": "Toy paper",
+        "bibkey": "toy",
+        "chapter": "chapters/toy.ipynb",
+        "items": [{"id": "Fig 1", "title": "a figure"}, {"id": "Table 2", "title": "a table"}],
+        "claims": [],
+    }
     (tmp_path / "reproduction" / "targets" / "toy.json").write_text(json.dumps(reg))
     return tmp_path
 
@@ -87,7 +93,13 @@ def test_report_lists_unbuilt_items_as_not_yet(tmp_root):
 
 # --------------------------------------------------------------------- the project's own ledgers
 def test_all_five_sources_registered():
-    assert set(all_sources(ROOT)) == {"pennock2006", "das2008", "kinathil2016", "martinez_futures", "marl2025"}
+    assert set(all_sources(ROOT)) == {
+        "pennock2006",
+        "das2008",
+        "kinathil2016",
+        "martinez_futures",
+        "marl2025",
+    }
 
 
 @pytest.mark.parametrize("source", all_sources(ROOT))
@@ -100,14 +112,18 @@ def test_project_ledgers_consistent_with_registry(source):
 def test_registry_items_have_chapters_and_bibkeys(source):
     reg = json.loads((ROOT / "reproduction" / "targets" / f"{source}.json").read_text())
     assert reg["items"], "every source lists its figures and tables"
-    assert f"@" in (ROOT / "references.bib").read_text() and reg["bibkey"] in (ROOT / "references.bib").read_text()
+    assert (
+        "@" in (ROOT / "references.bib").read_text()
+        and reg["bibkey"] in (ROOT / "references.bib").read_text()
+    )
     if load_ledger(source, ROOT):
         assert (ROOT / reg["chapter"]).exists()
 
 
 def test_report_page_is_current():
-    assert (ROOT / report.REPORT_PATH).read_text() == report.render(ROOT), \
+    assert (ROOT / report.REPORT_PATH).read_text() == report.render(ROOT), (
         "reproduction/report.md is stale: run `python -m mmkit report`"
+    )
 
 
 def test_item_and_source_status():
@@ -131,9 +147,9 @@ def test_reference_kinds(tmp_root):
     reg["items"][0]["reference"] = "digitised"
     (tmp_root / "reproduction" / "targets" / "toy.json").write_text(json.dumps(reg))
     led = Ledger("toy", root=tmp_root)
-    led.compare("Fig 1", "a", paper=1.0, ours=1.0, atol=0.1)                       # item default
+    led.compare("Fig 1", "a", paper=1.0, ours=1.0, atol=0.1)  # item default
     led.compare("Fig 1", "b", paper=1.0, ours=1.0, atol=0.1, reference="derived")  # override
-    led.compare("Table 2", "c", paper=1.0, ours=1.0, atol=0.1)                     # global default
+    led.compare("Table 2", "c", paper=1.0, ours=1.0, atol=0.1)  # global default
     led.qualitative("Table 2", "d", paper="x", ours="x", holds=True)
     assert [c.reference for c in led.claims] == ["digitised", "derived", "printed", "stated"]
     with pytest.raises(ValueError, match="reference must be one of"):

@@ -1,19 +1,25 @@
-"""Tests for mmkit.markov_market: GF vs brute force, FFT vs direct, invariants, bad input."""
+"""Tests for mmkit.markov_market.pressure: GF vs brute force, FFT vs direct, invariants, bad input."""
+
 import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mmkit import markov_market as mm
 
 T1 = np.array([[0.3, 0.4, 0.3]] * 3)
 T2 = np.array([[0.4, 0.3, 0.3], [0.4, 0.2, 0.4], [0.3, 0.4, 0.3]])
-SLIDES_M = np.array([[0.120000, 0.250000, 0.330000, 0.210000, 0.090000],
-                     [0.120000, 0.238533, 0.326178, 0.213822, 0.101467],
-                     [0.111000, 0.236000, 0.329333, 0.222667, 0.101000],
-                     [0.102222, 0.231852, 0.331852, 0.231852, 0.102222],
-                     [0.090000, 0.240000, 0.340000, 0.240000, 0.090000]])
+SLIDES_M = np.array(
+    [
+        [0.120000, 0.250000, 0.330000, 0.210000, 0.090000],
+        [0.120000, 0.238533, 0.326178, 0.213822, 0.101467],
+        [0.111000, 0.236000, 0.329333, 0.222667, 0.101000],
+        [0.102222, 0.231852, 0.331852, 0.231852, 0.102222],
+        [0.090000, 0.240000, 0.340000, 0.240000, 0.090000],
+    ]
+)
 T_PERS = np.array([[0.8, 0.15, 0.05], [0.1, 0.8, 0.1], [0.05, 0.15, 0.8]])
 
 
@@ -46,13 +52,12 @@ def test_slides_matrix_reproduced():
 
 
 def test_stationary_gth_known_values():
-    np.testing.assert_allclose(mm.stationary_distribution(T2), np.array([40, 33, 36]) / 109,
-                               rtol=1e-14)
+    np.testing.assert_allclose(mm.stationary_distribution(T2), np.array([40, 33, 36]) / 109, rtol=1e-14)
     # nearly decomposable chain: relative accuracy of a tiny entry
     eps = 1e-12
     T = np.array([[1 - eps, eps, 0.0], [0.5, 0.0, 0.5], [0.0, eps, 1 - eps]])
     pi = mm.stationary_distribution(T)
-    a = 1 / (2 + 2 * eps)                      # pi = (a, 2 eps a, a)
+    a = 1 / (2 + 2 * eps)  # pi = (a, 2 eps a, a)
     np.testing.assert_allclose(pi, [a, 2 * eps * a, a], rtol=1e-12)
 
 
@@ -149,21 +154,24 @@ def test_seeded_simulation_is_deterministic():
 
 
 def test_trading_mdp_literal_policy_and_lp_value():
-    from mmkit import mdp as md
+    from mmkit.common import mdp as md
+
     M = mm.pressure_matrix([T1, T2])
     m = mm.trading_mdp(M)
     lp = md.solve_dual_lp(m)
     assert abs(lp.objective - 0.283998) < 5e-7
     tab = mm.policy_table(lp.policy, 2)
-    expected = np.array([[0, -1, -1, -1, -1], [1, 0, -1, -1, -1], [1, 0, -1, -1, -1],
-                         [1, 1, 0, -1, -1], [1, 1, 0, -1, -1]])
+    expected = np.array(
+        [[0, -1, -1, -1, -1], [1, 0, -1, -1, -1], [1, 0, -1, -1, -1], [1, 1, 0, -1, -1], [1, 1, 0, -1, -1]]
+    )
     assert np.array_equal(tab, expected)
 
 
 @pytest.mark.parametrize("c", [0.0, 0.1, 1.0, 5.0])
 @pytest.mark.parametrize("lam", [0.0, 0.5, 0.95, 0.99])
 def test_impossible_entries_never_optimal(c, lam):
-    from mmkit import mdp as md
+    from mmkit.common import mdp as md
+
     M = mm.pressure_matrix([T1, T2])
     for bounds in ("restrict", "clip"):
         m = mm.trading_mdp(M, c, lam, mm.TradingReading(bounds=bounds))
@@ -204,7 +212,7 @@ def test_three_slide_entries_never_optimal_with_proof_margin(c, lam, bounds):
     """The chapter's coupling proof: from (-1,0) and (-2,0) buying, and at (-2,1) holding, is
     worse than the mirrored policy by at least its first-step gain (-2 m(i) or -m(-2)),
     for every c >= 0 and discount."""
-    from mmkit import mdp as md
+    from mmkit.common import mdp as md
 
     M = mm.pressure_matrix([T1, T2])
     m = mm.expected_next(M)

@@ -1,4 +1,5 @@
 """Tests of the MARL market environment, its API conformance, determinism and metrics."""
+
 from __future__ import annotations
 
 import math
@@ -9,9 +10,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mmkit.marl import (BenchmarkQuoter, ConstantMarket, ConstantQuoter, MarketConfig,
-                        MarketCore, MarketMakerEnv, MarketParallelEnv, MarketVecEnv, Trajectory,
-                        episode_metrics, fill_weight, role_reward, simulate, summarise)
+from mmkit.marl import (
+    BenchmarkQuoter,
+    ConstantMarket,
+    ConstantQuoter,
+    MarketConfig,
+    MarketCore,
+    MarketMakerEnv,
+    MarketParallelEnv,
+    MarketVecEnv,
+    Trajectory,
+    episode_metrics,
+    fill_weight,
+    role_reward,
+    simulate,
+    summarise,
+)
 from mmkit.marl.agents import market_from_action, offsets_from_action
 from mmkit.marl.core import episode_streams
 
@@ -19,9 +33,14 @@ OPP = ConstantQuoter(2.5, 2.3)
 
 
 def _envs():
-    return [MarketMakerEnv("A"), MarketMakerEnv("A", adversary=ConstantMarket(500, 1.453)),
-            MarketMakerEnv("B1", opponent=OPP), MarketMakerEnv("B2", opponent=OPP),
-            MarketMakerEnv("Bstar", opponent=OPP), MarketMakerEnv("adversary")]
+    return [
+        MarketMakerEnv("A"),
+        MarketMakerEnv("A", adversary=ConstantMarket(500, 1.453)),
+        MarketMakerEnv("B1", opponent=OPP),
+        MarketMakerEnv("B2", opponent=OPP),
+        MarketMakerEnv("Bstar", opponent=OPP),
+        MarketMakerEnv("adversary"),
+    ]
 
 
 # ---------------------------------------------------------------------- API conformance
@@ -62,8 +81,9 @@ def _episode(env, seed, action_seed):
     out = [obs]
     done = False
     while not done:
-        obs, r, done, trunc, _ = env.step(env.action_space.sample() * 0 + rng.uniform(
-            env.action_space.low, env.action_space.high))
+        obs, r, done, trunc, _ = env.step(
+            env.action_space.sample() * 0 + rng.uniform(env.action_space.low, env.action_space.high)
+        )
         out.append(np.append(obs, r))
     return np.concatenate([np.ravel(o) for o in out])
 
@@ -93,7 +113,7 @@ def test_parallel_env_determinism_and_agrees_with_simulate():
                 tot[a] += r[a]
         pnl.append(tot)
     assert pnl[0] == pnl[1]
-    d = float(offsets_from_action(offsets_to_action(2.4))[0])   # float32 round trip
+    d = float(offsets_from_action(offsets_to_action(2.4))[0])  # float32 round trip
     tr = simulate([ConstantQuoter(d, d), ConstantQuoter(d, d)], [5])
     # sum of rewards = final PnL - terminal penalty
     q = tr.q[0, -1]
@@ -133,7 +153,7 @@ def _reference_episode(seed, offsets, cfg=MarketConfig()):
         P1 = P + cfg.sigma * math.sqrt(cfg.dt) * st_.z[0, t]
         n = int(st_.n[0, t])
         nbuy = n // 2
-        us = st_.u_alloc[0, st_.offset[0, t]: st_.offset[0, t] + n]
+        us = st_.u_alloc[0, st_.offset[0, t] : st_.offset[0, t] + n]
         wa = [math.exp(-1.5 * (a - P1)) if 0 <= a - P1 <= cfg.d_max else 0.0 for a in asks]
         wb = [math.exp(-1.5 * (P1 - b)) if 0 <= P1 - b <= cfg.d_max else 0.0 for b in bids]
         fa, fb = [0] * M, [0] * M
@@ -171,10 +191,13 @@ def test_batch_equals_one_at_a_time():
 def test_policy_independent_numbers_match_paper():
     """Spec A.7: price volatility, zero-fill steps, single-agent inventory vol and share."""
     fix = summarise(episode_metrics(simulate([ConstantQuoter(2.5, 2.4)], range(100))))
-    adv = summarise(episode_metrics(simulate([ConstantQuoter(2.2, 2.0)], range(100),
-                                             market=ConstantMarket(500, 1.453))))
-    r3 = lambda s, k: (round(float(np.atleast_1d(s[k].mean)[0]), 3),
-                       round(float(np.atleast_1d(s[k].std)[0]), 3))
+    adv = summarise(
+        episode_metrics(simulate([ConstantQuoter(2.2, 2.0)], range(100), market=ConstantMarket(500, 1.453)))
+    )
+    r3 = lambda s, k: (
+        round(float(np.atleast_1d(s[k].mean)[0]), 3),
+        round(float(np.atleast_1d(s[k].std)[0]), 3),
+    )
     assert r3(fix, "Price_volatility") == (0.402, 0.155)
     assert r3(fix, "Zero_fill_steps") == (27.0, 4.273)
     assert r3(fix, "Inventory_volatility") == (28.335, 2.383)
@@ -193,11 +216,17 @@ def test_two_agent_share_matches_closed_form():
 
 # ---------------------------------------------------------------------- invariants
 @settings(max_examples=25, deadline=None)
-@given(b=st.floats(-1, 6), a=st.floats(-1, 6), b2=st.floats(0, 5), a2=st.floats(0, 5),
-       seed=st.integers(0, 10_000), lam=st.floats(0, 500), sig=st.floats(0, 2))
+@given(
+    b=st.floats(-1, 6),
+    a=st.floats(-1, 6),
+    b2=st.floats(0, 5),
+    a2=st.floats(0, 5),
+    seed=st.integers(0, 10_000),
+    lam=st.floats(0, 500),
+    sig=st.floats(0, 2),
+)
 def test_market_invariants(b, a, b2, a2, seed, lam, sig):
-    tr = simulate([ConstantQuoter(b, a), ConstantQuoter(b2, a2)], [seed],
-                  market=ConstantMarket(lam, sig))
+    tr = simulate([ConstantQuoter(b, a), ConstantQuoter(b2, a2)], [seed], market=ConstantMarket(lam, sig))
     fb, fa = tr.fills_bid[0], tr.fills_ask[0]
     n = tr.arrivals[0]
     assert (fb >= 0).all() and (fa >= 0).all() and (fb <= 3).all() and (fa <= 3).all()
@@ -206,8 +235,7 @@ def test_market_invariants(b, a, b2, a2, seed, lam, sig):
     np.testing.assert_array_equal(tr.q[0], np.cumsum(fb - fa, axis=0))
     cash = np.cumsum(fa * tr.ask[0] - fb * tr.bid[0], axis=0)
     np.testing.assert_allclose(tr.pnl[0], cash + tr.q[0] * tr.price[0][:, None], atol=1e-8)
-    m = summarise(episode_metrics(Trajectory(**{k: np.repeat(v, 2, axis=0) for k, v in
-                                                 vars(tr).items()})))
+    m = summarise(episode_metrics(Trajectory(**{k: np.repeat(v, 2, axis=0) for k, v in vars(tr).items()})))
     assert 0 <= m["Fill_ratio"].mean <= 1 and np.all(m["Market_share"].mean <= 1)
 
 
@@ -227,9 +255,22 @@ def test_benchmark_module_skew():
 def _toy_traj(pnl, q, bid, ask, fb, fa, n, price=None):
     B, T, M = pnl.shape
     z = np.zeros((B, T))
-    return Trajectory(np.arange(B), z + 100 if price is None else price, n, z, z,
-                      np.zeros_like(pnl), np.zeros_like(pnl), bid, ask, fb, fa, q, pnl,
-                      np.full_like(pnl, np.nan))
+    return Trajectory(
+        np.arange(B),
+        z + 100 if price is None else price,
+        n,
+        z,
+        z,
+        np.zeros_like(pnl),
+        np.zeros_like(pnl),
+        bid,
+        ask,
+        fb,
+        fa,
+        q,
+        pnl,
+        np.full_like(pnl, np.nan),
+    )
 
 
 def test_metrics_on_hand_made_trajectory():
@@ -239,19 +280,21 @@ def test_metrics_on_hand_made_trajectory():
     q = np.stack([ramp, 0 * ramp], axis=-1)[None]
     bid = np.stack([99 + 0 * ramp, 99.005 + 0 * ramp], axis=-1)[None]
     ask = np.stack([101 + 0 * ramp, 101.5 + 0 * ramp], axis=-1)[None]
-    fb = np.zeros((1, T, 2)); fb[0, :10] = 1
-    fa = np.zeros((1, T, 2)); fa[0, 10:20, 0] = 1
+    fb = np.zeros((1, T, 2))
+    fb[0, :10] = 1
+    fa = np.zeros((1, T, 2))
+    fa[0, 10:20, 0] = 1
     n = np.full((1, T), 2.0)
     m = episode_metrics(_toy_traj(pnl, q, bid, ask, fb, fa, n))
     # Sharpe of a linear ramp 1..T: ((T+1)/2) / sqrt((T^2-1)/12) -> sqrt 3
     assert m["Sharpe_ratio"][0, 0] == pytest.approx((T + 1) / 2 / math.sqrt((T * T - 1) / 12), rel=1e-6)
-    assert m["Herding_ratio"][0] == 0.0                 # asks 0.5 apart
+    assert m["Herding_ratio"][0] == 0.0  # asks 0.5 apart
     assert m["Quote_distance_bid"][0] == pytest.approx(0.005)
     assert m["Quote_distance_ask"][0] == pytest.approx(0.5)
     assert m["Fill_overlap_ratio"][0] == pytest.approx(10 / T)
     assert m["Zero_fill_steps"][0] == T - 20
     assert m["Market_share"][0, 0] == pytest.approx(20 / (2 * T), rel=1e-6)
-    assert m["Joint_drawdown_ratio"][0] == 0.0           # X never loses
+    assert m["Joint_drawdown_ratio"][0] == 0.0  # X never loses
     assert m["Inventory_divergence"][0] == pytest.approx(np.std(ramp))
     assert m["Avg_spread"][0] == pytest.approx((2 + 2.495) / 2)
 
@@ -308,8 +351,10 @@ def test_b1_ask_while_flat_reproduces_b1_cells():
     and the adversarial inventory volatility 28.143 (A, always in range: 0.997 / 0.992, 28.142)."""
     from mmkit.marl import FlatQuoter
 
-    r3 = lambda s, k: (round(float(np.atleast_1d(s[k].mean)[0]), 3),
-                       round(float(np.atleast_1d(s[k].std)[0]), 3))
+    r3 = lambda s, k: (
+        round(float(np.atleast_1d(s[k].mean)[0]), 3),
+        round(float(np.atleast_1d(s[k].std)[0]), 3),
+    )
     q = FlatQuoter(2.37, 1.82)
     fix = summarise(episode_metrics(simulate([q], range(100))))
     adv = summarise(episode_metrics(simulate([q], range(100), market=ConstantMarket(500, 1.453))))
@@ -329,8 +374,9 @@ def test_first_step_ask_loss_shifts_inventory_by_a_constant():
     shift = t0.q[:, :, 0] - base.q[:, :, 0]
     np.testing.assert_array_equal(shift, shift[:, :1] * np.ones((1, shift.shape[1])))
     np.testing.assert_array_equal(shift[:, 0], base.arrivals[:, 0] // 2)
-    np.testing.assert_allclose(episode_metrics(t0)["Inventory_volatility"],
-                               episode_metrics(base)["Inventory_volatility"], rtol=1e-12)
+    np.testing.assert_allclose(
+        episode_metrics(t0)["Inventory_volatility"], episode_metrics(base)["Inventory_volatility"], rtol=1e-12
+    )
 
 
 def test_flat_quoter_bad_input():
@@ -355,8 +401,10 @@ def test_parse_paper_table_and_claim_labels():
     np.testing.assert_array_equal(t["X vs Y"]["PnL_mean"].mean, [1.0, 2.0])
     np.testing.assert_array_equal(t["X vs Y"]["PnL_mean"].std, [0.5, 0.25])
     assert "Mean_omega" not in t["Z"]
-    assert expand_key("PnL_mean", "X vs Y", t) == [("PnL_mean", 0, "PnL_mean X"),
-                                                   ("PnL_mean", 1, "PnL_mean Y")]
+    assert expand_key("PnL_mean", "X vs Y", t) == [
+        ("PnL_mean", 0, "PnL_mean X"),
+        ("PnL_mean", 1, "PnL_mean Y"),
+    ]
     assert expand_key("PnL_mean X", "X vs Y", t) == [("PnL_mean", 0, "PnL_mean")]
     assert expand_key("PnL_mean Y", "X vs Y", t) == [("PnL_mean", 1, "PnL_mean Y")]
     assert expand_key("Mean_omega", "X vs Y", t) == [("Mean_omega", 1, "Mean_omega")]
@@ -372,9 +420,16 @@ def test_convergence_table_on_synthetic_curves():
 
     n = 100
     ts = np.arange(1, n + 1) * 1600
-    flat = pd.DataFrame({"timesteps": ts, "episode_return": np.ones(n), "a1": np.zeros(n),
-                         "a2": np.linspace(-1, 0, n), "a3": np.nan,
-                         "action_std": np.geomspace(0.4, 0.1, n)})
+    flat = pd.DataFrame(
+        {
+            "timesteps": ts,
+            "episode_return": np.ones(n),
+            "a1": np.zeros(n),
+            "a2": np.linspace(-1, 0, n),
+            "a3": np.nan,
+            "action_std": np.geomspace(0.4, 0.1, n),
+        }
+    )
     conv = convergence_table({"A": flat, "adversary": flat})
     # the two 20-rollout windows' means of a2 are 20 rollouts, i.e. 20/99, apart
     assert conv.loc["A", "action1"] == pytest.approx(2.5)
@@ -390,8 +445,10 @@ def test_numpy_game_does_not_import_torch():
     import subprocess
     import sys
 
-    code = ("import sys, mmkit.marl, mmkit.marl.evaluation; "
-            "print(sorted(m for m in ('torch', 'stable_baselines3') if m in sys.modules))")
+    code = (
+        "import sys, mmkit.marl, mmkit.marl.evaluation; "
+        "print(sorted(m for m in ('torch', 'stable_baselines3') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert MarketVecEnv.__module__ == "mmkit.marl.vec_env"

@@ -1,4 +1,5 @@
 """The smoke configuration trains every stage end to end and yields loadable models (CI)."""
+
 from __future__ import annotations
 
 import json
@@ -58,13 +59,13 @@ def test_incompatible_checkpoint_is_refused(smoke_models, tmp_path):
 
 def test_omega_head_starts_neutral():
     """Zero-initialised sigmoid bias: omega_0 = 1/2 at a zero latent."""
-    import gymnasium as gym
 
-    from mmkit.marl.env import action_space, observation_space
     from mmkit.marl.core import MarketConfig
+    from mmkit.marl.env import action_space, observation_space
 
-    pol = OmegaActorCriticPolicy(observation_space("Bstar", MarketConfig()), action_space("Bstar"),
-                                 lambda _: 1e-4)
+    pol = OmegaActorCriticPolicy(
+        observation_space("Bstar", MarketConfig()), action_space("Bstar"), lambda _: 1e-4
+    )
     assert float(pol.action_net.linear.bias[2].detach()) == 0.0
     om = pol.omega_mean(torch.zeros(5, 4))
     assert torch.allclose(om, torch.full((5,), 0.5), atol=0.05)

@@ -1,10 +1,12 @@
-"""Tests for mmkit.mdp: dual LP vs value iteration vs policy iteration vs QuantEcon."""
+"""Tests for mmkit.common.mdp: dual LP vs value iteration vs policy iteration vs QuantEcon."""
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mmkit import mdp as md
+from mmkit.common import mdp as md
 
 
 def random_mdp(seed, S=6, A=3, discount=0.9, sparse=False, drop=True):
@@ -80,7 +82,8 @@ def test_bad_input():
     with pytest.raises(ValueError, match="sum to 1"):
         md.FiniteMDP.from_dense(R, P * 0.9, 0.5)
     with pytest.raises(ValueError, match="non-negative"):
-        Q = P.copy(); Q[0, 0] = [1.5, -0.5]
+        Q = P.copy()
+        Q[0, 0] = [1.5, -0.5]
         md.FiniteMDP.from_dense(R, Q, 0.5)
     m = md.FiniteMDP.from_dense(R, P, 0.5)
     with pytest.raises(ValueError, match="alpha"):

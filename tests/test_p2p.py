@@ -1,11 +1,12 @@
-"""Tests for mmkit.p2p: flooding equals BFS, shortcut equals hop-by-hop, invariants, bad input."""
+"""Tests for mmkit.markov_market.p2p: flooding equals BFS, shortcut equals hop-by-hop, invariants, bad input."""
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from scipy.sparse.csgraph import shortest_path
 
 from mmkit import markov_market as mm
-from mmkit import p2p
+from mmkit.markov_market import p2p
 
 T2 = np.array([[0.4, 0.3, 0.3], [0.4, 0.2, 0.4], [0.3, 0.4, 0.3]])
 T_BUY = np.array([[0.6, 0.3, 0.1], [0.05, 0.75, 0.2], [0.02, 0.18, 0.8]])
@@ -96,9 +97,9 @@ def test_drop_only_touches_actual_transmissions():
     sent = np.zeros((5, 2, 5), dtype=bool)
     sent[1, 0, 3] = sent[4, 1, 0] = True
     p2p._drop(sent, 0.0, np.random.default_rng(0))
-    assert sent.sum() == 2                      # loss 0 keeps everything
+    assert sent.sum() == 2  # loss 0 keeps everything
     p2p._drop(sent, 0.999999, np.random.default_rng(0))
-    assert sent.sum() == 0                      # and nothing is created
+    assert sent.sum() == 0  # and nothing is created
 
 
 @pytest.mark.parametrize("loss", [0.0, 0.3])

@@ -1,12 +1,22 @@
-"""Symbolic PBVI (mmkit.pbvi) against brute-force expectimax (mmkit.inventory_pomdp)."""
+"""Symbolic PBVI (mmkit.symbolic.pbvi) against brute-force expectimax (mmkit.symbolic.inventory_pomdp)."""
+
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from mmkit.inventory_pomdp import (OBS, Belief, InventoryPOMDP, TraderModel, TraderType,
-                                   expectimax, make_actions, reachable_beliefs)
-from mmkit.pbvi import policy_tree, solve
+from mmkit.symbolic.inventory_pomdp import (
+    OBS,
+    Belief,
+    InventoryPOMDP,
+    TraderModel,
+    TraderType,
+    expectimax,
+    make_actions,
+    reachable_beliefs,
+)
+from mmkit.symbolic.pbvi import policy_tree, solve
 
 GM = TraderModel.glosten_milgrom()
 A2 = make_actions([0, 25, 49, 51, 75, 99])
@@ -24,13 +34,25 @@ def test_fig2_tree_labels(fig2):
     tree = policy_tree(res, INIT2[1])
     labels = {">".join(p) or "root": m.action_label(n.action) for p, n in tree.walk()}
     assert labels == {
-        "root": "(0.0, 75.0)", "buy": "(0.0, 99.0)", "buy>buy": "(0.0, 99.0)",
-        "buy>sell": "(0.0, 75.0)", "buy>hold": "(0.0, 99.0)", "sell": "(0.0, 75.0)",
-        "sell>buy": "(0.0, 75.0)", "sell>sell": "(0.0, 51.0)", "sell>hold": "(0.0, 51.0)",
-        "hold": "(0.0, 51.0)", "hold>buy": "(0.0, 99.0)", "hold>sell": "(0.0, 51.0)",
-        "hold>hold": "(0.0, 49.0)"}
+        "root": "(0.0, 75.0)",
+        "buy": "(0.0, 99.0)",
+        "buy>buy": "(0.0, 99.0)",
+        "buy>sell": "(0.0, 75.0)",
+        "buy>hold": "(0.0, 99.0)",
+        "sell": "(0.0, 75.0)",
+        "sell>buy": "(0.0, 75.0)",
+        "sell>sell": "(0.0, 51.0)",
+        "sell>hold": "(0.0, 51.0)",
+        "hold": "(0.0, 51.0)",
+        "hold>buy": "(0.0, 99.0)",
+        "hold>sell": "(0.0, 51.0)",
+        "hold>hold": "(0.0, 49.0)",
+    }
     assert {o: p for o, (p, _) in tree.children.items()} == {
-        "buy": Fraction(5, 12), "sell": Fraction(1, 6), "hold": Fraction(5, 12)}
+        "buy": Fraction(5, 12),
+        "sell": Fraction(1, 6),
+        "hold": Fraction(5, 12),
+    }
 
 
 def test_symbolic_equals_expectimax_on_every_enumerated_belief(fig2):
@@ -66,8 +88,7 @@ def test_belief_update_probabilities_sum_to_one(fig2):
 def test_discrete_sign_convention_is_irrelevant():
     A = make_actions([0, 50], [50, 100])
     b = Belief.uniform(20, 90, 1)
-    vals = [solve(InventoryPOMDP(A, TraderModel.discrete(c), gamma=1), [b], 2).value(b)
-            for c in (10, -10)]
+    vals = [solve(InventoryPOMDP(A, TraderModel.discrete(c), gamma=1), [b], 2).value(b) for c in (10, -10)]
     assert vals[0] == vals[1]
 
 
@@ -109,14 +130,17 @@ def instances(draw):
         tm = TraderModel.discrete(draw(st.sampled_from([5, 10, 15])))
     else:
         k = draw(st.integers(1, 5))
-        tm = TraderModel((TraderType("inf", Fraction(k, 10), Fraction(draw(st.integers(-8, 8)))),
-                          TraderType("unin", Fraction(10 - k, 10), uninformed=True)))
+        tm = TraderModel(
+            (
+                TraderType("inf", Fraction(k, 10), Fraction(draw(st.integers(-8, 8)))),
+                TraderType("unin", Fraction(10 - k, 10), uninformed=True),
+            )
+        )
     cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=2, max_size=4, unique=True)))
     masses = draw(st.lists(st.integers(0, 3), min_size=len(cuts) - 1, max_size=len(cuts) - 1))
     if sum(masses) == 0:
         masses[0] = 1
-    b = Belief.from_masses([(a, c, w) for a, c, w in zip(cuts, cuts[1:], masses)],
-                           draw(st.integers(0, 2)))
+    b = Belief.from_masses([(a, c, w) for a, c, w in zip(cuts, cuts[1:], masses)], draw(st.integers(0, 2)))
     gamma = draw(st.sampled_from([Fraction(1, 2), Fraction(9, 10), Fraction(1)]))
     H = draw(st.integers(1, 3))
     reward = draw(st.sampled_from(["cash", "mark_to_market"]))
@@ -138,7 +162,7 @@ def test_property_pbvi_equals_expectimax_on_random_instances(inst):
 
 
 def test_kinathil_vs_das_smoke():
-    from mmkit.inventory_pomdp import ShockedMarketConfig, kinathil_vs_das
+    from mmkit.experiments import ShockedMarketConfig, kinathil_vs_das
 
     r = kinathil_vs_das(ShockedMarketConfig(rho=1.0, periods=1, runs=500, seed=1))
     k = r["results"]["Kinathil (symbolic PBVI)"]
@@ -155,7 +179,7 @@ def test_kinathil_vs_das_smoke():
 def test_switch_point_brackets_a_threshold():
     from fractions import Fraction
 
-    from mmkit.pbvi import switch_point
+    from mmkit.symbolic.pbvi import switch_point
 
     a, b = switch_point(lambda g: g <= Fraction(87, 100), "0.8", "0.9", tol="0.001")
     assert a <= Fraction(87, 100) < b and b - a <= Fraction(1, 1000)

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from mmkit.prediction_market import TraderConfig, simulate_belief_traders
-from mmkit.scoring_rules import LMSR
+from mmkit.cost_function.prediction_market import TraderConfig, simulate_belief_traders
+from mmkit.cost_function.scoring_rules import LMSR
 
 
 def test_simulation_is_seeded_and_bounded():
@@ -35,12 +35,17 @@ def test_bad_config():
 
 def test_vectorised_fill_matches_scalar_limit_buy():
     """Replaying the same draws, every trader's fill is LMSR.limit_buy at its belief."""
-    from mmkit.prediction_market import draw_beliefs
+    from mmkit.cost_function.prediction_market import draw_beliefs
 
-    mm, truth, cfg, seed = LMSR(15.0), np.array([0.2, 0.5, 0.3]), TraderConfig(n_traders=25, max_shares=4.0), 3
+    mm, truth, cfg, seed = (
+        LMSR(15.0),
+        np.array([0.2, 0.5, 0.3]),
+        TraderConfig(n_traders=25, max_shares=4.0),
+        3,
+    )
     r = simulate_belief_traders(mm, truth, cfg, runs=4, seed=seed)
     rng = np.random.default_rng(seed)
-    rng.choice(3, size=4, p=truth)                      # the outcomes, drawn first
+    rng.choice(3, size=4, p=truth)  # the outcomes, drawn first
     q = np.zeros((4, 3))
     for _ in range(cfg.n_traders):
         belief = draw_beliefs(truth, cfg.belief_noise, 4, rng)

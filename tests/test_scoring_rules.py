@@ -1,4 +1,5 @@
 """Cost-function market makers: closed forms, invariants (hypothesis), stability, bad input."""
+
 import math
 
 import numpy as np
@@ -7,8 +8,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
 
-from mmkit.scoring_rules import (LMSR, LSLMSR, CostFunctionMarketMaker, QuadraticMSR, as_quantities,
-                                 price_impact, unit)
+from mmkit.cost_function.scoring_rules import (
+    LMSR,
+    LSLMSR,
+    CostFunctionMarketMaker,
+    QuadraticMSR,
+    as_quantities,
+    price_impact,
+    unit,
+)
 
 finite = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, allow_infinity=False)
 bs = st.floats(min_value=0.5, max_value=1e4)
@@ -63,8 +71,12 @@ def test_lmsr_prices_sum_to_one_and_positive(q, b):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(2, 5).flatmap(lambda n: st.lists(st.lists(finite, min_size=n, max_size=n),
-                                                    min_size=1, max_size=8)), bs)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda n: st.lists(st.lists(finite, min_size=n, max_size=n), min_size=1, max_size=8)
+    ),
+    bs,
+)
 def test_cost_is_path_independent(steps, b):
     """Total paid over any sequence of trades equals C(q_end) - C(q_start)."""
     mm = LMSR(b)
@@ -79,8 +91,13 @@ def test_cost_is_path_independent(steps, b):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(2, 6).flatmap(lambda n: st.lists(st.lists(st.floats(0, 1e5), min_size=n, max_size=n),
-                                                    min_size=1, max_size=6)), bs, st.data())
+@given(
+    st.integers(2, 6).flatmap(
+        lambda n: st.lists(st.lists(st.floats(0, 1e5), min_size=n, max_size=n), min_size=1, max_size=6)
+    ),
+    bs,
+    st.data(),
+)
 def test_loss_never_exceeds_b_ln_n(steps, b, data):
     """From the uniform start, no trade sequence and no outcome costs the MM more than b ln n."""
     mm = LMSR(b)
@@ -91,8 +108,11 @@ def test_loss_never_exceeds_b_ln_n(steps, b, data):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(2, 5).flatmap(lambda n: st.lists(st.floats(0, 200), min_size=n, max_size=n)),
-       st.floats(50, 500), st.data())
+@given(
+    st.integers(2, 5).flatmap(lambda n: st.lists(st.floats(0, 200), min_size=n, max_size=n)),
+    st.floats(50, 500),
+    st.data(),
+)
 def test_quadratic_loss_bounded(q, b, data):
     qm = QuadraticMSR(b)
     q = np.asarray(q)
@@ -178,7 +198,9 @@ def test_bad_quantities_and_prices():
     with pytest.raises(ValueError, match="at least 2 outcomes"):
         mm.cost([1.0])
     for p in (0.0, 1.0, 1.5, -0.2):
-        with pytest.raises(ValueError, match=r"price \(the limit price\) must be in the open interval \(0, 1\)"):
+        with pytest.raises(
+            ValueError, match=r"price \(the limit price\) must be in the open interval \(0, 1\)"
+        ):
             mm.limit_buy([0, 0], 0, 10, p)
     with pytest.raises(ValueError, match="outcome must be an integer in"):
         mm.buy([0, 0], 2, 1.0)
@@ -194,22 +216,28 @@ def test_bad_quantities_and_prices():
 
 # --------------------------------------------------------------------- quadratic, n > 2
 @settings(max_examples=150, deadline=None)
-@given(st.integers(2, 6).flatmap(lambda n: st.tuples(st.lists(st.floats(-1, 1), min_size=n, max_size=n),
-                                                     st.lists(st.floats(-500, 500), min_size=n, max_size=n))))
+@given(
+    st.integers(2, 6).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.floats(-1, 1), min_size=n, max_size=n),
+            st.lists(st.floats(-500, 500), min_size=n, max_size=n),
+        )
+    )
+)
 def test_quadratic_clip_trade_is_valid_and_maximal(qd):
     """clip_trade keeps every price in [0, 1] and stops exactly at the edge (any n)."""
     qm = QuadraticMSR(100.0)
     raw, delta = (np.asarray(v) for v in qd)
     assume(np.abs(delta).max() > 1e-3)
     n = raw.size
-    q = raw * 100.0 / n                        # |q_i - q_bar| < 2b/n: a valid start
+    q = raw * 100.0 / n  # |q_i - q_bar| < 2b/n: a valid start
     assert qm.valid(q)
     out = qm.clip_trade(q, delta)
     assert qm.valid(out, tol=1e-9)
     d = out - q
     t = np.dot(d, delta) / np.dot(delta, delta) if np.dot(delta, delta) > 0 else 1.0
     assert np.allclose(d, t * delta, atol=1e-9) and -1e-12 <= t <= 1 + 1e-12
-    if t < 1 - 1e-9:                           # truncated: some price sits on the boundary
+    if t < 1 - 1e-9:  # truncated: some price sits on the boundary
         p = qm.prices(out)
         assert np.min(np.minimum(np.abs(p), np.abs(1 - p))) < 1e-9
 
@@ -225,8 +253,8 @@ def test_quadratic_limit_orders_closed_form_and_valid_region():
         # the generic root finder stops at the edge of the valid region
         expected = min(max(closed, -qm.sell_capacity(q, i)), qm.buy_capacity(q, i))
         assert expected == pytest.approx(CostFunctionMarketMaker.max_shares_at_price(qm, q, i, p), abs=1e-8)
-        fill = qm.limit_buy(q, i, 1e6, p)      # never leaves the valid region (n > 2: another
-        end = q + unit(n, i, fill.shares)      # price may reach 0 before p_i reaches the limit)
+        fill = qm.limit_buy(q, i, 1e6, p)  # never leaves the valid region (n > 2: another
+        end = q + unit(n, i, fill.shares)  # price may reach 0 before p_i reaches the limit)
         assert qm.valid(end, tol=1e-9)
         assert fill.shares == pytest.approx(min(max(closed, 0.0), qm.buy_capacity(q, i)), abs=1e-9)
         sold = qm.limit_sell(q, i, 1e6, p)
@@ -258,9 +286,14 @@ def test_lslmsr_euler_identity_vig_and_cost_bound(q, alpha):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(2, 5).flatmap(lambda n: st.lists(st.lists(st.floats(0, 500), min_size=n, max_size=n),
-                                                    min_size=1, max_size=6)),
-       st.floats(0.005, 0.3), st.floats(0.1, 50), st.data())
+@given(
+    st.integers(2, 5).flatmap(
+        lambda n: st.lists(st.lists(st.floats(0, 500), min_size=n, max_size=n), min_size=1, max_size=6)
+    ),
+    st.floats(0.005, 0.3),
+    st.floats(0.1, 50),
+    st.data(),
+)
 def test_lslmsr_loss_bounded_by_seed_cost(steps, alpha, seed, data):
     """From seed q0 = (s, ..., s), no sequence of purchases and no outcome costs the market maker
     more than C(q0) (Othman et al.): payout q_i minus money collected C(q) - C(q0)."""
@@ -282,14 +315,17 @@ def test_lslmsr_impact_falls_with_volume_lmsr_constant():
     imp_ls = np.array([price_impact(ls, [v / 2, v / 2], 0, 10.0) for v in vols])
     assert np.allclose(imp_lm, imp_lm[0])
     assert np.all(np.diff(imp_ls) < 0)
-    assert imp_ls[-1] * vols[-1] == pytest.approx(imp_ls[-2] * vols[-2], rel=0.01)   # ~ 1/volume
+    assert imp_ls[-1] * vols[-1] == pytest.approx(imp_ls[-2] * vols[-2], rel=0.01)  # ~ 1/volume
     # balanced prices: 1/n + alpha ln n each
     assert ls.prices([50.0, 50.0]) == pytest.approx([0.5 + ls.alpha * np.log(2)] * 2)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(2, 4).flatmap(lambda n: st.lists(st.floats(0.5, 1e3), min_size=n, max_size=n)),
-       st.floats(0.01, 0.99), st.data())
+@given(
+    st.integers(2, 4).flatmap(lambda n: st.lists(st.floats(0.5, 1e3), min_size=n, max_size=n)),
+    st.floats(0.01, 0.99),
+    st.data(),
+)
 def test_lslmsr_limit_orders_by_root_finding_stay_in_domain(q, price, data):
     """LS-LMSR has no closed-form fill: the generic bracketing must stay where sum(q) > 0 and
     q_i >= 0, fill up to the limit price, or stop at the shares outstanding."""
@@ -306,6 +342,6 @@ def test_lslmsr_limit_orders_by_root_finding_stay_in_domain(q, price, data):
     assert 0 <= sell.shares <= q[i] + 1e-12
     if p0 <= price:
         assert sell.shares == 0.0
-    else:                                      # down to the limit, or all shares outstanding
+    else:  # down to the limit, or all shares outstanding
         assert sell.final_price == pytest.approx(price, abs=1e-8) or sell.shares == pytest.approx(q[i])
         assert sell.final_price >= price - 1e-8

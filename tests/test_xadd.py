@@ -1,11 +1,13 @@
-"""Tests of the exact XADD case calculus (mmkit.xadd)."""
+"""Tests of the exact XADD case calculus (mmkit.symbolic.xadd)."""
+
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mmkit.xadd import XADD, Case, LinExpr, Q, fmt_num
+from mmkit.symbolic.xadd import XADD, Case, LinExpr, Q, fmt_num
 
 
 def step(X, thresholds, values):
@@ -36,25 +38,25 @@ def test_canonical_form_is_order_independent():
     v = Case.var(X, "v")
     f = (v > 50).where(10, 0) + (v > 75).where(5, 0)
     g = (v > 75).where(5, 0) + (v > 50).where(10, 0)
-    assert f == g and f.nodes == 5             # 2 decisions, 3 leaves
-    h = (v <= 50).where(0, 10) + (v > 75).where(5, 0)   # same function, negated test
+    assert f == g and f.nodes == 5  # 2 decisions, 3 leaves
+    h = (v <= 50).where(0, 10) + (v > 75).where(5, 0)  # same function, negated test
     assert h == f
 
 
 def test_pruning_of_implied_tests():
     X = XADD(real_vars=("v",))
-    inner = X.cond(LinExpr({"v": 1}, -25), ">", X.const(1), X.const(2))   # v > 25 ? 1 : 2
-    f = X.cond(LinExpr({"v": 1}, -50), ">", inner, X.const(3))          # under v > 50: v > 25 holds
+    inner = X.cond(LinExpr({"v": 1}, -25), ">", X.const(1), X.const(2))  # v > 25 ? 1 : 2
+    f = X.cond(LinExpr({"v": 1}, -50), ">", inner, X.const(3))  # under v > 50: v > 25 holds
     assert X.node_count(f) == 3
     assert X.evaluate(f, {"v": 60}) == 1 and X.evaluate(f, {"v": 10}) == 3
 
 
 def test_bounds_remove_decided_tests():
     X = XADD(int_vars=("i",), real_vars=("v",), bounds={"i": (0, None)})
-    f = X.cond(LinExpr({"i": 1}), ">=", X.const(1), X.const(7))           # i >= 0 always
+    f = X.cond(LinExpr({"i": 1}), ">=", X.const(1), X.const(7))  # i >= 0 always
     assert f == X.const(1)
     g = X.substitute(X.indicator(LinExpr({"i": 1}, -1), ">="), {"i": LinExpr({"i": 1}, 1)})
-    assert g == X.const(1)                                                 # i + 1 >= 1
+    assert g == X.const(1)  # i + 1 >= 1
 
 
 def test_lp_pruning_of_multivariable_tests():
@@ -69,11 +71,13 @@ def test_lp_pruning_of_multivariable_tests():
 
 def test_max_introduces_linear_decision_and_integrates_exactly():
     X = XADD(real_vars=("v",))
-    f = X.max(X.const(10), X.leaf(LinExpr({"v": Fraction(1, 5)})))      # max(10, v/5)
+    f = X.max(X.const(10), X.leaf(LinExpr({"v": Fraction(1, 5)})))  # max(10, v/5)
     assert X.evaluate(f, {"v": 40}) == 10 and X.evaluate(f, {"v": 60}) == 12
     # ∫_0^100 max(10, v/5) dv = 50*10 + (100^2 - 50^2)/10 = 1250
     assert X.integrate(f, "v", 0, 100) == 1250
-    assert X.integrate_density(f, "v", [(0, 50, Fraction(1, 100)), (50, 100, Fraction(1, 100))]) == Fraction(25, 2)
+    assert X.integrate_density(f, "v", [(0, 50, Fraction(1, 100)), (50, 100, Fraction(1, 100))]) == Fraction(
+        25, 2
+    )
 
 
 def test_product_of_two_linear_leaves_rejected_and_bad_input():
@@ -100,8 +104,15 @@ thresh = st.lists(st.integers(0, 100), min_size=2, max_size=2, unique=True)
 
 
 @settings(max_examples=60, deadline=None)
-@given(t1=thresh, v1=values, t2=thresh, v2=values, c=st.integers(-3, 3), s=st.integers(-2, 2),
-       op=st.sampled_from(["+", "-", "max", "min", "*"]))
+@given(
+    t1=thresh,
+    v1=values,
+    t2=thresh,
+    v2=values,
+    c=st.integers(-3, 3),
+    s=st.integers(-2, 2),
+    op=st.sampled_from(["+", "-", "max", "min", "*"]),
+)
 def test_cross_operations_match_pointwise(t1, v1, t2, v2, c, s, op):
     X = XADD(real_vars=("v",))
     f = step(X, t1, v1)

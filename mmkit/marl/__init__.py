@@ -8,18 +8,34 @@
 - :mod:`mmkit.marl.evaluation`: the Tables 5-7 settings, surrogate calibration, beta sweep,
   paper tables and ledger claims, learning-curve convergence;
 - :mod:`mmkit.marl.policies`: the B-star omega-head policy and frozen-policy loading;
-- :mod:`mmkit.marl.train`: the three-stage PPO pipeline; :mod:`mmkit.marl.cli`: commands.
+- :mod:`mmkit.marl.train`: the three-stage PPO pipeline; :mod:`mmkit.book.cli_marl`: commands.
 """
-from mmkit.marl.agents import (BenchmarkQuoter, ConstantMarket, ConstantQuoter, FlatQuoter, ROLES,
-                               role_reward)
+
+from mmkit.marl.agents import ROLES, BenchmarkQuoter, ConstantMarket, ConstantQuoter, FlatQuoter, role_reward
 from mmkit.marl.core import MarketConfig, MarketCore, fill_weight
 from mmkit.marl.env import MarketMakerEnv, MarketParallelEnv, RoleMarket, Trajectory, simulate
 from mmkit.marl.metrics import episode_metrics, metric_table, summarise
 
-__all__ = ["MarketConfig", "MarketCore", "fill_weight", "BenchmarkQuoter", "ConstantMarket",
-           "ConstantQuoter", "FlatQuoter", "ROLES", "role_reward", "MarketMakerEnv", "MarketParallelEnv",
-           "MarketVecEnv", "RoleMarket", "Trajectory", "simulate", "episode_metrics",
-           "metric_table", "summarise"]
+__all__ = [
+    "MarketConfig",
+    "MarketCore",
+    "fill_weight",
+    "BenchmarkQuoter",
+    "ConstantMarket",
+    "ConstantQuoter",
+    "FlatQuoter",
+    "ROLES",
+    "role_reward",
+    "MarketMakerEnv",
+    "MarketParallelEnv",
+    "MarketVecEnv",
+    "RoleMarket",
+    "Trajectory",
+    "simulate",
+    "episode_metrics",
+    "metric_table",
+    "summarise",
+]
 
 
 def __getattr__(name: str):

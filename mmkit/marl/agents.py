@@ -16,6 +16,7 @@ A and B1 get their own ``R``; B2 gets ``-R`` of its opponent; B-star gets
 ``omega R_self + (1 - omega)(-R_opp) - beta (omega - 1/2)^2``; the adversary gets ``-R`` of
 the benchmark quoting module.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,10 +27,20 @@ import numpy as np
 from mmkit.marl.core import MarketConfig
 
 __all__ = [
-    "ROLES", "QuotingAgent", "MarketAgent", "ConstantQuoter", "FlatQuoter", "BenchmarkQuoter",
+    "ROLES",
+    "QuotingAgent",
+    "MarketAgent",
+    "ConstantQuoter",
+    "FlatQuoter",
+    "BenchmarkQuoter",
     "ConstantMarket",
-    "offsets_from_action", "market_from_action", "check_action",
-    "base_reward", "omega_penalty", "role_reward", "check_role",
+    "offsets_from_action",
+    "market_from_action",
+    "check_action",
+    "base_reward",
+    "omega_penalty",
+    "role_reward",
+    "check_role",
 ]
 
 #: Agent roles of the paper (Table 1).
@@ -212,8 +223,13 @@ def omega_penalty(omega: np.ndarray, beta: float) -> np.ndarray:
     return beta * (np.asarray(omega, dtype=float) - 0.5) ** 2
 
 
-def role_reward(role: str, r_self: np.ndarray, r_opp: np.ndarray | None = None,
-                omega: np.ndarray | None = None, beta: float = 0.0) -> np.ndarray:
+def role_reward(
+    role: str,
+    r_self: np.ndarray,
+    r_opp: np.ndarray | None = None,
+    omega: np.ndarray | None = None,
+    beta: float = 0.0,
+) -> np.ndarray:
     """Reward of ``role`` from its own base reward and its opponent's (spec A.4).
 
     A, B1: ``R_self``; B2: ``-R_opp``; Bstar: ``omega R_self + (1-omega)(-R_opp) - beta (omega-1/2)^2``;

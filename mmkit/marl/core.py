@@ -27,11 +27,12 @@ with keep probability ``lambda_t / lambda_ref`` (uniforms from ``default_rng([s_
 a thinned Poisson process is Poisson, and an adversary sitting at the bound reproduces the
 un-thinned stream exactly.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -84,12 +85,17 @@ class MarketConfig:
 
     def __post_init__(self) -> None:
         checks = [
-            ("p0", self.p0 > 0, "> 0"), ("sigma", self.sigma >= 0, ">= 0"),
-            ("lam", self.lam >= 0, ">= 0"), ("dt", self.dt > 0, "> 0"),
-            ("n_steps", self.n_steps >= 1, ">= 1"), ("alpha", self.alpha > 0, "> 0"),
+            ("p0", self.p0 > 0, "> 0"),
+            ("sigma", self.sigma >= 0, ">= 0"),
+            ("lam", self.lam >= 0, ">= 0"),
+            ("dt", self.dt > 0, "> 0"),
+            ("n_steps", self.n_steps >= 1, ">= 1"),
+            ("alpha", self.alpha > 0, "> 0"),
             ("threshold", 0 < self.threshold < 1, "in (0, 1)"),
-            ("max_offset", self.max_offset > 0, "> 0"), ("cap", self.cap >= 0, ">= 0"),
-            ("q_max", self.q_max >= 0, ">= 0"), ("zeta", self.zeta >= 0, ">= 0"),
+            ("max_offset", self.max_offset > 0, "> 0"),
+            ("cap", self.cap >= 0, ">= 0"),
+            ("q_max", self.q_max >= 0, ">= 0"),
+            ("zeta", self.zeta >= 0, ">= 0"),
             ("eta", self.eta >= 0, ">= 0"),
             ("lam_bounds", 0 <= self.lam_bounds[0] <= self.lam_bounds[1], "0 <= lo <= hi"),
             ("sigma_bounds", 0 <= self.sigma_bounds[0] <= self.sigma_bounds[1], "0 <= lo <= hi"),
@@ -122,15 +128,16 @@ def fill_weight(d: np.ndarray, alpha: float = 1.5, d_max: float | None = None) -
 class Streams:
     """Pre-drawn random numbers of a batch of episodes (see :func:`episode_streams`)."""
 
-    z: np.ndarray          # (B, T) price shocks
-    n: np.ndarray          # (B, T) arrivals (candidates when thinned)
-    offset: np.ndarray     # (B, T) index of the step's first order in the flat arrays
-    u_alloc: np.ndarray    # (B, K) allocation uniforms, one per order
+    z: np.ndarray  # (B, T) price shocks
+    n: np.ndarray  # (B, T) arrivals (candidates when thinned)
+    offset: np.ndarray  # (B, T) index of the step's first order in the flat arrays
+    u_alloc: np.ndarray  # (B, K) allocation uniforms, one per order
     u_thin: np.ndarray | None  # (B, K) thinning uniforms (adversarial intensity only)
 
 
-def episode_streams(seeds: Sequence[int], config: MarketConfig, lam_ref: float,
-                    thin: bool = False) -> Streams:
+def episode_streams(
+    seeds: Sequence[int], config: MarketConfig, lam_ref: float, thin: bool = False
+) -> Streams:
     """Draw every random number of the episodes ``seeds`` up front.
 
     Price: ``default_rng(s).standard_normal(T)``; arrivals: ``default_rng(s).poisson(lam_ref dt, T)``
@@ -164,8 +171,8 @@ def episode_streams(seeds: Sequence[int], config: MarketConfig, lam_ref: float,
 class StepResult:
     """What one step did, per episode ``(B,)`` or per episode and agent ``(B, M)``."""
 
-    price: np.ndarray      # post-move mid P_{t+1}
-    arrivals: np.ndarray   # N_t
+    price: np.ndarray  # post-move mid P_{t+1}
+    arrivals: np.ndarray  # N_t
     bid: np.ndarray
     ask: np.ndarray
     fills_bid: np.ndarray  # n^b (agent buys)
@@ -174,7 +181,7 @@ class StepResult:
     cash: np.ndarray
     pnl: np.ndarray
     dpnl: np.ndarray
-    t: int                 # steps done after this one
+    t: int  # steps done after this one
     done: bool
 
 
@@ -211,8 +218,9 @@ class MarketCore:
         ``config.lam_bounds[1]`` and thinned.
     """
 
-    def __init__(self, config: MarketConfig | None = None, n_agents: int = 1,
-                 adversarial: bool = False) -> None:
+    def __init__(
+        self, config: MarketConfig | None = None, n_agents: int = 1, adversarial: bool = False
+    ) -> None:
         self.config = MarketConfig() if config is None else config
         if n_agents < 1:
             raise ValueError(f"n_agents must be >= 1, got {n_agents}")
@@ -247,8 +255,13 @@ class MarketCore:
         return obs
 
     # ------------------------------------------------------------------ dynamics
-    def step(self, bid_offset: np.ndarray, ask_offset: np.ndarray,
-             lam: np.ndarray | None = None, sigma: np.ndarray | None = None) -> StepResult:
+    def step(
+        self,
+        bid_offset: np.ndarray,
+        ask_offset: np.ndarray,
+        lam: np.ndarray | None = None,
+        sigma: np.ndarray | None = None,
+    ) -> StepResult:
         """Advance every episode one step.
 
         Parameters
@@ -312,5 +325,6 @@ class MarketCore:
         self.pnl = pnl
         self.price = P1
         self.t = t + 1
-        return StepResult(P1, n, bid, ask, fb, fa, self.q, self.cash, pnl, dpnl, self.t,
-                          self.t >= cfg.n_steps)
+        return StepResult(
+            P1, n, bid, ask, fb, fa, self.q, self.cash, pnl, dpnl, self.t, self.t >= cfg.n_steps
+        )

@@ -15,34 +15,44 @@ Frozen co-players draw their exploration noise from per-episode generators
 ``default_rng([seed, 3 + k])`` (quoting agent ``k``) and ``default_rng([seed, 9])`` (adversary),
 so an episode is a deterministic function of its seed and the learner's actions.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
 from pettingzoo import ParallelEnv
 
 from mmkit.marl.agents import (
-    MM_ROLES, BenchmarkQuoter, ConstantMarket, MarketAgent, QuotingAgent, base_reward,
-    check_action, check_role, market_from_action, offsets_from_action, role_reward,
+    MM_ROLES,
+    BenchmarkQuoter,
+    ConstantMarket,
+    MarketAgent,
+    QuotingAgent,
+    base_reward,
+    check_action,
+    check_role,
+    market_from_action,
+    offsets_from_action,
+    role_reward,
 )
 from mmkit.marl.core import MarketConfig, MarketCore
 
-__all__ = ["RoleMarket", "MarketMakerEnv", "MarketVecEnv", "MarketParallelEnv", "simulate",
-           "Trajectory", "noise_stream", "observation_space", "action_space"]
+__all__ = [
+    "RoleMarket",
+    "MarketMakerEnv",
+    "MarketParallelEnv",
+    "simulate",
+    "Trajectory",
+    "noise_stream",
+    "observation_space",
+    "action_space",
+]
 
 ADV_KEY = 9
-
-
-def __getattr__(name: str):
-    """``MarketVecEnv`` lives in :mod:`mmkit.marl.vec_env` (SB3 and torch load on first use)."""
-    if name == "MarketVecEnv":
-        from mmkit.marl.vec_env import MarketVecEnv
-
-        return MarketVecEnv
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def noise_stream(seeds: Sequence[int], key: int, n_steps: int, dim: int) -> np.ndarray:
@@ -58,8 +68,9 @@ def observation_space(role: str, config: MarketConfig) -> gym.spaces.Box:
     """``(P, t)`` for the adversary; ``(P, t, q, X)`` for market makers (spec A.3)."""
     check_role(role)
     if role == "adversary":
-        return gym.spaces.Box(np.array([0.0, 0.0], np.float32),
-                              np.array([np.inf, config.horizon], np.float32), dtype=np.float32)
+        return gym.spaces.Box(
+            np.array([0.0, 0.0], np.float32), np.array([np.inf, config.horizon], np.float32), dtype=np.float32
+        )
     lo = np.array([0.0, 0.0, -config.q_max, -np.inf], np.float32)
     hi = np.array([np.inf, config.horizon, config.q_max, np.inf], np.float32)
     return gym.spaces.Box(lo, hi, dtype=np.float32)
@@ -69,8 +80,9 @@ def action_space(role: str) -> gym.spaces.Box:
     """``[-1, 1]^2`` (offsets or market), and ``omega in [0, 1]`` as a third entry for B-star."""
     check_role(role)
     if role == "Bstar":
-        return gym.spaces.Box(np.array([-1, -1, 0], np.float32), np.array([1, 1, 1], np.float32),
-                              dtype=np.float32)
+        return gym.spaces.Box(
+            np.array([-1, -1, 0], np.float32), np.array([1, 1, 1], np.float32), dtype=np.float32
+        )
     return gym.spaces.Box(-1.0, 1.0, (2,), dtype=np.float32)
 
 
@@ -101,9 +113,14 @@ class RoleMarket:
         B-star's omega-penalty weight.
     """
 
-    def __init__(self, role: str, config: MarketConfig | None = None,
-                 opponent: QuotingAgent | None = None, adversary: MarketAgent | None = None,
-                 beta: float = 10.0) -> None:
+    def __init__(
+        self,
+        role: str,
+        config: MarketConfig | None = None,
+        opponent: QuotingAgent | None = None,
+        adversary: MarketAgent | None = None,
+        beta: float = 10.0,
+    ) -> None:
         self.role = check_role(role)
         self.config = MarketConfig() if config is None else config
         if beta < 0:
@@ -170,9 +187,14 @@ class MarketMakerEnv(gym.Env):
 
     metadata = {"render_modes": []}
 
-    def __init__(self, role: str = "A", config: MarketConfig | None = None,
-                 opponent: QuotingAgent | None = None, adversary: MarketAgent | None = None,
-                 beta: float = 10.0) -> None:
+    def __init__(
+        self,
+        role: str = "A",
+        config: MarketConfig | None = None,
+        opponent: QuotingAgent | None = None,
+        adversary: MarketAgent | None = None,
+        beta: float = 10.0,
+    ) -> None:
         super().__init__()
         self.sim = RoleMarket(role, config, opponent, adversary, beta)
         self.observation_space = observation_space(role, self.sim.config)
@@ -190,8 +212,11 @@ class MarketMakerEnv(gym.Env):
         if self.episode_seed is None:
             raise RuntimeError("call reset() before step()")
         obs, rew, done, info = self.sim.step(np.asarray(action)[None, :])
-        out = {k: (None if v is None else float(np.asarray(v).ravel()[0])) for k, v in info.items()
-               if k != "dpnl"}
+        out = {
+            k: (None if v is None else float(np.asarray(v).ravel()[0]))
+            for k, v in info.items()
+            if k != "dpnl"
+        }
         out["dpnl"] = float(info["dpnl"][0, self.sim.me])
         if done:
             self.episode_seed = None
@@ -223,8 +248,12 @@ class Trajectory:
         return self.q.shape[2]
 
 
-def simulate(agents: Sequence[QuotingAgent], seeds: Sequence[int],
-             config: MarketConfig | None = None, market: MarketAgent | None = None) -> Trajectory:
+def simulate(
+    agents: Sequence[QuotingAgent],
+    seeds: Sequence[int],
+    config: MarketConfig | None = None,
+    market: MarketAgent | None = None,
+) -> Trajectory:
     """Roll out ``agents`` quoting together in ``len(seeds)`` episodes at once.
 
     ``market``: None for the fixed market ``(config.lam, config.sigma)``, a
@@ -240,9 +269,21 @@ def simulate(agents: Sequence[QuotingAgent], seeds: Sequence[int],
     eps = [noise_stream(seeds, 3 + k, T, a.noise_dim) for k, a in enumerate(agents)]
     eps_adv = noise_stream(seeds, ADV_KEY, T, getattr(adv, "noise_dim", 0))
     f = lambda *shape: np.zeros((B, T) + shape)
-    rec = dict(price=f(), arrivals=f(), lam=f(), sigma=f(), bid_offset=f(M), ask_offset=f(M),
-               bid=f(M), ask=f(M), fills_bid=f(M), fills_ask=f(M), q=f(M), pnl=f(M),
-               omega=np.full((B, T, M), np.nan))
+    rec = dict(
+        price=f(),
+        arrivals=f(),
+        lam=f(),
+        sigma=f(),
+        bid_offset=f(M),
+        ask_offset=f(M),
+        bid=f(M),
+        ask=f(M),
+        fills_bid=f(M),
+        fills_ask=f(M),
+        q=f(M),
+        pnl=f(M),
+        omega=np.full((B, T, M), np.nan),
+    )
     lam_c = core.config.lam
     sig_c = core.config.sigma
     for t in range(T):
@@ -283,8 +324,9 @@ class MarketParallelEnv(ParallelEnv):
 
     metadata = {"name": "mmkit_marl_v1", "render_modes": []}
 
-    def __init__(self, roles: Sequence[str] = ("A", "B1"), config: MarketConfig | None = None,
-                 beta: float = 10.0) -> None:
+    def __init__(
+        self, roles: Sequence[str] = ("A", "B1"), config: MarketConfig | None = None, beta: float = 10.0
+    ) -> None:
         roles = [check_role(r) for r in roles]
         if not roles or any(r not in MM_ROLES for r in roles):
             raise ValueError(f"roles must be non-empty market-maker roles {MM_ROLES}, got {roles}")

@@ -8,34 +8,64 @@ Settings (100 episodes seeded 0..99, stochastic policies, spec A.6):
 - Table 6: A-B1, A-B2, B1-B1, B1-B2 in the fixed market;
 - Table 7: A-B-star, B1-B-star in the fixed market.
 """
+
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from mmkit.marl.agents import (ConstantMarket, ConstantQuoter, market_from_action,
-                               offsets_from_action)
+from mmkit.marl.agents import ConstantQuoter, market_from_action, offsets_from_action
 from mmkit.marl.core import MarketConfig
 from mmkit.marl.env import simulate
 from mmkit.marl.metrics import Summary, episode_metrics, summarise
 
-__all__ = ["SINGLE", "PAIRS", "TABLE_OF", "run_setting", "evaluate_agents", "evaluate_ppo",
-           "calibrate_single", "calibrate_pair", "beta_sweep", "summary_to_json",
-           "parse_paper_table", "value", "side_by_side", "print_tables", "se_tol", "record_cells",
-           "record_printed", "surrogate_reason", "ppo_reason", "findings", "record_findings",
-           "natural_actions", "convergence_table"]
+__all__ = [
+    "SINGLE",
+    "PAIRS",
+    "TABLE_OF",
+    "run_setting",
+    "evaluate_agents",
+    "evaluate_ppo",
+    "calibrate_single",
+    "calibrate_pair",
+    "beta_sweep",
+    "summary_to_json",
+    "parse_paper_table",
+    "value",
+    "side_by_side",
+    "print_tables",
+    "se_tol",
+    "record_cells",
+    "record_printed",
+    "surrogate_reason",
+    "ppo_reason",
+    "findings",
+    "record_findings",
+    "natural_actions",
+    "convergence_table",
+]
 
 #: Table 5 columns: (name, agent, market) with market "fixed" or "adversarial".
-SINGLE = (("A_Fix", "A", "fixed"), ("A_Adversarial", "A", "adversarial"),
-          ("B1_Fix", "B1", "fixed"), ("B1_Adversarial", "B1", "adversarial"))
+SINGLE = (
+    ("A_Fix", "A", "fixed"),
+    ("A_Adversarial", "A", "adversarial"),
+    ("B1_Fix", "B1", "fixed"),
+    ("B1_Adversarial", "B1", "adversarial"),
+)
 #: Table 6 and 7 columns: (name, X, Y), fixed market.
-PAIRS = (("A vs B1", "A", "B1"), ("A vs B2", "A", "B2"), ("B1 vs B1", "B1", "B1"),
-         ("B1 vs B2", "B1", "B2"), ("A vs Bstar", "A", "Bstar"), ("B1 vs Bstar", "B1", "Bstar"))
+PAIRS = (
+    ("A vs B1", "A", "B1"),
+    ("A vs B2", "A", "B2"),
+    ("B1 vs B1", "B1", "B1"),
+    ("B1 vs B2", "B1", "B2"),
+    ("A vs Bstar", "A", "Bstar"),
+    ("B1 vs Bstar", "B1", "Bstar"),
+)
 
 
 def summary_to_json(summary: Mapping) -> dict:
@@ -43,8 +73,7 @@ def summary_to_json(summary: Mapping) -> dict:
     return {k: {"mean": clean(v.mean), "std": clean(v.std)} for k, v in summary.items()}
 
 
-def run_setting(agents: Sequence, n_episodes: int = 100, market=None,
-                config: MarketConfig | None = None):
+def run_setting(agents: Sequence, n_episodes: int = 100, market=None, config: MarketConfig | None = None):
     """Simulate one setting on seeds ``0..n_episodes-1``; return (trajectory, summary)."""
     if n_episodes < 2:
         raise ValueError(f"n_episodes must be >= 2, got {n_episodes}")
@@ -52,8 +81,9 @@ def run_setting(agents: Sequence, n_episodes: int = 100, market=None,
     return tr, summarise(episode_metrics(tr))
 
 
-def evaluate_agents(agents: Mapping[str, object], adversary=None, n_episodes: int = 100,
-                    progress: bool = False) -> dict:
+def evaluate_agents(
+    agents: Mapping[str, object], adversary=None, n_episodes: int = 100, progress: bool = False
+) -> dict:
     """Every setting of Tables 5-7 with the given agents ``{"A": ..., "B1": ..., ...}``.
 
     ``adversary``: the market agent of the adversarial columns (a trained adversary or a
@@ -78,8 +108,7 @@ def evaluate_ppo(folder: str | Path, n_episodes: int = 100, progress: bool = Fal
     from mmkit.marl.policies import load_agent
 
     folder = Path(folder)
-    agents = {r: load_agent(folder, r) for r in ("A", "B1", "B2", "Bstar")
-              if (folder / f"{r}.zip").exists()}
+    agents = {r: load_agent(folder, r) for r in ("A", "B1", "B2", "Bstar") if (folder / f"{r}.zip").exists()}
     adv = load_agent(folder, "adversary") if (folder / "adversary.zip").exists() else None
     res = evaluate_agents(agents, adv, n_episodes, progress)
     return {"n_episodes": n_episodes, "seeds": f"0..{n_episodes - 1}", "settings": res}
@@ -99,8 +128,9 @@ def _root_on_grid(f: Callable[[float], float], grid: np.ndarray, prefer: float) 
     return float(brentq(f, grid[i], grid[i + 1], xtol=1e-4))
 
 
-def calibrate_single(aggressiveness: float, pnl_mean: float, market=None,
-                     n_episodes: int = 100) -> ConstantQuoter:
+def calibrate_single(
+    aggressiveness: float, pnl_mean: float, market=None, n_episodes: int = 100
+) -> ConstantQuoter:
     """Constant offsets with ``(d^b + d^a)/2 = aggressiveness`` and the bid offset fitted so
     that the Mean PnL over seeds ``0..n_episodes-1`` equals ``pnl_mean`` (spec A.7)."""
     m = float(aggressiveness)
@@ -113,10 +143,16 @@ def calibrate_single(aggressiveness: float, pnl_mean: float, market=None,
     return ConstantQuoter(b, 2 * m - b)
 
 
-def calibrate_pair(aggr_y: float, dist_bid: float, dist_ask: float, pnl_y: float,
-                   x_wider_bid: bool = True, x_wider_ask: bool = True,
-                   n_episodes: int = 100, grid: Sequence[float] | None = None
-                   ) -> tuple[ConstantQuoter, ConstantQuoter]:
+def calibrate_pair(
+    aggr_y: float,
+    dist_bid: float,
+    dist_ask: float,
+    pnl_y: float,
+    x_wider_bid: bool = True,
+    x_wider_ask: bool = True,
+    n_episodes: int = 100,
+    grid: Sequence[float] | None = None,
+) -> tuple[ConstantQuoter, ConstantQuoter]:
     """Constant-offset surrogates of a pair X-Y (spec A.7).
 
     Y's offsets satisfy ``(d^b_Y + d^a_Y)/2 = aggr_y``; X's differ by the quote distances,
@@ -150,8 +186,14 @@ def calibrate_pair(aggr_y: float, dist_bid: float, dist_ask: float, pnl_y: float
 
 
 # ---------------------------------------------------------------------- beta sweep
-def beta_sweep(folder: str | Path, betas: Sequence[float], steps: int, out: str | Path,
-               progress: bool = True, n_episodes: int = 100) -> dict:
+def beta_sweep(
+    folder: str | Path,
+    betas: Sequence[float],
+    steps: int,
+    out: str | Path,
+    progress: bool = True,
+    n_episodes: int = 100,
+) -> dict:
     """Train B-star against the frozen A of ``folder`` for each ``beta`` (short runs) and
     record its mean omega and its A-B-star metrics; writes ``<out>/beta_sweep.json``."""
     from mmkit.marl.policies import load_agent
@@ -170,12 +212,17 @@ def beta_sweep(folder: str | Path, betas: Sequence[float], steps: int, out: str 
         train_role("Bstar", cfg, sub, progress=progress, steps=steps)
         bs = load_agent(sub, "Bstar")
         _, s = run_setting([A, bs], n_episodes)
-        rows.append({"beta": float(beta), "steps": int(steps),
-                     "omega": float(s["Mean_omega"].mean[1]),
-                     "aggr_Bstar": float(s["Quote_aggressiveness"].mean[1]),
-                     "share_Bstar": float(s["Market_share"].mean[1]),
-                     "pnl_A": float(s["PnL_mean"].mean[0]),
-                     "pnl_Bstar": float(s["PnL_mean"].mean[1])})
+        rows.append(
+            {
+                "beta": float(beta),
+                "steps": int(steps),
+                "omega": float(s["Mean_omega"].mean[1]),
+                "aggr_Bstar": float(s["Quote_aggressiveness"].mean[1]),
+                "share_Bstar": float(s["Market_share"].mean[1]),
+                "pnl_A": float(s["PnL_mean"].mean[0]),
+                "pnl_Bstar": float(s["PnL_mean"].mean[1]),
+            }
+        )
         for f in ("A.zip", "A_vecnormalize.pkl", "A.json"):
             (sub / f).unlink()
     res = {"steps": int(steps), "summary": rows}
@@ -185,8 +232,11 @@ def beta_sweep(folder: str | Path, betas: Sequence[float], steps: int, out: str 
 
 # ---------------------------------------------------------------------- paper tables, ledger
 #: Which paper table each setting belongs to.
-TABLE_OF = {**{n: "Table 5" for n, _, _ in SINGLE}, **{n: "Table 6" for n, _, _ in PAIRS[:4]},
-            **{n: "Table 7" for n, _, _ in PAIRS[4:]}}
+TABLE_OF = {
+    **{n: "Table 5" for n, _, _ in SINGLE},
+    **{n: "Table 6" for n, _, _ in PAIRS[:4]},
+    **{n: "Table 7" for n, _, _ in PAIRS[4:]},
+}
 #: The printed precision criterion of tier (i): ``|ours - paper| <= 0.0005`` (plus rounding slack).
 ATOL3 = 0.0005 + 1e-9
 
@@ -224,9 +274,14 @@ def side_by_side(paper: Mapping, ours: Mapping, names: Sequence[str], label: str
 
     metrics = list(paper[names[0]])
     cell = lambda s, m: s[m].fmt(3) if m in s else ""
-    return pd.DataFrame({(n, who): [cell(paper[n] if who == "paper" else ours[n], m)
-                                    for m in metrics]
-                         for n in names for who in ("paper", label)}, index=metrics)
+    return pd.DataFrame(
+        {
+            (n, who): [cell(paper[n] if who == "paper" else ours[n], m) for m in metrics]
+            for n in names
+            for who in ("paper", label)
+        },
+        index=metrics,
+    )
 
 
 def print_tables(paper: Mapping, ours: Mapping, label: str) -> None:
@@ -258,13 +313,20 @@ def expand_key(key: str, name: str, paper: Mapping) -> list[tuple[str, int, str]
     if which == "Y":
         return [(m, 1, f"{m} Y")]
     finite = np.flatnonzero(np.isfinite(np.atleast_1d(paper[name][m].mean)))
-    if len(finite) == 1:          # a market metric, a lone agent, or B-star's omega
+    if len(finite) == 1:  # a market metric, a lone agent, or B-star's omega
         return [(m, int(finite[0]), m)]
     return [(m, 0, f"{m} X"), (m, 1, f"{m} Y")]
 
 
-def record_cells(led, tier: str, paper: Mapping, ours: Mapping, names: Sequence[str],
-                 keys: Sequence[str], why: Callable[[str, str], str]) -> None:
+def record_cells(
+    led,
+    tier: str,
+    paper: Mapping,
+    ours: Mapping,
+    names: Sequence[str],
+    keys: Sequence[str],
+    why: Callable[[str, str], str],
+) -> None:
     """Record ``tier <tier>: <label> (<setting>)`` claims for every key and setting: our mean
     against the paper's, within :func:`se_tol` of the paper's ``±``; ``why(metric, setting)``
     explains a gap."""
@@ -273,44 +335,67 @@ def record_cells(led, tier: str, paper: Mapping, ours: Mapping, names: Sequence[
             for m, k, lab in expand_key(key, name, paper):
                 pm, om = value(paper[name], m, k), value(ours[name], m, k)
                 tol = se_tol(value(paper[name], m, k, "std"))
-                led.compare(TABLE_OF[name], f"tier {tier}: {lab} ({name})", paper=pm, ours=om,
-                            atol=tol, reason="" if abs(om - pm) <= tol else why(m, name))
+                led.compare(
+                    TABLE_OF[name],
+                    f"tier {tier}: {lab} ({name})",
+                    paper=pm,
+                    ours=om,
+                    atol=tol,
+                    reason="" if abs(om - pm) <= tol else why(m, name),
+                )
 
 
-def record_printed(led, label: str, paper: Mapping, ours: Mapping,
-                   cells: Sequence[tuple[str, str]], reason: str = "") -> None:
+def record_printed(
+    led, label: str, paper: Mapping, ours: Mapping, cells: Sequence[tuple[str, str]], reason: str = ""
+) -> None:
     """Claims ``<label>: <metric> (<setting>) mean, ±`` at the printed precision (:data:`ATOL3`),
     on the mean and the ``±`` of agent X (or the market) together."""
     for name, m in cells:
         p = [value(paper[name], m), value(paper[name], m, what="std")]
         o = [value(ours[name], m), value(ours[name], m, what="std")]
         ok = max(abs(a - b) for a, b in zip(o, p)) <= ATOL3
-        led.compare(TABLE_OF[name], f"{label}: {m} ({name}) mean, ±", paper=p, ours=o,
-                    atol=ATOL3, reason="" if ok else reason)
+        led.compare(
+            TABLE_OF[name],
+            f"{label}: {m} ({name}) mean, ±",
+            paper=p,
+            ours=o,
+            atol=ATOL3,
+            reason="" if ok else reason,
+        )
 
 
 def surrogate_reason(m: str, name: str = "") -> str:
     """Why a constant-offset surrogate misses a paper cell (tier ii)."""
     if m in ("Quote_aggressiveness", "Avg_spread"):
-        return ("X's aggressiveness is implied by Y's and the two quote distances; the paper's "
-                "quote distances are means of |differences| of fluctuating quotes, which constant "
-                "offsets cannot match together with both aggressiveness values")
+        return (
+            "X's aggressiveness is implied by Y's and the two quote distances; the paper's "
+            "quote distances are means of |differences| of fluctuating quotes, which constant "
+            "offsets cannot match together with both aggressiveness values"
+        )
     if m == "Herding_ratio":
-        return "constant quotes never match within 0.01 on both sides; B1-B1's herding needs time-varying quotes"
+        return (
+            "constant quotes never match within 0.01 on both sides; B1-B1's herding needs time-varying quotes"
+        )
     if m == "Sharpe_ratio":
         return "constant quotes give a slightly less straight PnL path than the paper's stochastic quotes"
-    return ("surrogate prediction from mean offsets only; the paper's agents quote stochastically "
-            "with state-dependent offsets, and the authors' multinomial draws used an unseeded generator")
+    return (
+        "surrogate prediction from mean offsets only; the paper's agents quote stochastically "
+        "with state-dependent offsets, and the authors' multinomial draws used an unseeded generator"
+    )
 
 
 def ppo_reason(m: str, name: str = "") -> str:
     """Why our PPO agents miss a paper cell (tier iii)."""
     if m == "Mean_omega":
-        return ("omega's level is set by beta and the per-step PnL rates (one-step optimum "
-                "1/2 + E[R_self + R_opp]/(2 beta)); beta is not public and our agents' PnL rates differ")
-    return ("our PPO agents converged to different mean offsets than the paper's "
-            "(different training budget and exploration settings; the paper's step counts "
-            "are not public), and the tables are driven by the mean offsets (tier ii)")
+        return (
+            "omega's level is set by beta and the per-step PnL rates (one-step optimum "
+            "1/2 + E[R_self + R_opp]/(2 beta)); beta is not public and our agents' PnL rates differ"
+        )
+    return (
+        "our PPO agents converged to different mean offsets than the paper's "
+        "(different training budget and exploration settings; the paper's step counts "
+        "are not public), and the tables are driven by the mean offsets (tier ii)"
+    )
 
 
 # ---------------------------------------------------------------------- qualitative findings
@@ -325,31 +410,42 @@ def findings(s: Mapping) -> dict[tuple[str, str], tuple[str, bool]]:
     b2 = [v("A vs B2", "Market_share", 1), v("B1 vs B2", "Market_share", 1)]
     out[("Table 6", "B2 takes most of the order flow from A and from B1")] = (
         f"B2's share {b2[0]:.3f} vs A, {b2[1]:.3f} vs B1; PnL A {v('A vs B2', 'PnL_mean'):.1f}, "
-        f"B1 {v('B1 vs B2', 'PnL_mean'):.1f}", min(b2) > 0.5)
+        f"B1 {v('B1 vs B2', 'PnL_mean'):.1f}",
+        min(b2) > 0.5,
+    )
     ag = [v("A vs B2", "Quote_aggressiveness", 1), v("A vs B2", "Quote_aggressiveness", 0)]
     sp = [v("A vs B2", "Avg_spread"), v("A_Fix", "Avg_spread")]
     out[("Table 6", "B2 quotes tighter than its opponent and narrows the spread")] = (
         f"aggressiveness {ag[0]:.3f} (B2) vs {ag[1]:.3f} (A); Avg_spread {sp[0]:.3f} vs "
-        f"{sp[1]:.3f} for A alone", ag[0] < ag[1] and sp[0] < sp[1])
+        f"{sp[1]:.3f} for A alone",
+        ag[0] < ag[1] and sp[0] < sp[1],
+    )
     om = [v("A vs Bstar", "Mean_omega", 1), v("B1 vs Bstar", "Mean_omega", 1)]
     out[("Table 7", "B-star's omega settles near 0.7 (self-interested lean)")] = (
         f"Mean_omega {om[0]:.3f} (vs A), {om[1]:.3f} (vs B1); within 0.1 of 0.7",
-        all(abs(w - 0.7) <= 0.1 for w in om))
+        all(abs(w - 0.7) <= 0.1 for w in om),
+    )
     sh = [v("A vs Bstar", "Market_share", 1), v("B1 vs Bstar", "Market_share", 1)]
     pa = [v("A vs Bstar", "PnL_mean"), v("A vs B2", "PnL_mean")]
     out[("Table 7", "B-star wins market share but hurts A less than B2 does")] = (
         f"B-star's share {sh[0]:.3f} (vs A), {sh[1]:.3f} (vs B1); A's PnL {pa[0]:.1f} vs B-star, "
-        f"{pa[1]:.1f} vs B2", min(sh) > 0.5 and pa[0] > pa[1])
+        f"{pa[1]:.1f} vs B2",
+        min(sh) > 0.5 and pa[0] > pa[1],
+    )
     herd = {n: v(n, "Herding_ratio") for n, _, _ in PAIRS}
     out[("Table 6", "no herding in any pair except B1 vs B1")] = (
         "Herding_ratio " + "; ".join(f"{n}: {h:.3f}" for n, h in herd.items()),
-        all(h < 0.05 for n, h in herd.items() if n != "B1 vs B1") and herd["B1 vs B1"] > 0.05)
+        all(h < 0.05 for n, h in herd.items() if n != "B1 vs B1") and herd["B1 vs B1"] > 0.05,
+    )
     solo = {"A": v("A_Fix", "PnL_mean"), "B1": v("B1_Fix", "PnL_mean")}
     comb = {n: v(n, "PnL_mean", 0) + v(n, "PnL_mean", 1) for n, _, _ in PAIRS}
     falls = all(comb[n] < max(solo.get(x, 0), solo.get(y, 0)) for n, x, y in PAIRS)
     out[("Table 6", "combined PnL of every pair falls below the better solo agent")] = (
-        "combined PnL " + "; ".join(f"{n}: {c:.1f}" for n, c in comb.items())
-        + f"; solo A {solo['A']:.1f}, B1 {solo['B1']:.1f}", falls)
+        "combined PnL "
+        + "; ".join(f"{n}: {c:.1f}" for n, c in comb.items())
+        + f"; solo A {solo['A']:.1f}, B1 {solo['B1']:.1f}",
+        falls,
+    )
     return out
 
 
@@ -357,14 +453,11 @@ def findings(s: Mapping) -> dict[tuple[str, str], tuple[str, bool]]:
 FINDING_REASONS = {
     "B2 takes most of the order flow from A and from B1": "our B2 did not win the majority of the flow",
     "B2 quotes tighter than its opponent and narrows the spread": "our B2 does not quote tighter than A",
-    "B-star's omega settles near 0.7 (self-interested lean)":
-        "omega's level is set by the unpublished beta and the per-step PnL rates",
-    "B-star wins market share but hurts A less than B2 does":
-        "see the numbers: one of the two parts fails for our agents",
-    "no herding in any pair except B1 vs B1":
-        "no collusion-like quote matching anywhere, but B1-B1 does not herd either: two copies of a "
-        "stochastic Gaussian policy almost never match within 0.01 on both sides; the paper's 0.467 "
-        "needs nearly deterministic quotes (see the diagnostic)",
+    "B-star's omega settles near 0.7 (self-interested lean)": "omega's level is set by the unpublished beta and the per-step PnL rates",
+    "B-star wins market share but hurts A less than B2 does": "see the numbers: one of the two parts fails for our agents",
+    "no herding in any pair except B1 vs B1": "no collusion-like quote matching anywhere, but B1-B1 does not herd either: two copies of a "
+    "stochastic Gaussian policy almost never match within 0.01 on both sides; the paper's 0.467 "
+    "needs nearly deterministic quotes (see the diagnostic)",
     "combined PnL of every pair falls below the better solo agent": "not in every pair for our agents",
 }
 
@@ -377,15 +470,23 @@ def record_findings(led, paper: Mapping, ours: Mapping):
 
     pf, of = findings(paper), findings(ours)
     for (table, claim), (text, holds) in of.items():
-        led.qualitative(table, claim, paper=pf[(table, claim)][0], ours=text, holds=holds,
-                        reason="" if holds else FINDING_REASONS[claim])
-    return pd.DataFrame({"paper": [h for _, h in pf.values()], "ours": [h for _, h in of.values()]},
-                        index=[c for _, c in of])
+        led.qualitative(
+            table,
+            claim,
+            paper=pf[(table, claim)][0],
+            ours=text,
+            holds=holds,
+            reason="" if holds else FINDING_REASONS[claim],
+        )
+    return pd.DataFrame(
+        {"paper": [h for _, h in pf.values()], "ours": [h for _, h in of.values()]}, index=[c for _, c in of]
+    )
 
 
 # ---------------------------------------------------------------------- learning curves
-def natural_actions(role: str, a1: np.ndarray, a2: np.ndarray,
-                    config: MarketConfig | None = None) -> tuple[np.ndarray, np.ndarray]:
+def natural_actions(
+    role: str, a1: np.ndarray, a2: np.ndarray, config: MarketConfig | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean raw actions in natural units: offsets ``(max_offset/2)(a + 1)`` of a market maker,
     or the adversary's ``(lambda, sigma)``."""
     cfg = MarketConfig() if config is None else config
@@ -412,18 +513,23 @@ def convergence_table(curves: Mapping, tail: float = 0.2):
     for role, c in curves.items():
         n = len(c)
         w = max(int(round(tail * n)), 1)
-        last, prev = c.iloc[n - w:], c.iloc[max(n - 2 * w, 0): n - w]
+        last, prev = c.iloc[n - w :], c.iloc[max(n - 2 * w, 0) : n - w]
         nl = natural_actions(role, last.a1.mean(), last.a2.mean())
         npv = natural_actions(role, prev.a1.mean(), prev.a2.mean())
-        se = math.sqrt(last.episode_return.var() / len(last)
-                       + prev.episode_return.var() / max(len(prev), 1))
-        rows.append({"role": role, "steps": int(c.timesteps.iloc[-1]),
-                     "return_prev": prev.episode_return.mean(),
-                     "return_last": last.episode_return.mean(),
-                     "return_se": se,
-                     "action1": float(nl[0][0]), "action2": float(nl[1][0]),
-                     "d_action": float(max(abs(nl[0] - npv[0])[0], abs(nl[1] - npv[1])[0])),
-                     "omega": last.a3.mean() if "a3" in c else np.nan,
-                     "std_end": c.action_std.iloc[-1],
-                     "std_ratio": c.action_std.iloc[-1] / last.action_std.iloc[0]})
+        se = math.sqrt(last.episode_return.var() / len(last) + prev.episode_return.var() / max(len(prev), 1))
+        rows.append(
+            {
+                "role": role,
+                "steps": int(c.timesteps.iloc[-1]),
+                "return_prev": prev.episode_return.mean(),
+                "return_last": last.episode_return.mean(),
+                "return_se": se,
+                "action1": float(nl[0][0]),
+                "action2": float(nl[1][0]),
+                "d_action": float(max(abs(nl[0] - npv[0])[0], abs(nl[1] - npv[1])[0])),
+                "omega": last.a3.mean() if "a3" in c else np.nan,
+                "std_end": c.action_std.iloc[-1],
+                "std_ratio": c.action_std.iloc[-1] / last.action_std.iloc[0],
+            }
+        )
     return pd.DataFrame(rows).set_index("role")

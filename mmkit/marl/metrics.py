@@ -20,6 +20,7 @@ inventory divergence ``std_t (q^X_t - q^Y_t)``, quote distance ``mean_t |bid^X -
 ``mean_t |ask^X - ask^Y|``, fill overlap
 ``mean_t 1{(n^b_X > 0 and n^b_Y > 0) or (n^a_X > 0 and n^a_Y > 0)}``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,15 +29,35 @@ import numpy as np
 
 from mmkit.marl.env import Trajectory
 
-__all__ = ["episode_metrics", "summarise", "Summary", "AGENT_METRICS", "MARKET_METRICS",
-           "PAIR_METRICS", "metric_table"]
+__all__ = [
+    "episode_metrics",
+    "summarise",
+    "Summary",
+    "AGENT_METRICS",
+    "MARKET_METRICS",
+    "PAIR_METRICS",
+    "metric_table",
+]
 
 EPS = 1e-6
-AGENT_METRICS = ("PnL_mean", "PnL_std", "Sharpe_ratio", "Inventory_volatility",
-                 "Quote_aggressiveness", "Market_share", "Mean_omega")
+AGENT_METRICS = (
+    "PnL_mean",
+    "PnL_std",
+    "Sharpe_ratio",
+    "Inventory_volatility",
+    "Quote_aggressiveness",
+    "Market_share",
+    "Mean_omega",
+)
 MARKET_METRICS = ("Avg_spread", "Price_volatility", "Fill_ratio", "Zero_fill_steps")
-PAIR_METRICS = ("Joint_drawdown_ratio", "Herding_ratio", "Inventory_divergence",
-                "Quote_distance_bid", "Quote_distance_ask", "Fill_overlap_ratio")
+PAIR_METRICS = (
+    "Joint_drawdown_ratio",
+    "Herding_ratio",
+    "Inventory_divergence",
+    "Quote_distance_bid",
+    "Quote_distance_ask",
+    "Fill_overlap_ratio",
+)
 
 
 def _check(tr: Trajectory) -> None:
@@ -52,17 +73,18 @@ def episode_metrics(tr: Trajectory) -> dict[str, np.ndarray]:
     _check(tr)
     out: dict[str, np.ndarray] = {}
     pnl, q = tr.pnl, tr.q
-    fills = tr.fills_bid + tr.fills_ask                    # (B, T, M)
-    n_tot = tr.arrivals.sum(axis=1)                         # (B,)
+    fills = tr.fills_bid + tr.fills_ask  # (B, T, M)
+    n_tot = tr.arrivals.sum(axis=1)  # (B,)
     out["PnL_mean"] = pnl.mean(axis=1)
     out["PnL_std"] = pnl.std(axis=1)
     out["Sharpe_ratio"] = out["PnL_mean"] / (out["PnL_std"] + EPS)
     out["Inventory_volatility"] = q.std(axis=1)
     out["Quote_aggressiveness"] = (0.5 * (tr.bid_offset + tr.ask_offset)).mean(axis=1)
     out["Market_share"] = fills.sum(axis=1) / (n_tot[:, None] + EPS)
-    has = np.isfinite(tr.omega).any(axis=1)                 # (B, M): agents with an omega
-    out["Mean_omega"] = np.where(has, np.nan_to_num(tr.omega).sum(axis=1)
-                                 / np.maximum(np.isfinite(tr.omega).sum(axis=1), 1), np.nan)
+    has = np.isfinite(tr.omega).any(axis=1)  # (B, M): agents with an omega
+    out["Mean_omega"] = np.where(
+        has, np.nan_to_num(tr.omega).sum(axis=1) / np.maximum(np.isfinite(tr.omega).sum(axis=1), 1), np.nan
+    )
     out["Avg_spread"] = (tr.ask - tr.bid).mean(axis=2).mean(axis=1)
     out["Price_volatility"] = tr.price.std(axis=1)
     out["Fill_ratio"] = fills.sum(axis=(1, 2)) / (n_tot + EPS)
@@ -91,8 +113,9 @@ class Summary:
 
     def fmt(self, digits: int = 3) -> str:
         m, s = np.atleast_1d(self.mean), np.atleast_1d(self.std)
-        return " / ".join("-" if not np.isfinite(a) else f"{a:.{digits}f} ± {b:.{digits}f}"
-                          for a, b in zip(m, s))
+        return " / ".join(
+            "-" if not np.isfinite(a) else f"{a:.{digits}f} ± {b:.{digits}f}" for a, b in zip(m, s)
+        )
 
 
 def summarise(per_episode: dict[str, np.ndarray]) -> dict[str, Summary]:
@@ -108,9 +131,18 @@ def summarise(per_episode: dict[str, np.ndarray]) -> dict[str, Summary]:
 
 def metric_table(summary: dict[str, Summary], digits: int = 3) -> dict[str, str]:
     """The paper's cell strings ``"m ± s"`` (``"X / Y"`` for pairs), in the paper's row order."""
-    order = ("PnL_mean", "Sharpe_ratio", "Inventory_volatility", "Quote_aggressiveness",
-             "Market_share", "Mean_omega", "Avg_spread", "Price_volatility", "Fill_ratio",
-             "Zero_fill_steps") + PAIR_METRICS
+    order = (
+        "PnL_mean",
+        "Sharpe_ratio",
+        "Inventory_volatility",
+        "Quote_aggressiveness",
+        "Market_share",
+        "Mean_omega",
+        "Avg_spread",
+        "Price_volatility",
+        "Fill_ratio",
+        "Zero_fill_steps",
+    ) + PAIR_METRICS
     rows = {}
     for k in order:
         if k not in summary:

@@ -12,6 +12,7 @@ A trained agent is stored as three files in one folder: ``<role>.zip`` (the SB3 
 ``<role>_vecnormalize.pkl`` (its ``VecNormalize`` statistics) and ``<role>.json`` (metadata
 with :data:`MODEL_VERSION`). :func:`load_agent` refuses a checkpoint of another version.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,7 @@ from torch import nn
 from mmkit.marl.agents import check_role, market_from_action, offsets_from_action
 from mmkit.marl.core import MarketConfig
 
-__all__ = ["OmegaHead", "OmegaActorCriticPolicy", "FrozenPolicy", "load_agent", "save_meta",
-           "MODEL_VERSION"]
+__all__ = ["OmegaHead", "OmegaActorCriticPolicy", "FrozenPolicy", "load_agent", "save_meta", "MODEL_VERSION"]
 
 #: Bumped whenever observations, actions, rewards or the policy layout change.
 MODEL_VERSION = "mmkit-marl-1"
@@ -42,7 +42,7 @@ class OmegaHead(nn.Module):
             raise ValueError(f"OmegaHead needs 3 outputs, got {linear.out_features}")
         self.linear = linear
         with torch.no_grad():
-            self.linear.bias[2] = 0.0   # omega_0 = sigmoid(0) = 1/2
+            self.linear.bias[2] = 0.0  # omega_0 = sigmoid(0) = 1/2
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.linear(x)
@@ -82,9 +82,18 @@ class FrozenPolicy:
     (``quote``) for market-maker roles and as a market agent (``market``) for the adversary.
     """
 
-    def __init__(self, model, obs_mean: np.ndarray, obs_var: np.ndarray, clip_obs: float,
-                 epsilon: float, role: str, config: MarketConfig | None = None,
-                 deterministic: bool = False, normalize: bool = True) -> None:
+    def __init__(
+        self,
+        model,
+        obs_mean: np.ndarray,
+        obs_var: np.ndarray,
+        clip_obs: float,
+        epsilon: float,
+        role: str,
+        config: MarketConfig | None = None,
+        deterministic: bool = False,
+        normalize: bool = True,
+    ) -> None:
         self.model = model
         self.policy = model.policy
         self.role = check_role(role)
@@ -102,8 +111,9 @@ class FrozenPolicy:
     def _norm(self, obs: np.ndarray) -> np.ndarray:
         if not self.normalize:
             return obs
-        return np.clip((obs - self.obs_mean) / np.sqrt(self.obs_var + self.epsilon),
-                       -self.clip_obs, self.clip_obs)
+        return np.clip(
+            (obs - self.obs_mean) / np.sqrt(self.obs_var + self.epsilon), -self.clip_obs, self.clip_obs
+        )
 
     def mean_std(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gaussian mean and std of the raw action for observations ``obs`` (B, obs_dim)."""
@@ -132,8 +142,13 @@ class FrozenPolicy:
         return market_from_action(self.raw_action(obs, eps), self.config)
 
 
-def load_agent(folder: str | Path, role: str, config: MarketConfig | None = None,
-               deterministic: bool = False, normalize: bool = True) -> FrozenPolicy:
+def load_agent(
+    folder: str | Path,
+    role: str,
+    config: MarketConfig | None = None,
+    deterministic: bool = False,
+    normalize: bool = True,
+) -> FrozenPolicy:
     """Load ``<folder>/<role>.zip`` with its VecNormalize statistics as a :class:`FrozenPolicy`.
 
     Raises ``ValueError`` if the files are missing or were written by another
@@ -152,9 +167,19 @@ def load_agent(folder: str | Path, role: str, config: MarketConfig | None = None
         raise ValueError(
             f"incompatible checkpoint {zip_p}: version {meta.get('version')!r} role "
             f"{meta.get('role')!r}, this mmkit reads version {MODEL_VERSION!r} role {role!r}; "
-            "retrain with `python -m mmkit marl-train`")
+            "retrain with `python -m mmkit marl-train`"
+        )
     model = PPO.load(zip_p, device="cpu")
     with open(vn_p, "rb") as f:
         vn = pickle.load(f)
-    return FrozenPolicy(model, vn.obs_rms.mean, vn.obs_rms.var, vn.clip_obs, vn.epsilon, role,
-                        config, deterministic, normalize)
+    return FrozenPolicy(
+        model,
+        vn.obs_rms.mean,
+        vn.obs_rms.var,
+        vn.clip_obs,
+        vn.epsilon,
+        role,
+        config,
+        deterministic,
+        normalize,
+    )

@@ -9,14 +9,15 @@ Every stage is SB3 PPO on :class:`~mmkit.marl.vec_env.MarketVecEnv` under
 the model, its VecNormalize statistics, a metadata JSON (version tag, steps, settings) and a
 learning-curve CSV are written per role.
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -52,8 +53,9 @@ class PPOSettings:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if (self.n_steps * self.n_envs) % self.batch_size:
-            raise ValueError(f"batch_size {self.batch_size} must divide n_steps*n_envs "
-                             f"{self.n_steps * self.n_envs}")
+            raise ValueError(
+                f"batch_size {self.batch_size} must divide n_steps*n_envs {self.n_steps * self.n_envs}"
+            )
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,11 @@ def _steps(adv: int, a: int, b: int) -> dict:
 #: ``smoke``: every stage end to end in seconds (CI). ``default``: the committed artifacts.
 CONFIGS: dict[str, TrainConfig] = {
     "smoke": TrainConfig("smoke", _steps(1600, 1600, 1600), PPOSettings(n_steps=200)),
-    "default": TrainConfig("default", _steps(500_000, 3_000_000, 2_000_000),
-                           PPOSettings(learning_rate=3e-4, ent_coef=0.0, log_std_init=-1.0,
-                                       n_envs=8, n_steps=200)),
+    "default": TrainConfig(
+        "default",
+        _steps(500_000, 3_000_000, 2_000_000),
+        PPOSettings(learning_rate=3e-4, ent_coef=0.0, log_std_init=-1.0, n_envs=8, n_steps=200),
+    ),
 }
 
 
@@ -103,8 +107,9 @@ def _curve_callback(role: str, total: int, rows: list, progress: bool):
         """Per rollout: mean raw episode return, mean offsets/omega, policy std; tqdm bar."""
 
         def _on_training_start(self) -> None:
-            self.bar = tqdm(total=total, desc=f"train {role}", unit="step", disable=not progress,
-                            mininterval=2.0)
+            self.bar = tqdm(
+                total=total, desc=f"train {role}", unit="step", disable=not progress, mininterval=2.0
+            )
             self._reset()
 
         def _reset(self) -> None:
@@ -123,11 +128,16 @@ def _curve_callback(role: str, total: int, rows: list, progress: bool):
         def _on_rollout_end(self) -> None:
             a = self.acc / max(self.n, 1)
             std = float(np.exp(self.model.policy.log_std.detach().numpy()).mean())
-            rows.append({"timesteps": self.num_timesteps,
-                         "episode_return": self.ret / max(self.n_ep, 1),
-                         "a1": float(a[0]), "a2": float(a[1]),
-                         "a3": float(a[2]) if len(a) > 2 else float("nan"),
-                         "action_std": std})
+            rows.append(
+                {
+                    "timesteps": self.num_timesteps,
+                    "episode_return": self.ret / max(self.n_ep, 1),
+                    "a1": float(a[0]),
+                    "a2": float(a[1]),
+                    "a3": float(a[2]) if len(a) > 2 else float("nan"),
+                    "action_std": std,
+                }
+            )
             self.bar.update(self.num_timesteps - self.bar.n)
             self._reset()
 
@@ -149,13 +159,21 @@ def make_vec_env(role: str, cfg: TrainConfig, folder: Path, seed: int):
         adversary = load_agent(folder, "adversary", cfg.market)
     elif role in ("B1", "B2", "Bstar"):
         opponent = load_agent(folder, "A", cfg.market)
-    venv = MarketVecEnv(role, cfg.ppo.n_envs, seed=seed, config=cfg.market, opponent=opponent,
-                        adversary=adversary, beta=cfg.beta)
+    venv = MarketVecEnv(
+        role,
+        cfg.ppo.n_envs,
+        seed=seed,
+        config=cfg.market,
+        opponent=opponent,
+        adversary=adversary,
+        beta=cfg.beta,
+    )
     return VecNormalize(venv, norm_obs=True, norm_reward=True, gamma=cfg.ppo.gamma)
 
 
-def train_role(role: str, cfg: TrainConfig, folder: str | Path, progress: bool = True,
-               steps: int | None = None) -> dict:
+def train_role(
+    role: str, cfg: TrainConfig, folder: str | Path, progress: bool = True, steps: int | None = None
+) -> dict:
     """Train one role with PPO and save model, VecNormalize stats, metadata and curve CSV.
 
     Returns a dict with the wall time and the number of timesteps.
@@ -177,20 +195,41 @@ def train_role(role: str, cfg: TrainConfig, folder: str | Path, progress: bool =
     env = make_vec_env(role, cfg, folder, seed=seed)
     p = cfg.ppo
     policy = OmegaActorCriticPolicy if role == "Bstar" else "MlpPolicy"
-    model = PPO(policy, env, learning_rate=p.learning_rate, n_steps=p.n_steps,
-                batch_size=p.batch_size, n_epochs=p.n_epochs, gamma=p.gamma,
-                gae_lambda=p.gae_lambda, clip_range=p.clip_range, ent_coef=p.ent_coef,
-                vf_coef=p.vf_coef, seed=seed, device="cpu", verbose=0,
-                policy_kwargs={"log_std_init": p.log_std_init})
+    model = PPO(
+        policy,
+        env,
+        learning_rate=p.learning_rate,
+        n_steps=p.n_steps,
+        batch_size=p.batch_size,
+        n_epochs=p.n_epochs,
+        gamma=p.gamma,
+        gae_lambda=p.gae_lambda,
+        clip_range=p.clip_range,
+        ent_coef=p.ent_coef,
+        vf_coef=p.vf_coef,
+        seed=seed,
+        device="cpu",
+        verbose=0,
+        policy_kwargs={"log_std_init": p.log_std_init},
+    )
     rows: list[dict] = []
     t0 = time.perf_counter()
     model.learn(total_timesteps=n, callback=_curve_callback(role, n, rows, progress))
     wall = time.perf_counter() - t0
     model.save(folder / f"{role}.zip")
     env.save(str(folder / f"{role}_vecnormalize.pkl"))
-    save_meta(folder / f"{role}.json", role, model.num_timesteps,
-              {"config": cfg.name, "seed": seed, "beta": cfg.beta, "ppo": asdict(p),
-               "wall_seconds": round(wall, 1)})
+    save_meta(
+        folder / f"{role}.json",
+        role,
+        model.num_timesteps,
+        {
+            "config": cfg.name,
+            "seed": seed,
+            "beta": cfg.beta,
+            "ppo": asdict(p),
+            "wall_seconds": round(wall, 1),
+        },
+    )
     with open(folder / f"{role}_curve.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["timesteps"])
         w.writeheader()
@@ -199,8 +238,13 @@ def train_role(role: str, cfg: TrainConfig, folder: str | Path, progress: bool =
     return {"role": role, "timesteps": int(model.num_timesteps), "wall_seconds": wall}
 
 
-def train_all(cfg: TrainConfig, folder: str | Path, roles: tuple[str, ...] = STAGES,
-              progress: bool = True, log: Callable[[str], None] = print) -> list[dict]:
+def train_all(
+    cfg: TrainConfig,
+    folder: str | Path,
+    roles: tuple[str, ...] = STAGES,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+) -> list[dict]:
     """Run the stages in order (each later stage needs the earlier models in ``folder``)."""
     out = []
     for role in STAGES:
@@ -208,6 +252,7 @@ def train_all(cfg: TrainConfig, folder: str | Path, roles: tuple[str, ...] = STA
             r = train_role(role, cfg, folder, progress=progress)
             log(f"{role}: {r['timesteps']} steps in {r['wall_seconds']:.1f} s")
             out.append(r)
-    Path(folder, "train_summary.json").write_text(json.dumps(
-        {"config": cfg.name, "runs": out}, indent=1) + "\n")
+    Path(folder, "train_summary.json").write_text(
+        json.dumps({"config": cfg.name, "runs": out}, indent=1) + "\n"
+    )
     return out

@@ -2,8 +2,9 @@
 
 Kept apart from :mod:`mmkit.marl.env` because importing SB3 imports torch (about 1.5 s):
 the numpy market, the Gymnasium and PettingZoo envs and the roll-outs do not need it.
-``mmkit.marl.MarketVecEnv`` and ``mmkit.marl.env.MarketVecEnv`` still resolve here, lazily.
+``mmkit.marl.MarketVecEnv`` resolves here lazily (SB3 imports torch).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,9 +25,16 @@ class MarketVecEnv(VecEnv):
     is in ``info["terminal_observation"]`` as SB3 expects.
     """
 
-    def __init__(self, role: str, n_envs: int = 4, seed: int = 0,
-                 config: MarketConfig | None = None, opponent: QuotingAgent | None = None,
-                 adversary: MarketAgent | None = None, beta: float = 10.0) -> None:
+    def __init__(
+        self,
+        role: str,
+        n_envs: int = 4,
+        seed: int = 0,
+        config: MarketConfig | None = None,
+        opponent: QuotingAgent | None = None,
+        adversary: MarketAgent | None = None,
+        beta: float = 10.0,
+    ) -> None:
         if n_envs < 1:
             raise ValueError(f"n_envs must be >= 1, got {n_envs}")
         self.sim = RoleMarket(role, config, opponent, adversary, beta)

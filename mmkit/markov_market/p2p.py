@@ -21,18 +21,35 @@ where :math:`\tau_{ok}(t)` is the issue epoch of the newest copy from :math:`k` 
 The network is a random :math:`d`-regular graph (``degree`` :math:`d`), or the complete graph
 when ``degree = n_nodes - 1``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-from mmkit.markov_market import (STATES, as_groups, n_agents, pressure_distribution,
-                                  simulate_agents, stationary_distribution)
+from mmkit.markov_market.pressure import (
+    STATES,
+    as_groups,
+    n_agents,
+    pressure_distribution,
+    simulate_agents,
+    stationary_distribution,
+)
 
-__all__ = ["P2PConfig", "P2PResult", "random_regular_graph", "flood", "simulate_p2p",
-           "shift_scale", "ViewStats", "VIEW_STATS", "view_stats", "sweep"]
+__all__ = [
+    "P2PConfig",
+    "P2PResult",
+    "random_regular_graph",
+    "flood",
+    "simulate_p2p",
+    "shift_scale",
+    "ViewStats",
+    "VIEW_STATS",
+    "view_stats",
+    "sweep",
+]
 
 
 @dataclass(frozen=True)
@@ -64,8 +81,7 @@ class P2PConfig:
 
     def validate(self, n_nodes: int) -> None:
         if not (1 <= self.degree <= n_nodes - 1):
-            raise ValueError(f"degree must be in [1, n_nodes - 1] = [1, {n_nodes - 1}], "
-                             f"got {self.degree}")
+            raise ValueError(f"degree must be in [1, n_nodes - 1] = [1, {n_nodes - 1}], got {self.degree}")
         if (n_nodes * self.degree) % 2:
             raise ValueError(f"degree * n_nodes must be even, got {self.degree} * {n_nodes}")
         if self.ttl < 0:
@@ -78,8 +94,7 @@ class P2PConfig:
             raise ValueError(f"burn_in must be >= 0, got {self.burn_in}")
 
 
-def random_regular_graph(n: int, d: int, rng: np.random.Generator,
-                         max_tries: int = 1000) -> np.ndarray:
+def random_regular_graph(n: int, d: int, rng: np.random.Generator, max_tries: int = 1000) -> np.ndarray:
     """Neighbour table ``(n, d)`` of a uniform-ish random simple ``d``-regular graph.
 
     Pairing model with incremental rejection (Steger and Wormald 1999): stubs are paired at
@@ -131,11 +146,11 @@ def flood(neigh: np.ndarray, ttl: int, loss: float, rng: np.random.Generator) ->
     """
     n, d = neigh.shape
     H = np.full((n, n), -1, dtype=np.int64)
-    front = np.eye(n, dtype=bool)              # front[node, origin]: received at this hop
+    front = np.eye(n, dtype=bool)  # front[node, origin]: received at this hop
     seen = front.copy()
     H[front] = 0
     for h in range(1, ttl + 1):
-        sent = front[neigh]                    # (n, d, origins): neighbour sent at hop h-1
+        sent = front[neigh]  # (n, d, origins): neighbour sent at hop h-1
         if loss > 0:
             _drop(sent, loss, rng)
         front = sent.any(axis=1) & ~seen
@@ -180,11 +195,11 @@ def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResu
     config.validate(n)
     rng = np.random.default_rng(config.seed)
     neigh = random_regular_graph(n, config.degree, rng)
-    place = rng.permutation(n)                             # node -> agent
+    place = rng.permutation(n)  # node -> agent
     group_of_agent = np.repeat(np.arange(len(groups)), [g.n for g in groups])
     total = config.burn_in + config.epochs
     X = simulate_agents(groups, total - 1, rng)[:, place].astype(np.int64)  # (total, n) by node
-    true = X.sum(axis=1)[config.burn_in:]
+    true = X.sum(axis=1)[config.burn_in :]
     if config.loss == 0.0 and not hop_by_hop:
         H = flood(neigh, config.ttl, 0.0, rng)
         known = H >= 0
@@ -198,9 +213,9 @@ def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResu
         reach = known.sum(axis=1)
         mean_delay = np.array([H[o, known[o]].mean() for o in range(n)])
     else:
-        last = np.full((n, n), -1, dtype=np.int64)          # issue epoch of newest copy
+        last = np.full((n, n), -1, dtype=np.int64)  # issue epoch of newest copy
         val = np.zeros((n, n), dtype=np.int64)
-        inflight: list[tuple[int, np.ndarray, np.ndarray]] = []   # (issue epoch, front, seen)
+        inflight: list[tuple[int, np.ndarray, np.ndarray]] = []  # (issue epoch, front, seen)
         obs = np.zeros((config.epochs, n), dtype=np.int64)
         age_sum = np.zeros(n)
         age_cnt = np.zeros(n)
@@ -313,21 +328,33 @@ def view_stats(res: P2PResult, agents) -> ViewStats:
         mu_group.append(float(pi @ STATES))
         var_group.append(float(pi @ STATES**2 - (pi @ STATES) ** 2))
     held = res.held.astype(float)
-    mu_o = held @ np.asarray(mu_group)[res.agent_group]      # mean of each observer's view
-    v_o = held @ np.asarray(var_group)[res.agent_group]      # variance of each observer's view
+    mu_o = held @ np.asarray(mu_group)[res.agent_group]  # mean of each observer's view
+    v_o = held @ np.asarray(var_group)[res.agent_group]  # variance of each observer's view
     scale_pred = float(np.sqrt(v_o.mean() + mu_o.var()) / sd_S)
     shift_pred = float(mu_o.mean() - scale_pred * mean_S)
     a, b = shift_scale(res.observed, mean_S, sd_S)
     obs = res.observed.astype(float)
     true = np.repeat(res.true_pressure[:, None].astype(float), obs.shape[1], axis=1)
-    return ViewStats(reach=float(res.reach.mean() / n), age=float(res.mean_delay.mean()),
-                     shift=a, shift_pred=shift_pred, scale=b, scale_pred=scale_pred,
-                     corr=_mean_column_corr(obs, true),
-                     lag1=_mean_column_corr(obs[:-1], obs[1:]))
+    return ViewStats(
+        reach=float(res.reach.mean() / n),
+        age=float(res.mean_delay.mean()),
+        shift=a,
+        shift_pred=shift_pred,
+        scale=b,
+        scale_pred=scale_pred,
+        corr=_mean_column_corr(obs, true),
+        lag1=_mean_column_corr(obs[:-1], obs[1:]),
+    )
 
 
-def sweep(agents, degrees: Sequence[int], ttls: Sequence[int], seeds: Sequence[int],
-          loss: float = 0.0, epochs: int = 2000) -> np.ndarray:
+def sweep(
+    agents,
+    degrees: Sequence[int],
+    ttls: Sequence[int],
+    seeds: Sequence[int],
+    loss: float = 0.0,
+    epochs: int = 2000,
+) -> np.ndarray:
     """:func:`view_stats` over a grid of degrees, TTLs and seeds.
 
     Returns an array of shape ``(len(degrees), len(ttls), len(seeds), len(VIEW_STATS))``;

@@ -42,17 +42,20 @@ Rows whose pressure level has probability zero under the weighting (possible onl
 :math:`w_k(x) = 0`) are not defined by the formula; they are filled with the uniform-weighting
 row (documented convention).
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.fft import irfft2, next_fast_len
 
-from mmkit.mdp import FiniteMDP, check_discount
+from mmkit.common.markov import stationary_distribution, validate_transition
+from mmkit.common.mdp import FiniteMDP, check_discount
+from mmkit.common.numerics import logsumexp
 
 __all__ = [
     "AgentGroup",
@@ -85,55 +88,6 @@ METHODS = ("auto", "direct", "fft")
 
 
 # --------------------------------------------------------------------------- agent chains
-def validate_transition(T, name: str = "T") -> np.ndarray:
-    """Return ``T`` as a float 3x3 stochastic matrix or raise ``ValueError`` naming ``name``.
-
-    Requires shape (3, 3), finite non-negative entries, rows summing to 1 within 1e-9.
-    """
-    A = np.asarray(T, dtype=float)
-    if A.shape != (3, 3):
-        raise ValueError(f"{name} must be a square 3x3 matrix over states (-1, 0, 1), "
-                         f"got shape {A.shape}")
-    if not np.all(np.isfinite(A)):
-        raise ValueError(f"{name} must have finite entries")
-    if np.any(A < 0):
-        raise ValueError(f"{name} must have entries >= 0, got min {A.min():g}")
-    rs = A.sum(axis=1)
-    if np.max(np.abs(rs - 1.0)) > 1e-9:
-        raise ValueError(f"rows of {name} must sum to 1 (within 1e-9), got sums {rs.tolist()}")
-    return A
-
-
-def stationary_distribution(T, name: str = "T") -> np.ndarray:
-    r"""Stationary law :math:`\pi = \pi T` of a stochastic matrix by the GTH algorithm.
-
-    State reduction (Grassmann, Taksar and Heyman 1985): eliminate the last state,
-    :math:`T_{ij} \leftarrow T_{ij} + T_{in} T_{nj} / \sum_{k<n} T_{nk}`, using only
-    additions, multiplications and divisions of non-negative numbers (no cancellation),
-    then back-substitute. For a chain with several closed classes it returns the stationary
-    law reached from the last-eliminated state's class (not unique in that case).
-    Works for any square stochastic matrix, not only 3x3.
-    """
-    A = np.array(T, dtype=float)
-    if A.ndim != 2 or A.shape[0] != A.shape[1]:
-        raise ValueError(f"{name} must be a square matrix, got shape {A.shape}")
-    if A.shape == (3, 3):
-        validate_transition(A, name)
-    n = A.shape[0]
-    for k in range(n - 1, 0, -1):
-        s = A[k, :k].sum()
-        if s <= 0:  # state k cannot leave to lower states: absorbing w.r.t. them
-            A[k, :k] = 0.0
-            continue
-        A[:k, k] /= s
-        A[:k, :k] += np.outer(A[:k, k], A[k, :k])
-    pi = np.zeros(n)
-    pi[0] = 1.0
-    for k in range(1, n):
-        pi[k] = pi[:k] @ A[:k, k]
-    return pi / pi.sum()
-
-
 @dataclass(frozen=True)
 class AgentGroup:
     """``n`` identical agents with transition matrix ``T`` over (-1, 0, 1)."""
@@ -143,8 +97,9 @@ class AgentGroup:
     name: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "T", validate_transition(self.T, f"T of group {self.name!r}"
-                                                          if self.name else "T"))
+        object.__setattr__(
+            self, "T", validate_transition(self.T, f"T of group {self.name!r}" if self.name else "T")
+        )
         if int(self.n) != self.n or self.n < 1:
             raise ValueError(f"N (agents in a group) must be an integer >= 1, got {self.n!r}")
         object.__setattr__(self, "n", int(self.n))
@@ -156,7 +111,7 @@ def as_groups(agents) -> list[AgentGroup]:
         return [agents]
     items = agents if isinstance(agents, np.ndarray) else list(agents)
     if not any(isinstance(a, AgentGroup) for a in items) and np.ndim(items) == 2:
-        return [AgentGroup(np.asarray(items, dtype=float))]   # one matrix (array or nested lists)
+        return [AgentGroup(np.asarray(items, dtype=float))]  # one matrix (array or nested lists)
     out = [a if isinstance(a, AgentGroup) else AgentGroup(np.asarray(a, dtype=float)) for a in items]
     if not out:
         raise ValueError("N must be >= 1: no agents given")
@@ -177,14 +132,6 @@ def agent_weights(T: np.ndarray, weighting: str) -> np.ndarray:
     raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
 
 
-def _logsumexp(a: np.ndarray, axis: int = 0) -> np.ndarray:
-    m = np.max(a, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(a - m), axis=axis)) + np.squeeze(m, axis=axis)
-    return out
-
-
 def pressure_log_marginal(groups, weighting: str = "stationary") -> np.ndarray:
     r""":math:`\log P(S = s)`, :math:`s = -N..N`, when each configuration has weight
     :math:`\prod_k w_k(x_k)` (exact; log-domain 3-tap convolutions, :math:`O(N^2)`)."""
@@ -197,12 +144,12 @@ def pressure_log_marginal(groups, weighting: str = "stationary") -> np.ndarray:
         for g in groups:
             lw = np.log(agent_weights(g.T, weighting))
             for _ in range(g.n):
-                cur = L[lo:hi + 1]
+                cur = L[lo : hi + 1]
                 terms = np.full((3, hi - lo + 3), -np.inf)
                 for k in range(3):
-                    terms[k, k:k + hi - lo + 1] = cur + lw[k]
+                    terms[k, k : k + hi - lo + 1] = cur + lw[k]
                 lo, hi = lo - 1, hi + 1
-                L[lo:hi + 1] = _logsumexp(terms, axis=0)
+                L[lo : hi + 1] = logsumexp(terms, axis=0)
     return L
 
 
@@ -222,9 +169,8 @@ def expected_next(M: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------ pressure matrix: direct
 def _pressure_direct(groups: list[AgentGroup], weighting: str) -> tuple[np.ndarray, np.ndarray]:
     """Row-normalised 2-D convolutions with log row-masses; returns (M, log-marginal)."""
-    N = n_agents(groups)
-    B = np.ones((1, 1))          # B[s, d] rows normalised
-    Lm = np.zeros(1)             # log P(S = s)
+    B = np.ones((1, 1))  # B[s, d] rows normalised
+    Lm = np.zeros(1)  # log P(S = s)
     with np.errstate(divide="ignore", invalid="ignore"):
         for g in groups:
             lw = np.log(agent_weights(g.T, weighting))
@@ -232,39 +178,40 @@ def _pressure_direct(groups: list[AgentGroup], weighting: str) -> tuple[np.ndarr
                 n0 = B.shape[0]
                 logs = np.full((3, n0 + 2), -np.inf)
                 for k in range(3):
-                    logs[k, k:k + n0] = Lm + lw[k]
-                Lnew = _logsumexp(logs, axis=0)
+                    logs[k, k : k + n0] = Lm + lw[k]
+                Lnew = logsumexp(logs, axis=0)
                 coef = np.exp(logs - np.where(np.isfinite(Lnew), Lnew, 0.0))
                 coef[:, ~np.isfinite(Lnew)] = 0.0
                 Bn = np.zeros((n0 + 2, n0 + 2))
-                for k in range(3):           # current state x = k - 1 shifts s
-                    for j in range(3):       # next state x' = j - 1 shifts d
+                for k in range(3):  # current state x = k - 1 shifts s
+                    for j in range(3):  # next state x' = j - 1 shifts d
                         t = g.T[k, j]
                         if t == 0.0:
                             continue
-                        Bn[k:k + n0, j:j + n0] += (coef[k, k:k + n0, None] * t) * B
+                        Bn[k : k + n0, j : j + n0] += (coef[k, k : k + n0, None] * t) * B
                 B, Lm = Bn, Lnew
     return B, Lm
 
 
 # --------------------------------------------------------------------- pressure matrix: fft
-def _tilted_rows(groups: list[AgentGroup], weights: list[np.ndarray], N: int, theta: float,
-                 rows: np.ndarray, Ly: int) -> np.ndarray:
+def _tilted_rows(
+    groups: list[AgentGroup], weights: list[np.ndarray], N: int, theta: float, rows: np.ndarray, Ly: int
+) -> np.ndarray:
     """Rows ``rows`` (pressure values) of the tilted joint law of (S, S') via one real FFT."""
     Lz = 2 * N + 1
     ky = np.arange(Ly)
     kz = np.arange(Lz // 2 + 1)
-    ay = np.exp(-2j * np.pi * np.outer(ky, STATES) / Ly)          # (Ly, 3)
-    bz = np.exp(-2j * np.pi * np.outer(STATES, kz) / Lz)          # (3, Lz')
+    ay = np.exp(-2j * np.pi * np.outer(ky, STATES) / Ly)  # (Ly, 3)
+    bz = np.exp(-2j * np.pi * np.outer(STATES, kz) / Lz)  # (3, Lz')
     log_abs = np.zeros((Ly, Lz // 2 + 1))
     ang = np.zeros((Ly, Lz // 2 + 1))
     with np.errstate(divide="ignore"):
         for g, w in zip(groups, weights):
             wt = w * np.exp(theta * STATES - np.max(theta * STATES))
             wt = wt / wt.sum()
-            J = wt[:, None] * g.T                                  # tilted joint (x, x')
-            phi = ay @ (J @ bz)                                    # characteristic function
-            log_abs += g.n * np.log(np.abs(phi))                   # phi^n in polar form
+            J = wt[:, None] * g.T  # tilted joint (x, x')
+            phi = ay @ (J @ bz)  # characteristic function
+            log_abs += g.n * np.log(np.abs(phi))  # phi^n in polar form
             ang += g.n * np.angle(phi)
     spec = np.exp(log_abs) * np.exp(1j * ang)
     grid = irfft2(spec, s=(Ly, Lz))
@@ -272,8 +219,13 @@ def _tilted_rows(groups: list[AgentGroup], weights: list[np.ndarray], N: int, th
     return out
 
 
-def _pressure_fft(groups: list[AgentGroup], weighting: str, Lm: np.ndarray,
-                  rel_window: float = 11.5, rel_alias: float = 35.0) -> np.ndarray:
+def _pressure_fft(
+    groups: list[AgentGroup],
+    weighting: str,
+    Lm: np.ndarray,
+    rel_window: float = 11.5,
+    rel_alias: float = 35.0,
+) -> np.ndarray:
     """Tilted-FFT construction of M over the rows with positive mass (others left NaN).
 
     Rows are covered left to right. For the first uncovered row ``i0`` a tilt is chosen
@@ -321,7 +273,7 @@ def _pressure_fft(groups: list[AgentGroup], weighting: str, Lm: np.ndarray,
         Ly = min(next_fast_len(span), n)
         R = np.maximum(_tilted_rows(groups, weights, N, theta, s_all[rows_idx], Ly), 0.0)
         M[rows_idx] = R / R.sum(axis=1, keepdims=True)
-        covered[i0:hi + 1] = True
+        covered[i0 : hi + 1] = True
     return M
 
 
@@ -335,7 +287,7 @@ def _tilt_for_mode(Lm: np.ndarray, centre: int) -> float:
         hi += 1
     if lo < 0 and hi >= n:
         return 0.0
-    if lo < 0:      # lower edge of the support: push mass down hard enough
+    if lo < 0:  # lower edge of the support: push mass down hard enough
         return -(Lm[hi] - Lm[centre]) / (hi - centre) - 2.0
     if hi >= n:
         return -(Lm[centre] - Lm[lo]) / (centre - lo) + 2.0
@@ -384,8 +336,7 @@ def pressure_matrix(agents, weighting: str = "stationary", method: str = "auto")
     return M / M.sum(axis=1, keepdims=True)
 
 
-def brute_force_pressure_matrix(agents, weighting: str = "stationary",
-                                max_agents: int = 13) -> np.ndarray:
+def brute_force_pressure_matrix(agents, weighting: str = "stationary", max_agents: int = 13) -> np.ndarray:
     r""":math:`M` by enumerating all :math:`3^N` configurations (the independent check).
 
     For each configuration :math:`x`, the law of :math:`\sum_k x'_k` is built agent by agent
@@ -398,21 +349,21 @@ def brute_force_pressure_matrix(agents, weighting: str = "stationary",
         raise ValueError(f"N must be <= {max_agents} for brute force (3^N configurations), got {N}")
     Ts = [g.T for g in groups for _ in range(g.n)]
     ws = [agent_weights(T, weighting) for T in Ts]
-    configs = np.indices((3,) * N).reshape(N, -1).T          # (3^N, N) state indices
+    configs = np.indices((3,) * N).reshape(N, -1).T  # (3^N, N) state indices
     C = configs.shape[0]
     w = np.ones(C)
     D = np.zeros((C, 2 * N + 1))
     D[:, N] = 1.0
     for k, (T, wk) in enumerate(zip(Ts, ws)):
         w *= wk[configs[:, k]]
-        rows = T[configs[:, k]]                                # (C, 3)
+        rows = T[configs[:, k]]  # (C, 3)
         Dn = np.zeros_like(D)
-        Dn[:, :-2] += D[:, 1:-1] * rows[:, [0]]                # x' = -1 shifts left
+        Dn[:, :-2] += D[:, 1:-1] * rows[:, [0]]  # x' = -1 shifts left
         Dn[:, 1:-1] += D[:, 1:-1] * rows[:, [1]]
         Dn[:, 2:] += D[:, 1:-1] * rows[:, [2]]
         # D only ever has support inside [N-k, N+k]; the edges stay zero
         D = Dn
-    s = configs.sum(axis=1)                                    # state indices sum to s + N
+    s = configs.sum(axis=1)  # state indices sum to s + N
     num = np.zeros((2 * N + 1, 2 * N + 1))
     np.add.at(num, s, w[:, None] * D)
     den = num.sum(axis=1)
@@ -424,8 +375,9 @@ def brute_force_pressure_matrix(agents, weighting: str = "stationary",
 
 
 # ------------------------------------------------------------------------------ simulation
-def simulate_agents(agents, steps: int, rng: np.random.Generator,
-                    x0: np.ndarray | None = None, chunk: int = 1 << 16) -> np.ndarray:
+def simulate_agents(
+    agents, steps: int, rng: np.random.Generator, x0: np.ndarray | None = None, chunk: int = 1 << 16
+) -> np.ndarray:
     r"""Simulate every agent's chain; return states, shape ``(steps + 1, N)``, int8 in {-1,0,1}.
 
     Each step draws one uniform per agent, which defines a random map
@@ -440,7 +392,7 @@ def simulate_agents(agents, steps: int, rng: np.random.Generator,
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     Ts = [g.T for g in groups for _ in range(g.n)]
     N = len(Ts)
-    cum = np.stack([np.cumsum(T, axis=1) for T in Ts])         # (N, 3, 3)
+    cum = np.stack([np.cumsum(T, axis=1) for T in Ts])  # (N, 3, 3)
     cum[:, :, -1] = 1.0 + 1e-12
     if x0 is None:
         pis = np.stack([stationary_distribution(T) for T in Ts])
@@ -468,7 +420,7 @@ def simulate_agents(agents, steps: int, rng: np.random.Generator,
             comp = nxt
             shift *= 2
         states = np.take_along_axis(comp, cur[None, :, None].repeat(b, axis=0), axis=2)[:, :, 0]
-        out[t + 1:t + 1 + b] = states - 1
+        out[t + 1 : t + 1 + b] = states - 1
         cur = states[-1].astype(np.int64)
         t += b
     return out
@@ -484,8 +436,7 @@ def empirical_transition_matrix(pressure: np.ndarray, N: int) -> tuple[np.ndarra
     return F, visits
 
 
-def convergence_curve(pressure: np.ndarray, M: np.ndarray,
-                      checkpoints: Sequence[int]) -> np.ndarray:
+def convergence_curve(pressure: np.ndarray, M: np.ndarray, checkpoints: Sequence[int]) -> np.ndarray:
     """Max-abs error between the empirical matrix of the first ``n`` steps and ``M``,
     for each ``n`` in ``checkpoints`` (over rows visited at least once)."""
     N = (M.shape[0] - 1) // 2
@@ -537,9 +488,13 @@ class TradingReading:
     transpose: bool = False
 
     def __post_init__(self) -> None:
-        for name, allowed in (("position", ("after", "before")), ("price", ("next", "current")),
-                              ("volume", ("next", "current")), ("bounds", ("restrict", "clip")),
-                              ("objective", ("max", "min"))):
+        for name, allowed in (
+            ("position", ("after", "before")),
+            ("price", ("next", "current")),
+            ("volume", ("next", "current")),
+            ("bounds", ("restrict", "clip")),
+            ("objective", ("max", "min")),
+        ):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {allowed}, got {getattr(self, name)!r}")
 
@@ -565,8 +520,13 @@ def get_reading(reading: str | TradingReading) -> TradingReading:
     return READINGS[reading]
 
 
-def trading_mdp(M: np.ndarray, c: float = 0.1, discount: float = 0.95,
-                reading: str | TradingReading = "literal", sparse: bool | None = None) -> FiniteMDP:
+def trading_mdp(
+    M: np.ndarray,
+    c: float = 0.1,
+    discount: float = 0.95,
+    reading: str | TradingReading = "literal",
+    sparse: bool | None = None,
+) -> FiniteMDP:
     r"""The slides' trading MDP on states :math:`S_{i,pos}`, :math:`i, pos \in \{-N..N\}`.
 
     State index ``(i + N) * (2N + 1) + (pos + N)``; action labels 0, 1, 2 mean sell, hold, buy
@@ -603,8 +563,8 @@ def trading_mdp(M: np.ndarray, c: float = 0.1, discount: float = 0.95,
     N = (M.shape[0] - 1) // 2
     n = 2 * N + 1
     vals = np.arange(-N, N + 1)
-    i_v = np.repeat(vals, n)            # state's i
-    p_v = np.tile(vals, n)              # state's pos
+    i_v = np.repeat(vals, n)  # state's i
+    p_v = np.tile(vals, n)  # state's pos
     s_list, a_list, pnext = [], [], []
     for ai, a in enumerate(ACTIONS):
         newp = p_v + a
@@ -623,7 +583,7 @@ def trading_mdp(M: np.ndarray, c: float = 0.1, discount: float = 0.95,
     s_idx, a_idx, pn = s_idx[order], a_idx[order], pn[order]
     i_s = i_v[s_idx]
     pos_s = p_v[s_idx]
-    rowsM = M[i_s + N]                                    # (L, n) next-i law
+    rowsM = M[i_s + N]  # (L, n) next-i law
     pos_r = pn if rd.position == "after" else pos_s
     price = vals[None, :] if rd.price == "next" else i_s[:, None]
     vol = np.abs(vals)[None, :] if rd.volume == "next" else np.abs(i_s)[:, None]
@@ -632,12 +592,11 @@ def trading_mdp(M: np.ndarray, c: float = 0.1, discount: float = 0.95,
     if rd.objective == "min":
         R = -R
     L = len(R)
-    cols = (vals[None, :] + N) * n + (pn[:, None] + N)   # next state (j, pos')
+    cols = (vals[None, :] + N) * n + (pn[:, None] + N)  # next state (j, pos')
     if sparse is None:
         sparse = n * n > 400
     if sparse:
-        P = sp.csr_matrix((rowsM.ravel(), cols.ravel(), np.arange(0, L * n + 1, n)),
-                          shape=(L, n * n))
+        P = sp.csr_matrix((rowsM.ravel(), cols.ravel(), np.arange(0, L * n + 1, n)), shape=(L, n * n))
     else:
         P = np.zeros((L, n * n))
         np.put_along_axis(P, cols, rowsM, axis=1)

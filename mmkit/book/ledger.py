@@ -29,17 +29,19 @@ Examples
 >>> led.show()                                           # doctest: +SKIP
 >>> led.save()                                           # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-from mmkit.paths import repo_root
+from mmkit.book.paths import repo_root
 
 VERDICTS = ("reproduced", "close", "differs", "not attempted")
 KINDS = ("numeric", "exact", "qualitative", "not attempted")
@@ -106,7 +108,11 @@ def _fmt(x: Any, digits: int) -> str:
             return "0"
         if abs(v) < 1e-9:  # below any stated precision: floating-point noise, shown as such
             return "~0"
-        return f"{v:.{digits}g}" if abs(v) < 1e-3 or abs(v) >= 1e6 else f"{round(v, digits):.{digits}f}".rstrip("0").rstrip(".")
+        return (
+            f"{v:.{digits}g}"
+            if abs(v) < 1e-3 or abs(v) >= 1e6
+            else f"{round(v, digits):.{digits}f}".rstrip("0").rstrip(".")
+        )
     if isinstance(x, (list, tuple, np.ndarray)):
         arr = list(np.asarray(x, dtype=object).ravel())
         body = ", ".join(_fmt(v, digits) for v in arr[:6])
@@ -156,8 +162,7 @@ class Ledger:
     def _add(self, claim: Claim) -> None:
         if claim.target not in self._items:
             raise ValueError(
-                f"target={claim.target!r} is not an item of {self.source}; "
-                f"allowed: {sorted(self._items)}"
+                f"target={claim.target!r} is not an item of {self.source}; allowed: {sorted(self._items)}"
             )
         if claim.reference is None:
             default = "stated" if claim.kind == "qualitative" else self._ref_default[claim.target]
@@ -169,9 +174,7 @@ class Ledger:
         if any(c.id == claim.id for c in self.claims):
             raise ValueError(f"claim {claim.id!r} recorded twice")
         if claim.verdict in ("close", "differs", "not attempted") and not claim.reason.strip():
-            raise ValueError(
-                f"claim {claim.id!r} is {claim.verdict!r}: reason= must explain the gap"
-            )
+            raise ValueError(f"claim {claim.id!r} is {claim.verdict!r}: reason= must explain the gap")
         self.claims.append(claim)
 
     def compare(
@@ -212,12 +215,31 @@ class Ledger:
             s for s in (f"atol {atol:g}" if atol else "", f"rtol {rtol:g}" if rtol else "") if s
         )
         self._add(
-            Claim(self.source, target, quantity, "numeric", _to_jsonable(paper),
-                  _to_jsonable(ours), crit, verdict, diff, reason, reference)
+            Claim(
+                self.source,
+                target,
+                quantity,
+                "numeric",
+                _to_jsonable(paper),
+                _to_jsonable(ours),
+                crit,
+                verdict,
+                diff,
+                reason,
+                reference,
+            )
         )
 
-    def exact(self, target: str, quantity: str, *, paper: Any, ours: Any, reason: str = "",
-              reference: str | None = None) -> None:
+    def exact(
+        self,
+        target: str,
+        quantity: str,
+        *,
+        paper: Any,
+        ours: Any,
+        reason: str = "",
+        reference: str | None = None,
+    ) -> None:
         """Exact claim (labels, integers, policies): reproduced iff equal."""
         p, o = _to_jsonable(paper), _to_jsonable(ours)
         verdict = "reproduced" if p == o else "differs"
@@ -229,22 +251,52 @@ class Ledger:
         self._add(Claim(self.source, target, quantity, "exact", p, o, crit, verdict, diff, reason, reference))
 
     def qualitative(
-        self, target: str, quantity: str, *, paper: str, ours: str, holds: bool, reason: str = "",
+        self,
+        target: str,
+        quantity: str,
+        *,
+        paper: str,
+        ours: str,
+        holds: bool,
+        reason: str = "",
         reference: str | None = None,
     ) -> None:
         """Qualitative claim: ``paper`` states it, ``ours`` is our evidence, ``holds`` decides."""
         verdict = "reproduced" if bool(holds) else "differs"
         self._add(
-            Claim(self.source, target, quantity, "qualitative", paper, ours, "claim holds", verdict, None,
-                  reason, reference)
+            Claim(
+                self.source,
+                target,
+                quantity,
+                "qualitative",
+                paper,
+                ours,
+                "claim holds",
+                verdict,
+                None,
+                reason,
+                reference,
+            )
         )
 
-    def not_attempted(self, target: str, quantity: str, *, paper: Any = None, reason: str,
-                      reference: str | None = None) -> None:
+    def not_attempted(
+        self, target: str, quantity: str, *, paper: Any = None, reason: str, reference: str | None = None
+    ) -> None:
         """A listed quantity we do not rebuild, with the reason."""
         self._add(
-            Claim(self.source, target, quantity, "not attempted", _to_jsonable(paper), None, "",
-                  "not attempted", None, reason, reference)
+            Claim(
+                self.source,
+                target,
+                quantity,
+                "not attempted",
+                _to_jsonable(paper),
+                None,
+                "",
+                "not attempted",
+                None,
+                reason,
+                reference,
+            )
         )
 
     # ------------------------------------------------------------------ output
@@ -267,16 +319,17 @@ class Ledger:
             for c in self.claims
             if target is None or c.target == target
         ]
-        return pd.DataFrame(rows, columns=["target", "quantity", "paper", "ref", "ours", "diff",
-                                           "criterion", "verdict", "why"])
+        return pd.DataFrame(
+            rows,
+            columns=["target", "quantity", "paper", "ref", "ours", "diff", "criterion", "verdict", "why"],
+        )
 
     def show(self, target: str | None = None):
         """Display the side-by-side table (rich HTML in the book, text under nbval)."""
         import pandas as pd
         from IPython.display import display
 
-        with pd.option_context("display.max_colwidth", 200, "display.width", 250,
-                               "display.max_rows", 500):
+        with pd.option_context("display.max_colwidth", 200, "display.width", 250, "display.max_rows", 500):
             display(self.table(target))
 
     def summary(self) -> dict[str, int]:

@@ -30,15 +30,18 @@ Examples
 >>> mm.prices([0.0, 0.0]).tolist()
 [0.5, 0.5]
 """
+
 from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
-from scipy.special import logsumexp
+
+from mmkit.common.numerics import logsumexp
 
 FloatArray = NDArray[np.float64]
 
@@ -54,12 +57,7 @@ __all__ = [
 ]
 
 
-def _lse(x: FloatArray, axis: int = -1, keepdims: bool = False) -> FloatArray:
-    """log-sum-exp along ``axis``: ``m + log(sum(exp(x - m)))`` with ``m = max(x)`` (no overflow)."""
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
-    return out if keepdims else np.squeeze(out, axis=axis)
+_lse = logsumexp  # the package's one log-sum-exp (mmkit.common.numerics)
 
 
 # --------------------------------------------------------------------------- validation
@@ -79,7 +77,9 @@ def as_quantities(q: ArrayLike, name: str = "q", n: int | None = None) -> FloatA
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains infinities; quantities must be finite real numbers")
     if n is not None and arr.shape[-1] != n:
-        raise ValueError(f"{name} has {arr.shape[-1]} outcomes but {n} were expected (mismatched outcome counts)")
+        raise ValueError(
+            f"{name} has {arr.shape[-1]} outcomes but {n} were expected (mismatched outcome counts)"
+        )
     return arr
 
 
@@ -513,4 +513,3 @@ def price_impact(mm: CostFunctionMarketMaker, q: ArrayLike, outcome: int, shares
     a = as_quantities(q)
     i = _check_outcome(outcome, a.shape[-1])
     return float(mm.prices(a + unit(a.shape[-1], i, shares))[i] - mm.prices(a)[i])
-

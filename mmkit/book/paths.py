@@ -1,4 +1,5 @@
 """Locate the book's repository root (where ``_toc.yml`` lives) and its data folders."""
+
 from __future__ import annotations
 
 import os

@@ -11,13 +11,23 @@ CLI::
     python -m mmkit ledger register   # add newly recorded claims to the registry
     python -m mmkit ledger check      # exit 1 if a chapter dropped a registered claim
 """
+
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from mmkit.ledger import REFERENCES, VERDICTS, _fmt, all_sources, check_registry, load_ledger, load_targets, register
-from mmkit.paths import repo_root
+from mmkit.book.ledger import (
+    REFERENCES,
+    VERDICTS,
+    _fmt,
+    all_sources,
+    check_registry,
+    load_ledger,
+    load_targets,
+    register,
+)
+from mmkit.book.paths import repo_root
 
 REPORT_PATH = Path("reproduction") / "report.md"
 
@@ -93,8 +103,12 @@ def render(root: Path | None = None) -> str:
             f"| {{cite:t}}`{reg['bibkey']}` | {chap} | {len(reg['items'])} | "
             f"{len(claims)} | " + " / ".join(map(str, counts)) + f" | {status} |"
         )
-        sec = [f"## {reg['title']}", "",
-               f"Source: {{cite:t}}`{reg['bibkey']}` (ledger key `{source}`). Status: **{status}**.", ""]
+        sec = [
+            f"## {reg['title']}",
+            "",
+            f"Source: {{cite:t}}`{reg['bibkey']}` (ledger key `{source}`). Status: **{status}**.",
+            "",
+        ]
         if reg.get("notes"):
             sec += [reg["notes"], ""]
         sec += ["| item | what it shows | claims | status |", "|---|---|---|---|"]
@@ -104,12 +118,17 @@ def render(root: Path | None = None) -> str:
         sec.append("")
         if claims:
             refs = {r: sum(c.get("reference") == r for c in claims) for r in REFERENCES}
-            sec += ["### Claims", "",
-                    "Reference values: " + ", ".join(f"{n} {r}" for r, n in refs.items() if n) +
-                    " (printed in the source, digitised from its figures, derived from its text or "
-                    "model, or a stated qualitative claim).", "",
-                    "| item | quantity | paper | ref | ours | diff | verdict |",
-                    "|---|---|---|---|---|---|---|"]
+            sec += [
+                "### Claims",
+                "",
+                "Reference values: "
+                + ", ".join(f"{n} {r}" for r, n in refs.items() if n)
+                + " (printed in the source, digitised from its figures, derived from its text or "
+                "model, or a stated qualitative claim).",
+                "",
+                "| item | quantity | paper | ref | ours | diff | verdict |",
+                "|---|---|---|---|---|---|---|",
+            ]
             for c in claims:
                 sec.append(
                     f"| {_esc(c['target'])} | {_esc(c['quantity'])} | {_esc(_fmt(c['paper'], 4))} | "
@@ -121,7 +140,9 @@ def render(root: Path | None = None) -> str:
             sec += ["### Deviations and obstacles", ""]
             if devs:
                 for c in devs:
-                    sec.append(f"- **{_esc(c['target'])}, {_esc(c['quantity'])}** ({c['verdict']}): {_esc(c['reason'])}")
+                    sec.append(
+                        f"- **{_esc(c['target'])}, {_esc(c['quantity'])}** ({c['verdict']}): {_esc(c['reason'])}"
+                    )
             else:
                 sec.append("None: every recorded claim is reproduced.")
             sec.append("")

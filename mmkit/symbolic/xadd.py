@@ -16,7 +16,7 @@ expression, and equal sub-diagrams are shared (hash-consing), so two case statem
 are equal as functions on every consistent path iff they are the same node.
 
 This module is written for the one-dimensional piecewise-linear functions of the
-market-making POMDP of :mod:`mmkit.inventory_pomdp` (a continuous asset value ``v`` and a
+market-making POMDP of :mod:`mmkit.symbolic.inventory_pomdp` (a continuous asset value ``v`` and a
 discrete inventory ``i``). It supports what symbolic point-based value iteration needs:
 
 * scalar operations, cross-sum :math:`\oplus`, cross-difference, cross-product
@@ -34,13 +34,14 @@ exact and canonical forms are reproducible. We do not use ``xaddpy`` (the Sanner
 Python XADD): it needs Gurobi for its LP-based pruning, whereas on this problem every
 decision involves a single variable and interval reasoning prunes exactly.
 """
+
 from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Mapping, Sequence
 
 Number = int | float | Fraction | str
 
@@ -96,14 +97,14 @@ class LinExpr:
 
     __slots__ = ("coeffs", "const", "_hash")
 
-    def __init__(self, coeffs: Mapping[str, Number] | Iterable[tuple[str, Number]] = (),
-                 const: Number = 0):
+    def __init__(self, coeffs: Mapping[str, Number] | Iterable[tuple[str, Number]] = (), const: Number = 0):
         items = coeffs.items() if isinstance(coeffs, Mapping) else coeffs
         acc: dict[str, Fraction] = {}
         for k, c in items:
             acc[k] = acc.get(k, Fraction(0)) + Q(c)
         self.coeffs: tuple[tuple[str, Fraction], ...] = tuple(
-            sorted((k, c) for k, c in acc.items() if c != 0))
+            sorted((k, c) for k, c in acc.items() if c != 0)
+        )
         self.const: Fraction = Q(const)
         self._hash = hash((self.coeffs, self.const))
 
@@ -130,27 +131,27 @@ class LinExpr:
         return Fraction(0)
 
     # arithmetic
-    def __add__(self, other: "LinExpr | Number") -> "LinExpr":
+    def __add__(self, other: LinExpr | Number) -> LinExpr:
         if not isinstance(other, LinExpr):
             return LinExpr(self.coeffs, self.const + Q(other))
         return LinExpr(self.coeffs + other.coeffs, self.const + other.const)
 
     __radd__ = __add__
 
-    def __neg__(self) -> "LinExpr":
+    def __neg__(self) -> LinExpr:
         return LinExpr([(k, -c) for k, c in self.coeffs], -self.const)
 
-    def __sub__(self, other: "LinExpr | Number") -> "LinExpr":
+    def __sub__(self, other: LinExpr | Number) -> LinExpr:
         return self + (-other if isinstance(other, LinExpr) else -Q(other))
 
-    def __rsub__(self, other: Number) -> "LinExpr":
+    def __rsub__(self, other: Number) -> LinExpr:
         return (-self) + other
 
-    def scale(self, c: Number) -> "LinExpr":
+    def scale(self, c: Number) -> LinExpr:
         c = Q(c)
         return LinExpr([(k, c * v) for k, v in self.coeffs], c * self.const)
 
-    def __mul__(self, other: "LinExpr | Number") -> "LinExpr":
+    def __mul__(self, other: LinExpr | Number) -> LinExpr:
         if isinstance(other, LinExpr):
             if other.is_const():
                 return self.scale(other.const)
@@ -161,7 +162,7 @@ class LinExpr:
 
     __rmul__ = __mul__
 
-    def subs(self, sub: Mapping[str, "LinExpr | Number"]) -> "LinExpr":
+    def subs(self, sub: Mapping[str, LinExpr | Number]) -> LinExpr:
         """Substitute variables by linear expressions or numbers."""
         out = LinExpr((), self.const)
         for k, c in self.coeffs:
@@ -234,9 +235,9 @@ class Decision:
 
 @dataclass(frozen=True)
 class _Interval:
-    lo: Fraction | None = None   # None = -inf
+    lo: Fraction | None = None  # None = -inf
     lo_open: bool = True
-    hi: Fraction | None = None   # None = +inf
+    hi: Fraction | None = None  # None = +inf
     hi_open: bool = True
 
     def empty(self) -> bool:
@@ -244,7 +245,7 @@ class _Interval:
             return False
         return self.lo > self.hi or (self.lo == self.hi and (self.lo_open or self.hi_open))
 
-    def meet(self, o: "_Interval") -> "_Interval":
+    def meet(self, o: _Interval) -> _Interval:
         lo, lo_open = self.lo, self.lo_open
         if o.lo is not None and (lo is None or o.lo > lo or (o.lo == lo and o.lo_open)):
             lo, lo_open = o.lo, o.lo_open
@@ -253,7 +254,7 @@ class _Interval:
             hi, hi_open = o.hi, o.hi_open
         return _Interval(lo, lo_open, hi, hi_open)
 
-    def subset(self, o: "_Interval") -> bool:
+    def subset(self, o: _Interval) -> bool:
         """self ⊆ o (self non-empty)."""
         if o.lo is not None:
             if self.lo is None or self.lo < o.lo or (self.lo == o.lo and o.lo_open and not self.lo_open):
@@ -293,8 +294,12 @@ class XADD:
 
     """
 
-    def __init__(self, int_vars: Sequence[str] = (), real_vars: Sequence[str] = ("v",),
-                 bounds: Mapping[str, tuple[Number | None, Number | None]] | None = None):
+    def __init__(
+        self,
+        int_vars: Sequence[str] = (),
+        real_vars: Sequence[str] = ("v",),
+        bounds: Mapping[str, tuple[Number | None, Number | None]] | None = None,
+    ):
         names = list(int_vars) + list(real_vars)
         if not names:
             raise ValueError("int_vars and real_vars must declare at least one variable")
@@ -316,10 +321,10 @@ class XADD:
         self._decs: list[Decision] = []
         self._dec_id: dict[Decision, int] = {}
         self._dec_key: list[tuple] = []
-        self._dec_var: list[str | None] = []       # the variable of a single-variable test
-        self._dec_rank: list[int] = []             # rank of the leading variable
-        self._dec_iv: list[tuple] = []             # (interval where true, where false)
-        self._dec_fixed: list[bool | None] = []    # decided by the variable's bounds
+        self._dec_var: list[str | None] = []  # the variable of a single-variable test
+        self._dec_rank: list[int] = []  # rank of the leading variable
+        self._dec_iv: list[tuple] = []  # (interval where true, where false)
+        self._dec_fixed: list[bool | None] = []  # decided by the variable's bounds
         self._cache: dict[tuple, int] = {}
         self._imp: dict[tuple, bool | None] = {}
         self._consts: dict[Fraction, int] = {}
@@ -369,19 +374,19 @@ class XADD:
             if k not in self.rank:
                 raise ValueError(f"unknown variable {k!r}; declared: {sorted(self.rank)}")
         negated = False
-        if op in ("<", "<="):       # e < 0  <=>  not (e >= 0)
+        if op in ("<", "<="):  # e < 0  <=>  not (e >= 0)
             op = ">=" if op == "<" else ">"
             negated = True
         strict = op == ">"
         lead = min(expr.vars(), key=self.rank.__getitem__)
         a = expr.coef(lead)
         e = expr.scale(1 / abs(a))
-        if a < 0:                   # -e > 0  <=>  not (e >= 0)
+        if a < 0:  # -e > 0  <=>  not (e >= 0)
             e = -e
             strict = not strict
             negated = not negated
         if len(e.vars()) == 1 and lead in self.int_vars:
-            t = -e.const             # i > t  <=> i >= floor(t)+1 ;  i >= t <=> i >= ceil(t)
+            t = -e.const  # i > t  <=> i >= floor(t)+1 ;  i >= t <=> i >= ceil(t)
             k = math.floor(t) + 1 if strict else math.ceil(t)
             e, strict = LinExpr({lead: 1}, -k), False
         d = Decision(e, strict)
@@ -456,9 +461,9 @@ class XADD:
         if x is not None:
             e = n[1]
             if self._dec_rank[e] > self._dec_rank[d]:
-                return f          # ordered: nothing below tests d's variable
+                return f  # ordered: nothing below tests d's variable
             if val and self._dec_var[e] == x and self._dec_key[d] < self._dec_key[e]:
-                return f          # x > t (or >= t) implies no test x > s with a larger key
+                return f  # x > t (or >= t) implies no test x > s with a larger key
         key = ("r", f, d, val)
         r = self._cache.get(key)
         if r is not None:
@@ -502,8 +507,11 @@ class XADD:
             else:
                 cands = [self._nodes[g][1] for g, t in ((h, th), (l_, tl)) if t is not None]
                 t = min(cands, key=self._dec_key.__getitem__)
-                r = self.ite(t, self.ite(d, self._cof(h, t, True), self._cof(l_, t, True)),
-                             self.ite(d, self._cof(h, t, False), self._cof(l_, t, False)))
+                r = self.ite(
+                    t,
+                    self.ite(d, self._cof(h, t, True), self._cof(l_, t, True)),
+                    self.ite(d, self._cof(h, t, False), self._cof(l_, t, False)),
+                )
         self._cache[key] = r
         return r
 
@@ -529,7 +537,7 @@ class XADD:
 
     def _leaf_op(self, op: str, a: LinExpr, b: LinExpr) -> int:
         arith = self._ARITH.get(op)
-        if not a.coeffs and not b.coeffs:          # fast path: constants
+        if not a.coeffs and not b.coeffs:  # fast path: constants
             x, y = a.const, b.const
             if arith is not None:
                 return self._const_leaf(arith(x, y))
@@ -569,8 +577,11 @@ class XADD:
                 d = nf[1]
             else:
                 d = ng[1]
-            r = self.ite(d, self.apply(op, self._cof(f, d, True), self._cof(g, d, True)),
-                         self.apply(op, self._cof(f, d, False), self._cof(g, d, False)))
+            r = self.ite(
+                d,
+                self.apply(op, self._cof(f, d, True), self._cof(g, d, True)),
+                self.apply(op, self._cof(f, d, False), self._cof(g, d, False)),
+            )
         self._cache[key] = r
         return r
 
@@ -640,8 +651,9 @@ class XADD:
                 return n[1].evaluate(assign)
             f = n[2] if self._decs[n[1]].holds(assign) else n[3]
 
-    def pieces(self, f: int, var: str, assign: Mapping[str, Number] | None = None
-               ) -> list[tuple[Fraction | None, Fraction | None, LinExpr]]:
+    def pieces(
+        self, f: int, var: str, assign: Mapping[str, Number] | None = None
+    ) -> list[tuple[Fraction | None, Fraction | None, LinExpr]]:
         """``f`` as a function of ``var`` alone, other variables fixed by ``assign``.
 
         Returns sorted ``(lo, hi, expr)`` pieces covering the real line (``None`` = ∓∞);
@@ -651,7 +663,7 @@ class XADD:
         assign = {} if assign is None else {k: Q(v) for k, v in assign.items()}
         out: list = []
         self._pieces(f, var, assign, None, None, out)
-        out.sort(key=lambda p: (-math.inf if p[0] is None else p[0]))
+        out.sort(key=lambda p: -math.inf if p[0] is None else p[0])
         merged: list = []
         for p in out:
             if merged and merged[-1][2] == p[2] and merged[-1][1] == p[0]:
@@ -677,15 +689,16 @@ class XADD:
             self._pieces(n[2] if D.sat(e.const) else n[3], var, assign, lo, hi, out)
             return
         a = e.coef(var)
-        t = -e.const / a           # a*var + c > 0  <=> var > t (a>0) or var < t (a<0)
+        t = -e.const / a  # a*var + c > 0  <=> var > t (a>0) or var < t (a<0)
         up, down = (n[2], n[3]) if a > 0 else (n[3], n[2])
         if lo is None or t > lo:
             self._pieces(down, var, assign, lo, t if hi is None or t < hi else hi, out)
         if hi is None or t < hi:
             self._pieces(up, var, assign, t if lo is None or t > lo else lo, hi, out)
 
-    def integrate(self, f: int, var: str, lo: Number, hi: Number,
-                  assign: Mapping[str, Number] | None = None) -> Fraction:
+    def integrate(
+        self, f: int, var: str, lo: Number, hi: Number, assign: Mapping[str, Number] | None = None
+    ) -> Fraction:
         r"""Exact :math:`\int_{lo}^{hi} f\, d\,var` with the other variables fixed by ``assign``."""
         lo, hi = Q(lo), Q(hi)
         if hi < lo:
@@ -699,13 +712,16 @@ class XADD:
                 total += s * (b2 * b2 - a2 * a2) / 2 + e.const * (b2 - a2)
         return total
 
-    def integrate_density(self, f: int, var: str,
-                          density: Sequence[tuple[Number, Number, Number]],
-                          assign: Mapping[str, Number] | None = None) -> Fraction:
+    def integrate_density(
+        self,
+        f: int,
+        var: str,
+        density: Sequence[tuple[Number, Number, Number]],
+        assign: Mapping[str, Number] | None = None,
+    ) -> Fraction:
         r"""Exact :math:`\int f(x)\, b(x)\, dx` for a piecewise-uniform density
         ``b = Σ_k d_k 1[lo_k < x < hi_k]`` given as ``(lo_k, hi_k, d_k)`` triples."""
-        return sum((Q(d) * self.integrate(f, var, lo, hi, assign) for lo, hi, d in density),
-                   Fraction(0))
+        return sum((Q(d) * self.integrate(f, var, lo, hi, assign) for lo, hi, d in density), Fraction(0))
 
     # ------------------------------------------------------------------ pruning with an LP
     def prune(self, f: int) -> int:
@@ -713,8 +729,9 @@ class XADD:
         construction; paths with multi-variable tests are checked with an LP (scipy)."""
         return self._prune(f, ())
 
-    def _split_path(self, path: tuple, with_bounds: bool = False
-                    ) -> tuple[dict[str, "_Interval"], list[tuple[Decision, bool]]]:
+    def _split_path(
+        self, path: tuple, with_bounds: bool = False
+    ) -> tuple[dict[str, _Interval], list[tuple[Decision, bool]]]:
         """A path's single-variable tests as one interval per variable (intersected with the
         declared bounds when ``with_bounds``), and its multi-variable tests as (decision, value)."""
         ivs: dict[str, _Interval] = {}
@@ -725,8 +742,7 @@ class XADD:
             if x is None:
                 multi.append((D, val))
                 continue
-            start = ivs[x] if x in ivs else (self.bounds.get(x, _Interval()) if with_bounds
-                                             else _Interval())
+            start = ivs[x] if x in ivs else (self.bounds.get(x, _Interval()) if with_bounds else _Interval())
             ivs[x] = start.meet(_dec_interval(D, val))
         return ivs, multi
 
@@ -744,21 +760,21 @@ class XADD:
 
         names = sorted(self.rank)
         A, b = [], []
-        for D, val in multi:       # closure: e >= 0 (val) or e <= 0 (not val)
+        for D, val in multi:  # closure: e >= 0 (val) or e <= 0 (not val)
             row = [float(D.expr.coef(k)) for k in names]
             c0 = float(D.expr.const)
             if val:
-                A.append([-r for r in row]); b.append(c0)
+                A.append([-r for r in row])
+                b.append(c0)
             else:
-                A.append(row); b.append(-c0)
+                A.append(row)
+                b.append(-c0)
         bounds = []
         for k in names:
             iv = ivs.get(k, _Interval())
-            bounds.append((None if iv.lo is None else float(iv.lo),
-                           None if iv.hi is None else float(iv.hi)))
-        res = linprog(np.zeros(len(names)), A_ub=np.array(A), b_ub=np.array(b), bounds=bounds,
-                      method="highs")
-        return res.status != 2     # 2 = infeasible
+            bounds.append((None if iv.lo is None else float(iv.lo), None if iv.hi is None else float(iv.hi)))
+        res = linprog(np.zeros(len(names)), A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs")
+        return res.status != 2  # 2 = infeasible
 
     def _prune(self, f: int, path: tuple) -> int:
         n = self._nodes[f]
@@ -771,8 +787,7 @@ class XADD:
             return self._prune(n[2], path)
         if ok_f and not ok_t:
             return self._prune(n[3], path)
-        return self.ite(d, self._prune(n[2], path + ((d, True),)),
-                        self._prune(n[3], path + ((d, False),)))
+        return self.ite(d, self._prune(n[2], path + ((d, True),)), self._prune(n[3], path + ((d, False),)))
 
     # ------------------------------------------------------------------ inspection
     def reachable(self, *fs: int) -> set[int]:
@@ -830,8 +845,9 @@ class XADD:
         for ivs, multi, leaf in raw:
             if merged and last is not None:
                 pivs, pmulti, pleaf = merged[-1]
-                same_rest = ({k: v for k, v in pivs.items() if k != last}
-                             == {k: v for k, v in ivs.items() if k != last})
+                same_rest = {k: v for k, v in pivs.items() if k != last} == {
+                    k: v for k, v in ivs.items() if k != last
+                }
                 a, b = pivs.get(last), ivs.get(last)
                 if same_rest and pmulti == multi and pleaf == leaf and a is not None and b is not None:
                     lo_, hi_ = (b, a) if (b.hi is not None and a.lo is not None and b.hi == a.lo) else (a, b)
@@ -847,8 +863,12 @@ class XADD:
             for x in sorted(ivs, key=self.rank.__getitem__):
                 iv = ivs[x]
                 if x in self.int_vars:
-                    lo = None if iv.lo is None else (math.floor(iv.lo) + 1 if iv.lo_open else math.ceil(iv.lo))
-                    hi = None if iv.hi is None else (math.ceil(iv.hi) - 1 if iv.hi_open else math.floor(iv.hi))
+                    lo = (
+                        None if iv.lo is None else (math.floor(iv.lo) + 1 if iv.lo_open else math.ceil(iv.lo))
+                    )
+                    hi = (
+                        None if iv.hi is None else (math.ceil(iv.hi) - 1 if iv.hi_open else math.floor(iv.hi))
+                    )
                     if lo is not None and hi is not None and lo == hi:
                         conds.append(f"{x} = {lo}")
                     elif hi is None:
@@ -873,8 +893,7 @@ class XADD:
     def pretty(self, f: int, name: str = "f", args: str | None = None) -> str:
         """The case statement as text, one partition per line."""
         rows = self.case_rows(f)
-        args = args if args is not None else ", ".join(
-            sorted(self.variables(f), key=self.rank.__getitem__))
+        args = args if args is not None else ", ".join(sorted(self.variables(f), key=self.rank.__getitem__))
         head = f"{name}({args}) = "
         w = max(len(c) for c, _ in rows)
         lines = []
@@ -902,47 +921,58 @@ class Case:
         self.X, self.f = X, f
 
     @classmethod
-    def const(cls, X: XADD, c: Number) -> "Case":
+    def const(cls, X: XADD, c: Number) -> Case:
         return cls(X, X.const(c))
 
     @classmethod
-    def var(cls, X: XADD, name: str) -> "Case":
+    def var(cls, X: XADD, name: str) -> Case:
         return cls(X, X.var(name))
 
     def _other(self, o) -> int:
         return o.f if isinstance(o, Case) else self.X.const(o)
 
-    def __add__(self, o): return Case(self.X, self.X.add(self.f, self._other(o)))
+    def __add__(self, o):
+        return Case(self.X, self.X.add(self.f, self._other(o)))
+
     __radd__ = __add__
 
-    def __sub__(self, o): return Case(self.X, self.X.sub(self.f, self._other(o)))
+    def __sub__(self, o):
+        return Case(self.X, self.X.sub(self.f, self._other(o)))
 
-    def __rsub__(self, o): return Case(self.X, self.X.sub(self._other(o), self.f))
+    def __rsub__(self, o):
+        return Case(self.X, self.X.sub(self._other(o), self.f))
 
-    def __mul__(self, o): return Case(self.X, self.X.mul(self.f, self._other(o)))
+    def __mul__(self, o):
+        return Case(self.X, self.X.mul(self.f, self._other(o)))
+
     __rmul__ = __mul__
 
-    def __neg__(self): return self * -1
+    def __neg__(self):
+        return self * -1
 
-    def maximum(self, o) -> "Case":
+    def maximum(self, o) -> Case:
         return Case(self.X, self.X.max(self.f, self._other(o)))
 
-    def minimum(self, o) -> "Case":
+    def minimum(self, o) -> Case:
         return Case(self.X, self.X.min(self.f, self._other(o)))
 
-    def _cmp(self, o, op) -> "Condition":
+    def _cmp(self, o, op) -> Condition:
         if not self.X.is_leaf(self.f) or (isinstance(o, Case) and not self.X.is_leaf(o.f)):
             raise ValueError("comparisons build conditions from linear (leaf) expressions only")
         rhs = self.X.leaf_expr(o.f) if isinstance(o, Case) else LinExpr((), o)
         return Condition(self.X, self.X.leaf_expr(self.f) - rhs, op)
 
-    def __gt__(self, o): return self._cmp(o, ">")
+    def __gt__(self, o):
+        return self._cmp(o, ">")
 
-    def __ge__(self, o): return self._cmp(o, ">=")
+    def __ge__(self, o):
+        return self._cmp(o, ">=")
 
-    def __lt__(self, o): return self._cmp(o, "<")
+    def __lt__(self, o):
+        return self._cmp(o, "<")
 
-    def __le__(self, o): return self._cmp(o, "<=")
+    def __le__(self, o):
+        return self._cmp(o, "<=")
 
     def __eq__(self, o) -> bool:  # canonical: same function <=> same node
         return isinstance(o, Case) and o.X is self.X and o.f == self.f
@@ -953,7 +983,7 @@ class Case:
     def __call__(self, **assign) -> Fraction:
         return self.X.evaluate(self.f, assign)
 
-    def subs(self, **sub) -> "Case":
+    def subs(self, **sub) -> Case:
         return Case(self.X, self.X.substitute(self.f, sub))
 
     def integrate(self, var: str, lo: Number, hi: Number, **assign) -> Fraction:
@@ -981,7 +1011,7 @@ class Condition:
     def __init__(self, X: XADD, expr: LinExpr, op: str):
         self.X, self.expr, self.op = X, expr, op
 
-    def where(self, hi: "Case | Number", lo: "Case | Number") -> Case:
+    def where(self, hi: Case | Number, lo: Case | Number) -> Case:
         h = hi.f if isinstance(hi, Case) else self.X.const(hi)
         l_ = lo.f if isinstance(lo, Case) else self.X.const(lo)
         return Case(self.X, self.X.cond(self.expr, self.op, h, l_))

@@ -1,4 +1,5 @@
 """Commands of the MARL chapter: ``python -m mmkit marl-train | marl-eval | marl-beta-sweep``."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from mmkit.marl.evaluation import beta_sweep
 
     torch.set_num_threads(1)
-    res = beta_sweep(args.models, args.betas, steps=args.steps, out=args.out,
-                     progress=not args.no_progress)
+    res = beta_sweep(args.models, args.betas, steps=args.steps, out=args.out, progress=not args.no_progress)
     print(json.dumps(res["summary"], indent=1))
     return 0
 

@@ -7,21 +7,23 @@ one at a time; trader ``t`` holds the private belief
 
 picks the outcome with the largest edge :math:`\pi_{t,i} - p_i(q)` and places the limit order
 "buy up to ``max_shares`` of ``i`` at a price <= :math:`\pi_{t,i}`", filled with the closed
-form of :meth:`mmkit.scoring_rules.LMSR.max_shares_at_price` evaluated for all runs at once
-(the scalar :meth:`~mmkit.scoring_rules.LMSR.limit_buy` is its check in the tests). The market
+form of :meth:`mmkit.cost_function.scoring_rules.LMSR.max_shares_at_price` evaluated for all runs at once
+(the scalar :meth:`~mmkit.cost_function.scoring_rules.LMSR.limit_buy` is its check in the tests). The market
 maker's realised loss is the payout to the winning shares minus the money collected.
 
 All runs are simulated at once (arrays of shape ``(runs, n)``), seeded.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import logsumexp, softmax
+from scipy.special import softmax
 
-from mmkit.scoring_rules import LMSR
+from mmkit.common.numerics import logsumexp
+from mmkit.cost_function.scoring_rules import LMSR
 
 __all__ = ["TraderConfig", "MarketRun", "draw_beliefs", "simulate_belief_traders"]
 
@@ -79,8 +81,9 @@ def draw_beliefs(truth: ArrayLike, noise: float, size: int, rng: np.random.Gener
     return softmax(log_truth + noise * rng.standard_normal((int(size), log_truth.size)), axis=1)
 
 
-def simulate_belief_traders(mm: LMSR, truth: ArrayLike, config: TraderConfig = TraderConfig(),
-                            runs: int = 100, seed: int = 0) -> MarketRun:
+def simulate_belief_traders(
+    mm: LMSR, truth: ArrayLike, config: TraderConfig = TraderConfig(), runs: int = 100, seed: int = 0
+) -> MarketRun:
     """Simulate ``runs`` independent markets of belief traders against ``mm``.
 
     Returns the price paths, final shares, realised outcomes, money collected
@@ -90,8 +93,10 @@ def simulate_belief_traders(mm: LMSR, truth: ArrayLike, config: TraderConfig = T
         raise ValueError(f"mm must be an LMSR market maker, got {type(mm).__name__}")
     p_true = np.asarray(truth, dtype=float)
     if p_true.ndim != 1 or p_true.size < 2 or np.any(p_true <= 0) or not np.isclose(p_true.sum(), 1.0):
-        raise ValueError("truth must be a probability vector of length >= 2 with entries in (0, 1) "
-                         f"summing to 1, got {p_true.tolist()}")
+        raise ValueError(
+            "truth must be a probability vector of length >= 2 with entries in (0, 1) "
+            f"summing to 1, got {p_true.tolist()}"
+        )
     if int(runs) < 1:
         raise ValueError(f"runs must be an integer >= 1, got {runs}")
     rng = np.random.default_rng(seed)

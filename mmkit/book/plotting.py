@@ -4,9 +4,10 @@ nbval ignores images, so every figure cell also prints, rounded, the numbers it 
 :func:`print_curve` (a few points of a curve) and :func:`print_table` (the table behind
 a bar chart or heat map).
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -40,8 +41,9 @@ def use_style() -> None:
     mpl.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
 
 
-def subplots(nrows: int = 1, ncols: int = 1, *, width: float | None = None,
-             height: float | None = None, **kw):
+def subplots(
+    nrows: int = 1, ncols: int = 1, *, width: float | None = None, height: float | None = None, **kw
+):
     """``plt.subplots`` with the book's style and a size scaled to the grid."""
     import matplotlib.pyplot as plt
 
@@ -60,8 +62,15 @@ def _r(v: float, digits: int) -> str:
     return "0." + "0" * digits if s.startswith("-") and float(s) == 0 else s
 
 
-def print_curve(label: str, x: Sequence[float], y: Sequence[float], *, points: int = 5,
-                digits: int = 4, xdigits: int | None = None) -> None:
+def print_curve(
+    label: str,
+    x: Sequence[float],
+    y: Sequence[float],
+    *,
+    points: int = 5,
+    digits: int = 4,
+    xdigits: int | None = None,
+) -> None:
     """Print ``points`` evenly spaced (x, y) pairs of a plotted curve, rounded."""
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -73,8 +82,9 @@ def print_curve(label: str, x: Sequence[float], y: Sequence[float], *, points: i
     print(f"{label}: {pairs}")
 
 
-def print_table(rows: Sequence[str], cols: Sequence[str], values, *, digits: int = 4,
-                title: str | None = None) -> None:
+def print_table(
+    rows: Sequence[str], cols: Sequence[str], values, *, digits: int = 4, title: str | None = None
+) -> None:
     """Print a 2-D array with row and column labels, rounded to ``digits`` decimals."""
     v = np.atleast_2d(np.asarray(values, dtype=float))
     if v.shape != (len(rows), len(cols)):

@@ -36,6 +36,7 @@ Examples
 >>> sol.policy.tolist(), np.round(sol.V, 6).tolist()
 ([1, 1], [3.0, 4.0])
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -129,8 +130,9 @@ class FiniteMDP:
         self._starts = np.searchsorted(self.s_indices, np.arange(self.n_states))
 
     @classmethod
-    def from_dense(cls, R: np.ndarray, P: np.ndarray, discount: float,
-                   feasible: np.ndarray | None = None) -> "FiniteMDP":
+    def from_dense(
+        cls, R: np.ndarray, P: np.ndarray, discount: float, feasible: np.ndarray | None = None
+    ) -> FiniteMDP:
         """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs."""
         R = np.asarray(R, dtype=float)
         P = np.asarray(P, dtype=float)
@@ -222,8 +224,9 @@ def policy_evaluation(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
     return _solve(_policy_system(mdp, rows), mdp.R[rows])
 
 
-def value_iteration(mdp: FiniteMDP, tol: float = 1e-10, max_iter: int = 100_000,
-                    V0: np.ndarray | None = None) -> MDPSolution:
+def value_iteration(
+    mdp: FiniteMDP, tol: float = 1e-10, max_iter: int = 100_000, V0: np.ndarray | None = None
+) -> MDPSolution:
     r"""Successive approximation :math:`V_{k+1} = T V_k` until the policy is
     :math:`\varepsilon`-optimal with :math:`\varepsilon` = ``tol``."""
     if tol <= 0:
@@ -241,8 +244,9 @@ def value_iteration(mdp: FiniteMDP, tol: float = 1e-10, max_iter: int = 100_000,
     raise RuntimeError(f"value iteration did not converge in {max_iter} iterations")
 
 
-def policy_iteration(mdp: FiniteMDP, policy0: np.ndarray | None = None,
-                     max_iter: int = 10_000) -> MDPSolution:
+def policy_iteration(
+    mdp: FiniteMDP, policy0: np.ndarray | None = None, max_iter: int = 10_000
+) -> MDPSolution:
     """Howard's policy iteration; keeps the current action unless another is strictly better."""
     if policy0 is None:
         _, arg = mdp.group_max(mdp.R)
@@ -261,8 +265,7 @@ def policy_iteration(mdp: FiniteMDP, policy0: np.ndarray | None = None,
     raise RuntimeError(f"policy iteration did not converge in {max_iter} iterations")
 
 
-def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None,
-                  method: str = "highs") -> LPSolution:
+def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None, method: str = "highs") -> LPSolution:
     r"""Solve the dual LP of the discounted MDP with SciPy's HiGHS.
 
     Maximise :math:`\sum_{s,a} r(s,a)x(s,a)` subject to
@@ -274,8 +277,10 @@ def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None,
     n = mdp.n_states
     alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
     if alpha.shape != (n,) or np.any(alpha <= 0) or abs(alpha.sum() - 1) > 1e-9:
-        raise ValueError(f"alpha must be a positive vector of {n} state weights summing to 1, "
-                         f"got shape {alpha.shape}, min {alpha.min(initial=np.inf):g}, sum {alpha.sum():g}")
+        raise ValueError(
+            f"alpha must be a positive vector of {n} state weights summing to 1, "
+            f"got shape {alpha.shape}, min {alpha.min(initial=np.inf):g}, sum {alpha.sum():g}"
+        )
     L = len(mdp.R)
     E = sp.csr_matrix((np.ones(L), (np.arange(L), mdp.s_indices)), shape=(L, n))
     P = sp.csr_matrix(mdp.P)
@@ -289,8 +294,7 @@ def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None,
     return LPSolution(x, float(-res.fun), V, mdp.a_indices[arg], alpha)
 
 
-def occupation_measure(mdp: FiniteMDP, policy: np.ndarray,
-                       alpha: np.ndarray | None = None) -> np.ndarray:
+def occupation_measure(mdp: FiniteMDP, policy: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
     r"""Discounted occupation :math:`x_\pi(s, \pi(s)) = [\alpha^\top (I-\lambda P_\pi)^{-1}]_s`.
 
     Returned per pair (zeros off the policy); it sums to :math:`1/(1-\lambda)`.

@@ -18,27 +18,37 @@ after a sell, so :math:`i'` is a function of :math:`(i, o)` alone. The value is 
 :math:`T(v'\mid v) = \delta(v' - v)`. The hard constraint "no sale from zero inventory"
 (the paper's :math:`-\infty` reward row) is enforced by the transition and asserted.
 
-Every component is a case statement in :mod:`mmkit.xadd` (conditions linear in ``v`` and
+Every component is a case statement in :mod:`mmkit.symbolic.xadd` (conditions linear in ``v`` and
 ``i``). The module also holds the exact piecewise-uniform beliefs and their Bayes update
 (spec B.4), and an *independent* numerical expectimax over the belief tree that uses neither
-XADDs nor rational arithmetic: the cross-check of :mod:`mmkit.pbvi`.
+XADDs nor rational arithmetic: the cross-check of :mod:`mmkit.symbolic.pbvi`.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
-from typing import Iterable, Sequence
 
 import numpy as np
 
-from mmkit.xadd import XADD, LinExpr, Number, Q, fmt_num
+from mmkit.symbolic.xadd import XADD, LinExpr, Number, Q, fmt_num
 
 OBS = ("buy", "sell", "hold")
 
-__all__ = ["OBS", "TraderType", "TraderModel", "Belief", "make_actions", "check_actions",
-           "ShockedMarketConfig", "gaussian_prior", "kinathil_vs_das",
-           "InventoryPOMDP", "reachable_beliefs", "expectimax", "fmt_action"]
+__all__ = [
+    "OBS",
+    "TraderType",
+    "TraderModel",
+    "Belief",
+    "make_actions",
+    "check_actions",
+    "gaussian_prior",
+    "InventoryPOMDP",
+    "reachable_beliefs",
+    "expectimax",
+    "fmt_action",
+]
 
 
 # ----------------------------------------------------------------------------- traders
@@ -67,7 +77,7 @@ class TraderModel:
         if len(self.types) == 0:
             raise ValueError("types must contain at least one trader type")
         names = [t.name for t in self.types]
-        if len(set(names)) != len(names):   # the POMDP keys its per-type cases by name
+        if len(set(names)) != len(names):  # the POMDP keys its per-type cases by name
             raise ValueError(f"trader type names must be distinct, got {names}")
         for t in self.types:
             if Q(t.prob) < 0:
@@ -77,23 +87,30 @@ class TraderModel:
             raise ValueError(f"trader proportions must sum to 1, got {fmt_num(total)}")
 
     @classmethod
-    def glosten_milgrom(cls, p_uninformed: Number = Fraction(1, 2)) -> "TraderModel":
+    def glosten_milgrom(cls, p_uninformed: Number = Fraction(1, 2)) -> TraderModel:
         """GM population: informed (ε = 0) with 1 - p, uninformed with p."""
         p = Q(p_uninformed)
         if not 0 <= p <= 1:
             raise ValueError(f"p_uninformed must be in [0, 1], got {p}")
-        return cls((TraderType("informed", 1 - p), TraderType("uninformed", p, uninformed=True)),
-                   name=f"GM ({fmt_num(100 * p)}% uninformed)")
+        return cls(
+            (TraderType("informed", 1 - p), TraderType("uninformed", p, uninformed=True)),
+            name=f"GM ({fmt_num(100 * p)}% uninformed)",
+        )
 
     @classmethod
-    def discrete(cls, c: Number = 10, probs: Sequence[Number] = (Fraction(1, 3),) * 3
-                 ) -> "TraderModel":
+    def discrete(cls, c: Number = 10, probs: Sequence[Number] = (Fraction(1, 3),) * 3) -> TraderModel:
         """Discrete-noise population: informed (0), over-valuing (+c), under-valuing (-c)."""
         if len(probs) != 3:
             raise ValueError(f"probs must have 3 entries, got {len(probs)}")
         c = Q(c)
-        return cls((TraderType("informed", Q(probs[0])), TraderType("over", Q(probs[1]), c),
-                    TraderType("under", Q(probs[2]), -c)), name=f"Discrete (c = {fmt_num(c)})")
+        return cls(
+            (
+                TraderType("informed", Q(probs[0])),
+                TraderType("over", Q(probs[1]), c),
+                TraderType("under", Q(probs[2]), -c),
+            ),
+            name=f"Discrete (c = {fmt_num(c)})",
+        )
 
     def informed_eps(self) -> list[Fraction]:
         return sorted({Q(t.eps) for t in self.types if not t.uninformed})
@@ -104,8 +121,9 @@ def fmt_action(a: tuple[Fraction, Fraction]) -> str:
     return f"({float(a[0]):.1f}, {float(a[1]):.1f})"
 
 
-def make_actions(bids: Iterable[Number], asks: Iterable[Number] | None = None
-                 ) -> tuple[tuple[Fraction, Fraction], ...]:
+def make_actions(
+    bids: Iterable[Number], asks: Iterable[Number] | None = None
+) -> tuple[tuple[Fraction, Fraction], ...]:
     """All pairs (bid, ask) with bid < ask from two price grids (asks = bids when omitted)."""
     bids = sorted({Q(b) for b in bids})
     asks = bids if asks is None else sorted({Q(a) for a in asks})
@@ -143,8 +161,7 @@ class Belief:
     inventory: int
 
     @classmethod
-    def from_masses(cls, pieces: Sequence[tuple[Number, Number, Number]], inventory: int = 0
-                    ) -> "Belief":
+    def from_masses(cls, pieces: Sequence[tuple[Number, Number, Number]], inventory: int = 0) -> Belief:
         """Belief from ``(lo, hi, mass)`` pieces; masses are normalised to sum to 1."""
         if int(inventory) != inventory or inventory < 0:
             raise ValueError(f"inventory must be an integer >= 0, got {inventory}")
@@ -161,21 +178,22 @@ class Belief:
         ps.sort()
         for (a0, b0, _), (a1, b1, _) in zip(ps, ps[1:]):
             if a1 < b0:
-                raise ValueError(f"prior pieces must not overlap, got [{fmt_num(a0)}, {fmt_num(b0)}] "
-                                 f"and [{fmt_num(a1)}, {fmt_num(b1)}]")
+                raise ValueError(
+                    f"prior pieces must not overlap, got [{fmt_num(a0)}, {fmt_num(b0)}] "
+                    f"and [{fmt_num(a1)}, {fmt_num(b1)}]"
+                )
         total = sum((m for _, _, m in ps), Fraction(0))
         if total <= 0:
             raise ValueError("prior must have positive total mass, got 0")
         return cls.canonical([(lo, hi, m / total / (hi - lo)) for lo, hi, m in ps], int(inventory))
 
     @classmethod
-    def uniform(cls, lo: Number, hi: Number, inventory: int = 0) -> "Belief":
+    def uniform(cls, lo: Number, hi: Number, inventory: int = 0) -> Belief:
         """v ~ U[lo, hi]."""
         return cls.from_masses([(lo, hi, 1)], inventory)
 
     @classmethod
-    def canonical(cls, dens: Iterable[tuple[Fraction, Fraction, Fraction]], inventory: int
-                  ) -> "Belief":
+    def canonical(cls, dens: Iterable[tuple[Fraction, Fraction, Fraction]], inventory: int) -> Belief:
         out: list[list[Fraction]] = []
         for lo, hi, d in sorted(dens):
             if d == 0 or hi <= lo:
@@ -199,8 +217,9 @@ class Belief:
         return self.pieces[0][0], self.pieces[-1][1]
 
     def __str__(self) -> str:
-        body = ", ".join(f"[{fmt_num(lo)},{fmt_num(hi)}]:{fmt_num(d * (hi - lo))}"
-                         for lo, hi, d in self.pieces)
+        body = ", ".join(
+            f"[{fmt_num(lo)},{fmt_num(hi)}]:{fmt_num(d * (hi - lo))}" for lo, hi, d in self.pieces
+        )
         return f"<i={self.inventory}; {body}>"
 
 
@@ -233,8 +252,13 @@ class InventoryPOMDP:
         Expected reward :math:`\bar R_a(v,i) = \sum_{t,u} P(t)P(u|t) R(v,i,a,t,u)`.
     """
 
-    def __init__(self, actions: Iterable[tuple[Number, Number]], traders: TraderModel,
-                 gamma: Number = Fraction(9, 10), reward: str = "cash"):
+    def __init__(
+        self,
+        actions: Iterable[tuple[Number, Number]],
+        traders: TraderModel,
+        gamma: Number = Fraction(9, 10),
+        reward: str = "cash",
+    ):
         if reward not in ("cash", "mark_to_market"):
             raise ValueError(f"reward must be 'cash' or 'mark_to_market', got {reward!r}")
         self.reward_kind = reward
@@ -255,7 +279,7 @@ class InventoryPOMDP:
     def _build_cases(self) -> None:
         X = self.X
         one, zero = X.const(1), X.const(0)
-        has_unit = X.indicator(LinExpr({"i": 1}, -1), ">=")          # i >= 1
+        has_unit = X.indicator(LinExpr({"i": 1}, -1), ">=")  # i >= 1
         self.omega: list[dict] = []
         self.reward: list[dict] = []
         self.lik: list[dict[str, int]] = []
@@ -274,8 +298,8 @@ class InventoryPOMDP:
                         rw[(t.name, u)] = r
                 else:
                     eps = Q(t.eps)
-                    wants_buy = X.indicator(LinExpr({"v": 1}, -(ask + eps)), ">")   # v > ask + eps
-                    sell = X.indicator(LinExpr({"v": 1}, -(bid + eps)), "<")        # v < bid + eps
+                    wants_buy = X.indicator(LinExpr({"v": 1}, -(ask + eps)), ">")  # v > ask + eps
+                    sell = X.indicator(LinExpr({"v": 1}, -(bid + eps)), "<")  # v < bid + eps
                     buy = X.mul(wants_buy, has_unit)
                     hold = X.sub(X.sub(one, buy), sell)
                     om[(t.name, None)] = {"buy": buy, "sell": sell, "hold": hold}
@@ -331,8 +355,10 @@ class InventoryPOMDP:
         r = self._bp_cache.get(key)
         if r is None:
             X = self.X
-            r = X.add(X.scale(self.rbar[a], Fraction(1, len(OBS))),
-                      X.scale(X.mul(self.lik[a][o], self.shift(alpha, o)), self.gamma))
+            r = X.add(
+                X.scale(self.rbar[a], Fraction(1, len(OBS))),
+                X.scale(X.mul(self.lik[a][o], self.shift(alpha, o)), self.gamma),
+            )
             self._bp_cache[key] = r
         return r
 
@@ -368,8 +394,7 @@ class InventoryPOMDP:
         if p == 0:
             r = (Fraction(0), None)
         else:
-            r = (p, Belief.canonical([(l, h, d / p) for l, h, d in new],
-                                     self.next_inventory(b.inventory, o)))
+            r = (p, Belief.canonical([(l, h, d / p) for l, h, d in new], self.next_inventory(b.inventory, o)))
         self._upd_cache[key] = r
         return r
 
@@ -406,8 +431,9 @@ class InventoryPOMDP:
         return fmt_action(self.actions[a])
 
 
-def reachable_beliefs(model: InventoryPOMDP, init: Sequence[Belief], depth: int,
-                      dedup: bool = True) -> list[list[Belief]]:
+def reachable_beliefs(
+    model: InventoryPOMDP, init: Sequence[Belief], depth: int, dedup: bool = True
+) -> list[list[Belief]]:
     """Beliefs reachable at depths 0..depth-1 (every action, every observation with P > 0).
 
     With ``dedup=False`` duplicates are kept (the count the paper's ``|B|`` would use).
@@ -422,8 +448,7 @@ def reachable_beliefs(model: InventoryPOMDP, init: Sequence[Belief], depth: int,
 
 
 # ----------------------------------------------------------------------------- independent check
-def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int
-               ) -> tuple[float, int | None]:
+def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int) -> tuple[float, int | None]:
     r"""Brute-force optimal value by expectimax over the belief tree (float, no XADD).
 
     .. math::
@@ -509,51 +534,6 @@ def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int
     return V(mass / mass.sum(), belief.inventory, int(horizon))
 
 
-# ----------------------------------------------------------------------------- beyond the paper
-@dataclass(frozen=True)
-class ShockedMarketConfig:
-    """Kinathil's MM against Das & Magdon-Ismail's optimal MM on one shocked GM market.
-
-    The market (Das 2008): V ~ N(0, (rho sigma_eps)^2) once; each period a trader with
-    w = V + sigma_eps Z, Z ~ N(0, 1), buys if w > ask, sells if w < bid. Profit is marked to
-    market: ask - V on a sale, V - bid on a purchase, discounted by gamma.
-
-    Kinathil's MM plans with its own (approximate) model: a piecewise-uniform prior on the
-    normal's quantile edges ``prior_edges`` (in units of rho sigma_eps), discrete trader noise
-    eps in {0, +c, -c} with c = ``noise_c`` sigma_eps, a small ``model_uninformed`` share of
-    uninformed traders (so every observation has positive probability), prices on
-    ``price_grid`` in units of sigma_eps sqrt(1 + rho^2) (the scale of Das's optimal quotes),
-    the mark-to-market reward, and inventory
-    ``inventory`` (default: ``periods``, so the no-short constraint never binds).
-    """
-
-    rho: float = 2.0
-    sigma_eps: float = 1.0
-    gamma: float = 0.9
-    periods: int = 3
-    runs: int = 20_000
-    seed: int = 0
-    price_grid: tuple[float, ...] = (-1.5, -0.75, 0.0, 0.75, 1.5)
-    prior_edges: tuple[float, ...] = (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)
-    noise_c: float = 1.2
-    model_uninformed: float = 0.01
-    inventory: int | None = None
-
-    def __post_init__(self) -> None:
-        if not self.rho > 0:
-            raise ValueError(f"rho must be > 0, got {self.rho}")
-        if not self.sigma_eps > 0:
-            raise ValueError(f"sigma_eps must be > 0, got {self.sigma_eps}")
-        if int(self.runs) != self.runs or self.runs < 2:
-            raise ValueError(f"runs must be an integer >= 2 (standard errors), got {self.runs}")
-        if not 0 < self.gamma < 1:
-            raise ValueError(f"gamma must be in (0, 1), got {self.gamma}")
-        if int(self.periods) != self.periods or self.periods < 1:
-            raise ValueError(f"periods must be an integer >= 1, got {self.periods}")
-        if not 0 < self.model_uninformed < 1:
-            raise ValueError(f"model_uninformed must be in (0, 1), got {self.model_uninformed}")
-
-
 def _q4(x: float) -> Fraction:
     return Fraction(round(float(x) * 10_000), 10_000)
 
@@ -568,77 +548,3 @@ def gaussian_prior(sd: float, edges_in_sd: Sequence[float], inventory: int) -> B
     cdf[0], cdf[-1] = 0.0, 1.0
     pieces = [(_q4(sd * a), _q4(sd * b), _q4(p)) for a, b, p in zip(e, e[1:], np.diff(cdf))]
     return Belief.from_masses(pieces, inventory)
-
-
-def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
-    """Simulate both market makers on the same draws (common random numbers).
-
-    Kinathil's MM follows its exact H-step policy tree (symbolic PBVI, H = ``periods``);
-    Das's optimal MM quotes mu_t +- delta*(rho_t) from :func:`mmkit.glosten_milgrom.solve_dp`
-    with the moment-matched Gaussian update; the myopic MM is shown for reference.
-    Returns per-MM mean and standard error of the discounted profit over ``periods``, the
-    paired difference, the root quotes and the Kinathil MM's own model value.
-    """
-    from mmkit import glosten_milgrom as gmm
-    from mmkit.pbvi import policy_tree, solve
-
-    T, s = cfg.periods, cfg.sigma_eps
-    inv0 = T if cfg.inventory is None else int(cfg.inventory)
-    pm = _q4(cfg.model_uninformed)
-    c = _q4(cfg.noise_c * s)
-    traders = TraderModel((TraderType("informed", (1 - pm) / 3), TraderType("over", (1 - pm) / 3, c),
-                           TraderType("under", (1 - pm) / 3, -c), TraderType("uninformed", pm, uninformed=True)),
-                          name="Discrete + uninformed")
-    scale = s * float(np.sqrt(1.0 + cfg.rho ** 2))
-    model = InventoryPOMDP(make_actions([_q4(p * scale) for p in cfg.price_grid]), traders,
-                           gamma=_q4(cfg.gamma), reward="mark_to_market")
-    prior = gaussian_prior(cfg.rho * s, cfg.prior_edges, inv0)
-    res = solve(model, [prior], T)
-    tree = policy_tree(res, prior)
-
-    rng = np.random.default_rng(cfg.seed)
-    V = cfg.rho * s * rng.standard_normal(cfg.runs)
-    Z = rng.standard_normal((cfg.runs, T))
-    W = V[:, None] + s * Z
-    disc = cfg.gamma ** np.arange(T)
-
-    def trade(bid, ask, t, inv):
-        x = np.where(W[:, t] > ask, 1, np.where(W[:, t] < bid, -1, 0))
-        x = np.where((x == 1) & (inv < 1), 0, x)     # cannot sell from empty inventory
-        prof = np.where(x == 1, ask - V, np.where(x == -1, V - bid, 0.0))
-        return x, prof
-
-    # Kinathil: walk the tree
-    nodes = [tree] * cfg.runs
-    inv = np.full(cfg.runs, inv0)
-    pk = np.zeros((cfg.runs, T))
-    for t in range(T):
-        bid = np.array([float(model.actions[n.action][0]) for n in nodes])
-        ask = np.array([float(model.actions[n.action][1]) for n in nodes])
-        x, pk[:, t] = trade(bid, ask, t, inv)
-        inv = inv - (x == 1) + (x == -1)
-        if t < T - 1:
-            obs = np.where(x == 1, 0, np.where(x == -1, 1, 2))
-            nodes = [n.children[OBS[o]][1] for n, o in zip(nodes, obs)]
-
-    # Das: the Glosten-Milgrom simulator, whose seeded draws (V, then the trader noise) are
-    # the V and W above, so all three MMs face the same runs
-    params = gmm.GMParams(sigma_eps=s, gamma=cfg.gamma)
-    sol = gmm.solve_dp(params)
-    out_rules = {}
-    for name, rule in (("Das optimal", gmm.optimal_rule(sol)), ("Das myopic", gmm.myopic_rule(params))):
-        r = gmm.simulate(rule, cfg.rho, params, n_runs=cfg.runs, n_periods=T, seed=cfg.seed)
-        out_rules[name] = (r.discounted_profit(), (float(r.bid[0, 0]), float(r.ask[0, 0])))
-
-    def stats(d):
-        return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
-
-    dk = pk @ disc
-    out = {"Kinathil (symbolic PBVI)": (*stats(dk), tuple(float(p) for p in model.actions[tree.action]))}
-    for name, (d, first) in out_rules.items():
-        out[name] = (*stats(d), first)
-    diff = dk - out_rules["Das optimal"][0]
-    return {"results": out, "paired_diff": stats(diff), "model_value": float(tree.value),
-            "alphas": len(res.V[T]), "nodes": res.stats[-1].nodes_shared,
-            "beliefs": sum(st.beliefs for st in res.stats), "model": model, "prior": prior,
-            "tree": tree, "result": res}

@@ -1,7 +1,7 @@
 r"""Symbolic point-based value iteration (PBVI) for the market-making POMDP.
 
 The continuous-state PBVI of Zamani et al. (2012), as extended by Kinathil et al. (2016,
-eq. 2), over case statements (:mod:`mmkit.xadd`). With :math:`V^0 = \{0\}` and a set
+eq. 2), over case statements (:mod:`mmkit.symbolic.xadd`). With :math:`V^0 = \{0\}` and a set
 :math:`B` of beliefs, stage :math:`h` computes for every :math:`α_j \in V^{h-1}`
 
 .. math::
@@ -23,19 +23,28 @@ successors were backed up (all beliefs reachable to the horizon: ``schedule="lay
 Tie-breaking (needed for the paper's Figure 2, where at zero inventory every ask is optimal):
 among exactly equal actions the highest ask wins, then the lowest bid.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Sequence
 
 import numpy as np
 
-from mmkit.inventory_pomdp import OBS, Belief, InventoryPOMDP, reachable_beliefs
+from mmkit.symbolic.inventory_pomdp import OBS, Belief, InventoryPOMDP, reachable_beliefs
 
-__all__ = ["Alpha", "StageStats", "PBVIResult", "solve", "PolicyNode", "policy_tree",
-           "upper_surface", "switch_point"]
+__all__ = [
+    "Alpha",
+    "StageStats",
+    "PBVIResult",
+    "solve",
+    "PolicyNode",
+    "policy_tree",
+    "upper_surface",
+    "switch_point",
+]
 
 SCHEDULES = ("layered", "all", "fixed")
 
@@ -232,8 +241,9 @@ class PBVIResult:
         return self.model.X.pretty(al.node, nm, "v, i")
 
 
-def _stage_beliefs(schedule: str, layers: list[list[Belief]], fixed: Sequence[Belief] | None,
-                   H: int, h: int) -> list[Belief]:
+def _stage_beliefs(
+    schedule: str, layers: list[list[Belief]], fixed: Sequence[Belief] | None, H: int, h: int
+) -> list[Belief]:
     if schedule == "layered":
         return layers[H - h]
     if schedule == "all":
@@ -241,9 +251,15 @@ def _stage_beliefs(schedule: str, layers: list[list[Belief]], fixed: Sequence[Be
     return list(fixed)  # type: ignore[arg-type]
 
 
-def solve(model: InventoryPOMDP, init: Sequence[Belief], horizon: int,
-          schedule: str = "layered", belief_set: Sequence[Belief] | None = None,
-          tie_tol: float = 1e-9, check: bool = False) -> PBVIResult:
+def solve(
+    model: InventoryPOMDP,
+    init: Sequence[Belief],
+    horizon: int,
+    schedule: str = "layered",
+    belief_set: Sequence[Belief] | None = None,
+    tie_tol: float = 1e-9,
+    check: bool = False,
+) -> PBVIResult:
     r"""Symbolic PBVI to ``horizon`` from the initial beliefs ``init``.
 
     Parameters
@@ -291,7 +307,7 @@ def solve(model: InventoryPOMDP, init: Sequence[Belief], horizon: int,
         vals: dict[Belief, Fraction] = {}
         succs = [s for b in Bh for s in model.successors(b)]
         res._prefetch(succs, h - 1)
-        res.V.append(Vh)   # placeholder filled below (choose() only reads V[h-1])
+        res.V.append(Vh)  # placeholder filled below (choose() only reads V[h-1])
         for b in Bh:
             a, q, row = res.choose(b, h)
             plan = tuple(j for _, _, _, j in row)
@@ -307,8 +323,18 @@ def solve(model: InventoryPOMDP, init: Sequence[Belief], horizon: int,
         per = [X.node_count(n) for n in nodes]
         res.beliefs.append(Bh)
         res.values.append(vals)
-        res.stats.append(StageStats(h, len(Bh), len(set(succs)), len(Vh), X.node_count(*nodes),
-                                    int(sum(per)), int(max(per)), time.perf_counter() - t0))
+        res.stats.append(
+            StageStats(
+                h,
+                len(Bh),
+                len(set(succs)),
+                len(Vh),
+                X.node_count(*nodes),
+                int(sum(per)),
+                int(max(per)),
+                time.perf_counter() - t0,
+            )
+        )
     return res
 
 
@@ -321,7 +347,7 @@ class PolicyNode:
     horizon: int
     action: int
     value: Fraction
-    children: dict[str, tuple[Fraction, "PolicyNode"]] = field(default_factory=dict)
+    children: dict[str, tuple[Fraction, PolicyNode]] = field(default_factory=dict)
 
     def walk(self, path: tuple[str, ...] = ()):
         """Yield ``(path, node)`` depth-first in observation order buy, sell, hold."""
@@ -344,8 +370,9 @@ def policy_tree(res: PBVIResult, b: Belief, horizon: int | None = None) -> Polic
 
 
 # ----------------------------------------------------------------------------- upper surface
-def upper_surface(res: PBVIResult, inventory: int, means: np.ndarray, widths: np.ndarray,
-                  h: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def upper_surface(
+    res: PBVIResult, inventory: int, means: np.ndarray, widths: np.ndarray, h: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     r"""Upper surface :math:`\max_{α\in V^h} \int α(v,i)\, U[m-w, m+w](v)\, dv` on a grid.
 
     ``widths`` may contain 0 (a point belief: α evaluated at m, ties at prices follow the
@@ -366,26 +393,28 @@ def upper_surface(res: PBVIResult, inventory: int, means: np.ndarray, widths: np
         Fk = np.zeros(len(lo))
         for k in range(1, len(lo)):
             a_, b_ = starts[k - 1], starts[k]
-            Fk[k] = Fk[k - 1] + s[k - 1] * (b_ ** 2 - a_ ** 2) / 2 + c[k - 1] * (b_ - a_)
+            Fk[k] = Fk[k - 1] + s[k - 1] * (b_**2 - a_**2) / 2 + c[k - 1] * (b_ - a_)
 
         def F(x):
             k = np.searchsorted(lo, x, side="right") - 1
             a_ = starts[k]
-            return Fk[k] + s[k] * (x ** 2 - a_ ** 2) / 2 + c[k] * (x - a_)
+            return Fk[k] + s[k] * (x**2 - a_**2) / 2 + c[k] * (x - a_)
 
         for r, w in enumerate(widths):
             if w == 0:
-                vals[j, r] = [float(X.evaluate(al.node, {"v": float(m), "i": inventory}))
-                              for m in means]
+                vals[j, r] = [float(X.evaluate(al.node, {"v": float(m), "i": inventory})) for m in means]
             else:
                 vals[j, r] = (F(means + w) - F(means - w)) / (2 * w)
     return vals.max(axis=0), vals.argmax(axis=0)
 
 
 # ----------------------------------------------------------------------------- sensitivity
-def switch_point(holds: Callable[[Fraction], bool], lo: Fraction | int | str,
-                 hi: Fraction | int | str, tol: Fraction | int | str = Fraction(1, 1000)
-                 ) -> tuple[Fraction, Fraction]:
+def switch_point(
+    holds: Callable[[Fraction], bool],
+    lo: Fraction | int | str,
+    hi: Fraction | int | str,
+    tol: Fraction | int | str = Fraction(1, 1000),
+) -> tuple[Fraction, Fraction]:
     """Bracket the parameter value where a claim switches, by bisection on exact rationals.
 
     ``holds(x)`` is a yes/no property of the solution at parameter ``x`` (e.g. the discount
