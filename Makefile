@@ -50,10 +50,14 @@ unit: venv
 nbval: venv
 	$(PY) -m pytest -n $(JOBS) --dist loadfile $(NBVAL) $(NOTEBOOKS)
 
-# The README's test command. nbval re-executes every chapter against the current mmkit,
-# which rewrites reproduction/ledger/*.json; the ledger and report checks then run on it.
+# The README's test command. nbval re-executes every chapter against the current mmkit; under
+# test the chapters write their ledgers to a build folder (the work tree stays clean), which is
+# then compared with the committed ledgers by claim id, verdict and value.
+LEDGER_BUILD := _build/ledger
 test: venv
-	$(PY) -m pytest -n $(JOBS) --dist loadfile tests $(NBVAL) $(NOTEBOOKS)
+	rm -rf $(LEDGER_BUILD)
+	MMKIT_LEDGER_DIR=$(CURDIR)/$(LEDGER_BUILD) $(PY) -m pytest -n $(JOBS) --dist loadfile tests $(NBVAL) $(NOTEBOOKS)
+	$(PY) -m mmkit ledger compare --built $(LEDGER_BUILD)
 	$(PY) -m mmkit ledger check
 	$(PY) -m mmkit report --check
 

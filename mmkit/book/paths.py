@@ -6,6 +6,24 @@ import os
 from pathlib import Path
 
 
+def find_repo_root() -> Path | None:
+    """The repository root, or ``None`` when not running inside the book's repository.
+
+    ``MMKIT_ROOT`` wins when set; otherwise the first parent of the working directory holding
+    ``_toc.yml`` and ``mmkit/``; otherwise the parent of the package when that is the repository
+    (an editable install).
+    """
+    env = os.environ.get("MMKIT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path.cwd().resolve()
+    for p in (here, *here.parents):
+        if (p / "_toc.yml").exists() and (p / "mmkit").is_dir():
+            return p
+    pkg_parent = Path(__file__).resolve().parents[2]
+    return pkg_parent if (pkg_parent / "_toc.yml").exists() else None
+
+
 def repo_root() -> Path:
     """The repository root.
 
@@ -19,7 +37,7 @@ def repo_root() -> Path:
     for p in (here, *here.parents):
         if (p / "_toc.yml").exists() and (p / "mmkit").is_dir():
             return p
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parents[2]
 
 
 def artifacts_dir(*parts: str) -> Path:

@@ -8,8 +8,8 @@ CLI::
 
     python -m mmkit report            # write reproduction/report.md
     python -m mmkit report --check    # exit 1 if the committed page is stale
-    python -m mmkit ledger register   # add newly recorded claims to the registry
-    python -m mmkit ledger check      # exit 1 if a chapter dropped a registered claim
+    python -m mmkit ledger check      # exit 1 unless every ledger is complete, current and honest
+    python -m mmkit ledger compare --built DIR  # ledgers written under test vs the committed ones
 """
 
 from __future__ import annotations
@@ -18,15 +18,17 @@ import argparse
 from pathlib import Path
 
 from mmkit.book.ledger import (
+    EVIDENCE,
     REFERENCES,
     VERDICTS,
     _fmt,
     all_sources,
-    check_registry,
+    check,
+    compare_ledgers,
     load_ledger,
     load_targets,
-    register,
 )
+from mmkit.common.io import atomic_write_text
 from mmkit.book.paths import repo_root
 
 REPORT_PATH = Path("reproduction") / "report.md"
@@ -42,7 +44,7 @@ def item_status(claims: list[dict]) -> str:
     if not claims:
         return "not yet"
     n = len(claims)
-    k = sum(c["verdict"] == "reproduced" for c in claims)
+    k = sum(c["verdict"] in ("reproduced", "holds") for c in claims)
     close = sum(c["verdict"] == "close" for c in claims)
     if k == n:
         return "reproduced"
@@ -91,10 +93,11 @@ def render(root: Path | None = None) -> str:
     sections = []
     for source in all_sources(root):
         reg = load_targets(source, root)
-        claims = load_ledger(source, root)
+        saved = load_ledger(source, root)
+        claims = saved["claims"] if saved else []
         by_item: dict[str, list[dict]] = {}
         for c in claims:
-            by_item.setdefault(c["target"], []).append(c)
+            by_item.setdefault(c["item"], []).append(c)
         counts = [sum(c["verdict"] == v for c in claims) for v in VERDICTS]
         chapter = reg.get("chapter")
         chap = f"[{reg.get('short', source)}](../{chapter})" if chapter and claims else "not yet"
@@ -126,22 +129,22 @@ def render(root: Path | None = None) -> str:
                 + " (printed in the source, digitised from its figures, derived from its text or "
                 "model, or a stated qualitative claim).",
                 "",
-                "| item | quantity | paper | ref | ours | diff | verdict |",
-                "|---|---|---|---|---|---|---|",
+                "| item | quantity | paper | ref | ours | diff | class | verdict |",
+                "|---|---|---|---|---|---|---|---|",
             ]
             for c in claims:
                 sec.append(
-                    f"| {_esc(c['target'])} | {_esc(c['quantity'])} | {_esc(_fmt(c['paper'], 4))} | "
+                    f"| {_esc(c['item'])} | {_esc(c['quantity'])} | {_esc(_fmt(c['paper'], 4))} | "
                     f"{c.get('reference', '')} | {_esc(_fmt(c['ours'], 4))} | {_esc(_fmt(c['diff'], 4))} | "
-                    f"{c['verdict']} |"
+                    f"{c['evidence']} | {c['verdict']} |"
                 )
             sec.append("")
-            devs = [c for c in claims if c["verdict"] != "reproduced"]
+            devs = [c for c in claims if c["verdict"] not in ("reproduced", "holds")]
             sec += ["### Deviations and obstacles", ""]
             if devs:
                 for c in devs:
                     sec.append(
-                        f"- **{_esc(c['target'])}, {_esc(c['quantity'])}** ({c['verdict']}): {_esc(c['reason'])}"
+                        f"- **{_esc(c['item'])}, {_esc(c['quantity'])}** ({c['verdict']}): {_esc(c['reason'])}"
                     )
             else:
                 sec.append("None: every recorded claim is reproduced.")
@@ -154,7 +157,7 @@ def render(root: Path | None = None) -> str:
 def write(root: Path | None = None) -> Path:
     root = repo_root() if root is None else Path(root)
     out = root / REPORT_PATH
-    out.write_text(render(root))
+    atomic_write_text(out, render(root))
     return out
 
 
@@ -173,13 +176,24 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
     root = repo_root()
-    if args.action == "register":
-        for source, n in register(args.sources or None, root).items():
-            print(f"{source}: {n} new claim(s) registered")
-        return 0
+    sources = args.sources or all_sources(root)
+    known = set(all_sources(root))
+    unknown = [x for x in sources if x not in known]
+    if unknown:
+        print(f"unknown source(s) {unknown}; known: {sorted(known)}")
+        return 2
+    if args.action == "compare":
+        if not args.built:
+            print("ledger compare needs --built FOLDER (the ledgers written under test)")
+            return 2
+        problems = compare_ledgers(Path(args.built), root / "reproduction" / "ledger", sources, root)
+        for p in problems:
+            print(p)
+        print("ledgers agree with the committed ones" if not problems else f"{len(problems)} difference(s)")
+        return 1 if problems else 0
     bad = 0
-    for source in args.sources or all_sources(root):
-        problems = check_registry(source, root)
+    for source in sources:
+        problems = check(source, root)
         for p in problems:
             print(f"{source}: {p}")
         bad += len(problems)
@@ -191,7 +205,12 @@ def add_cli(sub) -> None:
     p = sub.add_parser("report", help="generate the reproduction report page")
     p.add_argument("--check", action="store_true", help="fail if the committed page is stale")
     p.set_defaults(func=_cmd_report)
-    q = sub.add_parser("ledger", help="register or check ledger claims")
-    q.add_argument("action", choices=["register", "check"])
+    q = sub.add_parser("ledger", help="check ledgers (recompute verdicts) or compare a test build with them")
+    q.add_argument(
+        "action",
+        choices=["check", "compare"],
+        help="check: committed ledgers are complete, current and honest; compare: ledgers written under test agree with the committed ones",
+    )
     q.add_argument("sources", nargs="*", help="source keys (default: all)")
+    q.add_argument("--built", help="folder of ledgers written under test (for compare)")
     q.set_defaults(func=_cmd_ledger)
