@@ -41,6 +41,7 @@ report: venv
 book: venv
 	$(PY) -m mmkit report
 	$(PY) scripts/vendor_mathjax.py
+	$(PY) scripts/vendor_datatables.py
 	$(VENV)/bin/jupyter-book build . -W --keep-going
 	@echo "site: _build/html/index.html"
 

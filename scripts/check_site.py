@@ -1,11 +1,15 @@
-"""Open the built book in headless Chromium: every page loads, figures render, report present.
+"""Open the built book in headless Chromium, as a reader would, at a desktop and a phone width.
 
 Usage: ``python scripts/check_site.py _build/html [--out _build/site-check]``
 
-For each page it (1) dumps the DOM after JavaScript ran and checks the expected content (the
-chapter title, its figure images with their captions, the report's source table), and (2) saves a
-full-window screenshot (PNG) to look at. Exits non-zero if Chromium is missing or a check fails.
-Chromium: Debian package ``chromium`` (``apt-get install chromium``).
+For every page of the book, at 1366 px and at 390 px wide, it checks that the page loads with its
+expected content (titles, figures with captions, rendered equations, the report's tables), that no
+output table of a chapter scrolls sideways (the issue a wide printed table causes), that the page
+itself does not scroll sideways, that MathJax is loaded once, and it saves a screenshot. Exits
+non-zero if Chromium is missing or any check fails.
+
+Chromium: Debian package ``chromium`` (``.ci/run`` installs it); driven through Playwright's Python
+API with the system browser (``executable_path``), so no browser is downloaded.
 """
 
 from __future__ import annotations
@@ -13,16 +17,13 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 FLAGS = [
-    "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -30,35 +31,36 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--hide-scrollbars",
-    "--window-size=1280,2200",
-    "--virtual-time-budget=5000",
 ]
 
-# page -> strings that must appear in the rendered DOM
+# page -> strings that must appear in the rendered page
 CHECKS = {
     "intro.html": ["executable companion", "reproduction report"],
-    "chapters/lmsr.html": ["Hanson", "worked example", "Rebuilds", "reproduced", "<img", "mjx-container"],
+    "chapters/lmsr.html": ["Hanson", "Fig. 1.1", "mjx-container"],
     "api.html": ["LMSR", "Ledger"],
-    "reproduction/report.html": [
-        "Reproduction report",
-        "pennock2006",
-        "das2008",
-        "kinathil2016",
-        "martinez_futures",
-        "marl2025",
-        "not yet",
-    ],
+    "cite.html": ["@software", "@incollection"],
+    "reproduction/report.html": ["Reproduction report", "independent", "calibrated", "extension"],
     "bibliography.html": ["Glosten", "Hanson", "Schulman"],
 }
 
-
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    sys.exit("chromium not found: apt-get install chromium")
+# JavaScript run in the page: horizontally scrolling output tables, page overflow, MathJax loads.
+PROBE = """() => {
+  const scrolling = [];
+  for (const t of document.querySelectorAll('.cell_output table, .output table, table.mmkit-ledger')) {
+    let el = t;
+    for (let k = 0; k < 4 && el; k++, el = el.parentElement) {
+      const st = getComputedStyle(el);
+      if ((st.overflowX === 'auto' || st.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 2) {
+        scrolling.push((t.innerText || '').slice(0, 60).replace(/\\s+/g, ' '));
+        break;
+      }
+    }
+  }
+  const mathjax = [...document.querySelectorAll('script[src]')].filter(s => /mathjax/i.test(s.src)).length;
+  return {scrolling, mathjax,
+          pageOverflow: document.documentElement.scrollWidth > window.innerWidth + 2,
+          text: document.body.innerText.length, html: document.documentElement.outerHTML};
+}"""
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -73,36 +75,56 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
     return httpd, httpd.server_address[1]
 
 
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    sys.exit("chromium not found: apt-get install chromium")
+
+
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("html", type=Path)
-    ap.add_argument("--out", type=Path, default=Path("_build/site-check"))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("html", type=Path, help="the built site (_build/html)")
+    ap.add_argument("--out", type=Path, default=Path("_build/site-check"), help="screenshot folder")
     args = ap.parse_args()
+    if not (args.html / "index.html").exists():
+        ap.error(f"{args.html} holds no built site (run make book)")
+    from playwright.sync_api import sync_playwright
+
     args.out.mkdir(parents=True, exist_ok=True)
-    browser = chromium()
-    httpd, port = serve(args.html)
-    failures = 0
     pages = dict(CHECKS)
     for extra in sorted((args.html / "chapters").glob("*.html")):
         pages.setdefault(f"chapters/{extra.name}", ["Rebuilds", "<img"])
-    with tempfile.TemporaryDirectory() as profile:
-        for page, needles in pages.items():
-            url = f"http://127.0.0.1:{port}/{page}"
-            base = [browser, *FLAGS, f"--user-data-dir={profile}"]
-            dom = subprocess.run(
-                [*base, "--dump-dom", url], capture_output=True, text=True, timeout=120
-            ).stdout
-            shot = args.out / (page.replace("/", "_").replace(".html", ".png"))
-            subprocess.run([*base, f"--screenshot={shot}", url], capture_output=True, timeout=120)
-            missing = [n for n in needles if n.lower() not in dom.lower()]
-            imgs = len(re.findall(r"<img", dom))
-            ok = not missing and shot.exists() and len(dom) > 1000
-            failures += not ok
-            print(
-                f"{'ok  ' if ok else 'FAIL'} {page}: {len(dom)} bytes of DOM, {imgs} images, "
-                f"screenshot {shot if shot.exists() else 'missing'}"
-                + (f", missing {missing}" if missing else "")
-            )
+    for extra in sorted((args.html / "reproduction").glob("*.html")):
+        pages.setdefault(f"reproduction/{extra.name}", ["All claims", "verdict"])
+    httpd, port = serve(args.html)
+    failures = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=FLAGS)
+        for label, (w, h) in WIDTHS.items():
+            ctx = browser.new_context(viewport={"width": w, "height": h})
+            page = ctx.new_page()
+            for name, needles in pages.items():
+                page.goto(f"http://127.0.0.1:{port}/{name}", wait_until="networkidle")
+                page.wait_for_timeout(300)
+                r = page.evaluate(PROBE)
+                missing = [n for n in needles if n.lower() not in r["html"].lower()]
+                shot = args.out / f"{label}_{name.replace('/', '_').replace('.html', '.png')}"
+                page.screenshot(path=str(shot), full_page=False)
+                problems = []
+                if missing:
+                    problems.append(f"missing {missing}")
+                if name.startswith("chapters/") and r["scrolling"]:
+                    problems.append(f"{len(r['scrolling'])} output table(s) scroll sideways: {r['scrolling'][:3]}")
+                if r["pageOverflow"]:
+                    problems.append("the page scrolls sideways")
+                if r["mathjax"] > 1:
+                    problems.append(f"MathJax loaded {r['mathjax']} times")
+                failures += bool(problems)
+                print(f"{'ok  ' if not problems else 'FAIL'} {label:7s} {name}: {r['text']} chars" + ("; " + "; ".join(problems) if problems else ""))
+            ctx.close()
+        browser.close()
     httpd.shutdown()
     return 1 if failures else 0
 

@@ -15,9 +15,26 @@ NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 def toc_files():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]]
-    for entry in toc.get("chapters", []):
-        files.append(entry["file"])
+
+    def walk(entries):
+        for entry in entries:
+            files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
+        walk(part["chapters"])
     return files
+
+
+def test_chapters_are_numbered_per_chapter():
+    """Figures and equations read Fig. 3.2 and (3.1): numbered chapters, section depth 1."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters_part = next(
+        p for p in toc["parts"] if any(c["file"].startswith("chapters/") for c in p["chapters"])
+    )
+    assert chapters_part.get("numbered") is True
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    assert cfg["numfig"] and cfg["math_numfig"] and cfg["numfig_secnum_depth"] == 1
 
 
 def test_every_chapter_is_in_the_toc_and_exists():
@@ -75,4 +92,60 @@ def test_figure_cells_have_captions_and_print_numbers(path):
             prints = any(o["output_type"] == "stream" for o in cell["outputs"])
             assert prints, (
                 f"{path.name}: figure '{cap[:40]}' does not print its numbers (nbval ignores images)"
+            )
+
+
+CHAPTER_SOURCES = sorted((ROOT / "chapters").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", CHAPTER_SOURCES, ids=lambda p: p.name)
+def test_chapter_reads_like_a_lecture(path):
+    """QuantEcon-style targets: prose per code line, short cells, no definitions, no long lines."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("chapter_stats", ROOT / "scripts" / "chapter_stats.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    s = mod.stats(path)
+    assert s["definitions"] == 0, f"{path.name}: function/class definitions belong in mmkit"
+    assert s["words_per_code_line"] >= mod.MIN_WORDS_PER_CODE_LINE, s
+    assert s["median_cell_lines"] <= mod.MAX_MEDIAN_CELL_LINES, s
+    assert s["longest_code_line"] <= 88, (
+        f"{path.name}: code lines scroll sideways ({s['longest_code_line']} chars)"
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTER_SOURCES, ids=lambda p: p.name)
+def test_chapter_is_self_contained(path):
+    """No reference to documents outside the book (the recovered specs are not part of it)."""
+    import re
+
+    text = path.read_text()
+    hits = [m.group(0) for m in re.finditer(r"(?i)\b(recovered )?spec(ification)?s?\b(?! ?[=(])", text)]
+    assert not hits, f"{path.name} refers to a spec outside the book: {hits[:5]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_figures_are_legible_and_described(path):
+    """Stored figures fit the content column (text >= 10 px) and carry alt text and a source."""
+    import base64
+    import struct
+
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if not png:
+                continue
+            raw = base64.b64decode(png if isinstance(png, str) else "".join(png))
+            width, height = struct.unpack(">II", raw[16:24])
+            assert width <= 800, f"{path.name}: a figure {width} px wide is shrunk below legibility"
+            meta = cell["metadata"].get("mystnb", {})
+            alt = meta.get("image", {}).get("alt", "")
+            cap = meta.get("figure", {}).get("caption", "")
+            assert len(alt.split()) >= 5, f"{path.name}: figure '{cap[:40]}' needs alt text describing it"
+            assert (
+                "rebuilds" in cap.lower() or "not in the source" in cap.lower() or "beyond" in cap.lower()
+            ), (
+                f"{path.name}: caption must name the source figure it rebuilds (or say it is not in the source): {cap[:60]}"
             )

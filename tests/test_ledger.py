@@ -302,8 +302,12 @@ def test_outside_the_repository_nothing_is_recorded(tmp_path, monkeypatch, capsy
 
 def test_report_lists_unbuilt_items_as_not_yet(tmp_root):
     _full(Ledger("toy", root=tmp_root)).save()
-    text = report.render(tmp_root)
+    text = report.render_source("toy", tmp_root)
     assert "| fig-3 | unbuilt | 0 | not yet |" in text
+    assert "| fig-1 | a figure | 4 | partial (2/4) |" in text
+    assert "verdict-differs" in text and "our model differs in c" in text
+    overview = report.render(tmp_root)
+    assert "| [toy](toy.md) | 2 / 1 / 2 (+1 n.a.) | 1 / 0 / 0 | 0 / 0 / 1 | 1 / 0 | partial |" in overview
 
 
 # --------------------------------------------------------------------- the project's own ledgers

@@ -553,9 +553,24 @@ class Ledger:
         if not self.active:
             print("(ledger inactive outside the repository)")
             return
+        display(HTML(self.html(item)))
+
+    def html(self, item: str | None = None) -> str:
+        """The side-by-side table as HTML, verdicts colour-coded (CSS classes ``verdict-*``)."""
+        import html as _html
+
         df = self.table(item)
-        html = df.to_html(index=False, escape=True, classes="mmkit-ledger", border=0)
-        display(HTML(html))
+        head = "".join(f"<th>{_html.escape(c)}</th>" for c in df.columns)
+        body = []
+        for row in df.itertuples(index=False):
+            cells = []
+            for col, val in zip(df.columns, row):
+                text = _html.escape(str(val))
+                if col == "verdict":
+                    text = f'<span class="verdict verdict-{text.replace(" ", "-")}">{text}</span>'
+                cells.append(f"<td>{text}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        return f'<table class="mmkit-ledger"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
     def summary(self) -> dict[str, dict[str, int]]:
         """Counts per evidence class and verdict: ``{class: {verdict: n}}``."""

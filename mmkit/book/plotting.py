@@ -1,5 +1,10 @@
 """One figure style for the whole book, and helpers that print what a figure plots.
 
+Legibility: the book's content column is about 780 px wide at a 1366 px screen. Figures are at most
+:data:`MAX_WIDTH_IN` inches wide at :data:`DPI` dots per inch, so they are shown at (nearly) their
+natural size, and the smallest text (tick labels, 9 pt) renders at about 13 px, above the 10 px floor
+(a test checks the width of every stored chapter figure). Wide grids of panels wrap into rows.
+
 nbval ignores images, so every figure cell also prints, rounded, the numbers it draws:
 :func:`print_curve` (a few points of a curve) and :func:`print_table` (the table behind
 a bar chart or heat map).
@@ -14,10 +19,16 @@ import numpy as np
 #: Colour cycle (colour-blind safe, Okabe-Ito).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
+#: Dots per inch of stored figures, and the largest figure width (inches): 7.0 in x 110 dpi = 770 px.
+DPI = 110
+MAX_WIDTH_IN = 7.0
+#: Smallest font size used (points); 9 pt at 110 dpi is 13.75 px.
+MIN_FONT_PT = 9
+
 STYLE = {
     "figure.figsize": (6.4, 4.0),
-    "figure.dpi": 110,
-    "savefig.dpi": 110,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
@@ -25,6 +36,8 @@ STYLE = {
     "axes.titlesize": 11,
     "axes.labelsize": 10,
     "legend.fontsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
     "legend.frameon": False,
     "lines.linewidth": 1.8,
     "font.size": 10,
@@ -44,12 +57,22 @@ def use_style() -> None:
 def subplots(
     nrows: int = 1, ncols: int = 1, *, width: float | None = None, height: float | None = None, **kw
 ):
-    """``plt.subplots`` with the book's style and a size scaled to the grid."""
+    """``plt.subplots`` with the book's style and a size scaled to the grid.
+
+    The width is capped at :data:`MAX_WIDTH_IN` so that text stays legible at the rendered width:
+    a larger requested ``width`` is reduced to the cap, the height scaled by the same factor (at
+    most down to 3/4), and the panels shrink while the fonts keep their size.
+    """
     import matplotlib.pyplot as plt
 
     use_style()
-    w = width if width is not None else 4.2 * ncols + 0.6
-    h = height if height is not None else 3.3 * nrows + 0.3
+    for name, v in (("width", width), ("height", height)):
+        if v is not None and not (isinstance(v, (int, float)) and 0 < v < 100):
+            raise ValueError(f"{name} must be a number of inches in (0, 100), got {v!r}")
+    w = float(width) if width is not None else 3.4 * ncols + 0.6
+    h = float(height) if height is not None else (3.0 if ncols > 2 else 3.3) * nrows + 0.3
+    if w > MAX_WIDTH_IN:
+        w, h = MAX_WIDTH_IN, h * max(MAX_WIDTH_IN / w, 0.75)
     fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), constrained_layout=True, **kw)
     return fig, axes
 

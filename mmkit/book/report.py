@@ -1,13 +1,16 @@
-"""The reproduction report: a ReScience-style page generated from the claims ledgers.
+"""The reproduction report: an overview page and one ReScience-style page per source.
 
-For each source it lists every figure and table registered in
-``reproduction/targets/<source>.json``, with the verdicts of the claims the chapter
-recorded (``reproduction/ledger/<source>.json``); items without claims read "not yet".
+Generated from the registries (``reproduction/targets/<source>.json``: every figure and table of a
+source and every declared claim) and the ledgers the chapters save when they execute
+(``reproduction/ledger/<source>.json``). The overview's first table counts the claims of each source
+by evidence class and verdict, independent reproductions first; each source's page says what was
+replicated, item by item, the deviations with their reasons, what the source does not give (the
+choices we made), what we found beyond it, and lists every claim in a sortable, filterable table.
 
 CLI::
 
-    python -m mmkit report            # write reproduction/report.md
-    python -m mmkit report --check    # exit 1 if the committed page is stale
+    python -m mmkit report            # write the report pages and the "How to cite" page
+    python -m mmkit report --check    # exit 1 if a committed page is stale
     python -m mmkit ledger check      # exit 1 unless every ledger is complete, current and honest
     python -m mmkit ledger compare --built DIR  # ledgers written under test vs the committed ones
 """
@@ -15,12 +18,12 @@ CLI::
 from __future__ import annotations
 
 import argparse
+import html
 from pathlib import Path
 
 from mmkit.book.ledger import (
     EVIDENCE,
-    REFERENCES,
-    VERDICTS,
+    GOOD,
     _fmt,
     all_sources,
     check,
@@ -28,149 +31,281 @@ from mmkit.book.ledger import (
     load_ledger,
     load_targets,
 )
-from mmkit.common.io import atomic_write_text
 from mmkit.book.paths import repo_root
+from mmkit.common.io import atomic_write_text
+
+__all__ = [
+    "render",
+    "render_source",
+    "pages",
+    "write",
+    "item_status",
+    "source_status",
+    "evidence_counts",
+    "REPORT_PATH",
+]
 
 REPORT_PATH = Path("reproduction") / "report.md"
 
 
-def _esc(s: str) -> str:
+def source_page(source: str) -> Path:
+    """Path of a source's page, relative to the repository root."""
+    return Path("reproduction") / f"{source}.md"
+
+
+def _esc(s: object) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
+def _saved_claims(source: str, root: Path) -> list[dict]:
+    saved = load_ledger(source, root)
+    return saved["claims"] if saved and saved.get("complete") else []
+
+
 def item_status(claims: list[dict]) -> str:
-    """``not yet``, ``reproduced``, ``close (k/n reproduced)``, ``partial (k/n reproduced)``,
-    ``differs`` or ``not attempted``."""
+    """Status of one item from its claims' verdicts.
+
+    ``not yet`` (no claim), ``reproduced`` (every claim reproduced or holds), ``close`` (the rest
+    close), ``partial (k/n)``, ``differs`` or ``not attempted``.
+    """
     if not claims:
         return "not yet"
     n = len(claims)
-    k = sum(c["verdict"] in ("reproduced", "holds") for c in claims)
+    k = sum(c["verdict"] in GOOD for c in claims)
     close = sum(c["verdict"] == "close" for c in claims)
     if k == n:
         return "reproduced"
     if all(c["verdict"] == "not attempted" for c in claims):
         return "not attempted"
     if k + close == n:
-        return f"close ({k}/{n} reproduced, {close} close)"
+        return f"close ({k}/{n} reproduced)"
     if k == 0 and close == 0:
         return "differs"
-    return f"partial ({k}/{n} reproduced)"
+    return f"partial ({k}/{n})"
 
 
 def source_status(items: list[dict], by_item: dict[str, list[dict]]) -> str:
-    """``full`` when every item is reproduced (``full, with k close claims`` when the only gaps
-    are explained ``close`` claims), ``not yet`` when nothing is built, else ``partial``."""
+    """``full`` when every item is reproduced, ``not yet`` when nothing is built, else ``partial``."""
     statuses = [item_status(by_item.get(it["id"], [])) for it in items]
     if all(s == "not yet" for s in statuses):
         return "not yet"
     if all(s == "reproduced" for s in statuses):
         return "full"
-    if all(s == "reproduced" or s.startswith("close") for s in statuses):
-        close = sum(c["verdict"] == "close" for cs in by_item.values() for c in cs)
-        return f"full, with {close} close claim{'s' if close > 1 else ''}"
     return "partial"
 
 
+def evidence_counts(claims: list[dict]) -> dict[str, dict[str, int]]:
+    """``{class: {verdict: n}}`` over a source's claims."""
+    out: dict[str, dict[str, int]] = {e: {} for e in EVIDENCE}
+    for c in claims:
+        d = out.setdefault(c.get("evidence", "unclassified"), {})
+        d[c["verdict"]] = d.get(c["verdict"], 0) + 1
+    return out
+
+
+def _cell(counts: dict[str, int], keys: tuple[str, ...]) -> str:
+    n = sum(counts.values())
+    if not n:
+        return "-"
+    return " / ".join(str(counts.get(k, 0)) for k in keys) + (
+        f" (+{counts['not attempted']} n.a.)" if counts.get("not attempted") else ""
+    )
+
+
+def _verdict_html(v: str) -> str:
+    return f'<span class="verdict verdict-{v.replace(" ", "-")}">{html.escape(v)}</span>'
+
+
 def render(root: Path | None = None) -> str:
-    """The report page as MyST Markdown."""
+    """The overview page as MyST Markdown."""
     root = repo_root() if root is None else Path(root)
     lines = [
         "# Reproduction report",
         "",
-        "This page is generated by `python -m mmkit report` from the claims ledgers that the",
-        "chapters write when they execute (`reproduction/ledger/*.json`), against the registry of",
-        "every figure and table of each source (`reproduction/targets/*.json`). Do not edit it by hand.",
+        "Generated by `python -m mmkit report` from the registry of every figure, table and claim of each",
+        "source and the ledgers the chapters save when they execute; do not edit it by hand. Each",
+        "source has its own page (listed below) in the style of a ReScience replication article.",
         "",
-        "Verdicts: **reproduced** (within the stated tolerance, or exactly, or the qualitative",
-        "criterion holds), **close** (within five times the tolerance; reason given), **differs**",
-        "(reason given), **not attempted** (reason given), **not yet** (no chapter has built it).",
+        "## Evidence by class",
         "",
-        "## Summary",
+        "Every claim carries an evidence class. **Independent** claims compare our model, computed from",
+        "the source's description, with a number the source printed, digitised from its figures, or a",
+        "statement it makes: only these count as reproductions. **Calibrated** claims are fitted to the",
+        "source's numbers (agreement by construction). **Identity** claims are definitions and facts true",
+        "by construction. **Extensions** are our findings beyond the source (they hold or fail).",
         "",
-        "| source | chapter | items | claims | reproduced / close / differs / not attempted | status |",
+        "Cells give reproduced / close / differs (extensions: holds / fails); *n.a.* counts claims",
+        "declared but not attempted.",
+        "",
+        "| source | independent | calibrated | identity | extension | status |",
         "|---|---|---|---|---|---|",
     ]
-    sections = []
+    tot_ind = tot_ok = 0
     for source in all_sources(root):
         reg = load_targets(source, root)
-        saved = load_ledger(source, root)
-        claims = saved["claims"] if saved else []
+        claims = _saved_claims(source, root)
         by_item: dict[str, list[dict]] = {}
         for c in claims:
             by_item.setdefault(c["item"], []).append(c)
-        counts = [sum(c["verdict"] == v for c in claims) for v in VERDICTS]
-        chapter = reg.get("chapter")
-        chap = f"[{reg.get('short', source)}](../{chapter})" if chapter and claims else "not yet"
-        status = source_status(reg["items"], by_item)
+        ec = evidence_counts(claims)
+        tot_ind += sum(v for k, v in ec["independent"].items() if k != "not attempted")
+        tot_ok += ec["independent"].get("reproduced", 0)
+        page = source_page(source).stem
         lines.append(
-            f"| {{cite:t}}`{reg['bibkey']}` | {chap} | {len(reg['items'])} | "
-            f"{len(claims)} | " + " / ".join(map(str, counts)) + f" | {status} |"
+            f"| [{_esc(reg.get('short', source))}]({page}.md) | "
+            f"{_cell(ec['independent'], ('reproduced', 'close', 'differs'))} | "
+            f"{_cell(ec['calibrated'], ('reproduced', 'close', 'differs'))} | "
+            f"{_cell(ec['identity'], ('reproduced', 'close', 'differs'))} | "
+            f"{_cell(ec['extension'], ('holds', 'fails'))} | {source_status(reg['items'], by_item)} |"
         )
-        sec = [
-            f"## {reg['title']}",
-            "",
-            f"Source: {{cite:t}}`{reg['bibkey']}` (ledger key `{source}`). Status: **{status}**.",
-            "",
-        ]
-        if reg.get("notes"):
-            sec += [reg["notes"], ""]
-        sec += ["| item | what it shows | claims | status |", "|---|---|---|---|"]
-        for it in reg["items"]:
-            cs = by_item.get(it["id"], [])
-            sec.append(f"| {_esc(it['id'])} | {_esc(it['title'])} | {len(cs)} | {item_status(cs)} |")
-        sec.append("")
-        if claims:
-            refs = {r: sum(c.get("reference") == r for c in claims) for r in REFERENCES}
-            sec += [
-                "### Claims",
-                "",
-                "Reference values: "
-                + ", ".join(f"{n} {r}" for r, n in refs.items() if n)
-                + " (printed in the source, digitised from its figures, derived from its text or "
-                "model, or a stated qualitative claim).",
-                "",
-                "| item | quantity | paper | ref | ours | diff | class | verdict |",
-                "|---|---|---|---|---|---|---|---|",
-            ]
-            for c in claims:
-                sec.append(
-                    f"| {_esc(c['item'])} | {_esc(c['quantity'])} | {_esc(_fmt(c['paper'], 4))} | "
-                    f"{c.get('reference', '')} | {_esc(_fmt(c['ours'], 4))} | {_esc(_fmt(c['diff'], 4))} | "
-                    f"{c['evidence']} | {c['verdict']} |"
+    lines += [
+        "",
+        f"Across the book, **{tot_ok} of {tot_ind}** attempted independent claims are reproduced.",
+        "",
+        "## Verdict rules",
+        "",
+        "Verdicts are computed from the recorded values, never written by hand, and `mmkit ledger check`",
+        "recomputes every one of them. A deterministic number is *reproduced* within the source's printed",
+        "precision (the claim's tolerance) and *close* within twice that. A random number (Monte Carlo, or",
+        "across training seeds) carries its standard error, and the source's where it prints one: it is",
+        "*reproduced* within the tolerance plus two combined standard errors, and *close* within three;",
+        "anything further *differs*. Every gap has a reason specific to its claim.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_source(source: str, root: Path | None = None) -> str:
+    """One source's page as MyST Markdown."""
+    root = repo_root() if root is None else Path(root)
+    reg = load_targets(source, root)
+    claims = _saved_claims(source, root)
+    by_item: dict[str, list[dict]] = {}
+    for c in claims:
+        by_item.setdefault(c["item"], []).append(c)
+    status = source_status(reg["items"], by_item)
+    ec = evidence_counts(claims)
+    ind = ec["independent"]
+    chapter = reg.get("chapter")
+    out = [
+        f"# {reg.get('short', source)}: {reg['title']}",
+        "",
+        f"Source: {{cite:t}}`{reg['bibkey']}`. Chapter: [{Path(chapter).stem}](../{chapter}). "
+        f"Replication: **{status}**.",
+        "",
+        "## What was replicated",
+        "",
+        f"{ind.get('reproduced', 0)} of {sum(v for k, v in ind.items() if k != 'not attempted')} attempted "
+        f"independent claims reproduce ({ind.get('close', 0)} close, {ind.get('differs', 0)} differ); "
+        f"{sum(ec['calibrated'].values())} calibrated and {sum(ec['identity'].values())} identity claims are "
+        f"by construction; {sum(ec['extension'].values())} claims are our extensions.",
+        "",
+    ]
+    if reg.get("replication"):
+        out += [reg["replication"], ""]
+    if reg.get("notes"):
+        out += [reg["notes"], ""]
+    out += ["| item | what it shows | claims | status |", "|---|---|---|---|"]
+    for it in reg["items"]:
+        cs = by_item.get(it["id"], [])
+        out.append(f"| {_esc(it['id'])} | {_esc(it['title'])} | {len(cs)} | {item_status(cs)} |")
+    out.append("")
+    devs = [c for c in claims if c["verdict"] not in GOOD and c.get("evidence") != "extension"]
+    out += ["## Deviations", ""]
+    if devs:
+        for c in devs:
+            out.append(
+                f"- **{_esc(c['item'])}: {_esc(c['quantity'])}** ({c['verdict']}, {c['evidence']}): {_esc(c.get('reason', ''))}"
+            )
+    else:
+        out.append("None: every attempted claim is reproduced.")
+    out.append("")
+    for key, title in (("obstacles", "Obstacles"), ("choices", "Choices where the source is silent")):
+        if reg.get(key):
+            out += [f"## {title}", "", *[f"- {_esc(x)}" for x in reg[key]], ""]
+    ext = [c for c in claims if c.get("evidence") == "extension"]
+    out += ["## Beyond the source", ""]
+    if ext:
+        for c in ext:
+            extra = f" ({_esc(c.get('reason'))})" if c["verdict"] == "fails" and c.get("reason") else ""
+            out.append(f"- {_esc(c['quantity'])}: **{c['verdict']}**{extra}")
+    else:
+        out.append("No extension claims are recorded for this source.")
+    out += [
+        "",
+        "## All claims",
+        "",
+        "Sortable and filterable; the source's value and ours are rounded to 4 significant decimals.",
+        "",
+    ]
+    rows = []
+    for c in claims:
+        src = "(ours only)" if c.get("evidence") == "extension" else _fmt(c.get("paper"), 4)
+        ours = _fmt(c.get("ours"), 4)
+        if c.get("se") is not None and not isinstance(c.get("se"), list):
+            ours += f" ± {_fmt(c['se'], 2)}"
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td>{x}</td>"
+                for x in (
+                    _verdict_html(c["verdict"]),
+                    html.escape(c.get("evidence", "")),
+                    html.escape(c["item"]),
+                    html.escape(c["quantity"]),
+                    html.escape(str(src)),
+                    html.escape(str(ours)),
                 )
-            sec.append("")
-            devs = [c for c in claims if c["verdict"] not in ("reproduced", "holds")]
-            sec += ["### Deviations and obstacles", ""]
-            if devs:
-                for c in devs:
-                    sec.append(
-                        f"- **{_esc(c['item'])}, {_esc(c['quantity'])}** ({c['verdict']}): {_esc(c['reason'])}"
-                    )
-            else:
-                sec.append("None: every recorded claim is reproduced.")
-            sec.append("")
-        sections.append("\n".join(sec))
-    lines.append("")
-    return "\n".join(lines) + "\n" + "\n".join(sections)
+            )
+            + "</tr>"
+        )
+    out += [
+        '<table class="sphinx-datatable mmkit-claims">',
+        "<thead><tr><th>verdict</th><th>class</th><th>item</th><th>claim</th><th>source</th><th>ours</th></tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def pages(root: Path | None = None) -> dict[Path, str]:
+    """Every generated page: ``{path relative to the root: text}``."""
+    from mmkit.book.cite import CITE_PATH, render_cite
+
+    root = repo_root() if root is None else Path(root)
+    out = {REPORT_PATH: render(root)}
+    for s in all_sources(root):
+        out[source_page(s)] = render_source(s, root)
+    if (root / "CITATION.cff").exists():
+        out[CITE_PATH] = render_cite(root)
+    return out
 
 
 def write(root: Path | None = None) -> Path:
+    """Write every generated page (atomically); returns the overview's path."""
     root = repo_root() if root is None else Path(root)
-    out = root / REPORT_PATH
-    atomic_write_text(out, render(root))
-    return out
+    for rel, text in pages(root).items():
+        atomic_write_text(root / rel, text)
+    return root / REPORT_PATH
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     root = repo_root()
     if args.check:
-        current = (root / REPORT_PATH).read_text() if (root / REPORT_PATH).exists() else ""
-        if current != render(root):
-            print(f"{REPORT_PATH} is stale: run `python -m mmkit report`")
-            return 1
-        print(f"{REPORT_PATH} is up to date")
-        return 0
-    print(f"wrote {write(root)}")
+        stale = [
+            str(rel)
+            for rel, text in pages(root).items()
+            if not (root / rel).exists() or (root / rel).read_text() != text
+        ]
+        for s in stale:
+            print(f"{s} is stale: run `python -m mmkit report`")
+        if not stale:
+            print("report pages are up to date")
+        return 1 if stale else 0
+    print(f"wrote {write(root).relative_to(root)} and the per-source pages")
     return 0
 
 
@@ -202,8 +337,9 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
 
 
 def add_cli(sub) -> None:
-    p = sub.add_parser("report", help="generate the reproduction report page")
-    p.add_argument("--check", action="store_true", help="fail if the committed page is stale")
+    """Register ``report`` and ``ledger``."""
+    p = sub.add_parser("report", help="generate the reproduction report pages and the citation page")
+    p.add_argument("--check", action="store_true", help="fail if a committed page is stale")
     p.set_defaults(func=_cmd_report)
     q = sub.add_parser("ledger", help="check ledgers (recompute verdicts) or compare a test build with them")
     q.add_argument(
