@@ -50,7 +50,10 @@ def stats(path: Path) -> dict:
             longest = max([longest, *(len(ln) for ln in body)])
             try:
                 tree = ast.parse("\n".join(ln for ln in lines if not ln.startswith("%")))
-                defs += sum(isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) for n in ast.walk(tree))
+                defs += sum(
+                    isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                    for n in ast.walk(tree)
+                )
             except SyntaxError:
                 pass
     return {
@@ -69,8 +72,11 @@ def main(argv: list[str]) -> int:
     bad = 0
     for p in paths:
         s = stats(p)
-        ok = (s["words_per_code_line"] >= MIN_WORDS_PER_CODE_LINE and s["median_cell_lines"] <= MAX_MEDIAN_CELL_LINES
-              and s["definitions"] == 0)
+        ok = (
+            s["words_per_code_line"] >= MIN_WORDS_PER_CODE_LINE
+            and s["median_cell_lines"] <= MAX_MEDIAN_CELL_LINES
+            and s["definitions"] == 0
+        )
         bad += not ok
         print(("ok  " if ok else "FAIL"), s)
     return 1 if bad else 0

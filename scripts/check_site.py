@@ -116,13 +116,18 @@ def main() -> int:
                 if missing:
                     problems.append(f"missing {missing}")
                 if name.startswith("chapters/") and r["scrolling"]:
-                    problems.append(f"{len(r['scrolling'])} output table(s) scroll sideways: {r['scrolling'][:3]}")
+                    problems.append(
+                        f"{len(r['scrolling'])} output table(s) scroll sideways: {r['scrolling'][:3]}"
+                    )
                 if r["pageOverflow"]:
                     problems.append("the page scrolls sideways")
                 if r["mathjax"] > 1:
                     problems.append(f"MathJax loaded {r['mathjax']} times")
                 failures += bool(problems)
-                print(f"{'ok  ' if not problems else 'FAIL'} {label:7s} {name}: {r['text']} chars" + ("; " + "; ".join(problems) if problems else ""))
+                print(
+                    f"{'ok  ' if not problems else 'FAIL'} {label:7s} {name}: {r['text']} chars"
+                    + ("; " + "; ".join(problems) if problems else "")
+                )
             ctx.close()
         browser.close()
     httpd.shutdown()

@@ -15,8 +15,16 @@ from pathlib import Path
 
 VERSION = "2.3.5"
 PACKAGES = {  # npm package: (sha256 of the tarball, member to extract, file name in _static)
-    "datatables.net": ("871a9b485c67b9243f56482a537bcc02cc4a13f2b6bf586e37165ee9d791cdc7", "package/js/dataTables.min.js", "dataTables.min.js"),
-    "datatables.net-dt": ("33b9bcdc7ee05a68194f553f058d9e3ce708a4b80cc551c1a642512d59ab98e1", "package/css/dataTables.dataTables.min.css", "dataTables.dataTables.min.css"),
+    "datatables.net": (
+        "871a9b485c67b9243f56482a537bcc02cc4a13f2b6bf586e37165ee9d791cdc7",
+        "package/js/dataTables.min.js",
+        "dataTables.min.js",
+    ),
+    "datatables.net-dt": (
+        "33b9bcdc7ee05a68194f553f058d9e3ce708a4b80cc551c1a642512d59ab98e1",
+        "package/css/dataTables.dataTables.min.css",
+        "dataTables.dataTables.min.css",
+    ),
 }
 DST = Path(__file__).resolve().parents[1] / "_static" / "datatables"
 
