@@ -56,8 +56,12 @@ PROBE = """() => {
       }
     }
   }
+  const wide = [];
+  for (const pre of document.querySelectorAll('.cell_output pre')) {
+    if (pre.scrollWidth > pre.clientWidth + 2) wide.push((pre.innerText || '').slice(0, 60).replace(/\\s+/g, ' '));
+  }
   const mathjax = [...document.querySelectorAll('script[src]')].filter(s => /mathjax/i.test(s.src)).length;
-  return {scrolling, mathjax,
+  return {scrolling, wide, mathjax,
           pageOverflow: document.documentElement.scrollWidth > window.innerWidth + 2,
           text: document.body.innerText.length, html: document.documentElement.outerHTML};
 }"""
@@ -106,9 +110,12 @@ def main() -> int:
             ctx = browser.new_context(viewport={"width": w, "height": h})
             page = ctx.new_page()
             for name, needles in pages.items():
-                page.goto(f"http://127.0.0.1:{port}/{name}", wait_until="networkidle")
-                page.wait_for_timeout(300)
-                r = page.evaluate(PROBE)
+                for _ in range(3):  # a first load can race the local server: retry an empty page
+                    page.goto(f"http://127.0.0.1:{port}/{name}", wait_until="networkidle")
+                    page.wait_for_timeout(500)
+                    r = page.evaluate(PROBE)
+                    if r["text"]:
+                        break
                 missing = [n for n in needles if n.lower() not in r["html"].lower()]
                 shot = args.out / f"{label}_{name.replace('/', '_').replace('.html', '.png')}"
                 page.screenshot(path=str(shot), full_page=False)
@@ -119,7 +126,10 @@ def main() -> int:
                     problems.append(
                         f"{len(r['scrolling'])} output table(s) scroll sideways: {r['scrolling'][:3]}"
                     )
-                if r["pageOverflow"]:
+                chapter = name.startswith("chapters/")
+                if chapter and label == "desktop" and r["wide"]:
+                    problems.append(f"{len(r['wide'])} printed output(s) scroll sideways: {r['wide'][:3]}")
+                if r["pageOverflow"] and (chapter or label == "desktop"):
                     problems.append("the page scrolls sideways")
                 if r["mathjax"] > 1:
                     problems.append(f"MathJax loaded {r['mathjax']} times")
