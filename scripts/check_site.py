@@ -114,7 +114,7 @@ def main() -> int:
                     page.goto(f"http://127.0.0.1:{port}/{name}", wait_until="networkidle")
                     page.wait_for_timeout(500)
                     r = page.evaluate(PROBE)
-                    if r["text"]:
+                    if r["text"] and all(n.lower() in r["html"].lower() for n in needles):
                         break
                 missing = [n for n in needles if n.lower() not in r["html"].lower()]
                 shot = args.out / f"{label}_{name.replace('/', '_').replace('.html', '.png')}"
