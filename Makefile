@@ -13,7 +13,7 @@ export MMKIT_ROOT=$(CURDIR)
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv book test unit nbval execute report smoke check check-site bench clean
+.PHONY: help venv venv-book lock book test unit nbval execute report smoke check check-site bench clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (creates $(VENV) if needed)"
@@ -22,23 +22,51 @@ help:
 	@echo "make check-site  open the built site in headless Chromium and screenshot it"
 	@echo "make bench    run the benchmark scripts"
 	@echo "make check    ruff (lint + format) and mypy"
+	@echo "make lock     regenerate requirements/*.txt from pyproject.toml (pip-tools)"
 
-# The virtual environment is rebuilt when pyproject.toml changes. torch comes first from
-# the CPU wheel on disk, so that no other torch request pulls CUDA packages.
-$(VENV)/.installed: pyproject.toml
+# The environment is installed from the lock files in requirements/, never resolved afresh:
+#   requirements/lock.txt  every extra (marl, mdp, book, test, dev), torch==2.13.0+cpu included;
+#   requirements/book.txt  core + the book extra only (no torch), pinned to the same versions.
+# `make book` installs only the book lock; `make test` (and every other target) the full lock,
+# into the same .venv. `make lock` regenerates both from pyproject.toml with pip-tools.
+LOCK      := requirements/lock.txt
+BOOK_LOCK := requirements/book.txt
+
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip >/dev/null
-	$(PY) -m pip install torch==2.13.0
-	$(PY) -m pip install -e ".[all]"
+	$(PY) -m pip install -r $(LOCK)
+	$(PY) -m pip install --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@ $(VENV)/.installed-book
+
+$(VENV)/.installed-book: $(BOOK_LOCK) pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -r $(BOOK_LOCK)
+	$(PY) -m pip install --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(VENV)/.installed
+venv-book: $(VENV)/.installed-book
+
+# Regenerate the locks (python 3.11, linux x86_64). Existing pins are kept unless pyproject.toml
+# asks otherwise; `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest allowed release.
+# torch resolves to the local CPU wheel (2.13.0+cpu, no nvidia-* dependencies); the guard below
+# fails if a CUDA build ever slips into the lock.
+LOCK_FLAGS ?=
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host $(LOCK_FLAGS)
+lock: venv
+	$(PIP_COMPILE) --extra marl --extra mdp --extra book --extra test --extra dev \
+		-o $(LOCK) pyproject.toml requirements/build.in
+	$(PIP_COMPILE) --extra book -c $(LOCK) -o $(BOOK_LOCK) pyproject.toml requirements/build.in
+	! grep -n -E '^(nvidia-|triton|torch==[0-9.]+$$)' $(LOCK) $(BOOK_LOCK)
+	! grep -n -E '^torch' $(BOOK_LOCK)
+	for f in $(LOCK) $(BOOK_LOCK); do cat requirements/header.txt $$f > $$f.tmp && mv $$f.tmp $$f; done
 
 report: venv
 	$(PY) -m mmkit report
 
-book: venv
+book: venv-book
 	$(PY) -m mmkit report
 	$(PY) scripts/vendor_mathjax.py
 	$(VENV)/bin/jupyter-book build . -W --keep-going
