@@ -13,11 +13,12 @@ export MMKIT_ROOT=$(CURDIR)
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv venv-book lock book test unit nbval execute report smoke check check-site bench clean
+.PHONY: help venv venv-book lock book test test-cpu2 unit nbval execute report smoke check check-site bench clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (creates $(VENV) if needed)"
 	@echo "make test     unit tests + nbval over every chapter + ledger and report checks"
+	@echo "make test-cpu2  nbval over every chapter again, under other BLAS/SIMD kernels (CI)"
 	@echo "make execute  re-execute every chapter notebook in place (authors)"
 	@echo "make check-site  open the built site in headless Chromium and screenshot it"
 	@echo "make bench    run the benchmark scripts"
@@ -84,6 +85,16 @@ test: venv
 	$(PY) -m pytest -n $(JOBS) --dist loadfile tests $(NBVAL) $(NOTEBOOKS)
 	$(PY) -m mmkit ledger check
 	$(PY) -m mmkit report --check
+
+# Issue 10's proof on a second CPU configuration: every chapter re-executed under nbval with other
+# BLAS / SIMD kernels (scripts/cpu_dispatch_check.py shows each variable changes result bits).
+# Stored outputs pass both runs only if no printed number depends on round-off.
+CPU2_ENV = $(shell $(PYTHON) scripts/cpu_dispatch_check.py --env)
+CPU2_NOTEBOOKS ?= $(NOTEBOOKS)
+test-cpu2: venv
+	rm -rf _build/ledger-cpu2
+	env $(CPU2_ENV) MMKIT_LEDGER_DIR=$(CURDIR)/_build/ledger-cpu2 \
+		$(PY) -m pytest -n $(JOBS) --dist loadfile $(NBVAL) $(CPU2_NOTEBOOKS)
 
 # Lint, format and type checks (CI runs this before the tests).
 check: venv
