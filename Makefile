@@ -13,32 +13,61 @@ export MMKIT_ROOT=$(CURDIR)
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv book test unit nbval execute report smoke check check-site bench clean
+.PHONY: help venv venv-book lock book test test-cpu2 unit nbval execute report smoke check check-site bench clean
 
 help:
 	@echo "make book     build the HTML book into _build/html (creates $(VENV) if needed)"
 	@echo "make test     unit tests + nbval over every chapter + ledger and report checks"
+	@echo "make test-cpu2  nbval over every chapter again, under other BLAS/SIMD kernels (CI)"
 	@echo "make execute  re-execute every chapter notebook in place (authors)"
 	@echo "make check-site  open the built site in headless Chromium and screenshot it"
 	@echo "make bench    run the benchmark scripts"
 	@echo "make check    ruff (lint + format) and mypy"
+	@echo "make lock     regenerate requirements/*.txt from pyproject.toml (pip-tools)"
 
-# The virtual environment is rebuilt when pyproject.toml changes. torch comes first from
-# the CPU wheel on disk, so that no other torch request pulls CUDA packages.
-$(VENV)/.installed: pyproject.toml
+# The environment is installed from the lock files in requirements/, never resolved afresh:
+#   requirements/lock.txt  every extra (marl, mdp, book, test, dev), torch==2.13.0+cpu included;
+#   requirements/book.txt  core + the book extra only (no torch), pinned to the same versions.
+# `make book` installs only the book lock; `make test` (and every other target) the full lock,
+# into the same .venv. `make lock` regenerates both from pyproject.toml with pip-tools.
+LOCK      := requirements/lock.txt
+BOOK_LOCK := requirements/book.txt
+
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip >/dev/null
-	$(PY) -m pip install torch==2.13.0
-	$(PY) -m pip install -e ".[all]"
+	$(PY) -m pip install -r $(LOCK)
+	$(PY) -m pip install --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@ $(VENV)/.installed-book
+
+$(VENV)/.installed-book: $(BOOK_LOCK) pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -r $(BOOK_LOCK)
+	$(PY) -m pip install --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(VENV)/.installed
+venv-book: $(VENV)/.installed-book
+
+# Regenerate the locks (python 3.11, linux x86_64). Existing pins are kept unless pyproject.toml
+# asks otherwise; `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest allowed release.
+# torch resolves to the local CPU wheel (2.13.0+cpu, no nvidia-* dependencies); the guard below
+# fails if a CUDA build ever slips into the lock.
+LOCK_FLAGS ?=
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host $(LOCK_FLAGS)
+lock: venv
+	$(PIP_COMPILE) --extra marl --extra mdp --extra book --extra test --extra dev \
+		-o $(LOCK) pyproject.toml requirements/build.in
+	$(PIP_COMPILE) --extra book -c $(LOCK) -o $(BOOK_LOCK) pyproject.toml requirements/build.in
+	! grep -n -E '^(nvidia-|triton|torch==[0-9.]+$$)' $(LOCK) $(BOOK_LOCK)
+	! grep -n -E '^torch' $(BOOK_LOCK)
+	for f in $(LOCK) $(BOOK_LOCK); do cat requirements/header.txt $$f > $$f.tmp && mv $$f.tmp $$f; done
 
 report: venv
 	$(PY) -m mmkit report
 
-book: venv
+book: venv-book
 	$(PY) -m mmkit report
 	$(PY) scripts/vendor_mathjax.py
 	$(PY) scripts/vendor_datatables.py
@@ -61,6 +90,16 @@ test: venv
 	$(PY) -m mmkit ledger compare --built $(LEDGER_BUILD)
 	$(PY) -m mmkit ledger check
 	$(PY) -m mmkit report --check
+
+# Issue 10's proof on a second CPU configuration: every chapter re-executed under nbval with other
+# BLAS / SIMD kernels (scripts/cpu_dispatch_check.py shows each variable changes result bits).
+# Stored outputs pass both runs only if no printed number depends on round-off.
+CPU2_ENV = $(shell $(PYTHON) scripts/cpu_dispatch_check.py --env)
+CPU2_NOTEBOOKS ?= $(NOTEBOOKS)
+test-cpu2: venv
+	rm -rf _build/ledger-cpu2
+	env $(CPU2_ENV) MMKIT_LEDGER_DIR=$(CURDIR)/_build/ledger-cpu2 \
+		$(PY) -m pytest -n $(JOBS) --dist loadfile $(NBVAL) $(CPU2_NOTEBOOKS)
 
 # Lint, format and type checks (CI runs this before the tests).
 check: venv
