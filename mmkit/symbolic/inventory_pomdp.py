@@ -32,9 +32,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from mmkit.common.validation import check_positive_int
 from mmkit.symbolic.xadd import XADD, LinExpr, Number, Q, fmt_num
 
 OBS = ("buy", "sell", "hold")
+#: Largest horizon any solver accepts (the work of the ``"fixed"`` PBVI schedule is linear in it).
+MAX_HORIZON = 1000
+#: Budget of reachable beliefs enumerated by :func:`reachable_beliefs` (the tree grows geometrically).
+MAX_BELIEFS = 20_000
 
 __all__ = [
     "OBS",
@@ -438,12 +443,19 @@ def reachable_beliefs(
 
     With ``dedup=False`` duplicates are kept (the count the paper's ``|B|`` would use).
     """
-    if depth < 1:
-        raise ValueError(f"depth must be >= 1, got {depth}")
+    check_positive_int(depth, "depth (horizon)", MAX_HORIZON)
     layers = [list(dict.fromkeys(init)) if dedup else list(init)]
-    for _ in range(depth - 1):
+    total = len(layers[0])
+    for k in range(depth - 1):
         nxt = [b2 for b in layers[-1] for b2 in model.successors(b)]
         layers.append(list(dict.fromkeys(nxt)) if dedup else nxt)
+        total += len(layers[-1])
+        if total > MAX_BELIEFS:
+            raise ValueError(
+                f"depth (horizon) must be small enough for at most MAX_BELIEFS = {MAX_BELIEFS} reachable "
+                f"beliefs; {total} are reachable by depth {k + 2} of {depth} "
+                "(use a smaller horizon or the 'fixed' PBVI schedule)"
+            )
     return layers
 
 
@@ -462,8 +474,7 @@ def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int) -> tuple[flo
     definition (not from the case statements). Returns the value and the first optimal
     action (lowest index among float ties).
     """
-    if int(horizon) != horizon or horizon < 1:
-        raise ValueError(f"horizon must be an integer >= 1, got {horizon}")
+    check_positive_int(horizon, "horizon", MAX_HORIZON)
     edges = sorted({float(x) for x in belief.edges()} | {float(x) for x in model.breakpoints()})
     lo, hi = float(belief.support()[0]), float(belief.support()[1])
     edges = [x for x in edges if lo <= x <= hi]

@@ -33,7 +33,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from mmkit.symbolic.inventory_pomdp import OBS, Belief, InventoryPOMDP, reachable_beliefs
+from mmkit.common.validation import check_positive_int
+from mmkit.symbolic.inventory_pomdp import MAX_HORIZON, OBS, Belief, InventoryPOMDP, reachable_beliefs
 
 __all__ = [
     "Alpha",
@@ -268,7 +269,9 @@ def solve(
     init : sequence of Belief
         Initial beliefs (their reachable beliefs are enumerated unless ``schedule="fixed"``).
     horizon : int
-        Number of decision steps H >= 1.
+        Number of decision steps, ``1 <= H <= MAX_HORIZON`` (1000). With the ``"layered"`` and
+        ``"all"`` schedules the reachable belief tree grows geometrically in H; its enumeration
+        stops with a ``ValueError`` naming ``horizon`` beyond ``MAX_BELIEFS`` beliefs.
     schedule : {"layered", "all", "fixed"}
         Which beliefs are backed up at stage h. ``"layered"``: the beliefs reachable at depth
         H - h (exact at all of them, the cheapest exact choice). ``"all"``: every belief
@@ -279,8 +282,7 @@ def solve(
     check : bool
         Assert that every new α-function evaluates at its belief exactly to the backed-up value.
     """
-    if int(horizon) != horizon or horizon < 1:
-        raise ValueError(f"horizon must be an integer >= 1, got {horizon}")
+    check_positive_int(horizon, "horizon", MAX_HORIZON)
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if len(init) == 0:
