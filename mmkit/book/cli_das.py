@@ -41,7 +41,7 @@ def _run(args: argparse.Namespace) -> int:
     if bad:
         raise RuntimeError(f"non-finite results in {bad}; nothing written")
     buf = io.BytesIO()
-    np.savez_compressed(buf, **res)
+    np.savez_compressed(buf, **res)  # type: ignore[arg-type]  # numpy stubs: **arrays vs allow_pickle
     summary = {k: np.round(v, 5).tolist() for k, v in res.items()}
     atomic_write_bytes(out, buf.getvalue())
     atomic_write_text(out.with_suffix(".json"), json.dumps(summary, indent=1) + "\n")

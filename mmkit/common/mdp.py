@@ -241,7 +241,8 @@ def optimal_action_mask(mdp: FiniteMDP, V: np.ndarray, tol: float = 1e-9) -> np.
     tol = check_real(tol, "tol", 0.0, None)
     q = q_values(mdp, V)
     vmax, _ = mdp.group_max(q)
-    mask = np.zeros((mdp.n_states, mdp.n_actions), bool)
+    assert mdp.n_actions is not None
+    mask = np.zeros((mdp.n_states, mdp.n_actions), dtype=bool)
     mask[mdp.s_indices, mdp.a_indices] = q >= vmax[mdp.s_indices] - tol
     return mask
 

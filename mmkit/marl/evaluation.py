@@ -201,7 +201,7 @@ def calibrate_pair(
         a, b = max(bounds_lo), min(bounds_hi)
         if a >= b:
             raise ValueError("no offsets satisfy the calibration targets inside [0.1, 2.9]")
-        grid = np.linspace(a, b, 13)
+        grid = np.linspace(a, b, 13).tolist()
     return make(_root_on_grid(gap, np.asarray(grid), prefer=aggr_y))
 
 

@@ -130,9 +130,9 @@ def make_actions(
     bids: Iterable[Number], asks: Iterable[Number] | None = None
 ) -> tuple[tuple[Fraction, Fraction], ...]:
     """All pairs (bid, ask) with bid < ask from two price grids (asks = bids when omitted)."""
-    bids = sorted({Q(b) for b in bids})
-    asks = bids if asks is None else sorted({Q(a) for a in asks})
-    return check_actions([(b, a) for b in bids for a in asks if b < a])
+    bid_list = sorted({Q(b) for b in bids})
+    ask_list = bid_list if asks is None else sorted({Q(a) for a in asks})
+    return check_actions([(b, a) for b in bid_list for a in ask_list if b < a])
 
 
 def check_actions(actions: Iterable[tuple[Number, Number]]) -> tuple[tuple[Fraction, Fraction], ...]:
@@ -207,7 +207,7 @@ class Belief:
                 out[-1][1] = hi
             else:
                 out.append([lo, hi, d])
-        return cls(tuple(tuple(p) for p in out), inventory)  # type: ignore[arg-type]
+        return cls(tuple((p[0], p[1], p[2]) for p in out), inventory)
 
     def mass(self) -> Fraction:
         return sum(((hi - lo) * d for lo, hi, d in self.pieces), Fraction(0))
@@ -291,7 +291,8 @@ class InventoryPOMDP:
         self.rbar: list[int] = []
         mtm = self.reward_kind == "mark_to_market"
         for bid, ask in self.actions:
-            om, rw = {}, {}
+            om: dict[tuple[str, str | None], dict[str, int]] = {}
+            rw: dict[tuple[str, str | None], int] = {}
             # value of a sale at the ask and of a purchase at the bid
             sale = X.leaf(LinExpr({"v": -1}, ask)) if mtm else X.const(ask)
             purchase = X.leaf(LinExpr({"v": 1}, -bid)) if mtm else X.const(-bid)
@@ -310,11 +311,11 @@ class InventoryPOMDP:
                     om[(t.name, None)] = {"buy": buy, "sell": sell, "hold": hold}
                     rw[(t.name, None)] = X.add(X.mul(buy, sale), X.mul(sell, purchase))
             lik, rbar = {o: zero for o in OBS}, zero
-            for (tn, u), o_cases in om.items():
-                p = self.type_prob(tn) * (Fraction(1, 3) if u is not None else 1)
+            for (tn, u_act), o_cases in om.items():
+                p = self.type_prob(tn) * (Fraction(1, 3) if u_act is not None else 1)
                 for o in OBS:
                     lik[o] = X.add(lik[o], X.scale(o_cases[o], p))
-                rbar = X.add(rbar, X.scale(rw[(tn, u)], p))
+                rbar = X.add(rbar, X.scale(rw[(tn, u_act)], p))
             self.omega.append(om)
             self.reward.append(rw)
             self.lik.append(lik)
@@ -411,6 +412,7 @@ class InventoryPOMDP:
             for o in OBS:
                 p, b2 = self.update(b, a, o)
                 if p > 0:
+                    assert b2 is not None  # update returns a belief whenever P(o | b, a) > 0
                     out.append(b2)
         return out
 
