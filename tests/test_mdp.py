@@ -90,3 +90,31 @@ def test_bad_input():
         md.solve_dual_lp(m, alpha=np.array([1.0, 0.0]))
     with pytest.raises(ValueError, match="tol"):
         md.value_iteration(m, tol=0)
+
+
+@pytest.mark.parametrize("discount", [0.9999, 0.999999])
+def test_value_iteration_near_one_discount_finishes_exactly(discount):
+    # plain value iteration cannot meet its stopping test here (threshold below the rounding of V)
+    m = random_mdp(3, discount=discount)
+    vi = md.value_iteration(m, max_iter=2000)
+    pi = md.policy_iteration(m)
+    lp = md.solve_dual_lp(m)
+    assert vi.method == "value_iteration+policy_iteration"
+    assert np.array_equal(vi.policy, pi.policy)
+    scale = np.max(np.abs(pi.V))
+    assert np.max(np.abs(vi.V - pi.V)) < 1e-9 * scale
+    assert np.max(np.abs(lp.V - pi.V)) < 1e-6 * scale
+
+
+def test_value_iteration_small_budget_switches_to_policy_iteration():
+    m = random_mdp(4, discount=0.99)
+    vi = md.value_iteration(m, max_iter=5)
+    assert vi.method == "value_iteration+policy_iteration"
+    np.testing.assert_allclose(vi.V, md.policy_iteration(m).V, rtol=1e-12)
+
+
+@pytest.mark.parametrize("policy", [[-1, 0, 0, 0, 0, 0], [0, 0], [0.0] * 6, [99] * 6])
+def test_policy_refuses_negative_short_float_or_out_of_range(policy):
+    m = random_mdp(0, drop=False)
+    with pytest.raises((ValueError, TypeError), match="policy"):
+        md.policy_evaluation(m, np.array(policy))

@@ -187,3 +187,27 @@ def test_switch_point_brackets_a_threshold():
         switch_point(lambda g: True, 0, 1)
     with pytest.raises(ValueError, match="lo must be < hi"):
         switch_point(lambda g: g > 0, 1, 0)
+
+
+@pytest.mark.parametrize("horizon", [10**9, 1001, 0, -1, 2.5, True, "3"])
+def test_absurd_horizon_is_refused_quickly(horizon):
+    import time
+
+    m = InventoryPOMDP(A2, GM)
+    t0 = time.perf_counter()
+    with pytest.raises((ValueError, TypeError), match="horizon"):
+        solve(m, INIT2, horizon)
+    assert time.perf_counter() - t0 < 5.0
+
+
+def test_horizon_beyond_the_belief_budget_stops_with_a_clear_error():
+    import mmkit.symbolic.inventory_pomdp as ip
+
+    m = InventoryPOMDP(A2, GM)
+    old = ip.MAX_BELIEFS
+    ip.MAX_BELIEFS = 50
+    try:
+        with pytest.raises(ValueError, match="horizon.*MAX_BELIEFS"):
+            solve(m, INIT2, 40)
+    finally:
+        ip.MAX_BELIEFS = old

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from mmkit import __version__
@@ -33,16 +34,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of ``command`` (for its usage line in error messages)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser  # pragma: no cover
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` and run the chosen command; returns the exit status."""
+    """Parse ``argv`` and run the chosen command; returns the exit status.
+
+    Exit status: 0 on success; 2 for a usage error (bad option values, including values the
+    library refuses with ``ValueError``/``TypeError``, or a missing optional extra); 1 for any
+    other failure. Errors are one line on stderr, without a traceback (set ``MMKIT_DEBUG=1``
+    to see it).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    sub = _subparser(parser, args.command)
     try:
         return int(args.func(args) or 0)
     except ModuleNotFoundError as exc:  # an optional extra is missing
         extra = "marl" if exc.name in {"torch", "gymnasium", "pettingzoo", "stable_baselines3"} else None
         hint = f"; install it with: pip install 'mmkit-book[{extra}]'" if extra else ""
+        sub.print_usage(sys.stderr)
         parser.exit(2, f"{parser.prog} {args.command}: needs the missing package {exc.name!r}{hint}\n")
+    except (ValueError, TypeError) as exc:
+        if os.environ.get("MMKIT_DEBUG"):
+            raise
+        sub.error(str(exc))  # usage + message, exit 2
+    except KeyboardInterrupt:
+        parser.exit(130, f"{parser.prog} {args.command}: interrupted\n")
+    except Exception as exc:  # noqa: BLE001 - a command line reports, it does not crash
+        if os.environ.get("MMKIT_DEBUG"):
+            raise
+        parser.exit(1, f"{parser.prog} {args.command}: error: {type(exc).__name__}: {exc}\n")
     return 0
 
 

@@ -50,7 +50,7 @@ def use_style() -> None:
     import matplotlib as mpl
     from cycler import cycler
 
-    mpl.rcParams.update(STYLE)
+    mpl.rcParams.update(STYLE)  # type: ignore[arg-type]  # stubs want literal rc keys
     mpl.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
 
 
@@ -95,13 +95,13 @@ def print_curve(
     xdigits: int | None = None,
 ) -> None:
     """Print ``points`` evenly spaced (x, y) pairs of a plotted curve, rounded."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if x.shape != y.shape:
-        raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}")
-    idx = np.unique(np.linspace(0, len(x) - 1, min(points, len(x))).round().astype(int))
+    xa = np.asarray(x, dtype=float)
+    ya = np.asarray(y, dtype=float)
+    if xa.shape != ya.shape:
+        raise ValueError(f"x has shape {xa.shape} but y has shape {ya.shape}")
+    idx = np.unique(np.linspace(0, len(xa) - 1, min(points, len(xa))).round().astype(int))
     xd = digits if xdigits is None else xdigits
-    pairs = ", ".join(f"({_r(x[i], xd)}, {_r(y[i], digits)})" for i in idx)
+    pairs = ", ".join(f"({_r(xa[i], xd)}, {_r(ya[i], digits)})" for i in idx)
     print(f"{label}: {pairs}")
 
 

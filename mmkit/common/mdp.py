@@ -39,12 +39,23 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 from scipy.sparse.linalg import spsolve
+
+from mmkit.common.validation import (
+    check_array,
+    check_choice,
+    check_discount,
+    check_positive,
+    check_positive_int,
+    check_probability_vector,
+    check_real,
+)
 
 __all__ = [
     "FiniteMDP",
@@ -63,12 +74,21 @@ __all__ = [
 ]
 
 
-def check_discount(discount: float, name: str = "discount") -> float:
-    """Return ``discount`` as a float, or raise ``ValueError`` unless ``0 <= discount < 1``."""
-    d = float(discount)
-    if not (0.0 <= d < 1.0) or not np.isfinite(d):
-        raise ValueError(f"{name} must be in [0, 1), got {discount!r}")
-    return d
+def _int_array(x: object, name: str) -> np.ndarray:
+    """A non-empty array of integers >= 0 (floats, booleans and negative indices refused)."""
+    a = np.asarray(x)
+    if a.dtype.kind not in "iu" or a.ndim != 1 or a.size == 0:
+        raise TypeError(
+            f"{name} must be a non-empty 1-D array of integers >= 0, got {a.dtype} shape {a.shape}"
+        )
+    if a.min() < 0:
+        raise ValueError(f"{name} must have entries >= 0 (no negative indices), got min {a.min()}")
+    return a.astype(np.int64)
+
+
+def _check_mdp(mdp: object) -> None:
+    if not isinstance(mdp, FiniteMDP):
+        raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
 
 
 @dataclass
@@ -99,9 +119,13 @@ class FiniteMDP:
 
     def __post_init__(self) -> None:
         self.discount = check_discount(self.discount)
-        self.R = np.asarray(self.R, dtype=float)
-        self.s_indices = np.asarray(self.s_indices, dtype=np.int64)
-        self.a_indices = np.asarray(self.a_indices, dtype=np.int64)
+        self.R = check_array(self.R, "R", ndim=1)
+        self.s_indices = _int_array(self.s_indices, "s_indices")
+        self.a_indices = _int_array(self.a_indices, "a_indices")
+        if self.n_actions is not None:
+            self.n_actions = check_positive_int(self.n_actions, "n_actions")
+            if self.a_indices.size and self.a_indices.max() >= self.n_actions:
+                raise ValueError(f"a_indices must be in [0, n_actions - 1] = [0, {self.n_actions - 1}]")
         L = self.R.shape[0]
         if self.R.ndim != 1 or self.s_indices.shape != (L,) or self.a_indices.shape != (L,):
             raise ValueError("R, s_indices and a_indices must be 1-D arrays of the same length")
@@ -113,6 +137,8 @@ class FiniteMDP:
         else:
             self.P = np.asarray(self.P, dtype=float)
             data = self.P
+        if not np.all(np.isfinite(data)):
+            raise ValueError("P must have finite entries in [0, 1]")
         if self.P.ndim != 2 or self.P.shape[0] != L:
             raise ValueError(f"P must have shape (L, n_states) with L = {L}, got {self.P.shape}")
         self.n_states = self.P.shape[1]
@@ -123,6 +149,8 @@ class FiniteMDP:
             raise ValueError("rows of P must sum to 1 (within 1e-9)")
         if np.any(np.diff(self.s_indices) < 0):
             raise ValueError("pairs must be sorted by state (s_indices non-decreasing)")
+        if self.s_indices.max() >= self.n_states:
+            raise ValueError(f"s_indices must be in [0, n_states - 1] = [0, {self.n_states - 1}]")
         if set(np.unique(self.s_indices).tolist()) != set(range(self.n_states)):
             raise ValueError("every state needs at least one feasible action")
         if self.n_actions is None:
@@ -134,18 +162,29 @@ class FiniteMDP:
         cls, R: np.ndarray, P: np.ndarray, discount: float, feasible: np.ndarray | None = None
     ) -> FiniteMDP:
         """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs."""
-        R = np.asarray(R, dtype=float)
-        P = np.asarray(P, dtype=float)
+        R = check_array(R, "R", ndim=2)
+        P = check_array(P, "P", ndim=3)
         if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
             raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
-        mask = np.ones(R.shape, bool) if feasible is None else np.asarray(feasible, bool)
+        mask = np.ones(R.shape, bool) if feasible is None else np.asarray(feasible)
+        if mask.shape != R.shape or mask.dtype != bool:
+            raise ValueError(
+                f"feasible must be a boolean array of shape {R.shape}, got {mask.dtype} {mask.shape}"
+            )
         s_idx, a_idx = np.nonzero(mask)
         return cls(R[s_idx, a_idx], P[s_idx, a_idx], s_idx, a_idx, discount, R.shape[1])
 
     # helpers ---------------------------------------------------------------------------
     def pair_index(self, policy: np.ndarray) -> np.ndarray:
         """Row index ``l`` of the pair ``(s, policy[s])`` for every state."""
-        policy = np.asarray(policy, dtype=np.int64)
+        policy = _int_array(policy, "policy")
+        if policy.shape != (self.n_states,):
+            raise ValueError(
+                f"policy must have one action per state, shape ({self.n_states},), got {policy.shape}"
+            )
+        assert self.n_actions is not None
+        if policy.max() >= self.n_actions:
+            raise ValueError(f"policy actions must be in [0, n_actions - 1] = [0, {self.n_actions - 1}]")
         table = np.full((self.n_states, self.n_actions), -1, dtype=np.int64)
         table[self.s_indices, self.a_indices] = np.arange(len(self.R))
         idx = table[np.arange(self.n_states), policy]
@@ -170,6 +209,7 @@ class MDPSolution:
     V: np.ndarray
     policy: np.ndarray
     iterations: int
+    method: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,7 +225,9 @@ class LPSolution:
 
 def q_values(mdp: FiniteMDP, V: np.ndarray) -> np.ndarray:
     r"""Pair values :math:`Q(s,a) = r(s,a) + \lambda \sum_j p(j|s,a) V(j)`, shape (L,)."""
-    return mdp.R + mdp.discount * np.asarray(mdp.P @ np.asarray(V, dtype=float)).ravel()
+    _check_mdp(mdp)
+    V = check_array(V, "V", shape=(mdp.n_states,))
+    return mdp.R + mdp.discount * np.asarray(mdp.P @ V).ravel()
 
 
 def greedy_policy(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -196,9 +238,11 @@ def greedy_policy(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def optimal_action_mask(mdp: FiniteMDP, V: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     """Boolean ``(n_states, n_actions)``: action optimal within ``tol`` (ties included)."""
+    tol = check_real(tol, "tol", 0.0, None)
     q = q_values(mdp, V)
     vmax, _ = mdp.group_max(q)
-    mask = np.zeros((mdp.n_states, mdp.n_actions), bool)
+    assert mdp.n_actions is not None
+    mask = np.zeros((mdp.n_states, mdp.n_actions), dtype=bool)
     mask[mdp.s_indices, mdp.a_indices] = q >= vmax[mdp.s_indices] - tol
     return mask
 
@@ -220,6 +264,7 @@ def _solve(A, b: np.ndarray) -> np.ndarray:
 
 def policy_evaluation(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
     r"""Solve :math:`(I - \lambda P_\pi) V = r_\pi` exactly (dense or sparse LU)."""
+    _check_mdp(mdp)
     rows = mdp.pair_index(policy)
     return _solve(_policy_system(mdp, rows), mdp.R[rows])
 
@@ -228,31 +273,63 @@ def value_iteration(
     mdp: FiniteMDP, tol: float = 1e-10, max_iter: int = 100_000, V0: np.ndarray | None = None
 ) -> MDPSolution:
     r"""Successive approximation :math:`V_{k+1} = T V_k` until the policy is
-    :math:`\varepsilon`-optimal with :math:`\varepsilon` = ``tol``."""
-    if tol <= 0:
-        raise ValueError(f"tol must be > 0, got {tol}")
-    V = np.zeros(mdp.n_states) if V0 is None else np.asarray(V0, dtype=float).copy()
+    :math:`\varepsilon`-optimal with :math:`\varepsilon` = ``tol``.
+
+    The stopping test :math:`\|V_{k+1}-V_k\|_\infty < \varepsilon(1-\lambda)/(2\lambda)` needs about
+    :math:`\log(\text{threshold}/\|V_1 - V_0\|) / \log\lambda` iterations, and cannot be met at all in
+    floating point once the threshold is below the rounding of :math:`V`
+    (:math:`\approx 10^{-16}\|V\|_\infty`), which happens for discounts near 1 (e.g. 0.9999 with
+    ``tol = 1e-10``). In either case value iteration stops and finishes with Howard's policy
+    iteration (exact policy evaluation) from its current greedy policy; the result then has
+    ``method == "value_iteration+policy_iteration"``.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    tol : float
+        :math:`\varepsilon > 0`, finite.
+    max_iter : int
+        Iteration budget, >= 1.
+    V0 : array_like, shape (n_states,), optional
+        Starting values (finite); zeros by default.
+    """
+    _check_mdp(mdp)
+    tol = check_positive(tol, "tol")
+    max_iter = check_positive_int(max_iter, "max_iter")
+    n = mdp.n_states
+    V = np.zeros(n) if V0 is None else check_array(V0, "V0", shape=(n,))
     lam = mdp.discount
     thresh = tol * (1 - lam) / (2 * lam) if lam > 0 else np.inf
     for k in range(1, max_iter + 1):
         pol, V_new = greedy_policy(mdp, V)
-        done = np.max(np.abs(V_new - V)) < thresh
+        diff = float(np.max(np.abs(V_new - V)))
+        done = diff < thresh
         V = V_new
         if done:
             pol, _ = greedy_policy(mdp, V)
-            return MDPSolution(V, pol, k)
-    raise RuntimeError(f"value iteration did not converge in {max_iter} iterations")
+            return MDPSolution(V, pol, k, "value_iteration")
+        unreachable = thresh <= 8 * np.finfo(float).eps * max(1.0, float(np.max(np.abs(V))))
+        needed = k + math.log(thresh / diff) / math.log(lam) if diff > 0 and 0 < lam < 1 else k
+        if unreachable or needed > max_iter:
+            sol = policy_iteration(mdp, policy0=pol)
+            return MDPSolution(sol.V, sol.policy, k + sol.iterations, "value_iteration+policy_iteration")
+    raise RuntimeError(
+        f"value iteration did not converge in max_iter={max_iter} iterations"
+    )  # pragma: no cover
 
 
 def policy_iteration(
     mdp: FiniteMDP, policy0: np.ndarray | None = None, max_iter: int = 10_000
 ) -> MDPSolution:
     """Howard's policy iteration; keeps the current action unless another is strictly better."""
+    _check_mdp(mdp)
+    max_iter = check_positive_int(max_iter, "max_iter")
     if policy0 is None:
         _, arg = mdp.group_max(mdp.R)
         pol = mdp.a_indices[arg]
     else:
-        pol = np.asarray(policy0, dtype=np.int64).copy()
+        pol = _int_array(policy0, "policy0").copy()
+        mdp.pair_index(pol)  # validates shape, range and feasibility
     for k in range(1, max_iter + 1):
         V = policy_evaluation(mdp, pol)
         q = q_values(mdp, V)
@@ -260,7 +337,7 @@ def policy_iteration(
         cur = q[mdp.pair_index(pol)]
         improve = vmax > cur + 1e-12 * (1 + np.abs(cur))
         if not np.any(improve):
-            return MDPSolution(V, pol, k)
+            return MDPSolution(V, pol, k, "policy_iteration")
         pol = np.where(improve, mdp.a_indices[arg], pol)
     raise RuntimeError(f"policy iteration did not converge in {max_iter} iterations")
 
@@ -274,8 +351,10 @@ def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None, method: str =
     The returned ``V`` is minus the constraint multipliers (HiGHS minimises :math:`-r^\top x`),
     which equals :math:`V^\star`; the objective equals :math:`\alpha^\top V^\star`.
     """
+    _check_mdp(mdp)
+    check_choice(method, "method", ("highs", "highs-ds", "highs-ipm"))
     n = mdp.n_states
-    alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
+    alpha = np.full(n, 1.0 / n) if alpha is None else check_array(alpha, "alpha", shape=(n,))
     if alpha.shape != (n,) or np.any(alpha <= 0) or abs(alpha.sum() - 1) > 1e-9:
         raise ValueError(
             f"alpha must be a positive vector of {n} state weights summing to 1, "
@@ -299,8 +378,9 @@ def occupation_measure(mdp: FiniteMDP, policy: np.ndarray, alpha: np.ndarray | N
 
     Returned per pair (zeros off the policy); it sums to :math:`1/(1-\lambda)`.
     """
+    _check_mdp(mdp)
     n = mdp.n_states
-    alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
+    alpha = np.full(n, 1.0 / n) if alpha is None else check_probability_vector(alpha, "alpha", n)
     rows = mdp.pair_index(policy)
     x = np.zeros(len(mdp.R))
     x[rows] = _solve(_policy_system(mdp, rows).T, alpha)

@@ -118,6 +118,6 @@ def simulate_belief_traders(
         x = b * (np.log(target) - np.log1p(-target) + logsumexp(masked, axis=1)) - q[rows, i]
         q[rows, i] += np.clip(x, 0.0, config.max_shares)
         prices[:, t + 1] = mm.prices(q)
-    collected = mm.trade_cost(np.zeros((R, n)), q)
+    collected = np.asarray(mm.trade_cost(np.zeros((R, n)), q), dtype=float)
     loss = q[rows, outcome] - collected
     return MarketRun(prices=prices, q=q, outcome=outcome, collected=collected, loss=loss)

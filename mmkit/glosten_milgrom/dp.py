@@ -152,31 +152,31 @@ def solve_dp(
     params.require_no_noise("the DP")
     if method not in ("self-consistent", "naive"):
         raise ValueError(f"method must be 'self-consistent' or 'naive', got {method!r}")
-    rho = _dp_grid(rho)
+    grid = _dp_grid(rho)
     qg = np.arange(0.3, 6.0 + 1e-9, 0.0025) if q_grid is None else _check_q(q_grid)
     gamma = params.gamma
-    xs = rho**2
-    vs = np.empty_like(rho)
-    qs = np.empty_like(rho)
+    xs = grid**2
+    vs = np.empty_like(grid)
+    qs = np.empty_like(grid)
     # x = 0: the state never changes; V(0) = max_q 2 q Q(q) / (1 - gamma), q = Q_STAR.
     qs[0] = Q_STAR
     vs[0] = 2.0 * Q_STAR * float(nsf(Q_STAR)) / (1.0 - gamma)
     dq = float(np.min(np.diff(qg))) if qg.size > 1 else 0.01
-    for k in range(1, rho.size):
-        f = _node_objective(qg, rho[k], k, xs, vs, gamma, method)
+    for k in range(1, grid.size):
+        f = _node_objective(qg, grid[k], k, xs, vs, gamma, method)
         j = int(np.argmax(f))
         qbest, fbest = qg[j], f[j]
         if refine:
             half = dq
             for _ in range(3):
                 cand = np.linspace(max(qbest - half, 0.0), qbest + half, 41)
-                fc = _node_objective(cand, rho[k], k, xs, vs, gamma, method)
+                fc = _node_objective(cand, grid[k], k, xs, vs, gamma, method)
                 jj = int(np.argmax(fc))
                 if fc[jj] > fbest:
                     qbest, fbest = cand[jj], fc[jj]
                 half = 2.0 * half / 40.0
         qs[k], vs[k] = qbest, fbest
-    return DPSolution(params, rho, vs, qs, method)
+    return DPSolution(params, grid, vs, qs, method)
 
 
 def evaluate_policy(
@@ -190,12 +190,12 @@ def evaluate_policy(
     max; e.g. ``evaluate_policy(q_myopic)`` is the myopic "theoretical" curve of Fig. 3(a).
     """
     params.require_no_noise("policy evaluation")
-    rho = _dp_grid(rho)
-    xs = rho**2
-    vs = np.empty_like(rho)
+    grid = _dp_grid(rho)
+    xs = grid**2
+    vs = np.empty_like(grid)
     q0 = float(np.asarray(q_of_rho(np.array([0.0])))[0])
     vs[0] = 2.0 * q0 * float(nsf(q0)) / (1.0 - params.gamma)
-    qk = np.asarray(q_of_rho(rho), dtype=float)
-    for k in range(1, rho.size):
-        vs[k] = _node_objective(np.array([qk[k]]), rho[k], k, xs, vs, params.gamma, "self-consistent")[0]
+    qk = np.asarray(q_of_rho(grid), dtype=float)
+    for k in range(1, grid.size):
+        vs[k] = _node_objective(np.array([qk[k]]), grid[k], k, xs, vs, params.gamma, "self-consistent")[0]
     return vs

@@ -8,6 +8,7 @@ import numpy as np
 from scipy import optimize, special
 
 from mmkit.common.numerics import logsumexp
+from mmkit.glosten_milgrom.gaussian import _check_obs
 from mmkit.glosten_milgrom.params import GMParams
 
 __all__ = ["AdaptiveGridPosterior", "GridBelief", "belief_divergences", "grid_likelihood"]
@@ -26,7 +27,7 @@ def grid_likelihood(v, bid, ask, x, params: GMParams = GMParams()):
     ask = np.asarray(ask, dtype=float)
     if np.any(bid > ask):
         raise ValueError("bid must be <= ask")
-    x = np.asarray(x)
+    x = _check_obs(x)
     se = params.sigma_eps
     buy = special.ndtr((v - ask) / se)
     sell = special.ndtr((bid - v) / se)

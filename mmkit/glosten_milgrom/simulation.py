@@ -194,7 +194,7 @@ def simulate(
     bid_a, ask_a, prof = np.empty(shape), np.empty(shape), np.empty(shape)
     trades = np.empty(shape, dtype=np.int8)
     mu_a, sig_a = np.empty((n_runs, n_periods + 1)), np.empty((n_runs, n_periods + 1))
-    Vt_a = np.empty(shape) if world == "gaussian" else None
+    Vt_a = np.empty(shape)  # filled only in the Gaussian world
     mu = np.full(n_runs, float(mu0))
     sig = np.full(n_runs, sig0)
     if exact:
@@ -235,7 +235,7 @@ def simulate(
             post.update(bid, ask, x, params)
             record(t + 1)
     mu_a[:, -1], sig_a[:, -1] = mu, sig
-    label = name or getattr(rule, "name", "rule")
+    label = str(name or getattr(rule, "name", "rule"))
     res = SimResult(
         label, rho, world, params, Vt_a if world == "gaussian" else V, bid_a, ask_a, trades, prof, mu_a, sig_a
     )
@@ -322,9 +322,9 @@ def sweep(
     Run ``i`` of every rule at a given rho sees the same V and trader noise (the seed is
     ``[seed, round(rho * 1e6)]``), so differences between rules are paired.
     """
-    rhos = _check_rho(np.asarray(rhos, dtype=float))
+    rho_arr = _check_rho(np.asarray(rhos, dtype=float))
     names = [getattr(r, "name", f"rule{i}") for i, r in enumerate(rules)]
-    R, K, T = len(rules), rhos.size, n_periods
+    R, K, T = len(rules), rho_arr.size, n_periods
     out = {k: np.empty((R, K)) for k in ("profit_mean", "profit_se")}
     out.update(
         {
@@ -337,11 +337,11 @@ def sweep(
         for i, rule in enumerate(rules):
             res = simulate(
                 rule,
-                float(rhos[k]),
+                float(rho_arr[k]),
                 params,
                 n_runs=n_runs,
                 n_periods=T,
-                seed=[seed, int(round(rhos[k] * 1e6))],
+                seed=[seed, int(round(rho_arr[k] * 1e6))],
                 world=world,
             )
             out["profit_mean"][i, k], out["profit_se"][i, k] = res.mean_discounted_profit()
@@ -351,7 +351,7 @@ def sweep(
             out["profit_per_trade"][i, k] = res.profit_per_trade()
             st = stabilisation_time(res.mean_spread(), params.sigma_eps)
             stab[i, k] = -1 if st is None else st
-    return SweepResult(names, rhos, n_runs, T, stab_time=stab, **out)
+    return SweepResult(names, rho_arr, n_runs, T, stab_time=stab, **out)
 
 
 def exact_vs_gaussian(
@@ -380,11 +380,11 @@ def exact_vs_gaussian(
     ``sd_G / sd_exact``.
     """
     p = solution.params
-    rhos = _check_rho(np.asarray(rhos, dtype=float))
-    if np.any(rhos <= 0):
+    rho_arr = _check_rho(np.asarray(rhos, dtype=float))
+    if np.any(rho_arr <= 0):
         raise ValueError("rho must be > 0 for exact posterior tracking")
     div_t = np.array(sorted(t for t in set(divergence_at) if 0 <= t <= n_periods))
-    K, D = rhos.size, div_t.size
+    K, D = rho_arr.size, div_t.size
     out = {
         k: np.empty(K)
         for k in (
@@ -401,25 +401,42 @@ def exact_vs_gaussian(
     out.update({k: np.empty((K, D)) for k in ("kl", "w1_rel", "mean_err", "sd_ratio")})
     rule = optimal_rule(solution)
     for k in _progress(range(K), "exact vs Gaussian", progress):
-        kw = dict(
+        rk = float(rho_arr[k])
+        seed_k = [seed, int(round(rk * 1e6))]
+        g = simulate(
+            rule,
+            rk,
+            p,
             n_runs=n_runs,
             n_periods=n_periods,
-            seed=[seed, int(round(rhos[k] * 1e6))],
+            seed=seed_k,
             grid_points=grid_points,
+            track_exact=True,
+            divergence_at=div_t.tolist(),
         )
-        g = simulate(rule, float(rhos[k]), p, track_exact=True, divergence_at=div_t, **kw)
-        e = simulate(rule, float(rhos[k]), p, quote_from="exact", divergence_at=[], **kw)
+        e = simulate(
+            rule,
+            rk,
+            p,
+            n_runs=n_runs,
+            n_periods=n_periods,
+            seed=seed_k,
+            grid_points=grid_points,
+            quote_from="exact",
+            divergence_at=[],
+        )
         dg, de = g.discounted_profit(), e.discounted_profit()
         out["profit_gauss"][k], out["se_gauss"][k] = _mean_se(dg)
         out["profit_exact"][k], out["se_exact"][k] = _mean_se(de)
         out["diff"][k], out["se_diff"][k] = _mean_se(de - dg)
-        out["theory"][k] = float(solution.value(rhos[k]))
+        out["theory"][k] = float(solution.value(rk))
         out["lost_mass"][k] = max(g.lost_mass, e.lost_mass)
+        assert g.exact_sd is not None and g.kl is not None and g.w1 is not None and g.exact_mean is not None
         sd = g.exact_sd[:, div_t]
         out["kl"][k] = g.kl[:, div_t].mean(0)
         out["w1_rel"][k] = (g.w1[:, div_t] / sd).mean(0)
         out["mean_err"][k] = (np.abs(g.mu[:, div_t] - g.exact_mean[:, div_t]) / sd).mean(0)
         out["sd_ratio"][k] = (g.sigma[:, div_t] / sd).mean(0)
-    out["rho"], out["div_t"] = rhos, div_t
+    out["rho"], out["div_t"] = rho_arr, div_t
     out["n"] = np.array([n_runs, n_periods, grid_points, seed])
     return out

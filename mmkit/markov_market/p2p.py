@@ -106,7 +106,7 @@ def random_regular_graph(n: int, d: int, rng: np.random.Generator, max_tries: in
     if d == n - 1:
         return np.array([[j for j in range(n) if j != i] for i in range(n)])
     for _ in range(max_tries):
-        adj = [set() for _ in range(n)]
+        adj: list[set[int]] = [set() for _ in range(n)]
         stubs = list(np.repeat(np.arange(n), d))
         ok = True
         while stubs:
@@ -203,12 +203,12 @@ def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResu
     if config.loss == 0.0 and not hop_by_hop:
         H = flood(neigh, config.ttl, 0.0, rng)
         known = H >= 0
-        t = np.arange(config.burn_in, total)
+        epochs_idx = np.arange(config.burn_in, total)
         lag = np.where(known, H, 0)
         obs = np.zeros((config.epochs, n), dtype=np.int64)
         for o in range(n):
             ks = np.nonzero(known[o])[0]
-            obs[:, o] = X[t[:, None] - lag[o, ks][None, :], ks[None, :]].sum(axis=1)
+            obs[:, o] = X[epochs_idx[:, None] - lag[o, ks][None, :], ks[None, :]].sum(axis=1)
         held = known
         reach = known.sum(axis=1)
         mean_delay = np.array([H[o, known[o]].mean() for o in range(n)])

@@ -81,8 +81,11 @@ def market_from_action(a: np.ndarray, config: MarketConfig) -> tuple[np.ndarray,
 class QuotingAgent(Protocol):
     """A market maker: ``quote(obs (B,4), eps (B, noise_dim)) -> (B, 2 or 3)`` natural units."""
 
-    n_outputs: int
-    noise_dim: int
+    @property
+    def n_outputs(self) -> int: ...
+
+    @property
+    def noise_dim(self) -> int: ...
 
     def quote(self, obs: np.ndarray, eps: np.ndarray) -> np.ndarray: ...
 
@@ -90,7 +93,8 @@ class QuotingAgent(Protocol):
 class MarketAgent(Protocol):
     """An adversary: ``market(obs (B,2), eps (B, noise_dim)) -> (lambda (B,), sigma (B,))``."""
 
-    noise_dim: int
+    @property
+    def noise_dim(self) -> int: ...
 
     def market(self, obs: np.ndarray, eps: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
 

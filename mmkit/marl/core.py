@@ -162,7 +162,7 @@ def episode_streams(
     u_thin = np.ones((B, K)) if thin else None
     for i, s in enumerate(seeds):
         u_alloc[i, : tot[i]] = np.random.default_rng([s, 1]).random(tot[i])
-        if thin:
+        if u_thin is not None:
             u_thin[i, : tot[i]] = np.random.default_rng([s, 2]).random(tot[i])
     return Streams(z, n, off, u_alloc, u_thin)
 
@@ -234,7 +234,7 @@ class MarketCore:
         """Start ``len(seeds)`` episodes; episode ``e`` is driven by seed ``seeds[e]``."""
         cfg = self.config
         self.seeds = np.asarray(seeds, dtype=np.int64)
-        self.streams = episode_streams(self.seeds, cfg, self.lam_ref, thin=self.adversarial)
+        self.streams = episode_streams(self.seeds.tolist(), cfg, self.lam_ref, thin=self.adversarial)
         B, M = len(self.seeds), self.n_agents
         self.B = B
         self.t = 0
@@ -296,6 +296,7 @@ class MarketCore:
             lam = np.asarray(lam, dtype=float)
             if np.any(lam < 0) or np.any(lam > self.lam_ref * (1 + 1e-12)):
                 raise ValueError(f"lam must be in [0, {self.lam_ref}], got {lam.min()}..{lam.max()}")
+            assert s.u_thin is not None  # drawn for an adversarial core
             keep = (s.u_thin[self._rows, cols] < (lam / self.lam_ref)[:, None]) & (kk < nc[:, None])
             # kept orders are renumbered 0..N-1 by a stable compaction of their uniforms
             n = keep.sum(axis=1)

@@ -131,7 +131,7 @@ class RoleMarket:
         if role in ("adversary", "A") and opponent is not None:
             raise ValueError(f"role {role!r} trades alone; opponent must be None")
         if role == "adversary":
-            self.quoters = [BenchmarkQuoter()]
+            self.quoters: list[QuotingAgent] = [BenchmarkQuoter()]
             self.core = MarketCore(self.config, 1, adversarial=True)
             self.market = None
         else:
@@ -382,7 +382,7 @@ class MarketParallelEnv(ParallelEnv):
         obs = self._obs_dict()
         term = {a: bool(res.done) for a in self.agents}
         trunc = {a: False for a in self.agents}
-        infos = {a: {} for a in self.agents}
+        infos: dict[str, dict] = {a: {} for a in self.agents}
         if res.done:
             self.agents = []
         return obs, rew, term, trunc, infos

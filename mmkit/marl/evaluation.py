@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mmkit.common.validation import check_int, check_real
 from mmkit.marl.agents import ConstantQuoter, market_from_action, offsets_from_action
 from mmkit.marl.core import MarketConfig
 from mmkit.marl.env import simulate
@@ -73,16 +74,26 @@ def summary_to_json(summary: Mapping) -> dict:
     return {k: {"mean": clean(v.mean), "std": clean(v.std)} for k, v in summary.items()}
 
 
-def run_setting(agents: Sequence, n_episodes: int = 100, market=None, config: MarketConfig | None = None):
-    """Simulate one setting on seeds ``0..n_episodes-1``; return (trajectory, summary)."""
-    if n_episodes < 2:
-        raise ValueError(f"n_episodes must be >= 2, got {n_episodes}")
-    tr = simulate(list(agents), range(n_episodes), config, market)
+def run_setting(
+    agents: Sequence,
+    n_episodes: int = 100,
+    market=None,
+    config: MarketConfig | None = None,
+    first_seed: int = 0,
+):
+    """Simulate one setting on seeds ``first_seed..first_seed+n_episodes-1``; return (trajectory, summary)."""
+    check_int(n_episodes, "n_episodes", 2)
+    check_int(first_seed, "first_seed", 0)
+    tr = simulate(list(agents), range(first_seed, first_seed + n_episodes), config, market)
     return tr, summarise(episode_metrics(tr))
 
 
 def evaluate_agents(
-    agents: Mapping[str, object], adversary=None, n_episodes: int = 100, progress: bool = False
+    agents: Mapping[str, object],
+    adversary=None,
+    n_episodes: int = 100,
+    progress: bool = False,
+    first_seed: int = 0,
 ) -> dict:
     """Every setting of Tables 5-7 with the given agents ``{"A": ..., "B1": ..., ...}``.
 
@@ -98,20 +109,29 @@ def evaluate_agents(
     for name, roles, market in tqdm(jobs, disable=not progress, desc="evaluate"):
         if any(r not in agents for r in roles) or (market is None and "Adversarial" in name):
             continue
-        _, s = run_setting([agents[r] for r in roles], n_episodes, market)
+        _, s = run_setting([agents[r] for r in roles], n_episodes, market, first_seed=first_seed)
         out[name] = summary_to_json(s)
     return out
 
 
-def evaluate_ppo(folder: str | Path, n_episodes: int = 100, progress: bool = False) -> dict:
+def evaluate_ppo(
+    folder: str | Path, n_episodes: int = 100, progress: bool = False, first_seed: int = 0
+) -> dict:
     """Load the trained agents of ``folder`` and evaluate every setting (stochastic policies)."""
     from mmkit.marl.policies import load_agent
 
     folder = Path(folder)
+    check_int(n_episodes, "n_episodes", 2)
+    check_int(first_seed, "first_seed", 0)
+    if not folder.is_dir() or not any((folder / f"{r}.zip").exists() for r in ("A", "B1", "B2", "Bstar")):
+        raise ValueError(
+            f"folder must be an existing folder with trained agents (A.zip, B1.zip, ...), got {folder}"
+        )
     agents = {r: load_agent(folder, r) for r in ("A", "B1", "B2", "Bstar") if (folder / f"{r}.zip").exists()}
     adv = load_agent(folder, "adversary") if (folder / "adversary.zip").exists() else None
-    res = evaluate_agents(agents, adv, n_episodes, progress)
-    return {"n_episodes": n_episodes, "seeds": f"0..{n_episodes - 1}", "settings": res}
+    res = evaluate_agents(agents, adv, n_episodes, progress, first_seed=first_seed)
+    seeds = f"{first_seed}..{first_seed + n_episodes - 1}"
+    return {"n_episodes": n_episodes, "seeds": seeds, "settings": res}
 
 
 # ---------------------------------------------------------------------- surrogates
@@ -181,7 +201,7 @@ def calibrate_pair(
         a, b = max(bounds_lo), min(bounds_hi)
         if a >= b:
             raise ValueError("no offsets satisfy the calibration targets inside [0.1, 2.9]")
-        grid = np.linspace(a, b, 13)
+        grid = np.linspace(a, b, 13).tolist()
     return make(_root_on_grid(gap, np.asarray(grid), prefer=aggr_y))
 
 
@@ -193,12 +213,24 @@ def beta_sweep(
     out: str | Path,
     progress: bool = True,
     n_episodes: int = 100,
+    seed: int | None = None,
 ) -> dict:
     """Train B-star against the frozen A of ``folder`` for each ``beta`` (short runs) and
     record its mean omega and its A-B-star metrics; writes ``<out>/beta_sweep.json``."""
     from mmkit.marl.policies import load_agent
     from mmkit.marl.train import get_config, train_role
 
+    base = get_config("default")
+    if seed is not None:
+        base = replace(base, seed=check_int(seed, "seed", 0))
+    rollout = base.ppo.n_steps * base.ppo.n_envs
+    check_int(steps, "steps", rollout)
+    check_int(n_episodes, "n_episodes", 2)
+    betas = [check_real(b, "betas", 0.0) for b in betas]
+    if not betas:
+        raise ValueError("betas must hold at least one penalty weight >= 0")
+    if not (Path(folder) / "A.zip").exists():
+        raise ValueError(f"folder must hold the trained agent A.zip, got {folder}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     A = load_agent(folder, "A")
@@ -208,7 +240,7 @@ def beta_sweep(
         sub.mkdir(parents=True, exist_ok=True)
         for f in ("A.zip", "A_vecnormalize.pkl", "A.json"):
             (sub / f).write_bytes((Path(folder) / f).read_bytes())
-        cfg = replace(get_config("default"), beta=float(beta))
+        cfg = replace(base, beta=float(beta))
         train_role("Bstar", cfg, sub, progress=progress, steps=steps)
         bs = load_agent(sub, "Bstar")
         _, s = run_setting([A, bs], n_episodes)

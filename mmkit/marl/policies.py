@@ -59,11 +59,14 @@ class OmegaActorCriticPolicy(ActorCriticPolicy):
     def _build(self, lr_schedule) -> None:
         super()._build(lr_schedule)
         if not isinstance(self.action_net, OmegaHead):
+            assert isinstance(self.action_net, nn.Linear)  # SB3's Gaussian action head
             self.action_net = OmegaHead(self.action_net)
 
     def omega_mean(self, obs: torch.Tensor) -> torch.Tensor:
         """Mean omega ``sigmoid(z(obs))`` for (normalised) observations."""
-        latent_pi = self.mlp_extractor.forward_actor(self.extract_features(obs, self.pi_features_extractor))
+        features = self.extract_features(obs, self.pi_features_extractor)
+        assert isinstance(features, torch.Tensor)  # one shared extractor, not a (pi, vf) pair
+        latent_pi = self.mlp_extractor.forward_actor(features)
         return self.action_net(latent_pi)[..., 2]
 
 

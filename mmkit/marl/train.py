@@ -113,10 +113,13 @@ def _curve_callback(role: str, total: int, rows: list, progress: bool):
             self._reset()
 
         def _reset(self) -> None:
-            self.ret, self.n_ep, self.acc, self.n = 0.0, 0, None, 0
+            self.ret: float = 0.0
+            self.n_ep: int = 0
+            self.acc: np.ndarray | None = None
+            self.n: int = 0
 
         def _on_step(self) -> bool:
-            raw = self.model.get_env().get_original_reward()
+            raw = self.model.get_env().get_original_reward()  # type: ignore[union-attr]  # a VecNormalize
             self.ret += float(raw.sum())
             self.n_ep += int(np.sum(self.locals["dones"]))
             a = np.asarray(self.locals["clipped_actions"], dtype=float)
@@ -126,8 +129,8 @@ def _curve_callback(role: str, total: int, rows: list, progress: bool):
             return True
 
         def _on_rollout_end(self) -> None:
-            a = self.acc / max(self.n, 1)
-            std = float(np.exp(self.model.policy.log_std.detach().numpy()).mean())
+            a = np.full(3, np.nan) if self.acc is None else self.acc / max(self.n, 1)
+            std = float(np.exp(self.model.policy.log_std.detach().numpy()).mean())  # type: ignore[operator]
             rows.append(
                 {
                     "timesteps": self.num_timesteps,

@@ -41,7 +41,7 @@ class MarketVecEnv(VecEnv):
         super().__init__(n_envs, observation_space(role, self.sim.config), action_space(role))
         self.base_seed = int(seed)
         self.n_episodes = 0
-        self._actions = None
+        self._actions: np.ndarray | None = None
         self.render_mode = None
 
     def _next_seeds(self) -> list[int]:

@@ -32,9 +32,14 @@ from fractions import Fraction
 
 import numpy as np
 
+from mmkit.common.validation import check_positive_int
 from mmkit.symbolic.xadd import XADD, LinExpr, Number, Q, fmt_num
 
 OBS = ("buy", "sell", "hold")
+#: Largest horizon any solver accepts (the work of the ``"fixed"`` PBVI schedule is linear in it).
+MAX_HORIZON = 1000
+#: Budget of reachable beliefs enumerated by :func:`reachable_beliefs` (the tree grows geometrically).
+MAX_BELIEFS = 20_000
 
 __all__ = [
     "OBS",
@@ -125,9 +130,9 @@ def make_actions(
     bids: Iterable[Number], asks: Iterable[Number] | None = None
 ) -> tuple[tuple[Fraction, Fraction], ...]:
     """All pairs (bid, ask) with bid < ask from two price grids (asks = bids when omitted)."""
-    bids = sorted({Q(b) for b in bids})
-    asks = bids if asks is None else sorted({Q(a) for a in asks})
-    return check_actions([(b, a) for b in bids for a in asks if b < a])
+    bid_list = sorted({Q(b) for b in bids})
+    ask_list = bid_list if asks is None else sorted({Q(a) for a in asks})
+    return check_actions([(b, a) for b in bid_list for a in ask_list if b < a])
 
 
 def check_actions(actions: Iterable[tuple[Number, Number]]) -> tuple[tuple[Fraction, Fraction], ...]:
@@ -202,7 +207,7 @@ class Belief:
                 out[-1][1] = hi
             else:
                 out.append([lo, hi, d])
-        return cls(tuple(tuple(p) for p in out), inventory)  # type: ignore[arg-type]
+        return cls(tuple((p[0], p[1], p[2]) for p in out), inventory)
 
     def mass(self) -> Fraction:
         return sum(((hi - lo) * d for lo, hi, d in self.pieces), Fraction(0))
@@ -286,7 +291,8 @@ class InventoryPOMDP:
         self.rbar: list[int] = []
         mtm = self.reward_kind == "mark_to_market"
         for bid, ask in self.actions:
-            om, rw = {}, {}
+            om: dict[tuple[str, str | None], dict[str, int]] = {}
+            rw: dict[tuple[str, str | None], int] = {}
             # value of a sale at the ask and of a purchase at the bid
             sale = X.leaf(LinExpr({"v": -1}, ask)) if mtm else X.const(ask)
             purchase = X.leaf(LinExpr({"v": 1}, -bid)) if mtm else X.const(-bid)
@@ -305,11 +311,11 @@ class InventoryPOMDP:
                     om[(t.name, None)] = {"buy": buy, "sell": sell, "hold": hold}
                     rw[(t.name, None)] = X.add(X.mul(buy, sale), X.mul(sell, purchase))
             lik, rbar = {o: zero for o in OBS}, zero
-            for (tn, u), o_cases in om.items():
-                p = self.type_prob(tn) * (Fraction(1, 3) if u is not None else 1)
+            for (tn, u_act), o_cases in om.items():
+                p = self.type_prob(tn) * (Fraction(1, 3) if u_act is not None else 1)
                 for o in OBS:
                     lik[o] = X.add(lik[o], X.scale(o_cases[o], p))
-                rbar = X.add(rbar, X.scale(rw[(tn, u)], p))
+                rbar = X.add(rbar, X.scale(rw[(tn, u_act)], p))
             self.omega.append(om)
             self.reward.append(rw)
             self.lik.append(lik)
@@ -406,6 +412,7 @@ class InventoryPOMDP:
             for o in OBS:
                 p, b2 = self.update(b, a, o)
                 if p > 0:
+                    assert b2 is not None  # update returns a belief whenever P(o | b, a) > 0
                     out.append(b2)
         return out
 
@@ -438,12 +445,19 @@ def reachable_beliefs(
 
     With ``dedup=False`` duplicates are kept (the count the paper's ``|B|`` would use).
     """
-    if depth < 1:
-        raise ValueError(f"depth must be >= 1, got {depth}")
+    check_positive_int(depth, "depth (horizon)", MAX_HORIZON)
     layers = [list(dict.fromkeys(init)) if dedup else list(init)]
-    for _ in range(depth - 1):
+    total = len(layers[0])
+    for k in range(depth - 1):
         nxt = [b2 for b in layers[-1] for b2 in model.successors(b)]
         layers.append(list(dict.fromkeys(nxt)) if dedup else nxt)
+        total += len(layers[-1])
+        if total > MAX_BELIEFS:
+            raise ValueError(
+                f"depth (horizon) must be small enough for at most MAX_BELIEFS = {MAX_BELIEFS} reachable "
+                f"beliefs; {total} are reachable by depth {k + 2} of {depth} "
+                "(use a smaller horizon or the 'fixed' PBVI schedule)"
+            )
     return layers
 
 
@@ -462,8 +476,7 @@ def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int) -> tuple[flo
     definition (not from the case statements). Returns the value and the first optimal
     action (lowest index among float ties).
     """
-    if int(horizon) != horizon or horizon < 1:
-        raise ValueError(f"horizon must be an integer >= 1, got {horizon}")
+    check_positive_int(horizon, "horizon", MAX_HORIZON)
     edges = sorted({float(x) for x in belief.edges()} | {float(x) for x in model.breakpoints()})
     lo, hi = float(belief.support()[0]), float(belief.support()[1])
     edges = [x for x in edges if lo <= x <= hi]

@@ -33,7 +33,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from mmkit.symbolic.inventory_pomdp import OBS, Belief, InventoryPOMDP, reachable_beliefs
+from mmkit.common.validation import check_positive_int
+from mmkit.symbolic.inventory_pomdp import MAX_HORIZON, OBS, Belief, InventoryPOMDP, reachable_beliefs
 
 __all__ = [
     "Alpha",
@@ -100,7 +101,7 @@ class _Evaluator:
         for k, b in enumerate(beliefs):
             by_i.setdefault(b.inventory, []).append(k)
         for i, ks in by_i.items():
-            grid = set()
+            grid: set[float] = set()
             for k in ks:
                 grid.update(float(x) for x in beliefs[k].edges())
             lo_s, hi_s = min(grid), max(grid)
@@ -172,6 +173,7 @@ class PBVIResult:
         if not todo:
             return
         nodes = [al.node for al in self.V[h]]
+        assert self._ev is not None
         vals = self._ev.values(nodes, todo)
         for r, b in enumerate(todo):
             cand = _near(vals[r], self.tie_tol)
@@ -195,14 +197,14 @@ class PBVIResult:
         ``[(o, P(o|b,a), b^{a,o}, j*)]`` with j* the best α of V^{h-1} at b^{a,o}."""
         m = self.model
         succ = [[(o, *m.update(b, a, o)) for o in OBS] for a in range(len(m.actions))]
-        self._prefetch([s for row in succ for _, p, s in row if p > 0], h - 1)
+        self._prefetch([s for row in succ for _, p, s in row if p > 0 and s is not None], h - 1)
         q = np.zeros(len(m.actions))
         rows = []
         for a, row in enumerate(succ):
             qa = float(m.expected_reward(b, a))
-            out = []
+            out: list[tuple[str, Fraction, Belief | None, int]] = []
             for o, p, s in row:
-                if p > 0:
+                if p > 0 and s is not None:
                     j, fv, _ = self.best_alpha(s, h - 1)
                     qa += float(m.gamma) * float(p) * fv
                     out.append((o, p, s, j))
@@ -268,7 +270,9 @@ def solve(
     init : sequence of Belief
         Initial beliefs (their reachable beliefs are enumerated unless ``schedule="fixed"``).
     horizon : int
-        Number of decision steps H >= 1.
+        Number of decision steps, ``1 <= H <= MAX_HORIZON`` (1000). With the ``"layered"`` and
+        ``"all"`` schedules the reachable belief tree grows geometrically in H; its enumeration
+        stops with a ``ValueError`` naming ``horizon`` beyond ``MAX_BELIEFS`` beliefs.
     schedule : {"layered", "all", "fixed"}
         Which beliefs are backed up at stage h. ``"layered"``: the beliefs reachable at depth
         H - h (exact at all of them, the cheapest exact choice). ``"all"``: every belief
@@ -279,8 +283,7 @@ def solve(
     check : bool
         Assert that every new α-function evaluates at its belief exactly to the backed-up value.
     """
-    if int(horizon) != horizon or horizon < 1:
-        raise ValueError(f"horizon must be an integer >= 1, got {horizon}")
+    check_positive_int(horizon, "horizon", MAX_HORIZON)
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if len(init) == 0:
@@ -384,6 +387,7 @@ def upper_surface(
     means = np.asarray(means, dtype=float)
     widths = np.asarray(widths, dtype=float)
     vals = np.empty((len(res.V[h]), len(widths), len(means)))
+    assert res._ev is not None
     for j, al in enumerate(res.V[h]):
         lo, s, c, _ = res._ev.pieces(al.node, inventory)
         # antiderivative F(x) = F(lo_k) + s (x^2 - lo_k^2)/2 + c (x - lo_k), anchored at x0

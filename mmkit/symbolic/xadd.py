@@ -66,7 +66,7 @@ def Q(x: Number) -> Fraction:
     if isinstance(x, str):
         return Fraction(x)
     try:  # numpy scalars
-        return Q(x.item())  # type: ignore[union-attr]
+        return Q(x.item())
     except AttributeError:
         raise ValueError(f"x must be a number, got {type(x).__name__}") from None
 
@@ -387,8 +387,8 @@ class XADD:
             negated = not negated
         if len(e.vars()) == 1 and lead in self.int_vars:
             t = -e.const  # i > t  <=> i >= floor(t)+1 ;  i >= t <=> i >= ceil(t)
-            k = math.floor(t) + 1 if strict else math.ceil(t)
-            e, strict = LinExpr({lead: 1}, -k), False
+            k_int = math.floor(t) + 1 if strict else math.ceil(t)
+            e, strict = LinExpr({lead: 1}, -k_int), False
         d = Decision(e, strict)
         idx = self._dec_id.get(d)
         if idx is None:
@@ -438,8 +438,8 @@ class XADD:
         if x is None or x != self._dec_var[e]:
             return None
         key = (d, val, e)
-        r = self._imp.get(key, 0)
-        if r == 0:
+        if key not in self._imp:
+            r: bool | None
             dom = self._dec_iv[d][0 if val else 1]
             if dom.empty():
                 r = None
@@ -450,7 +450,7 @@ class XADD:
             else:
                 r = None
             self._imp[key] = r
-        return r
+        return self._imp[key]
 
     def restrict(self, f: int, d: int, val: bool) -> int:
         """``f`` on the region where decision ``d`` has value ``val`` (implied tests removed)."""
@@ -838,8 +838,8 @@ class XADD:
         last = self.real_vars[-1] if self.real_vars else None
         raw = []
         for path, leaf in self.paths(f):
-            ivs, multi = self._split_path(path, with_bounds=True)
-            raw.append((ivs, [str(D) if val else f"¬({D})" for D, val in multi], leaf))
+            ivs, path_conds = self._split_path(path, with_bounds=True)
+            raw.append((ivs, [str(D) if val else f"¬({D})" for D, val in path_conds], leaf))
         # merge adjacent intervals of `last` sharing all other conditions and the value
         merged: list = []
         for ivs, multi, leaf in raw:

@@ -1,0 +1,1155 @@
+"""API-wide bad-input suite.
+
+Every public name (each module's ``__all__`` under :mod:`mmkit`, except :mod:`mmkit.book`, whose
+ledger and report are checked by their own tests) is either listed in ``SPECS`` with valid base
+arguments or in ``EXEMPT`` with the reason. For every parameter of a listed callable a battery of
+invalid values (NaN, +-inf, wrong type, wrong shape, empty arrays, negative or zero sizes,
+probabilities outside [0, 1], non-stochastic matrices, discounts outside [0, 1), negative indices,
+unknown names, ...) is tried, one parameter at a time. Each call must raise ``ValueError`` or
+``TypeError`` whose message names the parameter ("clear"); an exception of another type or a
+message that does not name the parameter is "unclear"; a call that returns is "silent"; a call
+that runs longer than ``TIMEOUT_S`` is "hung" (counted as silent). The suite prints the counts
+and fails on any unclear or silent outcome.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import signal
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+import mmkit
+
+TIMEOUT_S = 20
+NAN, INF = float("nan"), float("inf")
+
+# ----------------------------------------------------------------------------- batteries
+REAL = [NAN, INF, -INF, "1.0", None, [1.0, 2.0]]
+POS = REAL + [0.0, -1.0]
+NONNEG = REAL + [-1.0]
+PROB = REAL + [-0.1, 1.1]
+PROB_OPEN = PROB + [0.0, 1.0]
+DISCOUNT = REAL + [-0.1, 1.0, 1.5]
+INT_POS = [0, -1, 2.5, NAN, "3", None, True]
+INT_NONNEG = [-1, 2.5, "3", None, True]
+BOOL = ["yes", 2, None]
+NAME = ["bogus", 3, None]
+SEED = [-1, 2.5, "0", None]
+RNG = ["rng", None, 3]
+OBS = [0.5, 2, -2, NAN, "buy", None, True]
+STOCH3 = [
+    np.eye(2),
+    np.full((3, 3), 0.3),
+    np.array([[1.2, -0.2, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+    np.full((3, 3), NAN),
+    np.full((4, 4), 0.25),
+    np.zeros((0, 0)),
+    "T",
+    None,
+]
+STOCH = [
+    np.full((5, 5), 0.3),
+    np.array([[1.5, -0.5], [0.5, 0.5]]),
+    np.full((2, 2), NAN),
+    np.ones((2, 3)) / 3,
+    np.zeros((0, 0)),
+    "T",
+    None,
+]
+VEC = [[], [NAN, 1.0], [INF, 1.0], "abc", None]
+KINDS: dict[str, list] = {
+    "real": REAL,
+    "pos": POS,
+    "nonneg": NONNEG,
+    "prob": PROB,
+    "prob_open": PROB_OPEN,
+    "discount": DISCOUNT,
+    "int_pos": INT_POS,
+    "int_nonneg": INT_NONNEG,
+    "bool": BOOL,
+    "name": NAME,
+    "seed": SEED,
+    "rng": RNG,
+    "obs": OBS,
+    "stoch3": STOCH3,
+    "stoch": STOCH,
+    "vec": VEC,
+}
+
+
+def _kind(spec: str | list) -> list:
+    """A kind name, ``kind+[extra values]`` given as a list, or an explicit list."""
+    return KINDS[spec] if isinstance(spec, str) else list(spec)
+
+
+@dataclass
+class Spec:
+    """One public callable: how to call it, valid base keyword arguments, and parameter kinds."""
+
+    call: Callable[..., Any]
+    base: dict[str, Any]
+    kinds: dict[str, str | list]
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+SPECS: dict[str, Spec] = {}
+
+
+def spec(name: str, call: Callable[..., Any], base: dict, kinds: dict, **aliases: tuple[str, ...]) -> None:
+    SPECS[name] = Spec(call, base, kinds, aliases)
+
+
+# ------------------------------------------------------------------------- the table
+T1 = np.array([[0.3, 0.4, 0.3]] * 3)
+T2 = np.array([[0.4, 0.3, 0.3], [0.4, 0.2, 0.4], [0.3, 0.4, 0.3]])
+
+
+def _common() -> None:
+    from mmkit.common import markov, numerics
+    from mmkit.common import mdp as md
+
+    spec("common.markov.validate_transition", markov.validate_transition, {"T": T2}, {"T": "stoch3"})
+    spec(
+        "common.markov.stationary_distribution",
+        markov.stationary_distribution,
+        {"T": T2, "initial": None},
+        {"T": "stoch", "initial": VEC + [[0.5, 0.5, 0.0, 0.0], [0.5, 0.6, -0.1]]},
+    )
+    spec("common.markov.closed_classes", markov.closed_classes, {"T": T2}, {"T": "stoch"})
+    spec(
+        "common.numerics.logsumexp",
+        numerics.logsumexp,
+        {"x": [0.0, 1.0], "axis": -1},
+        {"x": ["abc", None, []], "axis": [5, 1.5, "0"]},
+    )
+    P = np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]])
+    R = np.array([[0.0, 1.0], [0.0, 2.0]])
+
+    def mdp() -> md.FiniteMDP:
+        return md.FiniteMDP.from_dense(R, P, 0.5)
+
+    spec(
+        "common.mdp.FiniteMDP",
+        md.FiniteMDP,
+        {
+            "R": [0.0, 1.0, 0.0, 2.0],
+            "P": P.reshape(4, 2),
+            "s_indices": [0, 0, 1, 1],
+            "a_indices": [0, 1, 0, 1],
+            "discount": 0.5,
+        },
+        {
+            "R": VEC + [[0.0, 1.0]],
+            "P": [
+                np.full((4, 2), 0.7),
+                np.full((4, 2), NAN),
+                -P.reshape(4, 2),
+                np.ones((3, 2)) / 2,
+                "P",
+                None,
+            ],
+            "s_indices": [[0, 0, 1, -1], [0, 0, 1], [0.0, 0.0, 1.0, 1.0], [0, 0, 1, 5], None],
+            "a_indices": [[0, -1, 0, 1], [0, 1], [0.5, 1, 0, 1], None],
+            "discount": "discount",
+        },
+    )
+    spec(
+        "common.mdp.FiniteMDP.from_dense",
+        md.FiniteMDP.from_dense,
+        {"R": R, "P": P, "discount": 0.5},
+        {"R": VEC + [R[:1]], "P": [P[:, :, :1], np.full_like(P, NAN), "P", None], "discount": "discount"},
+    )
+    spec(
+        "common.mdp.q_values",
+        lambda **k: md.q_values(mdp(), **k),
+        {"V": [0.0, 0.0]},
+        {"V": VEC + [[0.0, 0.0, 0.0]]},
+    )
+    spec(
+        "common.mdp.greedy_policy",
+        lambda **k: md.greedy_policy(mdp(), **k),
+        {"V": [0.0, 0.0]},
+        {"V": VEC + [[0.0]]},
+    )
+    spec(
+        "common.mdp.optimal_action_mask",
+        lambda **k: md.optimal_action_mask(mdp(), **k),
+        {"V": [0.0, 0.0], "tol": 1e-9},
+        {"V": VEC, "tol": "nonneg"},
+    )
+    POLICY = [[-1, 0], [0], [0.0, 1.0], [2, 0], "ab", None]
+    spec(
+        "common.mdp.policy_evaluation",
+        lambda **k: md.policy_evaluation(mdp(), **k),
+        {"policy": [1, 1]},
+        {"policy": POLICY},
+    )
+    spec(
+        "common.mdp.value_iteration",
+        lambda **k: md.value_iteration(mdp(), **k),
+        {"tol": 1e-10, "max_iter": 1000, "V0": None},
+        {"tol": "pos", "max_iter": "int_pos", "V0": VEC + [[0.0]]},
+    )
+    spec(
+        "common.mdp.policy_iteration",
+        lambda **k: md.policy_iteration(mdp(), **k),
+        {"policy0": None, "max_iter": 100},
+        {"policy0": POLICY, "max_iter": "int_pos"},
+    )
+    spec(
+        "common.mdp.solve_dual_lp",
+        lambda **k: md.solve_dual_lp(mdp(), **k),
+        {"alpha": None, "method": "highs"},
+        {"alpha": VEC + [[0.0, 1.0], [0.7, 0.7]], "method": NAME},
+    )
+    spec(
+        "common.mdp.occupation_measure",
+        lambda **k: md.occupation_measure(mdp(), **k),
+        {"policy": [1, 1], "alpha": None},
+        {"policy": POLICY, "alpha": VEC + [[0.7, 0.7], [1.0]]},
+    )
+    for fn in (
+        "q_values",
+        "policy_evaluation",
+        "value_iteration",
+        "policy_iteration",
+        "solve_dual_lp",
+        "occupation_measure",
+        "to_quantecon",
+    ):
+        spec(
+            f"common.mdp.{fn}[mdp]",
+            getattr(md, fn),
+            {"mdp": None},
+            {"mdp": ["mdp", None, 3]} if False else {"mdp": ["mdp", 3, np.eye(2)]},
+        )
+        SPECS[f"common.mdp.{fn}[mdp]"].base = {}
+    spec("common.mdp.check_discount", md.check_discount, {"discount": 0.5}, {"discount": "discount"})
+
+
+def _gm() -> None:
+    import mmkit.glosten_milgrom as gm
+
+    for fn in ("npdf", "ncdf", "nsf", "mills"):
+        pass  # elementwise special functions: NaN in, NaN out (documented ufunc semantics); exempt
+    spec(
+        "glosten_milgrom.GMParams",
+        gm.GMParams,
+        {},
+        {"sigma_eps": "pos", "gamma": DISCOUNT + [0.0], "noise_share": PROB + [1.0]},
+    )
+    spec(
+        "glosten_milgrom.update_factors",
+        gm.update_factors,
+        {"rho": 1.0, "q": 0.5},
+        {"rho": "nonneg", "q": "nonneg"},
+    )
+    spec(
+        "glosten_milgrom.one_step_profit",
+        gm.one_step_profit,
+        {"rho": 1.0, "q": 0.5, "sigma_eps": 1.0},
+        {"rho": "nonneg", "q": "nonneg", "sigma_eps": "pos"},
+    )
+    spec("glosten_milgrom.trade_probability", gm.trade_probability, {"q": 0.5}, {"q": "nonneg"})
+    spec(
+        "glosten_milgrom.half_spread",
+        gm.half_spread,
+        {"rho": 1.0, "q": 0.5, "sigma_eps": 1.0},
+        {"rho": "nonneg", "q": "nonneg", "sigma_eps": "pos"},
+    )
+    spec("glosten_milgrom.q_myopic", gm.q_myopic, {"rho": 1.0}, {"rho": "nonneg"})
+    spec("glosten_milgrom.q_zero_profit", gm.q_zero_profit, {"rho": 1.0}, {"rho": "nonneg"})
+    spec(
+        "glosten_milgrom.gaussian_update",
+        gm.gaussian_update,
+        {"mu": 0.0, "sigma": 1.0, "bid": -0.5, "ask": 0.5, "x": 1},
+        {
+            "mu": "real",
+            "sigma": "nonneg",
+            "bid": REAL + [0.6],
+            "ask": REAL + [-0.6],
+            "x": "obs",
+            "params": ["p", None, 3],
+        },
+    )
+    spec(
+        "glosten_milgrom.grid_likelihood",
+        gm.grid_likelihood,
+        {"v": np.linspace(-1, 1, 5), "bid": -0.5, "ask": 0.5, "x": 1},
+        {"v": VEC, "bid": REAL + [0.6], "ask": REAL + [-0.6], "x": "obs", "params": ["p", None, 3]},
+    )
+    spec("glosten_milgrom.myopic_rule", gm.myopic_rule, {}, {"params": ["p", None, 3]})
+    spec("glosten_milgrom.zero_profit_rule", gm.zero_profit_rule, {}, {"params": ["p", None, 3]})
+    spec("glosten_milgrom.optimal_rule", gm.optimal_rule, {}, {"solution": ["s", None, 3]})
+    spec(
+        "glosten_milgrom.default_rho_grid",
+        gm.default_rho_grid,
+        {},
+        {"rho_max": "pos", "fine_step": "pos", "step": "pos", "fine_until": "pos"},
+    )
+    spec(
+        "glosten_milgrom.stabilisation_time",
+        gm.stabilisation_time,
+        {"mean_spread": [3.0, 2.0, 1.2, 1.0]},
+        {"mean_spread": VEC, "sigma_eps": "pos", "factor": REAL + [0.5, -1.0]},
+    )
+    rule = gm.myopic_rule()
+    spec(
+        "glosten_milgrom.simulate",
+        gm.simulate,
+        {"rule": rule, "rho": 1.0, "n_runs": 4, "n_periods": 3},
+        {
+            "rule": ["r", None, 3],
+            "rho": "nonneg",
+            "params": ["p", None],
+            "n_runs": "int_pos",
+            "n_periods": "int_pos",
+            "seed": SEED,
+            "world": NAME,
+            "belief": NAME,
+        },
+    )
+    spec(
+        "glosten_milgrom.sweep",
+        gm.sweep,
+        {"rules": [rule], "rhos": [1.0], "n_runs": 4, "n_periods": 3},
+        {
+            "rules": [[], None, "r"],
+            "rhos": VEC + [[-1.0]],
+            "n_runs": "int_pos",
+            "n_periods": "int_pos",
+            "seed": SEED,
+        },
+    )
+    spec(
+        "glosten_milgrom.GridBelief",
+        gm.GridBelief,
+        {"v": np.linspace(-1, 1, 5), "p": np.full(5, 0.2)},
+        {"v": VEC + [[0.0, 0.0, 1.0, 2.0, 3.0]], "p": VEC + [np.full(4, 0.25), np.full(5, -0.2)]},
+    )
+    spec(
+        "glosten_milgrom.AdaptiveGridPosterior",
+        gm.AdaptiveGridPosterior,
+        {"mu0": 0.0, "sigma0": 1.0, "n_runs": 2, "n": 21},
+        {
+            "mu0": "real",
+            "sigma0": "pos",
+            "n_runs": "int_pos",
+            "n": INT_POS + [2],
+            "half_width": "pos",
+            "regrid_span": "pos",
+            "new_half": "pos",
+        },
+    )
+
+
+def _pressure() -> None:
+    import mmkit.markov_market as mm
+
+    spec(
+        "markov_market.AgentGroup",
+        mm.AgentGroup,
+        {"T": T1, "n": 2},
+        {"T": "stoch3", "n": "int_pos"},
+        n=("n", "N"),
+    )
+    spec(
+        "markov_market.as_groups",
+        mm.as_groups,
+        {"agents": [T1, T2]},
+        {"agents": [[], None, "ab", [np.eye(2)], 3]},
+    )
+    spec(
+        "markov_market.agent_weights",
+        mm.agent_weights,
+        {"T": T1, "weighting": "stationary"},
+        {"T": "stoch3", "weighting": "name"},
+    )
+    for fn in ("pressure_log_marginal", "pressure_distribution"):
+        spec(
+            f"markov_market.{fn}",
+            getattr(mm, fn),
+            {"groups": [T1, T2]},
+            {"groups": [[], None, "ab", [np.eye(2)]], "weighting": "name"},
+            groups=("groups", "agents", "T", "N"),
+        )
+    spec(
+        "markov_market.pressure_matrix",
+        mm.pressure_matrix,
+        {"agents": [T1, T2]},
+        {
+            "agents": [[], None, "ab", [np.eye(2)], [np.full((3, 3), 0.3)]],
+            "weighting": "name",
+            "method": "name",
+        },
+        agents=("agents", "T", "N"),
+    )
+    spec(
+        "markov_market.brute_force_pressure_matrix",
+        mm.brute_force_pressure_matrix,
+        {"agents": [T1, T2]},
+        {"agents": [[], None, "ab"], "weighting": "name", "max_agents": "int_pos"},
+        agents=("agents", "T", "N"),
+    )
+    M = mm.pressure_matrix([T1, T2])
+    spec("markov_market.expected_next", mm.expected_next, {"M": M}, {"M": "stoch"})
+    rng = np.random.default_rng(0)
+    spec(
+        "markov_market.simulate_agents",
+        mm.simulate_agents,
+        {"agents": [T1, T2], "steps": 5, "rng": rng},
+        {
+            "agents": [[], None],
+            "steps": "int_pos",
+            "rng": "rng",
+            "x0": [[2, 0], [-1], [0.5, 0], "ab"],
+            "chunk": "int_pos",
+        },
+    )
+    path = mm.simulate_agents([T1, T2], 50, np.random.default_rng(1))
+    spec(
+        "markov_market.empirical_transition_matrix",
+        mm.empirical_transition_matrix,
+        {"pressure": path, "N": 2},
+        {"pressure": VEC + [[5, 0, 1]], "N": "int_pos"},
+    )
+    spec(
+        "markov_market.convergence_curve",
+        mm.convergence_curve,
+        {"pressure": path, "M": M, "checkpoints": [10, 50]},
+        {"pressure": VEC, "M": "stoch", "checkpoints": [[0], [-5], [10**9], [2.5], None]},
+    )
+    spec(
+        "markov_market.price_path",
+        mm.price_path,
+        {"pressure": path},
+        {"pressure": VEC, "F0": "pos", "kappa": "real"},
+    )
+    spec("markov_market.get_reading", mm.get_reading, {"reading": "literal"}, {"reading": NAME})
+    spec(
+        "markov_market.TradingReading",
+        mm.TradingReading,
+        {},
+        {
+            "position": NAME,
+            "price": NAME,
+            "volume": NAME,
+            "bounds": NAME,
+            "objective": NAME,
+            "transpose": "bool",
+        },
+    )
+    spec(
+        "markov_market.trading_mdp",
+        mm.trading_mdp,
+        {"M": M, "c": 0.1, "discount": 0.9},
+        {"M": "stoch", "c": "nonneg", "discount": "discount", "reading": NAME, "sparse": BOOL},
+    )
+    spec(
+        "markov_market.policy_table",
+        mm.policy_table,
+        {"policy": np.zeros(25, int), "N": 2},
+        {"policy": [np.zeros(24, int), np.full(25, -1), np.full(25, 0.5), None], "N": "int_pos"},
+    )
+
+
+def _p2p() -> None:
+    from mmkit.markov_market import p2p
+
+    spec(
+        "p2p.P2PConfig",
+        p2p.P2PConfig,
+        {},
+        {
+            "degree": "int_pos",
+            "ttl": "int_nonneg",
+            "loss": "prob",
+            "epochs": "int_pos",
+            "burn_in": "int_nonneg",
+            "seed": "seed",
+        },
+    )
+    spec(
+        "p2p.random_regular_graph",
+        p2p.random_regular_graph,
+        {"n": 6, "d": 2, "rng": np.random.default_rng(0)},
+        {"n": "int_pos", "d": INT_POS + [6, 7], "rng": "rng", "max_tries": "int_pos"},
+    )
+    neigh = p2p.random_regular_graph(6, 2, np.random.default_rng(0))
+    spec(
+        "p2p.flood",
+        p2p.flood,
+        {"neigh": neigh, "ttl": 2, "loss": 0.0, "rng": np.random.default_rng(0)},
+        {
+            "neigh": [np.zeros((0, 2), int), neigh - 10, "n", None],
+            "ttl": "int_nonneg",
+            "loss": "prob",
+            "rng": "rng",
+        },
+    )
+    spec(
+        "p2p.simulate_p2p",
+        p2p.simulate_p2p,
+        {"agents": [(T1, 6)], "config": p2p.P2PConfig(degree=2, epochs=30, burn_in=2)},
+        {"agents": [[], None], "config": ["c", None, 3], "hop_by_hop": "bool"},
+    )
+    spec(
+        "p2p.shift_scale",
+        p2p.shift_scale,
+        {"observed": np.array([0.0, 1.0, 2.0]), "mean_ref": 1.0, "sd_ref": 1.0},
+        {"observed": VEC, "mean_ref": "real", "sd_ref": "pos"},
+    )
+    spec(
+        "p2p.sweep",
+        p2p.sweep,
+        {"agents": [(T1, 6)], "degrees": [2], "ttls": [1], "seeds": [0], "epochs": 30},
+        {
+            "degrees": [[0], [-1], [2.5], [], None],
+            "ttls": [[-1], [1.5], [], None],
+            "seeds": [[-1], [], None],
+            "loss": "prob",
+            "epochs": "int_pos",
+        },
+    )
+
+
+def _cost() -> None:
+    import mmkit.cost_function as cf
+
+    for cls, par in ((cf.LMSR, "b"), (cf.QuadraticMSR, "b"), (cf.LSLMSR, "alpha")):
+        spec(f"cost_function.{cls.__name__}", cls, {}, {par: "pos"})
+        mm = cls()
+        Q = [10.0, 0.0]
+        QB = VEC + [[1.0]]
+        OUT = [-1, 2, 0.5, "0", None]
+        spec(f"cost_function.{cls.__name__}.cost", mm.cost, {"q": Q}, {"q": QB})
+        spec(f"cost_function.{cls.__name__}.prices", mm.prices, {"q": Q}, {"q": QB})
+        spec(
+            f"cost_function.{cls.__name__}.worst_case_loss",
+            mm.worst_case_loss,
+            {"n": 2},
+            {"n": INT_POS + [1]},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.trade_cost",
+            mm.trade_cost,
+            {"q": Q, "q_new": [11.0, 0.0]},
+            {"q": QB, "q_new": VEC + [[1.0, 2.0, 3.0]]},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.buy",
+            mm.buy,
+            {"q": Q, "outcome": 0, "shares": 1.0},
+            {"q": QB, "outcome": OUT, "shares": "nonneg"},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.sell",
+            mm.sell,
+            {"q": Q, "outcome": 0, "shares": 1.0},
+            {"q": QB, "outcome": OUT, "shares": "nonneg"},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.loss",
+            mm.loss,
+            {"q0": [0.0, 0.0], "q": Q, "outcome": 0},
+            {"q0": QB, "q": QB, "outcome": OUT},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.max_shares_at_price",
+            mm.max_shares_at_price,
+            {"q": Q, "outcome": 0, "price": 0.9},
+            {"q": QB, "outcome": OUT, "price": PROB_OPEN},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.buy_capacity",
+            mm.buy_capacity,
+            {"q": Q, "outcome": 0},
+            {"q": QB, "outcome": OUT},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.sell_capacity",
+            mm.sell_capacity,
+            {"q": Q, "outcome": 0},
+            {"q": QB, "outcome": OUT},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.limit_buy",
+            mm.limit_buy,
+            {"q": Q, "outcome": 0, "max_shares": 5.0, "price": 0.9},
+            {"q": QB, "outcome": OUT, "max_shares": "nonneg", "price": PROB_OPEN},
+        )
+        spec(
+            f"cost_function.{cls.__name__}.limit_sell",
+            mm.limit_sell,
+            {"q": Q, "outcome": 0, "max_shares": 5.0, "price": 0.1},
+            {"q": QB, "outcome": OUT, "max_shares": "nonneg", "price": PROB_OPEN},
+        )
+    spec(
+        "cost_function.LSLMSR.alpha_for_vig",
+        cf.LSLMSR.alpha_for_vig,
+        {"vig": 0.1, "n": 2},
+        {"vig": "pos", "n": INT_POS + [1]},
+    )
+    spec(
+        "cost_function.QuadraticMSR.clip_trade",
+        cf.QuadraticMSR().clip_trade,
+        {"q": [0.0, 0.0], "delta": [1.0, 0.0]},
+        {"q": VEC, "delta": VEC + [[1.0]]},
+    )
+    spec(
+        "cost_function.as_quantities",
+        cf.as_quantities,
+        {"q": [0.0, 1.0]},
+        {"q": VEC + [[1.0]], "n": [0, -1, 1.5]},
+    )
+    spec(
+        "cost_function.unit",
+        cf.unit,
+        {"n": 3, "i": 1},
+        {"n": INT_POS + [1], "i": [-1, 3, 1.5, None], "k": "real"},
+    )
+    spec(
+        "cost_function.price_impact",
+        cf.price_impact,
+        {"mm": cf.LMSR(), "q": [0.0, 0.0], "outcome": 0, "shares": 1.0},
+        {"mm": ["m", None], "q": VEC, "outcome": [-1, 2, 0.5], "shares": "nonneg"},
+    )
+    spec(
+        "cost_function.TraderConfig",
+        cf.TraderConfig,
+        {},
+        {"n_traders": "int_pos", "belief_noise": "nonneg", "max_shares": "pos"},
+    )
+    spec(
+        "cost_function.draw_beliefs",
+        cf.draw_beliefs,
+        {"truth": [0.3, 0.7], "noise": 0.5, "size": 3, "rng": np.random.default_rng(0)},
+        {"truth": VEC + [[0.3, 0.3], [1.2, -0.2], [1.0]], "noise": "nonneg", "size": "int_pos", "rng": "rng"},
+    )
+    spec(
+        "cost_function.simulate_belief_traders",
+        cf.simulate_belief_traders,
+        {"mm": cf.LMSR(), "truth": [0.3, 0.7], "config": cf.TraderConfig(n_traders=3), "runs": 2},
+        {
+            "mm": ["m", None],
+            "truth": VEC + [[0.3, 0.3]],
+            "config": ["c", None],
+            "runs": "int_pos",
+            "seed": "seed",
+        },
+    )
+
+
+def _marl() -> None:
+    from mmkit.marl import agents as ag
+    from mmkit.marl import core, metrics
+
+    spec(
+        "marl.MarketConfig",
+        core.MarketConfig,
+        {},
+        {
+            "p0": "pos",
+            "mu": "real",
+            "sigma": "nonneg",
+            "lam": "nonneg",
+            "dt": "pos",
+            "n_steps": "int_pos",
+            "alpha": "pos",
+            "threshold": PROB_OPEN,
+            "max_offset": "pos",
+            "cap": "int_nonneg",
+            "q_max": "int_nonneg",
+            "lam_bounds": [(500.0, 300.0), (NAN, 1.0), (-1.0, 2.0), (1.0,), None],
+            "sigma_bounds": [(2.0, 0.2), (NAN, 1.0), None],
+            "zeta": "nonneg",
+            "eta": "nonneg",
+            "inventory_caps": "bool",
+        },
+    )
+    spec(
+        "marl.MarketCore",
+        core.MarketCore,
+        {"n_agents": 2},
+        {"config": ["c", 3], "n_agents": "int_pos", "adversarial": "bool"},
+    )
+    spec(
+        "marl.MarketCore.reset",
+        core.MarketCore(n_agents=1).reset,
+        {"seeds": [0, 1]},
+        {"seeds": [[], [-1], [0.5], "ab", None]},
+    )
+
+    def stepped(**k):
+        c = core.MarketCore(n_agents=1)
+        c.reset([0, 1])
+        return c.step(**k)
+
+    off = np.ones((2, 1))
+    spec(
+        "marl.MarketCore.step",
+        stepped,
+        {"bid_offset": off, "ask_offset": off},
+        {
+            "bid_offset": [np.full((2, 1), NAN), np.ones((3, 1)), np.full((2, 1), -1.0), None],
+            "ask_offset": [np.full((2, 1), INF), np.ones(5), None],
+            "lam": [np.full(2, NAN), np.full(2, -1.0), np.ones(3)],
+            "sigma": [np.full(2, NAN), np.full(2, -1.0), np.ones(3)],
+        },
+    )
+    spec(
+        "marl.fill_weight",
+        core.fill_weight,
+        {"d": np.array([0.5, 1.0])},
+        {"d": VEC, "alpha": "pos", "d_max": "pos"},
+    )
+    spec(
+        "marl.episode_streams",
+        core.episode_streams,
+        {"seeds": [0], "config": core.MarketConfig(n_steps=3), "lam_ref": 400.0},
+        {"seeds": [[], [-1], [0.5], None], "config": ["c", None], "lam_ref": "nonneg", "thin": "bool"},
+    )
+    spec(
+        "marl.ConstantQuoter",
+        ag.ConstantQuoter,
+        {"bid": 1.0, "ask": 1.0},
+        {"bid": "nonneg", "ask": "nonneg", "omega": PROB, "noise_dim": "int_nonneg"},
+    )
+    spec(
+        "marl.FlatQuoter",
+        ag.FlatQuoter,
+        {"bid": 1.0, "ask": 1.0},
+        {
+            "bid": "nonneg",
+            "ask": "nonneg",
+            "side": NAME,
+            "wide": "nonneg",
+            "first_step_only": "bool",
+            "n_outputs": [0, 4, 1.5],
+            "noise_dim": "int_nonneg",
+        },
+    )
+    spec(
+        "marl.BenchmarkQuoter",
+        ag.BenchmarkQuoter,
+        {},
+        {"gamma": "nonneg", "eta": "nonneg", "n_outputs": [0, 4, 1.5], "noise_dim": "int_nonneg"},
+    )
+    spec(
+        "marl.ConstantMarket",
+        ag.ConstantMarket,
+        {"lam": 400.0, "sigma": 1.0},
+        {"lam": "nonneg", "sigma": "nonneg", "noise_dim": "int_nonneg"},
+    )
+    A2 = np.zeros((2, 2))
+    spec(
+        "marl.offsets_from_action",
+        ag.offsets_from_action,
+        {"a": A2},
+        {"a": VEC + [np.full((2, 2), 2.0)], "max_offset": "pos"},
+    )
+    spec(
+        "marl.market_from_action",
+        ag.market_from_action,
+        {"a": A2, "config": core.MarketConfig()},
+        {"a": VEC + [np.full((2, 2), 2.0)], "config": ["c", None]},
+    )
+    spec(
+        "marl.check_action",
+        ag.check_action,
+        {"a": A2},
+        {"a": VEC + [np.full((2, 2), 2.0)]},
+        a=("a", "action"),
+    )
+    spec(
+        "marl.base_reward",
+        ag.base_reward,
+        {"dpnl": np.zeros(2), "q": np.zeros(2), "done": False, "config": core.MarketConfig()},
+        {"dpnl": VEC, "q": VEC + [np.zeros(3)], "done": BOOL, "config": ["c", None]},
+    )
+    spec(
+        "marl.omega_penalty",
+        ag.omega_penalty,
+        {"omega": np.zeros(2), "beta": 1.0},
+        {"omega": VEC + [[-0.5, 0.0], [1.5, 0.0]], "beta": "nonneg"},
+    )
+    spec(
+        "marl.role_reward",
+        ag.role_reward,
+        {"role": "A", "r_self": np.zeros(2)},
+        {"role": NAME, "r_self": VEC, "beta": "nonneg"},
+    )
+    spec("marl.check_role", ag.check_role, {"role": "A"}, {"role": NAME})
+    spec(
+        "marl.Summary.fmt", metrics.Summary(np.zeros(2), np.ones(2)).fmt, {}, {"digits": [-1, 1.5, "3", None]}
+    )
+    spec(
+        "marl.metric_table",
+        metrics.metric_table,
+        {"summary": {"PnL_mean": metrics.Summary(np.zeros(2), np.ones(2))}},
+        {"summary": [None, 3, "s"], "digits": [-1, 1.5, "3", None]},
+    )
+
+
+def _marl_train() -> None:
+    train = pytest.importorskip("mmkit.marl.train")
+    spec(
+        "marl.PPOSettings",
+        train.PPOSettings,
+        {},
+        {
+            "learning_rate": "pos",
+            "n_steps": "int_pos",
+            "batch_size": "int_pos",
+            "n_epochs": "int_pos",
+            "gamma": DISCOUNT + [0.0],
+            "gae_lambda": PROB,
+            "clip_range": "pos",
+            "ent_coef": "nonneg",
+            "vf_coef": "nonneg",
+            "n_envs": "int_pos",
+            "log_std_init": "real",
+        },
+    )
+    spec(
+        "marl.TrainConfig",
+        train.TrainConfig,
+        {"name": "x"},
+        {
+            "name": [3, None],
+            "steps": [{"A": 0}, {"Z": 10}, {"A": 2.5}, None],
+            "ppo": ["p", None],
+            "seed": "seed",
+            "beta": "nonneg",
+            "market": ["m", None],
+        },
+    )
+    spec("marl.get_config", train.get_config, {"name": "smoke"}, {"name": NAME})
+
+
+def _symbolic() -> None:
+    from mmkit.symbolic import inventory_pomdp as ip
+    from mmkit.symbolic import pbvi
+
+    GM = ip.TraderModel.glosten_milgrom()
+    A = ip.make_actions([0, 25, 49, 51, 75, 99])
+    m = ip.InventoryPOMDP(A, GM)
+    b = ip.Belief.uniform(0, 50, 1)
+    spec(
+        "symbolic.make_actions",
+        ip.make_actions,
+        {"bids": [0, 50]},
+        {"bids": [[], None, [NAN], ["a"]], "asks": [[NAN], ["a"], [-1]]},
+    )
+    spec(
+        "symbolic.check_actions",
+        ip.check_actions,
+        {"actions": [(0, 10)]},
+        {"actions": [[], None, [(10, 0)], [(NAN, 1)], [(0,)]]},
+    )
+    spec(
+        "symbolic.TraderModel.glosten_milgrom",
+        ip.TraderModel.glosten_milgrom,
+        {},
+        {"p_uninformed": PROB + [Fraction(3, 2)]},
+    )
+    spec(
+        "symbolic.TraderModel.discrete",
+        ip.TraderModel.discrete,
+        {},
+        {"c": REAL[:-1] + [-1], "probs": [(0.5, 0.5), (0.5, 0.6, -0.1), None]},
+    )
+    spec(
+        "symbolic.Belief.uniform",
+        ip.Belief.uniform,
+        {"lo": 0, "hi": 50},
+        {"lo": [NAN, INF, "a", None, 60], "hi": [NAN, INF, "a", None, -5], "inventory": [-1, 1.5, "0"]},
+    )
+    spec(
+        "symbolic.gaussian_prior",
+        ip.gaussian_prior,
+        {"sd": 1.0, "edges_in_sd": [-1.0, 0.0, 1.0], "inventory": 1},
+        {"sd": "pos", "edges_in_sd": VEC + [[1.0, 0.0]], "inventory": [-1, 1.5, "0", None]},
+    )
+    spec(
+        "symbolic.InventoryPOMDP",
+        ip.InventoryPOMDP,
+        {"actions": A, "traders": GM},
+        {
+            "actions": [[], None, [(10, 0)]],
+            "traders": ["t", None],
+            "gamma": DISCOUNT + [Fraction(3, 2)],
+            "reward": NAME,
+        },
+    )
+    spec(
+        "symbolic.InventoryPOMDP.update",
+        m.update,
+        {"b": b, "a": 0, "o": "buy"},
+        {"b": ["b", None], "a": [-1, len(A), 0.5, None], "o": NAME},
+    )
+    spec(
+        "symbolic.InventoryPOMDP.expected_reward",
+        m.expected_reward,
+        {"b": b, "a": 0},
+        {"b": ["b", None], "a": [-1, len(A), 0.5, None]},
+    )
+    spec("symbolic.InventoryPOMDP.action_label", m.action_label, {"a": 0}, {"a": [-1, len(A), 0.5, None]})
+    spec(
+        "symbolic.InventoryPOMDP.type_prob",
+        m.type_prob,
+        {"name": "informed"} if False else {"name": GM.types[0].name},
+        {"name": NAME},
+    )
+    spec(
+        "symbolic.reachable_beliefs",
+        ip.reachable_beliefs,
+        {"model": m, "init": [b], "depth": 1},
+        {"model": ["m", None], "init": [[], None, ["b"]], "depth": INT_POS + [10**9]},
+        depth=("depth", "horizon"),
+    )
+    spec(
+        "symbolic.expectimax",
+        ip.expectimax,
+        {"model": m, "belief": b, "horizon": 1},
+        {"model": ["m", None], "belief": ["b", None], "horizon": INT_POS + [10**9]},
+    )
+    spec(
+        "symbolic.pbvi.solve",
+        pbvi.solve,
+        {"model": m, "init": [b], "horizon": 1},
+        {
+            "model": ["m", None],
+            "init": [[], None, ["b"]],
+            "horizon": INT_POS + [10**9],
+            "schedule": NAME,
+            "tie_tol": "nonneg",
+            "check": BOOL,
+        },
+    )
+    res = pbvi.solve(m, [b], 1)
+    spec(
+        "symbolic.pbvi.policy_tree",
+        pbvi.policy_tree,
+        {"res": res, "b": b},
+        {"res": ["r", None], "b": ["b", None], "horizon": [0, -1, 2, 1.5, "1"]},
+    )
+    spec(
+        "symbolic.pbvi.switch_point",
+        pbvi.switch_point,
+        {"holds": lambda x: x > 5, "lo": 0, "hi": 10},
+        {
+            "holds": [None, 3],
+            "lo": [NAN, "a", None, 20],
+            "hi": [NAN, "a", None, -5],
+            "tol": [0, -1, NAN, "a"],
+        },
+    )
+
+
+def _experiments() -> None:
+    kd = importlib.import_module("mmkit.experiments.kinathil_vs_das")
+
+    spec(
+        "experiments.ShockedMarketConfig",
+        kd.ShockedMarketConfig,
+        {},
+        {
+            "rho": "pos",
+            "sigma_eps": "pos",
+            "gamma": DISCOUNT + [0.0],
+            "periods": INT_POS + [10**9],
+            "runs": INT_POS + [1],
+            "seed": "seed",
+            "price_grid": [(), (NAN,), (1.0, 0.0), None],
+            "prior_edges": [(), (NAN, 1.0), (1.0, 0.0), None],
+            "noise_c": "pos",
+            "model_uninformed": PROB,
+            "inventory": [-1, 1.5, "1"],
+        },
+    )
+    spec("experiments.kinathil_vs_das", kd.kinathil_vs_das, {}, {"cfg": ["c", 3]})
+
+
+BUILDERS = [_common, _gm, _pressure, _p2p, _cost, _marl, _marl_train, _symbolic, _experiments]
+for _b in BUILDERS:
+    try:
+        _b()
+    except pytest.skip.Exception:  # optional extra missing
+        pass
+
+
+# --------------------------------------------------------------------------- exemptions
+RESULT_RECORDS = "a plain result record built by the library (no user input to validate)"
+PROTOCOL = "an abstract protocol/base class (not called with data)"
+EXEMPT: dict[str, str] = {
+    **{
+        n: RESULT_RECORDS
+        for n in (
+            "mmkit.common.mdp.MDPSolution",
+            "mmkit.common.mdp.LPSolution",
+            "mmkit.cost_function.prediction_market.MarketRun",
+            "mmkit.cost_function.scoring_rules.LimitOrderFill",
+            "mmkit.glosten_milgrom.dp.DPSolution",
+            "mmkit.glosten_milgrom.simulation.SimResult",
+            "mmkit.glosten_milgrom.simulation.SweepResult",
+            "mmkit.markov_market.p2p.P2PResult",
+            "mmkit.markov_market.p2p.ViewStats",
+            "mmkit.marl.core.StepResult",
+            "mmkit.marl.env.Trajectory",
+            "mmkit.marl.metrics.Summary",
+            "mmkit.symbolic.pbvi.Alpha",
+            "mmkit.symbolic.pbvi.StageStats",
+            "mmkit.symbolic.pbvi.PBVIResult",
+            "mmkit.symbolic.pbvi.PolicyNode",
+            "mmkit.symbolic.inventory_pomdp.TraderType",
+        )
+    },
+    **{
+        n: PROTOCOL
+        for n in (
+            "mmkit.cost_function.scoring_rules.CostFunctionMarketMaker",
+            "mmkit.glosten_milgrom.rules.QuotingRule",
+            "mmkit.marl.agents.QuotingAgent",
+            "mmkit.marl.agents.MarketAgent",
+        )
+    },
+    **{
+        f"mmkit.common.validation.{n}": "the validators themselves (tested in tests/test_markov.py and used by every row here)"
+        for n in (
+            "check_real",
+            "check_finite",
+            "check_positive",
+            "check_nonnegative",
+            "check_probability",
+            "check_int",
+            "check_positive_int",
+            "check_nonnegative_int",
+            "check_index",
+            "check_array",
+            "check_probability_vector",
+            "check_stochastic_matrix",
+            "check_discount",
+            "check_choice",
+            "check_bool",
+            "check_trade",
+        )
+    },
+    **{
+        f"mmkit.glosten_milgrom.gaussian.{n}": "an elementwise special function (ufunc semantics: NaN in, NaN out)"
+        for n in ("npdf", "ncdf", "nsf", "mills", "I_integral", "J_integral", "K_integral", "abc_integrals")
+    },
+    "mmkit.common.numerics.safeguarded_newton": "internal root finder on callables (its callers validate the bracket)",
+    **{
+        f"mmkit.marl.policies.{n}": "needs torch/SB3 models (heavy); covered by tests/test_marl_training.py"
+        for n in ("OmegaHead", "OmegaActorCriticPolicy", "FrozenPolicy", "load_agent", "save_meta")
+    },
+    **{
+        f"mmkit.marl.train.{n}": "trains PPO (heavy); its configuration objects are validated here"
+        for n in ("train_role", "train_all")
+    },
+}
+# Public names not yet in the table (listed honestly; each is a follow-up).
+NOT_YET: set[str] = set()
+
+
+def _public_names() -> list[str]:
+    names = []
+    for info in pkgutil.walk_packages(mmkit.__path__, "mmkit."):
+        if info.name.startswith("mmkit.book") or info.name == "mmkit.__main__":
+            continue
+        try:
+            mod = importlib.import_module(info.name)
+        except ImportError:  # optional extra missing
+            continue
+        for n in getattr(mod, "__all__", []):
+            obj = getattr(mod, n)
+            if getattr(obj, "__module__", None) == info.name and callable(obj):
+                names.append(f"{info.name}.{n}")
+    return names
+
+
+def _covered(qualname: str) -> bool:
+    short = qualname.split(".")[-1]
+    return any(
+        k == short or k.endswith("." + short) or f".{short}." in k or k.endswith(f".{short}[mdp]")
+        for k in SPECS
+    )
+
+
+# ------------------------------------------------------------------------------ runner
+class _Hung(Exception):
+    pass
+
+
+def _alarm(signum, frame):  # pragma: no cover - only on a hang
+    raise _Hung()
+
+
+OUTCOMES: Counter = Counter()
+PROBLEMS: list[str] = []
+
+
+def _classify(spec_: Spec, param: str, bad: Any) -> tuple[str, str]:
+    kwargs = dict(spec_.base)
+    kwargs[param] = bad
+    names = spec_.aliases.get(param, (param,))
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(TIMEOUT_S)
+    try:
+        spec_.call(**kwargs)
+    except _Hung:
+        return "silent", "hung"
+    except (ValueError, TypeError) as exc:
+        msg = str(exc)
+        if any(n in msg for n in names):
+            return "clear", msg
+        return "unclear", f"{type(exc).__name__}: {msg[:160]}"
+    except Exception as exc:  # noqa: BLE001
+        return "unclear", f"{type(exc).__name__}: {str(exc)[:160]}"
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    return "silent", "returned"
+
+
+def _short(v: Any) -> str:
+    r = repr(v).replace("\n", " ")
+    return r if len(r) < 40 else r[:37] + "..."
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_bad_input_is_refused_clearly(name):
+    spec_ = SPECS[name]
+    spec_.call(**spec_.base)  # the base arguments are valid
+    bad_here = []
+    for param, kind in spec_.kinds.items():
+        for bad in _kind(kind):
+            outcome, detail = _classify(spec_, param, bad)
+            OUTCOMES["tried"] += 1
+            OUTCOMES[outcome] += 1
+            if outcome != "clear":
+                bad_here.append(f"{name}({param}={_short(bad)}): {outcome}: {detail}")
+    PROBLEMS.extend(bad_here)
+    assert not bad_here, "\n".join(bad_here)
+
+
+def test_every_public_name_is_covered_or_exempt():
+    missing = [n for n in _public_names() if n not in EXEMPT and n not in NOT_YET and not _covered(n)]
+    assert not missing, "public names with no row in SPECS and no exemption:\n" + "\n".join(missing)
+
+
+def test_zz_print_counts(capsys):
+    with capsys.disabled():
+        print(
+            f"\nbad-input suite: tried {OUTCOMES['tried']}, clear {OUTCOMES['clear']}, "
+            f"unclear {OUTCOMES['unclear']}, silent {OUTCOMES['silent']}; "
+            f"{len(SPECS)} callables, {len(EXEMPT)} exempt, {len(NOT_YET)} not yet covered"
+        )

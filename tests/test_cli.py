@@ -1,0 +1,135 @@
+"""The command line behaves like a Unix tool: bad invocations exit non-zero with a usage message
+and no traceback, and write no result file; every option has help text."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mmkit.book.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MMKIT_ROOT=str(cwd))
+    env.pop("MMKIT_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "mmkit", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def _assert_usage_error(res: subprocess.CompletedProcess) -> None:
+    assert res.returncode != 0, res.stdout
+    assert "usage:" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr, res.stderr
+
+
+BAD = {
+    "das-sim": [
+        ["--runs", "1"],
+        ["--runs", "0"],
+        ["--runs", "many"],
+        ["--periods", "-1"],
+        ["--periods", "2.5"],
+        ["--rho", "nan"],
+        ["--rho", "-1"],
+        ["--rho", "inf"],
+        ["--grid-points", "2"],
+        ["--seed", "-1"],
+        ["--bogus"],
+    ],
+    "marl-train": [
+        ["--config", "huge"],
+        ["--beta", "nan"],
+        ["--beta", "-1"],
+        ["--roles", "C"],
+        ["--seed", "x"],
+    ],
+    "marl-eval": [
+        ["--models", "no/such/folder"],
+        ["--models", "empty"],
+        ["--episodes", "0"],
+        ["--episodes", "1"],
+        ["--seed", "-3"],
+    ],
+    "marl-beta-sweep": [
+        ["--models", "no/such/folder"],
+        ["--models", "empty"],
+        ["--steps", "0"],
+        ["--betas", "nan"],
+        ["--betas", "-1"],
+    ],
+}
+
+
+@pytest.mark.parametrize("command", sorted(BAD))
+def test_bad_invocations_exit_with_usage_and_write_nothing(command, tmp_path):
+    (tmp_path / "empty").mkdir()
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    for args in BAD[command]:
+        res = _run(command, *args, "--out", str(tmp_path / "result_out"), cwd=tmp_path)
+        _assert_usage_error(res)
+        assert res.returncode == 2, (args, res.returncode, res.stderr)
+    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert before == after  # no result file, no folder
+
+
+def test_no_command_and_unknown_command_are_usage_errors(tmp_path):
+    _assert_usage_error(_run(cwd=tmp_path))
+    _assert_usage_error(_run("frobnicate", cwd=tmp_path))
+
+
+def test_version(tmp_path):
+    res = _run("--version", cwd=tmp_path)
+    assert res.returncode == 0 and res.stdout.startswith("mmkit ")
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+OWNED = ("das-sim", "marl-train", "marl-eval", "marl-beta-sweep")
+
+
+@pytest.mark.parametrize("command", OWNED)
+def test_every_option_has_help_and_random_commands_take_a_seed(command):
+    sub = _subparsers(build_parser())[command]
+    opts = [a for a in sub._actions if not isinstance(a, argparse._HelpAction)]
+    for a in opts:
+        assert a.help, f"{command} {a.option_strings} has no help text"
+    assert any("--seed" in a.option_strings for a in opts)
+
+
+def test_marl_names_match_the_training_module():
+    train = pytest.importorskip("mmkit.marl.train")
+    from mmkit.book import cli_marl
+
+    assert tuple(cli_marl.CONFIG_NAMES) == tuple(train.CONFIGS)
+    assert tuple(cli_marl.STAGE_NAMES) == tuple(train.STAGES)
+
+
+def test_library_value_errors_become_usage_errors(monkeypatch, capsys):
+    from mmkit.book import cli
+
+    parser = build_parser()
+
+    def boom(args):
+        raise ValueError("n_runs must be an integer >= 2, got 1")
+
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    sub = _subparsers(parser)["das-sim"]
+    sub.set_defaults(func=boom)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["das-sim"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage:" in err and "n_runs must be" in err
