@@ -17,7 +17,38 @@ from fractions import Fraction
 import numpy as np
 import scipy.sparse as sp
 
-from benchmarks.harness import Case
+from benchmarks.harness import Case, key_of
+
+_DENSE = ([100, 300], [100, 200, 300, 500, 1000])
+#: Problem sizes per case group: (quick, full). Quick sizes are a subset of full sizes.
+SIZES: dict[str, tuple[list[int], list[int]]] = {
+    "mdp_dense_vi": _DENSE,
+    "mdp_dense_pi": _DENSE,
+    "mdp_dense_pi_vs_mpi": _DENSE,
+    "mdp_sparse_banded_pi": ([2000], [2000, 5000, 20000]),
+    "mdp_sparse_banded_pi_vs_pi": ([2000], [2000, 5000, 20000]),
+    "mdp_sparse_random_pi": ([], [500, 1000, 2000]),
+    "mdp_sparse_random_pi_vs_pi": ([], [500, 1000, 2000]),
+    "mdp_dual_lp": ([25, 50], [25, 50, 100, 200]),
+    "xadd_max": ([4, 6], [3, 4, 6, 8, 10]),
+    "lmsr_trade_cost_numpy": ([1_000_000], [1_000_000]),
+    "lmsr_trade_cost_numba": ([1_000_000], [1_000_000]),
+    "marl_core_step": ([4096], [4096]),
+    "marl_core_reset": ([4096], [4096]),
+    "pressure_matrix": ([100, 500], [50, 100, 200, 500, 1000]),
+    "pbvi_exact": ([1, 2], [1, 2, 3, 4]),
+}
+
+
+def sizes(group: str, quick: bool) -> list[int]:
+    """The sizes of ``group`` in quick or full mode."""
+    return SIZES[group][0 if quick else 1]
+
+
+def planned_keys(quick: bool) -> list[str]:
+    """Keys of every case of a mode (whether or not optional peers are installed)."""
+    return [key_of(g, n) for g in SIZES for n in sizes(g, quick)]
+
 
 # ----------------------------------------------------------------------------- MDPs
 DISCOUNT = 0.95
@@ -69,15 +100,20 @@ def mdp_cases(quick: bool) -> Iterator[Case]:
     """mmkit.common.mdp beside QuantEcon's DiscreteDP (same MDP, same stopping rule)."""
     from mmkit.common import mdp as md
 
-    sizes = [100, 300] if quick else [100, 200, 300, 500, 1000]
-    for n in sizes:
+    for n in sizes("mdp_dense_vi", quick):
         m = dense_mdp(n)
         q = md.to_quantecon(m)
         vi_o = lambda m=m: md.value_iteration(m, tol=VI_TOL)  # noqa: E731
         vi_p = lambda q=q: q.solve("value_iteration", epsilon=VI_TOL, max_iter=100_000)  # noqa: E731
         _same_policy(vi_o().policy, m.a_indices[m.pair_index(vi_p().sigma)], f"VI n={n}")
         yield Case(
-            "mdp_dense_vi", n, "states", vi_o, vi_p, "value_iteration", "QuantEcon DiscreteDP VI",
+            "mdp_dense_vi",
+            n,
+            "states",
+            vi_o,
+            vi_p,
+            "value_iteration",
+            "QuantEcon DiscreteDP VI",
             note=f"{N_ACTIONS} actions, discount {DISCOUNT}, epsilon {VI_TOL:g}; a dense mat-vec per sweep",
         )
         pi_o = lambda m=m: md.policy_iteration(m)  # noqa: E731
@@ -86,12 +122,18 @@ def mdp_cases(quick: bool) -> Iterator[Case]:
         _same_policy(pi_o().policy, pi_p().sigma, f"PI n={n}")
         yield Case("mdp_dense_pi", n, "states", pi_o, pi_p, "policy_iteration", "QuantEcon DiscreteDP PI")
         yield Case(
-            "mdp_dense_pi_vs_mpi", n, "states", pi_o, mpi_p, "policy_iteration",
-            "QuantEcon DiscreteDP MPI (k = 20)", note="the fastest QuantEcon solver on these MDPs",
+            "mdp_dense_pi_vs_mpi",
+            n,
+            "states",
+            pi_o,
+            mpi_p,
+            "policy_iteration",
+            "QuantEcon DiscreteDP MPI (k = 20)",
+            note="the fastest QuantEcon solver on these MDPs",
         )
         del m, q
-    for structure, sizes in (("banded", [2000] if quick else [2000, 5000, 20000]), ("random", [] if quick else [500, 1000, 2000])):
-        for n in sizes:
+    for structure in ("banded", "random"):
+        for n in sizes(f"mdp_sparse_{structure}_pi", quick):
             m = sparse_mdp(n, structure)
             q = md.to_quantecon(m)
             pi_o = lambda m=m: md.policy_iteration(m)  # noqa: E731
@@ -99,12 +141,22 @@ def mdp_cases(quick: bool) -> Iterator[Case]:
             pi_p = lambda q=q: q.solve("policy_iteration")  # noqa: E731
             _same_policy(pi_o().policy, pi_p().sigma, f"sparse {structure} PI n={n}")
             yield Case(
-                f"mdp_sparse_{structure}_pi", n, "states", pi_o, mpi_p, "policy_iteration (sparse LU)",
+                f"mdp_sparse_{structure}_pi",
+                n,
+                "states",
+                pi_o,
+                mpi_p,
+                "policy_iteration (sparse LU)",
                 "QuantEcon DiscreteDP MPI (k = 20)",
                 note=f"{structure} sparse P, {N_ACTIONS} actions",
             )
             yield Case(
-                f"mdp_sparse_{structure}_pi_vs_pi", n, "states", pi_o, pi_p, "policy_iteration (sparse LU)",
+                f"mdp_sparse_{structure}_pi_vs_pi",
+                n,
+                "states",
+                pi_o,
+                pi_p,
+                "policy_iteration (sparse LU)",
                 "QuantEcon DiscreteDP PI",
                 note=f"{structure} sparse P, {N_ACTIONS} actions",
             )
@@ -114,14 +166,21 @@ def lp_cases(quick: bool) -> Iterator[Case]:
     """The dual LP (HiGHS) beside our own policy iteration on the same dense MDP."""
     from mmkit.common import mdp as md
 
-    for n in [25, 50] if quick else [25, 50, 100, 200]:
+    for n in sizes("mdp_dual_lp", quick):
         m = dense_mdp(n)
         lp = lambda m=m: md.solve_dual_lp(m)  # noqa: E731
         pi = lambda m=m: md.policy_iteration(m)  # noqa: E731
         _same_policy(lp().policy, pi().policy, f"dual LP n={n}")
         yield Case(
-            "mdp_dual_lp", n, "states", lp, pi, "solve_dual_lp (HiGHS)", "mmkit policy_iteration",
-            kind="limit", note="same optimum; the LP's cost is what the occupation measure costs",
+            "mdp_dual_lp",
+            n,
+            "states",
+            lp,
+            pi,
+            "solve_dual_lp (HiGHS)",
+            "mmkit policy_iteration",
+            kind="limit",
+            note="same optimum; the LP's cost is what the occupation measure costs",
         )
 
 
@@ -180,13 +239,18 @@ def xadd_cases(quick: bool) -> Iterator[Case]:
     """max of K one-variable case functions: mmkit.symbolic.xadd beside xaddpy."""
     if xaddpy_version() is None:
         return
-    for K in [4, 6] if quick else [3, 4, 6, 8, 10]:
+    for K in sizes("xadd_max", quick):
         (no, vo), (np_, vp) = xadd_max_ours(K), xadd_max_xaddpy(K)
         if abs(vo - vp) > 1e-9:
             raise AssertionError(f"XADD K={K}: values differ ({vo} vs {vp})")
         yield Case(
-            "xadd_max", K, "case functions", lambda K=K: xadd_max_ours(K), lambda K=K: xadd_max_xaddpy(K),
-            "mmkit.symbolic.xadd", f"xaddpy {xaddpy_version()}",
+            "xadd_max",
+            K,
+            "case functions",
+            lambda K=K: xadd_max_ours(K),
+            lambda K=K: xadd_max_xaddpy(K),
+            "mmkit.symbolic.xadd",
+            f"xaddpy {xaddpy_version()}",
             note="xaddpy without Gurobi prunes nothing: its diagram grows much faster",
             extra={"nodes_ours": no, "nodes_peer": np_},
         )
@@ -247,21 +311,39 @@ def lmsr_cases(quick: bool) -> Iterator[Case]:
 
     mm = LMSR(LMSR_B)
     nb = lmsr_numba()
-    for n in [1_000_000]:
+    for n in sizes("lmsr_trade_cost_numpy", quick):
         q, q1 = lmsr_inputs(n)
         ours = lambda q=q, q1=q1: mm.trade_cost(q, q1)  # noqa: E731
         ref = ours()
         bare = lambda q=q, q1=q1: lmsr_bare_numpy(q, q1)  # noqa: E731
         if np.max(np.abs(bare() - ref)) > 1e-9:
             raise AssertionError("LMSR: bare numpy differs from mmkit")
-        yield Case("lmsr_trade_cost_numpy", n, "trades", ours, bare, "LMSR.trade_cost", "bare numpy log-sum-exp",
-                   kind="limit", note="2 outcomes, b = 100")
+        yield Case(
+            "lmsr_trade_cost_numpy",
+            n,
+            "trades",
+            ours,
+            bare,
+            "LMSR.trade_cost",
+            "bare numpy log-sum-exp",
+            kind="limit",
+            note="2 outcomes, b = 100",
+        )
         if nb is not None:
             jit = lambda q=q, q1=q1: nb(q, q1, LMSR_B)  # noqa: E731
             if np.max(np.abs(jit() - ref)) > 1e-9:
                 raise AssertionError("LMSR: numba loop differs from mmkit")
-            yield Case("lmsr_trade_cost_numba", n, "trades", ours, jit, "LMSR.trade_cost", "numba loop",
-                       kind="limit", note="2 outcomes, b = 100; one fused pass, no temporaries")
+            yield Case(
+                "lmsr_trade_cost_numba",
+                n,
+                "trades",
+                ours,
+                jit,
+                "LMSR.trade_cost",
+                "numba loop",
+                kind="limit",
+                note="2 outcomes, b = 100; one fused pass, no temporaries",
+            )
 
 
 # ----------------------------------------------------------------------------- MARL market core
@@ -296,7 +378,10 @@ class MinimalCore:
         u = s.u_alloc[self.rows, s.offset[:, t : t + 1] + kk]
         nbuy = (n // 2)[:, None]
         fills = []
-        for d, mask in ((ask - P1[:, None], kk < nbuy), (P1[:, None] - bid, (kk >= nbuy) & (kk < n[:, None]))):
+        for d, mask in (
+            (ask - P1[:, None], kk < nbuy),
+            (P1[:, None] - bid, (kk >= nbuy) & (kk < n[:, None])),
+        ):
             w = np.where((d >= 0) & (d <= cfg.d_max), np.exp(-cfg.alpha * d), 0.0)
             tot = w.sum(axis=1)
             live = (tot > 0)[:, None]
@@ -321,7 +406,7 @@ def marl_cases(quick: bool) -> Iterator[Case]:
     """MarketCore.step (two agents) beside a minimal numpy step of the same dynamics."""
     from mmkit.marl.core import MarketCore
 
-    for B in [4096]:
+    for B in sizes("marl_core_step", quick):
         core = MarketCore(n_agents=2)
         core.reset(range(B))
         mini = MinimalCore(core)
@@ -348,8 +433,14 @@ def marl_cases(quick: bool) -> Iterator[Case]:
         if np.max(np.abs(a - b)) > 1e-9:
             raise AssertionError("MARL: minimal step differs from MarketCore")
         yield Case(
-            "marl_core_step", B, "episodes (batch)", ours, peer, "MarketCore.step",
-            "minimal numpy step", kind="limit",
+            "marl_core_step",
+            B,
+            "episodes (batch)",
+            ours,
+            peer,
+            "MarketCore.step",
+            "minimal numpy step",
+            kind="limit",
             note=f"2 agents, {MARL_STEPS} steps per call; same streams, same PnL "
             "(MarketCore's state is not reset between calls: the cost per step is the same)",
         )
@@ -364,8 +455,14 @@ def marl_cases(quick: bool) -> Iterator[Case]:
             return z, n, rng.random((B, int(n.sum(axis=1).max()) + 1))
 
         yield Case(
-            "marl_core_reset", B, "episodes (batch)", lambda: core.reset(seeds), draw_one_generator,
-            "MarketCore.reset (per-episode generators)", "one generator, vectorised draws", kind="limit",
+            "marl_core_reset",
+            B,
+            "episodes (batch)",
+            lambda: core.reset(seeds),
+            draw_one_generator,
+            "MarketCore.reset (per-episode generators)",
+            "one generator, vectorised draws",
+            kind="limit",
             note="the same numbers of draws; per-episode seeding is what makes episodes reproducible",
         )
 
@@ -389,11 +486,17 @@ def write_floor(N: int) -> np.ndarray:
 def pressure_cases(quick: bool) -> Iterator[Case]:
     from mmkit.markov_market import pressure_matrix
 
-    for N in [100, 500] if quick else [50, 100, 200, 500, 1000, 2000]:
+    for N in sizes("pressure_matrix", quick):
         g = pressure_groups(N)
         yield Case(
-            "pressure_matrix", N, "agents", lambda g=g: pressure_matrix(g), lambda N=N: write_floor(N),
-            "pressure_matrix", "np.empty + fill of the output", kind="limit",
+            "pressure_matrix",
+            N,
+            "agents",
+            lambda g=g: pressure_matrix(g),
+            lambda N=N: write_floor(N),
+            "pressure_matrix",
+            "np.empty + fill of the output",
+            kind="limit",
             note="two agent groups; direct convolutions up to N = 80, tilted FFT above",
         )
 
@@ -410,15 +513,21 @@ def pbvi_cases(quick: bool) -> Iterator[Case]:
     def model():
         return InventoryPOMDP(acts, TraderModel.glosten_milgrom(), gamma=Fraction(9, 10))
 
-    for H in [1, 2] if quick else [1, 2, 3, 4]:
+    for H in sizes("pbvi_exact", quick):
         exact = lambda H=H: solve(model(), [root], H)  # noqa: E731
         numeric = lambda H=H: expectimax(model(), root, H)  # noqa: E731
         v_x, v_n = float(exact().value(root)), numeric()[0]
         if abs(v_x - v_n) > 1e-9 * max(1.0, abs(v_n)):
             raise AssertionError(f"PBVI H={H}: exact {v_x} vs expectimax {v_n}")
         yield Case(
-            "pbvi_exact", H, "horizon", exact, numeric, "pbvi.solve (exact, symbolic)",
-            "expectimax (float)", kind="limit",
+            "pbvi_exact",
+            H,
+            "horizon",
+            exact,
+            numeric,
+            "pbvi.solve (exact, symbolic)",
+            "expectimax (float)",
+            kind="limit",
             note="both build the model; expectimax gives the value at the root belief only",
         )
 

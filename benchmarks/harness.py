@@ -76,7 +76,9 @@ def key_of(group: str, size: int) -> str:
     return f"{group}[{int(size)}]"
 
 
-def time_once(f: Callable[[], object], number: int = 1, clock: Callable[[], float] = time.process_time) -> float:
+def time_once(
+    f: Callable[[], object], number: int = 1, clock: Callable[[], float] = time.process_time
+) -> float:
     """CPU seconds per call of ``f``, over ``number`` consecutive calls."""
     if number < 1:
         raise ValueError(f"number must be >= 1, got {number}")
@@ -86,7 +88,12 @@ def time_once(f: Callable[[], object], number: int = 1, clock: Callable[[], floa
     return (clock() - t0) / number
 
 
-def calibrate(f: Callable[[], object], target: float, max_number: int = 1_000_000) -> int:
+def calibrate(
+    f: Callable[[], object],
+    target: float,
+    max_number: int = 1_000_000,
+    clock: Callable[[], float] = time.process_time,
+) -> int:
     """Loop count so that ``number`` calls of ``f`` take at least ``target`` CPU seconds.
 
     The first call is a warm-up (caches, JIT compilation) and is not used.
@@ -94,13 +101,13 @@ def calibrate(f: Callable[[], object], target: float, max_number: int = 1_000_00
     if target < 0:
         raise ValueError(f"target must be >= 0, got {target}")
     f()
-    t = time_once(f)
+    t = time_once(f, 1, clock)
     if t >= target:
         return 1
     number = 1
     while number < max_number:
         number = min(max_number, max(number * 2, int(1.2 * target / max(t, 1e-9))))
-        t = time_once(f, number) * number
+        t = time_once(f, number, clock) * number
         if t >= target:
             break
     return number
@@ -116,8 +123,8 @@ def measure(
     """Interleaved repeated timing of ``ours`` and ``peer``; per-call min, median and ratio."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
-    n_o = calibrate(ours, target)
-    n_p = calibrate(peer, target)
+    n_o = calibrate(ours, target, clock=clock)
+    n_p = calibrate(peer, target, clock=clock)
     t_o: list[float] = []
     t_p: list[float] = []
     for r in range(repeats):
@@ -167,10 +174,7 @@ class Regression:
         return self.current / self.stored
 
     def __str__(self) -> str:
-        return (
-            f"{self.key}: ratio {self.current:.3g} vs stored {self.stored:.3g} "
-            f"({self.factor:.2f}x worse)"
-        )
+        return f"{self.key}: ratio {self.current:.3g} vs stored {self.stored:.3g} ({self.factor:.2f}x worse)"
 
 
 def gate(

@@ -33,7 +33,17 @@ if str(ROOT) not in sys.path:  # ``python benchmarks/run.py`` from the repositor
 from benchmarks.harness import gate, run_case  # noqa: E402
 
 STORED = HERE / "results" / "latest.json"
-PACKAGES = ["mmkit-book", "numpy", "scipy", "quantecon", "numba", "xaddpy", "symengine", "sympy", "matplotlib"]
+PACKAGES = [
+    "mmkit-book",
+    "numpy",
+    "scipy",
+    "quantecon",
+    "numba",
+    "xaddpy",
+    "symengine",
+    "sympy",
+    "matplotlib",
+]
 #: Settings per mode: interleaved repeats per side, minimum CPU seconds per sample.
 MODES = {"full": {"repeats": 5, "target": 0.05}, "quick": {"repeats": 5, "target": 0.03}}
 
@@ -61,9 +71,19 @@ def package_versions() -> dict[str, str | None]:
 
 def git_commit() -> str | None:
     try:
-        r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+        r = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
         return r.stdout.strip()
     except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages (other processes competing for the cores)."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
         return None
 
 
@@ -72,14 +92,17 @@ def metadata(mode: str) -> dict:
         "mode": mode,
         **MODES[mode],
         "clock": "time.process_time (CPU time of the process)",
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
-        "threads": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
+        "threads": {
+            k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+        },
         "packages": package_versions(),
         "commit": git_commit(),
+        "load_average_start": load_average(),
     }
 
 
@@ -103,7 +126,9 @@ def table_lines(cases: list[dict]) -> list[str]:
     return lines
 
 
-def run_suite(quick: bool, only: list[str] | None = None, repeats: int | None = None, verbose: bool = True) -> dict:
+def run_suite(
+    quick: bool, only: list[str] | None = None, repeats: int | None = None, verbose: bool = True
+) -> dict:
     """Run every case (or the groups in ``only``) and return the results document."""
     from benchmarks.cases import FACTORIES, xaddpy_version
 
@@ -132,6 +157,7 @@ def run_suite(quick: bool, only: list[str] | None = None, repeats: int | None = 
             if verbose:
                 print(table_lines([rec])[-1], flush=True)
     meta["cpu_seconds_total"] = round(time.process_time() - t0, 1)
+    meta["load_average_end"] = load_average()
     meta["notes"] = notes
     return {"meta": meta, "cases": cases}
 
@@ -147,7 +173,9 @@ def load(path: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (CI)")
-    ap.add_argument("--out", type=Path, default=None, help="results JSON (default benchmarks/results/last-<mode>.json)")
+    ap.add_argument(
+        "--out", type=Path, default=None, help="results JSON (default benchmarks/results/last-<mode>.json)"
+    )
     ap.add_argument("--only", nargs="*", default=None, help="case groups to run (default: all)")
     ap.add_argument("--repeats", type=int, default=None, help="interleaved samples per side")
     ap.add_argument("--check", type=Path, default=None, help="stored results to gate the ratios against")
@@ -167,9 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     meta = doc["meta"]
     print()
     print("\n".join(table_lines(doc["cases"])))
-    print(f"\nratio = min CPU time of ours / min of the peer or limit (> 1: ours slower), "
-          f"{meta['repeats']} interleaved samples per side; {meta['cpu']}; "
-          f"{meta['cpu_seconds_total']} s CPU in all")
+    print(
+        f"\nratio = min CPU time of ours / min of the peer or limit (> 1: ours slower), "
+        f"{meta['repeats']} interleaved samples per side; {meta['cpu']}; "
+        f"{meta['cpu_seconds_total']} s CPU in all"
+    )
     for n in meta["notes"]:
         print("note:", n)
     out = args.out or HERE / "results" / f"last-{meta['mode']}.json"
@@ -186,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
             for b in bad:
                 print("  ", b)
             return 1
-        print(f"gate: passed ({len(doc['cases']) - len(missing)} ratios within {args.factor:g}x of {args.check})")
+        print(
+            f"gate: passed ({len(doc['cases']) - len(missing)} ratios within {args.factor:g}x of {args.check})"
+        )
     return 0
 
 
