@@ -111,7 +111,7 @@ def figure(cases: list[dict], path: Path) -> list[tuple[str, str, str, str]]:
                 t,
                 "o-" if side == "ours" else "s--",
                 color=f"C{k}",
-                label=f"{label} ({growth_label(g, xscale)})",
+                label=f"{label} ({growth_label(g, xscale)})" if g is not None else label,
             )
         if not ax.lines:
             ax.set_axis_off()
