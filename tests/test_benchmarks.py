@@ -160,3 +160,16 @@ def test_stored_results_cover_every_quick_case():
     stored = {r["key"] for r in doc["cases"]}
     missing = sorted(set(planned_keys(quick=True)) - stored)
     assert not missing, f"missing from {STORED.name}: {missing}"
+
+
+def test_performance_page_is_generated_from_the_stored_results(tmp_path):
+    """performance.md is what --render makes of latest.json (regenerate: make bench-publish)."""
+    from benchmarks.render import render
+
+    page = tmp_path / "performance.md"
+    render(run.load(STORED), page, tmp_path / "scaling.png")
+
+    def body(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith(":::{figure}")]
+
+    assert body(page.read_text()) == body((ROOT / "performance.md").read_text())
