@@ -21,7 +21,8 @@ help:
 	@echo "make test-cpu2  nbval over every chapter again, under other BLAS/SIMD kernels (CI)"
 	@echo "make execute  re-execute every chapter notebook in place (authors)"
 	@echo "make check-site  open the built site in headless Chromium and screenshot it"
-	@echo "make bench    run the benchmark scripts"
+	@echo "make bench    run the benchmark suite (CPU time, ours vs peers; ~5 min)"
+	@echo "make bench-quick  quick benchmark suite + ratio regression gate (CI)"
 	@echo "make check    ruff (lint + format) and mypy"
 	@echo "make lock     regenerate requirements/*.txt from pyproject.toml (pip-tools)"
 
@@ -113,8 +114,22 @@ execute: venv
 check-site: venv
 	$(PY) scripts/check_site.py _build/html
 
+# --- benchmarks (issue 16) -------------------------------------------------------------
+# bench: the full suite, table of ratios ours/peer in CPU time. bench-quick: small sizes, fails
+# when a ratio grew more than BENCH_FACTOR x against the stored results. bench-publish: store a
+# full run as benchmarks/results/latest.json and regenerate the book page performance.md.
+BENCH_FACTOR ?= 2
+.PHONY: bench-quick bench-publish
 bench: venv
-	for f in benchmarks/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+	$(PY) -m benchmarks
+
+bench-quick: venv
+	$(PY) -m benchmarks --quick --check benchmarks/results/latest.json --factor $(BENCH_FACTOR)
+
+bench-publish: venv
+	nice $(PY) -m benchmarks --out benchmarks/results/latest.json
+	$(PY) -m benchmarks --render performance.md
+# --- end benchmarks ---------------------------------------------------------------------
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

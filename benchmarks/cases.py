@@ -1,0 +1,543 @@
+"""The benchmark cases: each mmkit routine beside the peer or limit a reader would compare it with.
+
+Every factory takes ``quick`` and yields :class:`~benchmarks.harness.Case` objects one size at a
+time (setup outside timing, memory released between sizes). The quick sizes are a subset of the
+full sizes, so that a quick run can be compared with stored full results case by case.
+Before a case is yielded, its two sides are run once and checked to do the same work
+(same policy, same values, same numbers), so a ratio never compares different answers.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+
+import numpy as np
+import scipy.sparse as sp
+
+from benchmarks.harness import Case, key_of
+
+_DENSE = ([100, 300], [100, 200, 300, 500, 1000])
+#: Problem sizes per case group: (quick, full). Quick sizes are a subset of full sizes.
+SIZES: dict[str, tuple[list[int], list[int]]] = {
+    "mdp_dense_vi": _DENSE,
+    "mdp_dense_pi": _DENSE,
+    "mdp_dense_pi_vs_mpi": _DENSE,
+    "mdp_sparse_banded_pi": ([2000], [2000, 5000, 20000]),
+    "mdp_sparse_banded_pi_vs_pi": ([2000], [2000, 5000, 20000]),
+    "mdp_sparse_random_pi": ([], [500, 1000, 2000]),
+    "mdp_sparse_random_pi_vs_pi": ([], [500, 1000, 2000]),
+    "mdp_dual_lp": ([25, 50], [25, 50, 100, 200]),
+    "xadd_max": ([4, 6], [3, 4, 6, 8, 10]),
+    "lmsr_trade_cost_numpy": ([1_000_000], [1_000_000]),
+    "lmsr_trade_cost_numba": ([1_000_000], [1_000_000]),
+    "marl_core_step": ([4096], [4096]),
+    "marl_core_reset": ([4096], [4096]),
+    "pressure_matrix": ([100, 500], [50, 100, 200, 500, 1000]),
+    "pbvi_exact": ([1, 2], [1, 2, 3, 4]),
+}
+
+
+def sizes(group: str, quick: bool) -> list[int]:
+    """The sizes of ``group`` in quick or full mode."""
+    return SIZES[group][0 if quick else 1]
+
+
+def planned_keys(quick: bool) -> list[str]:
+    """Keys of every case of a mode (whether or not optional peers are installed)."""
+    return [key_of(g, n) for g in SIZES for n in sizes(g, quick)]
+
+
+# ----------------------------------------------------------------------------- MDPs
+DISCOUNT = 0.95
+N_ACTIONS = 4
+VI_TOL = 1e-6
+
+
+def dense_mdp(n: int, n_actions: int = N_ACTIONS, seed: int = 0):
+    """A random dense MDP: rewards U(0, 1), rows of P uniform then normalised."""
+    from mmkit.common.mdp import FiniteMDP
+
+    rng = np.random.default_rng(seed)
+    R = rng.random((n, n_actions))
+    P = rng.random((n, n_actions, n))
+    P /= P.sum(axis=2, keepdims=True)
+    return FiniteMDP.from_dense(R, P, DISCOUNT)
+
+
+def sparse_mdp(n: int, structure: str, n_actions: int = N_ACTIONS, seed: int = 0):
+    """A sparse MDP in pair form: ``banded`` (action a moves by a - 1 +/- 1, clipped) or
+    ``random`` (5 random successors per pair)."""
+    from mmkit.common.mdp import FiniteMDP
+
+    rng = np.random.default_rng(seed)
+    s_idx = np.repeat(np.arange(n), n_actions)
+    a_idx = np.tile(np.arange(n_actions), n)
+    L = n * n_actions
+    if structure == "banded":
+        cols = np.clip(s_idx[:, None] + a_idx[:, None] - 1 + np.array([-1, 0, 1])[None, :], 0, n - 1)
+    elif structure == "random":
+        cols = rng.integers(0, n, (L, 5))
+    else:
+        raise ValueError(f"structure must be 'banded' or 'random', got {structure!r}")
+    w = rng.random(cols.shape) + 0.1
+    w /= w.sum(axis=1, keepdims=True)
+    rows = np.repeat(np.arange(L), cols.shape[1])
+    P = sp.csr_matrix((w.ravel(), (rows, cols.ravel())), shape=(L, n))
+    P.sum_duplicates()
+    R = rng.random(L) - 0.3 * (a_idx != 1)
+    return FiniteMDP(R, P, s_idx, a_idx, DISCOUNT, n_actions)
+
+
+def _same_policy(p1, p2, what: str) -> None:
+    if not np.array_equal(np.asarray(p1), np.asarray(p2)):
+        raise AssertionError(f"{what}: the two solvers return different policies")
+
+
+def mdp_cases(quick: bool) -> Iterator[Case]:
+    """mmkit.common.mdp beside QuantEcon's DiscreteDP (same MDP, same stopping rule)."""
+    from mmkit.common import mdp as md
+
+    for n in sizes("mdp_dense_vi", quick):
+        m = dense_mdp(n)
+        q = md.to_quantecon(m)
+        vi_o = lambda m=m: md.value_iteration(m, tol=VI_TOL)  # noqa: E731
+        vi_p = lambda q=q: q.solve("value_iteration", epsilon=VI_TOL, max_iter=100_000)  # noqa: E731
+        _same_policy(vi_o().policy, m.a_indices[m.pair_index(vi_p().sigma)], f"VI n={n}")
+        yield Case(
+            "mdp_dense_vi",
+            n,
+            "states",
+            vi_o,
+            vi_p,
+            "value_iteration",
+            "QuantEcon DiscreteDP VI",
+            note=f"{N_ACTIONS} actions, discount {DISCOUNT}, epsilon {VI_TOL:g}; a dense mat-vec per sweep",
+        )
+        pi_o = lambda m=m: md.policy_iteration(m)  # noqa: E731
+        pi_p = lambda q=q: q.solve("policy_iteration")  # noqa: E731
+        mpi_p = lambda q=q: q.solve("modified_policy_iteration", epsilon=VI_TOL, k=20)  # noqa: E731
+        _same_policy(pi_o().policy, pi_p().sigma, f"PI n={n}")
+        yield Case("mdp_dense_pi", n, "states", pi_o, pi_p, "policy_iteration", "QuantEcon DiscreteDP PI")
+        yield Case(
+            "mdp_dense_pi_vs_mpi",
+            n,
+            "states",
+            pi_o,
+            mpi_p,
+            "policy_iteration",
+            "QuantEcon DiscreteDP MPI (k = 20)",
+            note="the fastest QuantEcon solver on these MDPs",
+        )
+        del m, q
+    for structure in ("banded", "random"):
+        for n in sizes(f"mdp_sparse_{structure}_pi", quick):
+            m = sparse_mdp(n, structure)
+            q = md.to_quantecon(m)
+            pi_o = lambda m=m: md.policy_iteration(m)  # noqa: E731
+            mpi_p = lambda q=q: q.solve("modified_policy_iteration", epsilon=VI_TOL, k=20)  # noqa: E731
+            pi_p = lambda q=q: q.solve("policy_iteration")  # noqa: E731
+            _same_policy(pi_o().policy, pi_p().sigma, f"sparse {structure} PI n={n}")
+            yield Case(
+                f"mdp_sparse_{structure}_pi",
+                n,
+                "states",
+                pi_o,
+                mpi_p,
+                "policy_iteration (sparse LU)",
+                "QuantEcon DiscreteDP MPI (k = 20)",
+                note=f"{structure} sparse P, {N_ACTIONS} actions",
+            )
+            yield Case(
+                f"mdp_sparse_{structure}_pi_vs_pi",
+                n,
+                "states",
+                pi_o,
+                pi_p,
+                "policy_iteration (sparse LU)",
+                "QuantEcon DiscreteDP PI",
+                note=f"{structure} sparse P, {N_ACTIONS} actions",
+            )
+
+
+def lp_cases(quick: bool) -> Iterator[Case]:
+    """The dual LP (HiGHS) beside our own policy iteration on the same dense MDP."""
+    from mmkit.common import mdp as md
+
+    for n in sizes("mdp_dual_lp", quick):
+        m = dense_mdp(n)
+        lp = lambda m=m: md.solve_dual_lp(m)  # noqa: E731
+        pi = lambda m=m: md.policy_iteration(m)  # noqa: E731
+        _same_policy(lp().policy, pi().policy, f"dual LP n={n}")
+        yield Case(
+            "mdp_dual_lp",
+            n,
+            "states",
+            lp,
+            pi,
+            "solve_dual_lp (HiGHS)",
+            "mmkit policy_iteration",
+            kind="limit",
+            note="same optimum; the LP's cost is what the occupation measure costs",
+        )
+
+
+# ----------------------------------------------------------------------------- XADD
+def _case_functions(K: int) -> list[tuple[int, int, int, int]]:
+    """K case functions ``f_k(v) = a_k v + b_k if v > t_k else c_k`` (integer coefficients)."""
+    rng = np.random.default_rng(0)
+    t, a = rng.integers(1, 100, K), rng.integers(-5, 6, K)
+    b, c = rng.integers(-50, 50, K), rng.integers(-50, 50, K)
+    return list(zip(t.tolist(), a.tolist(), b.tolist(), c.tolist()))
+
+
+def xadd_max_ours(K: int) -> tuple[int, float]:
+    """max of the K case functions with mmkit.symbolic.xadd; (node count, value at v = 37)."""
+    from mmkit.symbolic.xadd import XADD, LinExpr
+
+    X = XADD()
+    acc = None
+    for t, a, b, c in _case_functions(K):
+        f = X.cond(LinExpr({"v": 1}, -t), ">", X.leaf(LinExpr({"v": a}, b)), X.const(c))
+        acc = f if acc is None else X.max(acc, f)
+    return X.node_count(acc), float(X.evaluate(acc, {"v": 37}))
+
+
+def xadd_max_xaddpy(K: int) -> tuple[int, float]:
+    """The same maximum with xaddpy (no Gurobi: no LP pruning); (node count, value at v = 37)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import symengine as se
+        from xaddpy.xadd.xadd import XADD as PyXADD
+
+    ctx = PyXADD()
+    v = se.Symbol("v")
+    acc = None
+    for t, a, b, c in _case_functions(K):
+        f = ctx.get_dec_node(v > t, se.Integer(c), a * v + b)
+        acc = f if acc is None else ctx.apply(acc, f, "max")
+    nodes: set = set()
+    ctx.get_exist_node(acc).collect_nodes(nodes)
+    return len(nodes), float(ctx.evaluate(acc, {}, {v: 37}))
+
+
+def xaddpy_version() -> str | None:
+    try:
+        from importlib.metadata import version
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import xaddpy  # noqa: F401
+        return version("xaddpy")
+    except Exception:  # noqa: BLE001 - any import failure means: not available
+        return None
+
+
+def xadd_cases(quick: bool) -> Iterator[Case]:
+    """max of K one-variable case functions: mmkit.symbolic.xadd beside xaddpy."""
+    if xaddpy_version() is None:
+        return
+    for K in sizes("xadd_max", quick):
+        (no, vo), (np_, vp) = xadd_max_ours(K), xadd_max_xaddpy(K)
+        if abs(vo - vp) > 1e-9:
+            raise AssertionError(f"XADD K={K}: values differ ({vo} vs {vp})")
+        yield Case(
+            "xadd_max",
+            K,
+            "case functions",
+            lambda K=K: xadd_max_ours(K),
+            lambda K=K: xadd_max_xaddpy(K),
+            "mmkit.symbolic.xadd",
+            f"xaddpy {xaddpy_version()}",
+            note="xaddpy without Gurobi prunes nothing: its diagram grows much faster",
+            extra={"nodes_ours": no, "nodes_peer": np_},
+        )
+
+
+# ----------------------------------------------------------------------------- LMSR
+LMSR_B = 100.0
+
+
+def lmsr_inputs(n_trades: int, n_outcomes: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    q = rng.normal(0, 300, (n_trades, n_outcomes))
+    return q, q + rng.normal(0, 20, (n_trades, n_outcomes))
+
+
+def lmsr_bare_numpy(q: np.ndarray, q_new: np.ndarray, b: float = LMSR_B) -> np.ndarray:
+    """``C(q_new) - C(q)`` with one shared shift, no checks: the numpy floor."""
+    m = np.maximum(q.max(axis=1), q_new.max(axis=1))[:, None]
+    return b * (np.log(np.exp((q_new - m) / b).sum(axis=1)) - np.log(np.exp((q - m) / b).sum(axis=1)))
+
+
+_NUMBA_LMSR: Callable | None = None
+
+
+def lmsr_numba() -> Callable | None:
+    """A compiled loop over trades (None if numba is missing)."""
+    global _NUMBA_LMSR
+    if _NUMBA_LMSR is not None:
+        return _NUMBA_LMSR
+    try:
+        import numba
+    except ImportError:
+        return None
+
+    @numba.njit(cache=False)
+    def trade_costs(q, q_new, b):  # pragma: no cover - compiled
+        n, k = q.shape
+        out = np.empty(n)
+        for i in range(n):
+            m = q[i, 0]
+            for j in range(k):
+                m = max(m, q[i, j], q_new[i, j])
+            s0 = 0.0
+            s1 = 0.0
+            for j in range(k):
+                s0 += math.exp((q[i, j] - m) / b)
+                s1 += math.exp((q_new[i, j] - m) / b)
+            out[i] = b * (math.log(s1) - math.log(s0))
+        return out
+
+    _NUMBA_LMSR = trade_costs
+    return trade_costs
+
+
+def lmsr_cases(quick: bool) -> Iterator[Case]:
+    """LMSR trade costs of a batch of trades: mmkit beside bare numpy and a numba loop."""
+    from mmkit.cost_function.scoring_rules import LMSR
+
+    mm = LMSR(LMSR_B)
+    nb = lmsr_numba()
+    for n in sizes("lmsr_trade_cost_numpy", quick):
+        q, q1 = lmsr_inputs(n)
+        ours = lambda q=q, q1=q1: mm.trade_cost(q, q1)  # noqa: E731
+        ref = ours()
+        bare = lambda q=q, q1=q1: lmsr_bare_numpy(q, q1)  # noqa: E731
+        if np.max(np.abs(bare() - ref)) > 1e-9:
+            raise AssertionError("LMSR: bare numpy differs from mmkit")
+        yield Case(
+            "lmsr_trade_cost_numpy",
+            n,
+            "trades",
+            ours,
+            bare,
+            "LMSR.trade_cost",
+            "bare numpy log-sum-exp",
+            kind="limit",
+            note="2 outcomes, b = 100",
+        )
+        if nb is not None:
+            jit = lambda q=q, q1=q1: nb(q, q1, LMSR_B)  # noqa: E731
+            if np.max(np.abs(jit() - ref)) > 1e-9:
+                raise AssertionError("LMSR: numba loop differs from mmkit")
+            yield Case(
+                "lmsr_trade_cost_numba",
+                n,
+                "trades",
+                ours,
+                jit,
+                "LMSR.trade_cost",
+                "numba loop",
+                kind="limit",
+                note="2 outcomes, b = 100; one fused pass, no temporaries",
+            )
+
+
+# ----------------------------------------------------------------------------- MARL market core
+class MinimalCore:
+    """The market core's dynamics in the fewest numpy operations (two agents, fixed lambda).
+
+    Reads the same pre-drawn streams as :class:`mmkit.marl.core.MarketCore`, so both produce
+    the same trajectories; no checks, no result object.
+    """
+
+    def __init__(self, core) -> None:
+        cfg = core.config
+        self.s, self.cfg = core.streams, cfg
+        B, M = core.q.shape
+        self.B, self.rows = B, np.arange(B)[:, None]
+        self.drift, self.vol = cfg.mu * cfg.dt, cfg.sigma * math.sqrt(cfg.dt)
+        self.reset()
+
+    def reset(self) -> None:
+        B = self.B
+        self.t = 0
+        self.price = np.full(B, self.cfg.p0)
+        self.q = np.zeros((B, 2), dtype=np.int64)
+        self.cash = np.zeros((B, 2))
+
+    def step(self, db: np.ndarray, da: np.ndarray) -> np.ndarray:
+        cfg, s, t = self.cfg, self.s, self.t
+        bid, ask = self.price[:, None] - db, self.price[:, None] + da
+        P1 = self.price + self.drift + self.vol * s.z[:, t]
+        n = s.n[:, t]
+        kk = np.arange(n.max())[None, :]
+        u = s.u_alloc[self.rows, s.offset[:, t : t + 1] + kk]
+        nbuy = (n // 2)[:, None]
+        fills = []
+        for d, mask in (
+            (ask - P1[:, None], kk < nbuy),
+            (P1[:, None] - bid, (kk >= nbuy) & (kk < n[:, None])),
+        ):
+            w = np.where((d >= 0) & (d <= cfg.d_max), np.exp(-cfg.alpha * d), 0.0)
+            tot = w.sum(axis=1)
+            live = (tot > 0)[:, None]
+            to0 = u < (w[:, :1] / np.where(live[:, 0], tot, 1.0)[:, None])
+            k0 = (mask & to0 & live).sum(axis=1)
+            k1 = (mask & ~to0 & live).sum(axis=1)
+            fills.append(np.minimum(np.stack([k0, k1], axis=1), cfg.cap))
+        fa, fb = fills
+        fb = np.minimum(fb, cfg.q_max - self.q)
+        fa = np.minimum(fa, self.q + cfg.q_max)
+        self.q = self.q + fb - fa
+        self.cash = self.cash + fa * ask - fb * bid
+        self.price = P1
+        self.t = t + 1
+        return self.cash + self.q * P1[:, None]
+
+
+MARL_STEPS = 20
+
+
+def marl_cases(quick: bool) -> Iterator[Case]:
+    """MarketCore.step (two agents) beside a minimal numpy step of the same dynamics."""
+    from mmkit.marl.core import MarketCore
+
+    for B in sizes("marl_core_step", quick):
+        core = MarketCore(n_agents=2)
+        core.reset(range(B))
+        mini = MinimalCore(core)
+        db = np.tile([2.3, 2.0], (B, 1))
+        da = np.tile([2.2, 1.9], (B, 1))
+
+        def ours(core=core, db=db, da=da):
+            core.t = 0  # replay the same stretch of the same streams
+            for _ in range(MARL_STEPS):
+                r = core.step(db, da)
+            return r.pnl
+
+        def peer(mini=mini, db=db, da=da):
+            mini.reset()
+            for _ in range(MARL_STEPS):
+                pnl = mini.step(db, da)
+            return pnl
+
+        core.price[:] = core.config.p0
+        core.q[:] = 0
+        core.cash[:] = 0
+        core.pnl[:] = 0
+        a, b = ours(), peer()
+        if np.max(np.abs(a - b)) > 1e-9:
+            raise AssertionError("MARL: minimal step differs from MarketCore")
+        yield Case(
+            "marl_core_step",
+            B,
+            "episodes (batch)",
+            ours,
+            peer,
+            "MarketCore.step",
+            "minimal numpy step",
+            kind="limit",
+            note=f"2 agents, {MARL_STEPS} steps per call; same streams, same PnL "
+            "(MarketCore's state is not reset between calls: the cost per step is the same)",
+        )
+        seeds = list(range(B))
+        T = core.config.n_steps
+        lam_dt = core.config.lam * core.config.dt
+
+        def draw_one_generator(B=B, T=T):
+            rng = np.random.default_rng(0)
+            z = rng.standard_normal((B, T))
+            n = rng.poisson(lam_dt, (B, T))
+            return z, n, rng.random((B, int(n.sum(axis=1).max()) + 1))
+
+        yield Case(
+            "marl_core_reset",
+            B,
+            "episodes (batch)",
+            lambda: core.reset(seeds),
+            draw_one_generator,
+            "MarketCore.reset (per-episode generators)",
+            "one generator, vectorised draws",
+            kind="limit",
+            note="the same numbers of draws; per-episode seeding is what makes episodes reproducible",
+        )
+
+
+# ----------------------------------------------------------------------------- pressure matrix
+def pressure_groups(N: int):
+    from mmkit.markov_market import AgentGroup
+
+    T1 = np.array([[0.3, 0.4, 0.3]] * 3)
+    T2 = np.array([[0.4, 0.3, 0.3], [0.4, 0.2, 0.4], [0.3, 0.4, 0.3]])
+    return [AgentGroup(T1, N // 2), AgentGroup(T2, N - N // 2)]
+
+
+def write_floor(N: int) -> np.ndarray:
+    """The cost of producing the output at all: allocate the (2N+1)^2 matrix and fill it."""
+    M = np.empty((2 * N + 1, 2 * N + 1))
+    M.fill(1.0 / (2 * N + 1))
+    return M
+
+
+def pressure_cases(quick: bool) -> Iterator[Case]:
+    from mmkit.markov_market import pressure_matrix
+
+    for N in sizes("pressure_matrix", quick):
+        g = pressure_groups(N)
+        yield Case(
+            "pressure_matrix",
+            N,
+            "agents",
+            lambda g=g: pressure_matrix(g),
+            lambda N=N: write_floor(N),
+            "pressure_matrix",
+            "np.empty + fill of the output",
+            kind="limit",
+            note="two agent groups; direct convolutions up to N = 80, tilted FFT above",
+        )
+
+
+# ----------------------------------------------------------------------------- symbolic PBVI
+def pbvi_cases(quick: bool) -> Iterator[Case]:
+    """Exact symbolic PBVI beside numerical expectimax (Kinathil et al. Fig. 2 instance)."""
+    from mmkit.symbolic.inventory_pomdp import Belief, InventoryPOMDP, TraderModel, expectimax, make_actions
+    from mmkit.symbolic.pbvi import solve
+
+    acts = make_actions([0, 25, 49, 51, 75, 99])
+    root = Belief.uniform(50, 100, 1)
+
+    def model():
+        return InventoryPOMDP(acts, TraderModel.glosten_milgrom(), gamma=Fraction(9, 10))
+
+    for H in sizes("pbvi_exact", quick):
+        exact = lambda H=H: solve(model(), [root], H)  # noqa: E731
+        numeric = lambda H=H: expectimax(model(), root, H)  # noqa: E731
+        v_x, v_n = float(exact().value(root)), numeric()[0]
+        if abs(v_x - v_n) > 1e-9 * max(1.0, abs(v_n)):
+            raise AssertionError(f"PBVI H={H}: exact {v_x} vs expectimax {v_n}")
+        yield Case(
+            "pbvi_exact",
+            H,
+            "horizon",
+            exact,
+            numeric,
+            "pbvi.solve (exact, symbolic)",
+            "expectimax (float)",
+            kind="limit",
+            note="both build the model; expectimax gives the value at the root belief only",
+        )
+
+
+FACTORIES: dict[str, Callable[[bool], Iterator[Case]]] = {
+    "mdp": mdp_cases,
+    "lp": lp_cases,
+    "xadd": xadd_cases,
+    "lmsr": lmsr_cases,
+    "marl": marl_cases,
+    "pressure": pressure_cases,
+    "pbvi": pbvi_cases,
+}
