@@ -186,7 +186,7 @@ def render_source(source: str, root: Path | None = None) -> str:
     status = source_status(reg["items"], by_item)
     ec = evidence_counts(claims)
     ind = ec["independent"]
-    chapter = reg.get("chapter")
+    chapter = str(reg.get("chapter", ""))
     out = [
         f"# {reg.get('short', source)}: {reg['title']}",
         "",
