@@ -58,7 +58,7 @@ LOCK_FLAGS ?=
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --no-emit-trusted-host $(LOCK_FLAGS)
 lock: venv
-	$(PIP_COMPILE) --extra marl --extra mdp --extra book --extra test --extra dev \
+	$(PIP_COMPILE) --extra marl --extra mdp --extra book --extra test --extra dev --extra bench \
 		-o $(LOCK) pyproject.toml requirements/build.in
 	$(PIP_COMPILE) --extra book -c $(LOCK) -o $(BOOK_LOCK) pyproject.toml requirements/build.in
 	! grep -n -E '^(nvidia-|triton|torch==[0-9.]+$$)' $(LOCK) $(BOOK_LOCK)
