@@ -56,7 +56,9 @@ venv-book: $(VENV)/.installed-book
 LOCK_FLAGS ?=
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --no-emit-trusted-host $(LOCK_FLAGS)
-lock: venv
+lock:
+	test -x $(VENV)/bin/pip-compile || { test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+		$(PY) -m pip install "$$(grep -E '^pip-tools==' $(LOCK))"; }
 	$(PIP_COMPILE) --extra marl --extra mdp --extra book --extra test --extra dev \
 		-o $(LOCK) pyproject.toml requirements/build.in
 	$(PIP_COMPILE) --extra book -c $(LOCK) -o $(BOOK_LOCK) pyproject.toml requirements/build.in
