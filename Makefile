@@ -92,11 +92,15 @@ test: venv
 # BLAS / SIMD kernels (scripts/cpu_dispatch_check.py shows each variable changes result bits).
 # Stored outputs pass both runs only if no printed number depends on round-off.
 CPU2_ENV = $(shell $(PYTHON) scripts/cpu_dispatch_check.py --env)
+# A subset (CPU2_NOTEBOOKS=chapters/lmsr.ipynb) compares only the ledgers its chapters wrote.
 CPU2_NOTEBOOKS ?= $(NOTEBOOKS)
+CPU2_SUBSET = $(filter-out $(CPU2_NOTEBOOKS),$(NOTEBOOKS))
 test-cpu2: venv
 	rm -rf _build/ledger-cpu2
 	env $(CPU2_ENV) MMKIT_LEDGER_DIR=$(CURDIR)/_build/ledger-cpu2 \
 		$(PY) -m pytest -n $(JOBS) --dist loadfile $(NBVAL) $(CPU2_NOTEBOOKS)
+	$(PY) -m mmkit ledger compare --built _build/ledger-cpu2 $(if $(CPU2_SUBSET),$$(cd _build/ledger-cpu2 \
+		&& ls *.json | sed 's/\.json$$//'))
 
 # Lint, format and type checks (CI runs this before the tests).
 check: venv
