@@ -27,7 +27,7 @@ help:
 	@echo "make lock     regenerate requirements/*.txt from pyproject.toml (pip-tools)"
 
 # The environment is installed from the lock files in requirements/, never resolved afresh:
-#   requirements/lock.txt  every extra (marl, mdp, book, test, dev), torch==2.13.0+cpu included;
+#   requirements/lock.txt  every extra (marl, mdp, book, test, dev, bench), torch==2.13.0+cpu included;
 #   requirements/book.txt  core + the book extra only (no torch), pinned to the same versions.
 # `make book` installs only the book lock; `make test` (and every other target) the full lock,
 # into the same .venv. `make lock` regenerates both from pyproject.toml with pip-tools.
@@ -57,7 +57,9 @@ venv-book: $(VENV)/.installed-book
 LOCK_FLAGS ?=
 PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --no-emit-trusted-host $(LOCK_FLAGS)
-lock: venv
+lock:
+	test -x $(VENV)/bin/pip-compile || { test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+		$(PY) -m pip install "$$(grep -E '^pip-tools==' $(LOCK))"; }
 	$(PIP_COMPILE) --extra marl --extra mdp --extra book --extra test --extra dev --extra bench \
 		-o $(LOCK) pyproject.toml requirements/build.in
 	$(PIP_COMPILE) --extra book -c $(LOCK) -o $(BOOK_LOCK) pyproject.toml requirements/build.in
@@ -96,11 +98,15 @@ test: venv
 # BLAS / SIMD kernels (scripts/cpu_dispatch_check.py shows each variable changes result bits).
 # Stored outputs pass both runs only if no printed number depends on round-off.
 CPU2_ENV = $(shell $(PYTHON) scripts/cpu_dispatch_check.py --env)
+# A subset (CPU2_NOTEBOOKS=chapters/lmsr.ipynb) compares only the ledgers its chapters wrote.
 CPU2_NOTEBOOKS ?= $(NOTEBOOKS)
+CPU2_SUBSET = $(filter-out $(CPU2_NOTEBOOKS),$(NOTEBOOKS))
 test-cpu2: venv
 	rm -rf _build/ledger-cpu2
 	env $(CPU2_ENV) MMKIT_LEDGER_DIR=$(CURDIR)/_build/ledger-cpu2 \
 		$(PY) -m pytest -n $(JOBS) --dist loadfile $(NBVAL) $(CPU2_NOTEBOOKS)
+	$(PY) -m mmkit ledger compare --built _build/ledger-cpu2 $(if $(CPU2_SUBSET),$$(cd _build/ledger-cpu2 \
+		&& ls *.json | sed 's/\.json$$//'))
 
 # Lint, format and type checks (CI runs this before the tests).
 check: venv

@@ -21,6 +21,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Mapping
 
 # The configuration `make test-cpu2` exports (the Makefile reads it with --env). Each variable is
 # shown by this script to change result bits on an AVX2 machine, and each is a downgrade, safe on
@@ -45,6 +46,18 @@ CANDIDATES = [
 ]
 # Variables that must not leak from the caller into the default run.
 DISPATCH_VARS = sorted({k for c in CANDIDATES for k in c})
+
+
+def second_configuration(environ: Mapping[str, str]) -> dict[str, str]:
+    """The second configuration for this machine.
+
+    Some machines set ``OPENBLAS_CORETYPE`` (or ``OPENBLAS_L2_SIZE``) themselves, because an
+    OpenBLAS kernel is wrong or crashes on their processor; such a setting is kept, never
+    overridden, and the other variables still change numpy's, scipy's and torch's kernels.
+    """
+    if "OPENBLAS_CORETYPE" in environ or "OPENBLAS_L2_SIZE" in environ:
+        return {k: v for k, v in SECOND_CONFIGURATION.items() if k != "OPENBLAS_CORETYPE"}
+    return dict(SECOND_CONFIGURATION)
 
 
 def _fingerprint(array) -> list[str]:
@@ -112,7 +125,7 @@ def main() -> int:
         print(json.dumps(probe()))
         return 0
     if sys.argv[1:] == ["--env"]:  # for the Makefile: VAR=value pairs, shell-quoted
-        print(" ".join(f"{k}={shlex.quote(v)}" for k, v in SECOND_CONFIGURATION.items()))
+        print(" ".join(f"{k}={shlex.quote(v)}" for k, v in second_configuration(os.environ).items()))
         return 0
     default = run_probe({})
     print("default configuration (no dispatch variable set):")
