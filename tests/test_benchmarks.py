@@ -138,7 +138,7 @@ def test_render_writes_the_page_and_figure(tmp_path):
     render(doc, page, fig)
     text = page.read_text()
     assert text.startswith("# Performance") and "pressure_matrix" in text
-    assert "~ n^2.00" in text  # the fitted exponent of t = c n^2
+    assert "~ N^2.00" in text  # the fitted exponent of t = c n^2
     assert fig.stat().st_size > 1000
 
 
