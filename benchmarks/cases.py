@@ -37,6 +37,7 @@ SIZES: dict[str, tuple[list[int], list[int]]] = {
     "marl_core_reset": ([4096], [4096]),
     "pressure_matrix": ([100, 500], [50, 100, 200, 500, 1000]),
     "pbvi_exact": ([1, 2], [1, 2, 3, 4]),
+    "ppo_sb3": ([], [3200]),
 }
 
 
@@ -532,6 +533,147 @@ def pbvi_cases(quick: bool) -> Iterator[Case]:
         )
 
 
+# ----------------------------------------------------------------------------- PPO
+def _ppo_env(ppo, market):
+    """The adversary stage's training environment (as mmkit.marl.train builds it)."""
+    from stable_baselines3.common.vec_env import VecNormalize
+
+    from mmkit.marl.vec_env import MarketVecEnv
+
+    venv = MarketVecEnv("adversary", ppo.n_envs, seed=123, config=market)
+    return VecNormalize(venv, norm_obs=True, norm_reward=True, gamma=ppo.gamma)
+
+
+def sb3_ppo(steps: int) -> int:
+    """SB3 PPO, the default configuration's settings, adversary stage: ``steps`` env steps."""
+    import torch
+    from stable_baselines3 import PPO
+
+    from mmkit.marl.train import get_config
+
+    torch.set_num_threads(1)
+    cfg = get_config("default")
+    p = cfg.ppo
+    model = PPO(
+        "MlpPolicy",
+        _ppo_env(p, cfg.market),
+        learning_rate=p.learning_rate,
+        n_steps=p.n_steps,
+        batch_size=p.batch_size,
+        n_epochs=p.n_epochs,
+        gamma=p.gamma,
+        gae_lambda=p.gae_lambda,
+        clip_range=p.clip_range,
+        ent_coef=p.ent_coef,
+        vf_coef=p.vf_coef,
+        seed=123,
+        device="cpu",
+        verbose=0,
+        policy_kwargs={"log_std_init": p.log_std_init},
+    )
+    model.learn(total_timesteps=steps)
+    return int(model.num_timesteps)
+
+
+def torch_ppo(steps: int) -> int:
+    """The same PPO work in plain torch: same environment (with VecNormalize), separate 64-64 tanh
+    actor and critic, state-independent log-std, n_steps x n_envs rollouts, GAE, n_epochs passes of
+    Adam minibatch steps on the clipped loss with entropy and value terms, gradient clip 0.5."""
+    import torch
+    from torch import nn
+
+    from mmkit.marl.train import get_config
+
+    torch.set_num_threads(1)
+    torch.manual_seed(123)
+    cfg = get_config("default")
+    p = cfg.ppo
+    env = _ppo_env(p, cfg.market)
+    lo, hi = env.action_space.low, env.action_space.high
+    n_obs, n_act = env.observation_space.shape[0], env.action_space.shape[0]
+
+    def mlp(n_out: int) -> nn.Module:
+        return nn.Sequential(
+            nn.Linear(n_obs, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, n_out)
+        )
+
+    actor, critic = mlp(n_act), mlp(1)
+    log_std = nn.Parameter(torch.full((n_act,), float(p.log_std_init)))
+    params = [*actor.parameters(), *critic.parameters(), log_std]
+    opt = torch.optim.Adam(params, lr=p.learning_rate, eps=1e-5)
+    T, E = p.n_steps, p.n_envs
+    obs = torch.as_tensor(env.reset(), dtype=torch.float32)
+    done_steps = 0
+    while done_steps < steps:
+        O, A, LP, R, D, V = [], [], [], [], [], []
+        with torch.no_grad():
+            for _ in range(T):
+                mu, v = actor(obs), critic(obs).squeeze(-1)
+                dist = torch.distributions.Normal(mu, log_std.exp())
+                a = dist.sample()
+                o2, r, d, _ = env.step(np.clip(a.numpy(), lo, hi))
+                O.append(obs), A.append(a), LP.append(dist.log_prob(a).sum(-1)), V.append(v)
+                (
+                    R.append(torch.as_tensor(r, dtype=torch.float32)),
+                    D.append(torch.as_tensor(d, dtype=torch.float32)),
+                )
+                obs = torch.as_tensor(o2, dtype=torch.float32)
+            last_v = critic(obs).squeeze(-1)
+            adv, gae = torch.zeros(T, E), torch.zeros(E)
+            for t in reversed(range(T)):
+                nv = last_v if t == T - 1 else V[t + 1]
+                delta = R[t] + p.gamma * nv * (1 - D[t]) - V[t]
+                gae = delta + p.gamma * p.gae_lambda * (1 - D[t]) * gae
+                adv[t] = gae
+        ret = (adv + torch.stack(V)).reshape(-1)
+        O_, A_, LP_, adv_ = (
+            torch.stack(O).reshape(T * E, -1),
+            torch.stack(A).reshape(T * E, -1),
+            torch.stack(LP).reshape(-1),
+            adv.reshape(-1),
+        )
+        for _ in range(p.n_epochs):
+            for idx in torch.randperm(T * E).split(p.batch_size):
+                dist = torch.distributions.Normal(actor(O_[idx]), log_std.exp())
+                lp = dist.log_prob(A_[idx]).sum(-1)
+                ad = adv_[idx]
+                ad = (ad - ad.mean()) / (ad.std() + 1e-8)
+                ratio = (lp - LP_[idx]).exp()
+                pg = -torch.min(ad * ratio, ad * ratio.clamp(1 - p.clip_range, 1 + p.clip_range)).mean()
+                vf = ((critic(O_[idx]).squeeze(-1) - ret[idx]) ** 2).mean()
+                loss = pg - p.ent_coef * dist.entropy().sum(-1).mean() + p.vf_coef * vf
+                opt.zero_grad()
+                loss.backward()
+                nn.utils.clip_grad_norm_(params, 0.5)
+                opt.step()
+        done_steps += T * E
+    return done_steps
+
+
+def ppo_cases(quick: bool) -> Iterator[Case]:
+    """SB3 PPO beside a plain-torch PPO loop of the same size (full mode only; slow)."""
+    try:
+        import stable_baselines3  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError:
+        return
+    for n in sizes("ppo_sb3", quick):
+        if sb3_ppo(n) != torch_ppo(n):
+            raise AssertionError("PPO: SB3 and the torch loop did different numbers of env steps")
+        yield Case(
+            "ppo_sb3",
+            n,
+            "env steps",
+            lambda n=n: sb3_ppo(n),
+            lambda n=n: torch_ppo(n),
+            "SB3 PPO (mmkit.marl settings)",
+            "plain-torch PPO loop",
+            kind="limit",
+            note="default config (8 envs x 200 steps, batch 200, 6 epochs, 64-64 tanh), adversary stage, "
+            "one torch thread; both include building the model and the environment",
+        )
+
+
 FACTORIES: dict[str, Callable[[bool], Iterator[Case]]] = {
     "mdp": mdp_cases,
     "lp": lp_cases,
@@ -540,4 +682,5 @@ FACTORIES: dict[str, Callable[[bool], Iterator[Case]]] = {
     "marl": marl_cases,
     "pressure": pressure_cases,
     "pbvi": pbvi_cases,
+    "ppo": ppo_cases,
 }

@@ -41,6 +41,7 @@ CHECKS = {
     "cite.html": ["@software", "@incollection"],
     "reproduction/report.html": ["Reproduction report", "independent", "calibrated", "extension"],
     "bibliography.html": ["Glosten", "Hanson", "Schulman"],
+    "performance.html": ["Performance", "QuantEcon", "ratio of minima", "<img"],
 }
 
 # JavaScript run in the page: horizontally scrolling output tables, page overflow, MathJax loads.

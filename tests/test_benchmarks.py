@@ -114,9 +114,28 @@ def test_cli_gate_fails_on_an_injected_regression(tmp_path, monkeypatch, capsys)
     out = capsys.readouterr().out
     assert rc == 1
     assert "FAILED" in out and "tiny[10]" in out
+    assert "measuring them again" in out  # the failure was confirmed by a second measurement
     monkeypatch.setattr(run, "run_suite", lambda *a, **k: _doc(1.5))
     assert run.main(["--quick", "--out", str(tmp_path / "now.json"), "--check", str(stored)]) == 0
     assert json.loads((tmp_path / "now.json").read_text())["cases"][0]["ratio"] == 1.5
+
+
+def test_cli_gate_remeasures_a_one_off_spike(tmp_path, monkeypatch, capsys):
+    stored = tmp_path / "stored.json"
+    stored.write_text(json.dumps(_doc(1.0)))
+    results = iter([_doc(5.0), _doc(1.2)])  # a spike, then the case measured again
+    calls = []
+
+    def fake_run_suite(*a, **k):
+        calls.append(k.get("keys"))
+        return next(results)
+
+    monkeypatch.setattr(run, "run_suite", fake_run_suite)
+    rc = run.main(["--quick", "--out", str(tmp_path / "now.json"), "--check", str(stored)])
+    assert rc == 0, capsys.readouterr().out
+    assert calls == [None, {"tiny[10]"}]  # only the failing case is measured again
+    rec = json.loads((tmp_path / "now.json").read_text())["cases"][0]
+    assert rec["ratio"] == 1.2 and rec["remeasured"] is True
 
 
 def test_render_writes_the_page_and_figure(tmp_path):
@@ -138,7 +157,7 @@ def test_render_writes_the_page_and_figure(tmp_path):
     render(doc, page, fig)
     text = page.read_text()
     assert text.startswith("# Performance") and "pressure_matrix" in text
-    assert "~ n^2.00" in text  # the fitted exponent of t = c n^2
+    assert "~ N^2.00" in text  # the fitted exponent of t = c n^2
     assert fig.stat().st_size > 1000
 
 
