@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import softmax
 
 from mmkit.common.numerics import logsumexp
+from mmkit.common.validation import check_nonnegative, check_positive, check_positive_int
 from mmkit.cost_function.scoring_rules import LMSR
 
 __all__ = ["TraderConfig", "MarketRun", "draw_beliefs", "simulate_belief_traders"]
@@ -47,6 +48,9 @@ class TraderConfig:
     max_shares: float = 10.0
 
     def __post_init__(self) -> None:
+        check_positive_int(self.n_traders, "n_traders")
+        check_nonnegative(self.belief_noise, "belief_noise")
+        check_positive(self.max_shares, "max_shares")
         if int(self.n_traders) < 1:
             raise ValueError(f"n_traders must be an integer >= 1, got {self.n_traders}")
         if not (self.belief_noise >= 0):

@@ -8,6 +8,7 @@ import numpy as np
 from scipy import optimize, special
 
 from mmkit.common.numerics import logsumexp
+from mmkit.common.validation import check_real_array
 from mmkit.glosten_milgrom.gaussian import _check_obs
 from mmkit.glosten_milgrom.params import GMParams
 
@@ -22,9 +23,11 @@ def grid_likelihood(v, bid, ask, x, params: GMParams = GMParams()):
     (``Phi(v-b) - Phi(v-a)`` below it, ``Phi(a-v) - Phi(b-v)`` above), so it keeps full relative
     precision far in the tails (``1 - P(buy) - P(sell)`` would round to 0 there).
     """
-    v = np.asarray(v, dtype=float)
-    bid = np.asarray(bid, dtype=float)
-    ask = np.asarray(ask, dtype=float)
+    if not isinstance(params, GMParams):
+        raise TypeError(f"params must be a GMParams, got {type(params).__name__}")
+    v = check_real_array(v, "v")
+    bid = check_real_array(bid, "bid")
+    ask = check_real_array(ask, "ask")
     if np.any(bid > ask):
         raise ValueError("bid must be <= ask")
     x = _check_obs(x)

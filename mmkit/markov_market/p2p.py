@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mmkit.common.validation import check_int, check_nonnegative_int, check_positive_int, check_real
 from mmkit.markov_market.pressure import (
     STATES,
     as_groups,
@@ -78,6 +79,14 @@ class P2PConfig:
     epochs: int = 2000
     burn_in: int = 20
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_positive_int(self.degree, "degree")
+        check_nonnegative_int(self.ttl, "ttl")
+        check_real(self.loss, "loss", 0.0, 1.0, hi_open=True)
+        check_int(self.epochs, "epochs", 2)
+        check_nonnegative_int(self.burn_in, "burn_in")
+        check_nonnegative_int(self.seed, "seed")
 
     def validate(self, n_nodes: int) -> None:
         if not (1 <= self.degree <= n_nodes - 1):

@@ -24,6 +24,16 @@ from typing import Protocol
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_probability,
+)
 from mmkit.marl.core import MarketConfig
 
 __all__ = [
@@ -109,6 +119,11 @@ class ConstantQuoter:
     noise_dim: int = 0
 
     def __post_init__(self) -> None:
+        check_finite(self.bid, "bid")
+        check_finite(self.ask, "ask")
+        if self.omega is not None:
+            check_probability(self.omega, "omega")
+        check_nonnegative_int(self.noise_dim, "noise_dim")
         for name in ("bid", "ask"):
             v = getattr(self, name)
             if not np.isfinite(v):
@@ -147,6 +162,12 @@ class FlatQuoter:
 
     def __post_init__(self) -> None:
         for name in ("bid", "ask", "wide"):
+            check_finite(getattr(self, name), name)
+        check_choice(self.side, "side", ("bid", "ask"))
+        check_bool(self.first_step_only, "first_step_only")
+        check_int(self.n_outputs, "n_outputs", 2, 3)
+        check_nonnegative_int(self.noise_dim, "noise_dim")
+        for name in ("bid", "ask", "wide"):
             v = getattr(self, name)
             if not np.isfinite(v):
                 raise ValueError(f"{name} offset must be finite, got {v}")
@@ -180,6 +201,10 @@ class BenchmarkQuoter:
     noise_dim: int = 0
 
     def __post_init__(self) -> None:
+        check_positive(self.gamma, "gamma")
+        check_nonnegative(self.eta, "eta")
+        check_int(self.n_outputs, "n_outputs", 2, 3)
+        check_nonnegative_int(self.noise_dim, "noise_dim")
         if self.gamma <= 0:
             raise ValueError(f"gamma must be > 0, got {self.gamma}")
         if self.eta < 0:
@@ -200,6 +225,9 @@ class ConstantMarket:
     noise_dim: int = 0
 
     def __post_init__(self) -> None:
+        check_nonnegative(self.lam, "lam")
+        check_nonnegative(self.sigma, "sigma")
+        check_nonnegative_int(self.noise_dim, "noise_dim")
         if not self.lam >= 0:
             raise ValueError(f"lam (lambda) must be >= 0, got {self.lam}")
         if not self.sigma >= 0:

@@ -36,6 +36,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_bool,
+    check_finite,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_real,
+)
+
 __all__ = ["MarketConfig", "MarketCore", "StepResult", "fill_weight", "episode_streams"]
 
 
@@ -84,6 +94,22 @@ class MarketConfig:
     inventory_caps: bool = True
 
     def __post_init__(self) -> None:
+        for name in ("p0", "dt", "alpha", "max_offset"):
+            check_positive(getattr(self, name), name)
+        check_finite(self.mu, "mu")
+        for name in ("sigma", "lam", "zeta", "eta"):
+            check_nonnegative(getattr(self, name), name)
+        check_positive_int(self.n_steps, "n_steps")
+        check_real(self.threshold, "threshold", 0.0, 1.0, lo_open=True, hi_open=True)
+        check_nonnegative_int(self.cap, "cap")
+        check_nonnegative_int(self.q_max, "q_max")
+        check_bool(self.inventory_caps, "inventory_caps")
+        for name in ("lam_bounds", "sigma_bounds"):
+            b = getattr(self, name)
+            if not isinstance(b, (tuple, list)) or len(b) != 2:
+                raise TypeError(f"{name} must be a pair (lo, hi) with 0 <= lo <= hi, got {b!r}")
+            check_nonnegative(b[0], f"{name}[0]")
+            check_nonnegative(b[1], f"{name}[1]")
         checks = [
             ("p0", self.p0 > 0, "> 0"),
             ("sigma", self.sigma >= 0, ">= 0"),
