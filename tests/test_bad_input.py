@@ -535,7 +535,7 @@ def _cost() -> None:
     for cls, par in ((cf.LMSR, "b"), (cf.QuadraticMSR, "b"), (cf.LSLMSR, "alpha")):
         spec(f"cost_function.{cls.__name__}", cls, {}, {par: "pos"})
         mm = cls()
-        Q = [10.0, 0.0]
+        Q = [10.0, 5.0]
         QB = VEC + [[1.0]]
         OUT = [-1, 2, 0.5, "0", None]
         spec(f"cost_function.{cls.__name__}.cost", mm.cost, {"q": Q}, {"q": QB})
@@ -567,7 +567,7 @@ def _cost() -> None:
         spec(
             f"cost_function.{cls.__name__}.loss",
             mm.loss,
-            {"q0": [0.0, 0.0], "q": Q, "outcome": 0},
+            {"q0": [1.0, 1.0], "q": Q, "outcome": 0},
             {"q0": QB, "q": QB, "outcome": OUT},
         )
         spec(
