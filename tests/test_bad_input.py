@@ -296,7 +296,26 @@ def _gm() -> None:
     )
     spec("glosten_milgrom.myopic_rule", gm.myopic_rule, {}, {"params": ["p", None, 3]})
     spec("glosten_milgrom.zero_profit_rule", gm.zero_profit_rule, {}, {"params": ["p", None, 3]})
-    spec("glosten_milgrom.optimal_rule", gm.optimal_rule, {}, {"solution": ["s", None, 3]})
+    sol = gm.solve_dp(rho=[0.0, 0.5, 1.0], q_grid=np.linspace(0.3, 3.0, 28), refine=False)
+    spec("glosten_milgrom.optimal_rule", gm.optimal_rule, {"solution": sol}, {"solution": ["s", None, 3]})
+    spec(
+        "glosten_milgrom.solve_dp",
+        gm.solve_dp,
+        {"rho": [0.0, 0.5, 1.0], "q_grid": np.linspace(0.3, 3.0, 28), "refine": False},
+        {
+            "params": ["p", None],
+            "rho": VEC + [[0.5, 1.0], [0.0, 1.0, 0.5]],
+            "q_grid": VEC + [[-1.0, 1.0]],
+            "method": NAME,
+            "refine": BOOL,
+        },
+    )
+    spec(
+        "glosten_milgrom.evaluate_policy",
+        gm.evaluate_policy,
+        {"q_of_rho": gm.q_myopic, "rho": [0.0, 0.5, 1.0]},
+        {"q_of_rho": ["q", None, 3], "params": ["p", None], "rho": VEC + [[0.5, 1.0]]},
+    )
     spec(
         "glosten_milgrom.default_rho_grid",
         gm.default_rho_grid,
@@ -422,7 +441,7 @@ def _pressure() -> None:
             "chunk": "int_pos",
         },
     )
-    path = mm.simulate_agents([T1, T2], 50, np.random.default_rng(1))
+    path = mm.simulate_agents([T1, T2], 50, np.random.default_rng(1)).sum(axis=1)
     spec(
         "markov_market.empirical_transition_matrix",
         mm.empirical_transition_matrix,
@@ -470,6 +489,7 @@ def _pressure() -> None:
 
 
 def _p2p() -> None:
+    import mmkit.markov_market as mm
     from mmkit.markov_market import p2p
 
     spec(
@@ -506,7 +526,7 @@ def _p2p() -> None:
     spec(
         "p2p.simulate_p2p",
         p2p.simulate_p2p,
-        {"agents": [(T1, 6)], "config": p2p.P2PConfig(degree=2, epochs=30, burn_in=2)},
+        {"agents": [mm.AgentGroup(T1, 6)], "config": p2p.P2PConfig(degree=2, epochs=30, burn_in=2)},
         {"agents": [[], None], "config": ["c", None, 3], "hop_by_hop": "bool"},
     )
     spec(
@@ -518,7 +538,7 @@ def _p2p() -> None:
     spec(
         "p2p.sweep",
         p2p.sweep,
-        {"agents": [(T1, 6)], "degrees": [2], "ttls": [1], "seeds": [0], "epochs": 30},
+        {"agents": [mm.AgentGroup(T1, 6)], "degrees": [2], "ttls": [1], "seeds": [0], "epochs": 30},
         {
             "degrees": [[0], [-1], [2.5], [], None],
             "ttls": [[-1], [1.5], [], None],

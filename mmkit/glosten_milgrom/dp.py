@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mmkit.glosten_milgrom.gaussian import half_spread, nsf, one_step_profit, update_factors
-from mmkit.glosten_milgrom.params import GMParams, _check_q, _check_rho
+from mmkit.glosten_milgrom.params import GMParams, _check_q, _check_rho, check_params
 from mmkit.glosten_milgrom.quotes import Q_STAR
 
 __all__ = ["DPSolution", "default_rho_grid", "evaluate_policy", "solve_dp"]
@@ -149,7 +149,7 @@ def solve_dp(
     refine : bool
         Refine the best grid q by three rounds of local zooming (to about 1e-6).
     """
-    params.require_no_noise("the DP")
+    check_params(params).require_no_noise("the DP")
     if method not in ("self-consistent", "naive"):
         raise ValueError(f"method must be 'self-consistent' or 'naive', got {method!r}")
     grid = _dp_grid(rho)
@@ -189,7 +189,7 @@ def evaluate_policy(
     Same single upward pass as :func:`solve_dp` (self-consistent interpolation), without the
     max; e.g. ``evaluate_policy(q_myopic)`` is the myopic "theoretical" curve of Fig. 3(a).
     """
-    params.require_no_noise("policy evaluation")
+    check_params(params).require_no_noise("policy evaluation")
     grid = _dp_grid(rho)
     xs = grid**2
     vs = np.empty_like(grid)

@@ -44,6 +44,13 @@ class GMParams:
             )
 
 
+def check_params(params: object) -> GMParams:
+    """``params`` must be a :class:`GMParams` (``TypeError`` otherwise)."""
+    if not isinstance(params, GMParams):
+        raise TypeError(f"params must be a GMParams, got {type(params).__name__}")
+    return params
+
+
 def _check_rho(rho) -> np.ndarray:
     """rho = sigma / sigma_eps: a finite number (or array) >= 0."""
     return check_real_array(rho, "rho", 0.0)
