@@ -782,19 +782,19 @@ def _marl() -> None:
         "marl.offsets_from_action",
         ag.offsets_from_action,
         {"a": A2},
-        {"a": VEC + [np.full((2, 2), 2.0)], "max_offset": "pos"},
+        {"a": VEC, "max_offset": "pos"},
     )
     spec(
         "marl.market_from_action",
         ag.market_from_action,
         {"a": A2, "config": core.MarketConfig()},
-        {"a": VEC + [np.full((2, 2), 2.0)], "config": ["c", None]},
+        {"a": VEC, "config": ["c", None]},
     )
     spec(
         "marl.check_action",
         ag.check_action,
         {"a": A2},
-        {"a": VEC + [np.full((2, 2), 2.0)]},
+        {"a": VEC},
         a=("a", "action"),
     )
     spec(
