@@ -229,7 +229,7 @@ class ConstantMarket:
     noise_dim: int = 0
 
     def __post_init__(self) -> None:
-        check_nonnegative(self.lam, "lam")
+        check_nonnegative(self.lam, "lam (lambda)")
         check_nonnegative(self.sigma, "sigma")
         check_nonnegative_int(self.noise_dim, "noise_dim")
         if not self.lam >= 0:
