@@ -393,6 +393,7 @@ def _pressure() -> None:
         mm.as_groups,
         {"agents": [T1, T2]},
         {"agents": [[], None, "ab", [np.eye(2)], 3]},
+        agents=("agents", "T", "N"),
     )
     spec(
         "markov_market.agent_weights",
@@ -478,7 +479,7 @@ def _pressure() -> None:
         "markov_market.trading_mdp",
         mm.trading_mdp,
         {"M": M, "c": 0.1, "discount": 0.9},
-        {"M": "stoch", "c": "nonneg", "discount": "discount", "reading": NAME, "sparse": BOOL},
+        {"M": "stoch", "c": "real", "discount": "discount", "reading": NAME, "sparse": BOOL},
     )
     spec(
         "markov_market.policy_table",
