@@ -66,6 +66,8 @@ STOCH = [
     None,
 ]
 VEC = [[], [NAN, 1.0], [INF, 1.0], "abc", None]
+# exact (symbolic) numbers: decimal/fraction strings such as "1/3" are legal there
+SYM = [NAN, INF, -INF, "a", None, [1.0, 2.0]]
 # vectorised real arguments (a list of numbers is legal there)
 VREAL = [NAN, INF, -INF, "1.0", None, True, [1.0, NAN], []]
 VNONNEG = VREAL + [-1.0, [1.0, -1.0]]
@@ -888,13 +890,13 @@ def _symbolic() -> None:
         "symbolic.TraderModel.glosten_milgrom",
         ip.TraderModel.glosten_milgrom,
         {},
-        {"p_uninformed": PROB + [Fraction(3, 2)]},
+        {"p_uninformed": SYM + [-0.1, 1.1, Fraction(3, 2)]},
     )
     spec(
         "symbolic.TraderModel.discrete",
         ip.TraderModel.discrete,
         {},
-        {"c": REAL[:-1] + [-1], "probs": [(0.5, 0.5), (0.5, 0.6, -0.1), None]},
+        {"c": SYM + [-1], "probs": [(0.5, 0.5), (0.5, 0.6, -0.1), None]},
     )
     spec(
         "symbolic.Belief.uniform",
@@ -915,7 +917,7 @@ def _symbolic() -> None:
         {
             "actions": [[], None, [(10, 0)]],
             "traders": ["t", None],
-            "gamma": DISCOUNT + [Fraction(3, 2)],
+            "gamma": SYM + [0, -0.1, 1.5, Fraction(3, 2)],
             "reward": NAME,
         },
     )

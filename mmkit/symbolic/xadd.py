@@ -48,27 +48,33 @@ Number = int | float | Fraction | str
 __all__ = ["Q", "LinExpr", "Decision", "XADD", "Case", "fmt_num"]
 
 
-def Q(x: Number) -> Fraction:
+def Q(x: Number, name: str = "x") -> Fraction:
     """Exact rational from an int, a decimal string, a Fraction or a float (via its repr).
 
     ``Q(0.9) == Fraction(9, 10)`` (the float's shortest decimal, not its binary value).
+    ``name`` is the parameter named in error messages.
     """
     if isinstance(x, Fraction):
         return x
     if isinstance(x, bool):
-        raise ValueError("x must be a number, got a bool")
+        raise TypeError(f"{name} must be a finite number, got a bool")
     if isinstance(x, int):
         return Fraction(x)
     if isinstance(x, float):
         if not math.isfinite(x):
-            raise ValueError(f"x must be finite, got {x}")
+            raise ValueError(f"{name} must be a finite number, got {x}")
         return Fraction(repr(x))
     if isinstance(x, str):
-        return Fraction(x)
+        try:
+            return Fraction(x)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be a finite number (or a decimal/fraction string), got {x!r}"
+            ) from None
     try:  # numpy scalars
-        return Q(x.item())
+        return Q(x.item(), name)
     except AttributeError:
-        raise ValueError(f"x must be a number, got {type(x).__name__}") from None
+        raise TypeError(f"{name} must be a finite number, got {type(x).__name__}") from None
 
 
 def fmt_num(q: Fraction, digits: int = 6) -> str:
