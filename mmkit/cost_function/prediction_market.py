@@ -108,7 +108,7 @@ def simulate_belief_traders(
     """
     if not isinstance(mm, LMSR):
         raise ValueError(f"mm must be an LMSR market maker, got {type(mm).__name__}")
-    p_true = np.asarray(truth, dtype=float)
+    p_true = check_probability_vector(truth, "truth")
     if p_true.ndim != 1 or p_true.size < 2 or np.any(p_true <= 0) or not np.isclose(p_true.sum(), 1.0):
         raise ValueError(
             "truth must be a probability vector of length >= 2 with entries in (0, 1) "

@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
 from mmkit.common.numerics import logsumexp
-from mmkit.common.validation import check_finite, check_int, check_nonnegative, check_positive, check_real
+from mmkit.common.validation import check_finite, check_int, check_nonnegative, check_positive
 
 FloatArray = NDArray[np.float64]
 
@@ -116,7 +116,13 @@ def _check_b(b: float) -> None:
 
 
 def _check_limit_price(price: float) -> float:
-    price = check_real(price, "price (the limit price)", 0.0, 1.0, lo_open=True, hi_open=True)
+    if isinstance(price, (bool, np.bool_)) or not isinstance(price, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"price (the limit price) must be a number in the open interval (0, 1), got {price!r}"
+        )
+    price = float(price)
+    if not (0.0 < price < 1.0):
+        raise ValueError(f"price (the limit price) must be in the open interval (0, 1), got {price}")
     if not (0.0 < price < 1.0):
         raise ValueError(f"price (the limit price) must be in the open interval (0, 1), got {price}")
     return price
@@ -322,8 +328,7 @@ class LMSR(CostFunctionMarketMaker):
         """
         a = as_quantities(q)
         i = _check_outcome(outcome, a.shape[-1])
-        if not math.isfinite(shares):
-            raise ValueError(f"shares must be a finite number, got {shares}")
+        shares = check_finite(shares, "shares")
         z = a / self.b
         total = _lse(z)
         log_p = z[i] - total
@@ -400,7 +405,7 @@ class QuadraticMSR(CostFunctionMarketMaker):
         any number of outcomes. ``q`` and ``delta`` are single vectors (no batch axis); ``q``
         must itself be valid.
         """
-        a, d = _check_pair(q, delta)
+        a, d = _check_pair(q, delta, ("q", "delta"))
         if a.ndim != 1 or d.ndim != 1:
             raise ValueError(f"q and delta must be 1-D share vectors, got shapes {a.shape} and {d.shape}")
         if not self.valid(a):

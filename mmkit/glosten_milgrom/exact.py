@@ -8,7 +8,13 @@ import numpy as np
 from scipy import optimize, special
 
 from mmkit.common.numerics import logsumexp
-from mmkit.common.validation import check_real_array
+from mmkit.common.validation import (
+    check_array,
+    check_int,
+    check_positive,
+    check_positive_int,
+    check_real_array,
+)
 from mmkit.glosten_milgrom.gaussian import _check_obs
 from mmkit.glosten_milgrom.params import GMParams
 
@@ -60,7 +66,8 @@ class GridBelief:
     p: np.ndarray
 
     def __post_init__(self) -> None:
-        self.v = np.asarray(self.v, dtype=float)
+        self.v = check_array(self.v, "v", ndim=1)
+        self.p = check_array(self.p, "p", lo=0.0)
         if self.v.ndim != 1 or self.v.size < 2 or np.any(np.diff(self.v) <= 0):
             raise ValueError("v must be an increasing 1-D grid with >= 2 points")
         self.p = np.array(self.p, dtype=float, copy=True)
@@ -210,7 +217,13 @@ class AdaptiveGridPosterior:
         regrid_span: float = 30.0,
         new_half: float = 10.0,
     ):
-        if sigma0 <= 0:
+        check_real_array(mu0, "mu0")
+        check_real_array(sigma0, "sigma0", 0.0, lo_open=True)
+        check_positive_int(n_runs, "n_runs")
+        check_int(n, "n (grid points)", 11)
+        for name, val in (("half_width", half_width), ("regrid_span", regrid_span), ("new_half", new_half)):
+            check_positive(val, name)
+        if np.any(np.asarray(sigma0) <= 0):
             raise ValueError(f"sigma0 must be > 0, got {sigma0}")
         if n < 11:
             raise ValueError(f"n (grid points) must be >= 11, got {n}")

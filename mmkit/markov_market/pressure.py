@@ -60,6 +60,7 @@ from mmkit.common.validation import (
     check_array,
     check_bool,
     check_finite,
+    check_int,
     check_positive,
     check_positive_int,
     check_stochastic_matrix,
@@ -459,9 +460,20 @@ def simulate_agents(
     return out
 
 
+def _check_pressure_path(pressure: object, N: int) -> np.ndarray:
+    """An integer path of at least 2 pressure values in ``[-N, N]``."""
+    arr = np.asarray(pressure) if pressure is not None and not isinstance(pressure, str) else None
+    if arr is None or arr.dtype.kind not in "iu" or arr.ndim != 1:
+        raise TypeError("pressure must be a 1-D integer array of pressure values")
+    if arr.size < 2 or arr.min() < -N or arr.max() > N:
+        raise ValueError(f"pressure must hold at least 2 values in [-N, N] = [{-N}, {N}]")
+    return arr.astype(np.int64)
+
+
 def empirical_transition_matrix(pressure: np.ndarray, N: int) -> tuple[np.ndarray, np.ndarray]:
     """Row-normalised counts of (S_t, S_{t+1}) pairs and the visits of each row."""
-    p = np.asarray(pressure, dtype=np.int64) + N
+    N = check_positive_int(N, "N")
+    p = _check_pressure_path(pressure, N) + N
     n = 2 * N + 1
     counts = np.bincount(p[:-1] * n + p[1:], minlength=n * n).reshape(n, n).astype(float)
     visits = counts.sum(axis=1)
@@ -472,7 +484,13 @@ def empirical_transition_matrix(pressure: np.ndarray, N: int) -> tuple[np.ndarra
 def convergence_curve(pressure: np.ndarray, M: np.ndarray, checkpoints: Sequence[int]) -> np.ndarray:
     """Max-abs error between the empirical matrix of the first ``n`` steps and ``M``,
     for each ``n`` in ``checkpoints`` (over rows visited at least once)."""
+    M = _check_pressure_matrix(M)
     N = (M.shape[0] - 1) // 2
+    path = _check_pressure_path(pressure, N)
+    if checkpoints is None or isinstance(checkpoints, (str, bytes)) or len(checkpoints) == 0:
+        raise TypeError("checkpoints must be a non-empty sequence of step counts")
+    for n in checkpoints:
+        check_int(n, "checkpoints", 1, len(path) - 1)
     errs = []
     for n in checkpoints:
         F, visits = empirical_transition_matrix(pressure[: int(n) + 1], N)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mmkit.common.validation import check_nonnegative_int
 from mmkit.marl.env import Trajectory
 
 __all__ = [
@@ -112,6 +113,7 @@ class Summary:
     std: np.ndarray
 
     def fmt(self, digits: int = 3) -> str:
+        digits = check_nonnegative_int(digits, "digits")
         m, s = np.atleast_1d(self.mean), np.atleast_1d(self.std)
         return " / ".join(
             "-" if not np.isfinite(a) else f"{a:.{digits}f} ± {b:.{digits}f}" for a, b in zip(m, s)
@@ -131,6 +133,9 @@ def summarise(per_episode: dict[str, np.ndarray]) -> dict[str, Summary]:
 
 def metric_table(summary: dict[str, Summary], digits: int = 3) -> dict[str, str]:
     """The paper's cell strings ``"m ± s"`` (``"X / Y"`` for pairs), in the paper's row order."""
+    if not isinstance(summary, dict) or not all(isinstance(v, Summary) for v in summary.values()):
+        raise TypeError(f"summary must be a dict metric -> Summary, got {type(summary).__name__}")
+    check_nonnegative_int(digits, "digits")
     order = (
         "PnL_mean",
         "Sharpe_ratio",

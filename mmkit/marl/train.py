@@ -127,7 +127,7 @@ CONFIGS: dict[str, TrainConfig] = {
 
 def get_config(name: str) -> TrainConfig:
     if not isinstance(name, str) or name not in CONFIGS:
-        raise ValueError(f"config must be one of {sorted(CONFIGS)}, got {name!r}")
+        raise ValueError(f"config name must be one of {sorted(CONFIGS)}, got {name!r}")
     return CONFIGS[name]
 
 
