@@ -507,9 +507,13 @@ class LSLMSR(CostFunctionMarketMaker):
         bq = self._liquidity(a)[..., None]
         z = a / bq
         lse = logsumexp(z, axis=-1, keepdims=True)
-        w = np.exp(z - lse)  # softmax weights
-        s = a.sum(axis=-1, keepdims=True)
-        return self.alpha * lse + (s * w - (a * w).sum(axis=-1, keepdims=True)) / s
+        log_w = z - lse
+        w = np.exp(log_w)  # softmax weights
+        # p_i = alpha lse + w_i - (q . w)/s = alpha H(w) + w_i with the entropy H(w) = lse - z . w,
+        # summed from non-negative terms -w_j log w_j: no cancellation, so p_i >= 0 exactly
+        with np.errstate(invalid="ignore"):
+            ent = -np.where(w > 0, w * log_w, 0.0).sum(axis=-1, keepdims=True)
+        return self.alpha * ent + w
 
     def sell_capacity(self, q: ArrayLike, outcome: int) -> float:
         """Shares of ``outcome`` that can be bought back: those outstanding, ``max(q_i, 0)``
