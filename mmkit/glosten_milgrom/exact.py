@@ -10,6 +10,7 @@ from scipy import optimize, special
 from mmkit.common.numerics import logsumexp
 from mmkit.common.validation import (
     check_array,
+    check_finite,
     check_int,
     check_positive,
     check_positive_int,
@@ -217,8 +218,8 @@ class AdaptiveGridPosterior:
         regrid_span: float = 30.0,
         new_half: float = 10.0,
     ):
-        check_real_array(mu0, "mu0")
-        check_real_array(sigma0, "sigma0", 0.0, lo_open=True)
+        mu0 = check_finite(mu0, "mu0")
+        sigma0 = check_positive(sigma0, "sigma0")
         check_positive_int(n_runs, "n_runs")
         check_int(n, "n (grid points)", 11)
         for name, val in (("half_width", half_width), ("regrid_span", regrid_span), ("new_half", new_half)):
