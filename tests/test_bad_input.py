@@ -1015,7 +1015,186 @@ def _experiments() -> None:
     )
 
 
-BUILDERS = [_common, _gm, _pressure, _p2p, _cost, _marl, _marl_train, _symbolic, _experiments]
+def _more() -> None:
+    import mmkit.glosten_milgrom as gm
+    import mmkit.markov_market as mm
+    from mmkit.markov_market import p2p
+    from mmkit.marl import core, env, metrics, vec_env
+    from mmkit.marl import evaluation as ev
+    from mmkit.symbolic import inventory_pomdp as ip
+    from mmkit.symbolic import pbvi, xadd
+
+    spec(
+        "markov_market.n_agents",
+        mm.n_agents,
+        {"groups": [mm.AgentGroup(T1, 2)]},
+        {"groups": [[], None, "ab", [3]]},
+    )
+    spec(
+        "glosten_milgrom.SymmetricRule",
+        gm.SymmetricRule,
+        {"q_of_rho": gm.q_myopic},
+        {"q_of_rho": ["q", None, 3], "sigma_eps": "pos", "name": [3, None]},
+    )
+    spec(
+        "marl.noise_stream",
+        env.noise_stream,
+        {"seeds": [0, 1], "key": 3, "n_steps": 4, "dim": 2},
+        {"seeds": [[], [-1], [0.5], None], "key": [-1, 1.5, None], "n_steps": "int_pos", "dim": "int_nonneg"},
+    )
+    spec(
+        "marl.observation_space",
+        env.observation_space,
+        {"role": "A", "config": core.MarketConfig()},
+        {"role": NAME, "config": ["c", None]},
+    )
+    spec("marl.action_space", env.action_space, {"role": "A"}, {"role": NAME})
+    spec(
+        "marl.RoleMarket", env.RoleMarket, {"role": "A"}, {"role": NAME, "config": ["c", 3], "beta": "nonneg"}
+    )
+    spec(
+        "marl.MarketMakerEnv",
+        env.MarketMakerEnv,
+        {"role": "A"},
+        {"role": NAME, "config": ["c", 3], "beta": "nonneg"},
+    )
+    spec(
+        "marl.MarketParallelEnv",
+        env.MarketParallelEnv,
+        {},
+        {"roles": [[], ["Z", "A"], None, "A"], "config": ["c", 3], "beta": "nonneg"},
+    )
+    spec(
+        "marl.MarketVecEnv",
+        vec_env.MarketVecEnv,
+        {"role": "A", "n_envs": 2},
+        {"role": NAME, "n_envs": "int_pos", "seed": "seed", "config": ["c", 3], "beta": "nonneg"},
+    )
+    q = ev.ConstantQuoter(1.0, 1.0)
+    spec(
+        "marl.run_setting",
+        ev.run_setting,
+        {"agents": [q], "n_episodes": 2, "config": core.MarketConfig(n_steps=3)},
+        {"agents": [[], None, ["a"]], "n_episodes": INT_POS + [1], "config": ["c", 3], "first_seed": "seed"},
+    )
+    spec("marl.se_tol", ev.se_tol, {"std": 1.0}, {"std": "nonneg"})
+    _, summ = ev.run_setting([q], 2, config=core.MarketConfig(n_steps=3))
+    spec(
+        "marl.value",
+        ev.value,
+        {"summary": summ, "metric": "PnL_mean"},
+        {"summary": [None, 3], "metric": NAME, "k": [-1, 5, 1.5, None], "what": NAME},
+    )
+    spec("marl.summary_to_json", ev.summary_to_json, {"summary": summ}, {"summary": [None, 3, "s"]})
+    spec(
+        "marl.natural_actions",
+        ev.natural_actions,
+        {"role": "A", "a1": np.zeros(3), "a2": np.zeros(3)},
+        {"role": NAME, "a1": VEC, "a2": VEC + [np.zeros(4)], "config": ["c", 3]},
+    )
+    spec(
+        "marl.evaluate_ppo",
+        ev.evaluate_ppo,
+        {"folder": "no/such/folder"},
+        {"folder": [None, 3, "no/such/folder"], "n_episodes": INT_POS + [1]},
+    )
+    SPECS["marl.evaluate_ppo"].base = {"folder": "no/such/folder"}
+    HEAVY_BASE.add("marl.evaluate_ppo")
+    spec(
+        "marl.beta_sweep",
+        ev.beta_sweep,
+        {"folder": "no/such/folder", "betas": [1.0], "steps": 1600, "out": "unused"},
+        {
+            "folder": [None, "no/such/folder"],
+            "betas": [[], [NAN], [-1.0], None],
+            "steps": INT_POS + [5],
+            "n_episodes": INT_POS + [1],
+            "seed": [-1, 1.5, "0"],
+        },
+    )
+    HEAVY_BASE.add("marl.beta_sweep")
+    trj = env.simulate([q], [0, 1], core.MarketConfig(n_steps=3))
+    spec("marl.episode_metrics", metrics.episode_metrics, {"tr": trj}, {"tr": [None, 3, "t"]})
+    spec(
+        "marl.summarise",
+        metrics.summarise,
+        {"per_episode": metrics.episode_metrics(trj)},
+        {"per_episode": [None, 3, {"PnL_mean": [NAN]}]},
+    )
+    spec(
+        "marl.simulate",
+        env.simulate,
+        {"agents": [q], "seeds": [0, 1], "config": core.MarketConfig(n_steps=3)},
+        {"agents": [[], None, ["a"]], "seeds": [[], [-1], [0.5], None], "config": ["c", 3]},
+    )
+    spec("symbolic.fmt_action", ip.fmt_action, {"a": (Fraction(1), Fraction(2))}, {"a": [None, 3, (1,)]})
+    spec("symbolic.Q", xadd.Q, {"x": 1}, {"x": [NAN, INF, "a", None, [1.0], True]})
+    spec(
+        "symbolic.fmt_num",
+        xadd.fmt_num,
+        {"q": Fraction(1, 3)},
+        {"q": [None, "a", NAN], "digits": [-1, 1.5, "3", None]},
+    )
+    spec(
+        "symbolic.LinExpr",
+        xadd.LinExpr,
+        {"coeffs": {"v": 1}, "const": 0},
+        {"coeffs": [{"v": NAN}, {3: 1}, 3], "const": [NAN, INF, "a", None]},
+    )
+    spec(
+        "symbolic.XADD",
+        xadd.XADD,
+        {},
+        {"int_vars": [3, [3]], "real_vars": [3, [3]], "bounds": [{"v": (NAN, 1)}, 3, {"v": (2, 1)}]},
+    )
+    GMT = ip.TraderModel.glosten_milgrom()
+    m = ip.InventoryPOMDP(ip.make_actions([0, 25, 49, 51, 75, 99]), GMT)
+    b = ip.Belief.uniform(0, 50, 1)
+    res = pbvi.solve(m, [b], 1)
+    spec(
+        "symbolic.pbvi.upper_surface",
+        pbvi.upper_surface,
+        {"res": res, "inventory": 1, "means": np.array([25.0]), "widths": np.array([10.0])},
+        {
+            "res": [None, 3],
+            "inventory": [-1, 1.5, None],
+            "means": VEC,
+            "widths": VEC + [[-1.0]],
+            "h": [0, -1, 5, 1.5],
+        },
+    )
+    spec(
+        "glosten_milgrom.belief_divergences",
+        gm.belief_divergences,
+        {"belief": gm.GridBelief(np.linspace(-3, 3, 31), np.full(31, 1 / 31)), "mu": 0.0, "sigma": 1.0},
+        {"belief": [None, 3], "mu": "vreal", "sigma": VNONNEG + [0.0]},
+    )
+    cfg = p2p.P2PConfig(degree=2, epochs=30, burn_in=2)
+    r = p2p.simulate_p2p([mm.AgentGroup(T1, 6)], cfg)
+    spec(
+        "p2p.view_stats",
+        p2p.view_stats,
+        {"res": r, "agents": [mm.AgentGroup(T1, 6)]},
+        {"res": [None, 3], "agents": [[], None, [mm.AgentGroup(T1, 5)]]},
+    )
+    sol = gm.solve_dp(rho=[0.0, 0.5, 1.0], q_grid=np.linspace(0.3, 3.0, 28), refine=False)
+    spec(
+        "glosten_milgrom.exact_vs_gaussian",
+        gm.exact_vs_gaussian,
+        {"solution": sol, "rhos": [0.5], "n_runs": 2, "n_periods": 2, "grid_points": 21},
+        {
+            "solution": [None, 3],
+            "rhos": VEC + [[0.0], [-1.0]],
+            "n_runs": "int_pos",
+            "n_periods": "int_pos",
+            "seed": "seed",
+            "grid_points": INT_POS + [2],
+            "divergence_at": [[-1], [1.5], None],
+        },
+    )
+
+
+BUILDERS = [_common, _gm, _pressure, _p2p, _cost, _marl, _marl_train, _symbolic, _experiments, _more]
 for _b in BUILDERS:
     try:
         _b()

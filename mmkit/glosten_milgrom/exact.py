@@ -172,8 +172,10 @@ def belief_divergences(belief: GridBelief, mu, sigma):
 
     The Gaussian is discretised on the same grid. Returns arrays over the batch dimensions.
     """
-    mu = np.asarray(mu, dtype=float)[..., None]
-    sigma = np.asarray(sigma, dtype=float)[..., None]
+    if not isinstance(belief, GridBelief):
+        raise TypeError(f"belief must be a GridBelief, got {type(belief).__name__}")
+    mu = check_real_array(mu, "mu")[..., None]
+    sigma = check_real_array(sigma, "sigma", 0.0, lo_open=True)[..., None]
     return _kl_w1(belief.p, (belief.v - mu) / sigma, belief.h)
 
 

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
+from mmkit.common.validation import check_positive
 from mmkit.glosten_milgrom.dp import DPSolution
 from mmkit.glosten_milgrom.gaussian import half_spread
 from mmkit.glosten_milgrom.params import GMParams, check_params
@@ -37,6 +38,13 @@ class SymmetricRule:
     q_of_rho: Callable[[np.ndarray], np.ndarray]
     sigma_eps: float = 1.0
     name: str = "symmetric"
+
+    def __post_init__(self) -> None:
+        if not callable(self.q_of_rho):
+            raise TypeError(f"q_of_rho must be a callable rho -> q, got {type(self.q_of_rho).__name__}")
+        check_positive(self.sigma_eps, "sigma_eps")
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, got {type(self.name).__name__}")
 
     def __call__(self, mu, sigma):
         rho = np.asarray(sigma, dtype=float) / self.sigma_eps

@@ -422,10 +422,16 @@ def exact_vs_gaussian(
     Wasserstein-1 / exact sd, mean ``|mu_G - mu_exact| / sd_exact`` and mean
     ``sd_G / sd_exact``.
     """
+    if not isinstance(solution, DPSolution):
+        raise TypeError(f"solution must be a DPSolution (from solve_dp), got {type(solution).__name__}")
     p = solution.params
-    rho_arr = check_real_array(rhos, "rhos", 0.0)
-    if np.any(rho_arr <= 0):
-        raise ValueError("rho must be > 0 for exact posterior tracking")
+    rho_arr = check_real_array(rhos, "rhos", 0.0, lo_open=True)
+    _check_run_args(p, n_runs, n_periods, seed)
+    check_int(grid_points, "grid_points", 3)
+    if divergence_at is None or isinstance(divergence_at, (str, bytes)):
+        raise TypeError("divergence_at must be a sequence of periods (integers >= 0)")
+    for t in divergence_at:
+        check_nonnegative_int(t, "divergence_at")
     div_t = np.array(sorted(t for t in set(divergence_at) if 0 <= t <= n_periods))
     K, D = rho_arr.size, div_t.size
     out = {

@@ -361,6 +361,8 @@ def _mean_column_corr(a: np.ndarray, b: np.ndarray) -> float:
 
 def view_stats(res: P2PResult, agents) -> ViewStats:
     """Summarise a :func:`simulate_p2p` run against the analytic chain of ``agents``."""
+    if not isinstance(res, P2PResult):
+        raise TypeError(f"res must be a P2PResult (from simulate_p2p), got {type(res).__name__}")
     groups = as_groups(agents)
     n = n_agents(groups)
     pS = pressure_distribution(groups)

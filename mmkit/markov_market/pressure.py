@@ -135,6 +135,12 @@ def as_groups(agents) -> list[AgentGroup]:
 
 def n_agents(groups: Sequence[AgentGroup]) -> int:
     """Total number of agents :math:`N`."""
+    if (
+        groups is None
+        or isinstance(groups, (str, bytes))
+        or not all(isinstance(g, AgentGroup) for g in groups)
+    ):
+        raise TypeError("groups must be a sequence of AgentGroup (see as_groups)")
     return int(sum(g.n for g in groups))
 
 

@@ -62,6 +62,8 @@ PAIR_METRICS = (
 
 
 def _check(tr: Trajectory) -> None:
+    if not isinstance(tr, Trajectory):
+        raise TypeError(f"tr must be a Trajectory (from simulate), got {type(tr).__name__}")
     if tr.pnl.ndim != 3 or tr.pnl.shape[1] < 1:
         raise ValueError(f"trajectory pnl must be (episodes, steps, agents), got {tr.pnl.shape}")
 
@@ -122,11 +124,15 @@ class Summary:
 
 def summarise(per_episode: dict[str, np.ndarray]) -> dict[str, Summary]:
     """Mean +/- sample std (ddof = 1) over episodes of every metric."""
+    if not isinstance(per_episode, dict):
+        raise TypeError(
+            f"per_episode must be a dict metric -> per-episode values, got {type(per_episode).__name__}"
+        )
     out = {}
     for k, v in per_episode.items():
         v = np.asarray(v, dtype=float)
-        if v.shape[0] < 2:
-            raise ValueError(f"need >= 2 episodes for a sample std, got {v.shape[0]}")
+        if v.ndim == 0 or v.shape[0] < 2:
+            raise ValueError(f"per_episode[{k!r}] needs >= 2 episodes for a sample std, got shape {v.shape}")
         out[k] = Summary(v.mean(axis=0), v.std(axis=0, ddof=1))
     return out
 

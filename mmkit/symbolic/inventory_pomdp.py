@@ -133,6 +133,8 @@ class TraderModel:
 
 def fmt_action(a: tuple[Fraction, Fraction]) -> str:
     """``(0.0, 75.0)``: the paper's label format."""
+    if isinstance(a, (str, bytes)) or not hasattr(a, "__len__") or len(a) != 2:
+        raise TypeError(f"a must be a (bid, ask) pair, got {a!r}")
     return f"({float(a[0]):.1f}, {float(a[1]):.1f})"
 
 

@@ -33,7 +33,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from mmkit.common.validation import check_bool, check_int, check_nonnegative, check_positive_int
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_int,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive_int,
+)
 from mmkit.symbolic.inventory_pomdp import (
     MAX_HORIZON,
     OBS,
@@ -397,8 +404,13 @@ def upper_surface(
     model's strict inequalities). Returns ``(values, argmax)`` of shape
     ``(len(widths), len(means))``; argmax indexes ``res.V[h]``.
     """
-    h = res.horizon if h is None else h
+    if not isinstance(res, PBVIResult):
+        raise TypeError(f"res must be a PBVIResult (from solve), got {type(res).__name__}")
+    check_nonnegative_int(inventory, "inventory")
+    h = res.horizon if h is None else check_int(h, "h", 1, res.horizon)
     X = res.model.X
+    means = check_array(means, "means", ndim=1)
+    check_array(widths, "widths", ndim=1, lo=0.0)
     means = np.asarray(means, dtype=float)
     widths = np.asarray(widths, dtype=float)
     vals = np.empty((len(res.V[h]), len(widths), len(means)))
