@@ -365,6 +365,8 @@ def view_stats(res: P2PResult, agents) -> ViewStats:
         raise TypeError(f"res must be a P2PResult (from simulate_p2p), got {type(res).__name__}")
     groups = as_groups(agents)
     n = n_agents(groups)
+    if n != len(res.agent_group):
+        raise ValueError(f"agents must be the {len(res.agent_group)} agents of the simulated run, got {n}")
     pS = pressure_distribution(groups)
     sv = np.arange(-n, n + 1)
     mean_S = float(pS @ sv)

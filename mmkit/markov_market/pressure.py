@@ -141,6 +141,8 @@ def n_agents(groups: Sequence[AgentGroup]) -> int:
         or not all(isinstance(g, AgentGroup) for g in groups)
     ):
         raise TypeError("groups must be a sequence of AgentGroup (see as_groups)")
+    if len(groups) == 0:
+        raise ValueError("groups must hold at least one AgentGroup")
     return int(sum(g.n for g in groups))
 
 

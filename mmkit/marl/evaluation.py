@@ -86,6 +86,8 @@ def run_setting(
     """Simulate one setting on seeds ``first_seed..first_seed+n_episodes-1``; return (trajectory, summary)."""
     check_int(n_episodes, "n_episodes", 2)
     check_int(first_seed, "first_seed", 0)
+    if agents is None or isinstance(agents, (str, bytes)):
+        raise TypeError("agents must be a sequence of quoting agents")
     tr = simulate(list(agents), range(first_seed, first_seed + n_episodes), config, market)
     return tr, summarise(episode_metrics(tr))
 
