@@ -341,9 +341,9 @@ def pressure_matrix(agents, weighting: str = "stationary", method: str = "auto")
         ``direct`` (exact 2-D convolutions, :math:`O(N^3)`), ``fft`` (tilted FFT), or ``auto``
         (direct for :math:`N \le 80`).
 
-    Accuracy
-    --------
-    ``direct`` adds and multiplies non-negative numbers only, so *every* entry, however small,
+    Notes
+    -----
+    Accuracy: ``direct`` adds and multiplies non-negative numbers only, so *every* entry, however small,
     has a relative error of a few ulps times :math:`N` (tested against exact rational
     enumeration on a nearly decomposable chain: at most 2.3e-15 at :math:`N = 4`, on entries
     down to 8e-25; ``tests/test_pressure_accuracy.py``). ``fft`` is accurate only in absolute

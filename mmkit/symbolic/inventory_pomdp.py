@@ -477,7 +477,7 @@ class InventoryPOMDP:
         check_index(a, len(self.actions), "a")
 
 
-def _check_model_init(model: object, init: object) -> None:
+def _check_model_init(model: object, init: Sequence[Belief] | None) -> None:
     """``model`` an :class:`InventoryPOMDP` and ``init`` a non-empty sequence of :class:`Belief`."""
     if not isinstance(model, InventoryPOMDP):
         raise TypeError(f"model must be an InventoryPOMDP, got {type(model).__name__}")
