@@ -175,21 +175,21 @@ class FiniteMDP:
         return cls(R[s_idx, a_idx], P[s_idx, a_idx], s_idx, a_idx, discount, R.shape[1])
 
     # helpers ---------------------------------------------------------------------------
-    def pair_index(self, policy: np.ndarray) -> np.ndarray:
+    def pair_index(self, policy: np.ndarray, name: str = "policy") -> np.ndarray:
         """Row index ``l`` of the pair ``(s, policy[s])`` for every state."""
-        policy = _int_array(policy, "policy")
+        policy = _int_array(policy, name)
         if policy.shape != (self.n_states,):
             raise ValueError(
-                f"policy must have one action per state, shape ({self.n_states},), got {policy.shape}"
+                f"{name} must have one action per state, shape ({self.n_states},), got {policy.shape}"
             )
         assert self.n_actions is not None
         if policy.max() >= self.n_actions:
-            raise ValueError(f"policy actions must be in [0, n_actions - 1] = [0, {self.n_actions - 1}]")
+            raise ValueError(f"{name} actions must be in [0, n_actions - 1] = [0, {self.n_actions - 1}]")
         table = np.full((self.n_states, self.n_actions), -1, dtype=np.int64)
         table[self.s_indices, self.a_indices] = np.arange(len(self.R))
         idx = table[np.arange(self.n_states), policy]
         if np.any(idx < 0):
-            raise ValueError("policy takes an infeasible action")
+            raise ValueError(f"{name} takes an infeasible action")
         return idx
 
     def group_max(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -232,6 +232,7 @@ def q_values(mdp: FiniteMDP, V: np.ndarray) -> np.ndarray:
 
 def greedy_policy(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Greedy action labels for ``V`` (first action on ties) and the Bellman update."""
+    _check_mdp(mdp)
     vmax, arg = mdp.group_max(q_values(mdp, V))
     return mdp.a_indices[arg], vmax
 
@@ -329,7 +330,7 @@ def policy_iteration(
         pol = mdp.a_indices[arg]
     else:
         pol = _int_array(policy0, "policy0").copy()
-        mdp.pair_index(pol)  # validates shape, range and feasibility
+        mdp.pair_index(pol, "policy0")  # validates shape, range and feasibility
     for k in range(1, max_iter + 1):
         V = policy_evaluation(mdp, pol)
         q = q_values(mdp, V)
@@ -390,6 +391,8 @@ def occupation_measure(mdp: FiniteMDP, policy: np.ndarray, alpha: np.ndarray | N
 def to_quantecon(mdp: FiniteMDP):
     """The same MDP as QuantEcon's ``DiscreteDP`` (state-action pair formulation)."""
     from quantecon.markov import DiscreteDP
+
+    _check_mdp(mdp)
 
     Q = mdp.P if sp.issparse(mdp.P) else np.asarray(mdp.P)
     return DiscreteDP(mdp.R, Q, mdp.discount, mdp.s_indices, mdp.a_indices)

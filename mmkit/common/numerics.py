@@ -31,7 +31,20 @@ def logsumexp(x: ArrayLike, axis: int = -1, keepdims: bool = False) -> NDArray[n
     numpy.ndarray
         The log-sum-exp, shape of ``x`` without ``axis`` (unless ``keepdims``).
     """
-    a = np.asarray(x, dtype=float)
+    if x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"x must be an array of real numbers, got {type(x).__name__}")
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("x must be an array of real numbers") from None
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an integer in [-x.ndim, x.ndim - 1], got {axis!r}")
+    if not -max(a.ndim, 1) <= axis < max(a.ndim, 1):
+        raise ValueError(
+            f"axis must be an integer in [-x.ndim, x.ndim - 1] = [{-a.ndim}, {a.ndim - 1}], got {axis}"
+        )
+    if a.size == 0:
+        raise ValueError("x must not be empty")
     m = np.max(a, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
     with np.errstate(divide="ignore"):

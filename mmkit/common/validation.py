@@ -32,6 +32,7 @@ __all__ = [
     "check_choice",
     "check_bool",
     "check_trade",
+    "check_real_array",
 ]
 
 
@@ -229,3 +230,45 @@ def check_trade(x: Any, name: str = "trade") -> int:
     if x not in (-1, 0, 1):
         raise ValueError(f"{name} must be one of -1 (sell), 0 (no trade), +1 (buy), got {x!r}")
     return int(x)
+
+
+def check_real_array(
+    x: Any,
+    name: str,
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    lo_open: bool = False,
+    hi_open: bool = False,
+) -> NDArray[np.float64]:
+    """A real number or array of real numbers (vectorised arguments), finite and in ``lo..hi``.
+
+    Strings, ``None``, booleans and object arrays raise ``TypeError``; NaN, infinities, empty
+    arrays and values outside the interval raise ``ValueError``.
+    """
+    rng = _interval(lo, hi, lo_open, hi_open)
+    if x is None or isinstance(x, (str, bytes, bool, np.bool_)):
+        raise TypeError(
+            f"{name} must be a real number or array of real numbers in {rng}, got {type(x).__name__}"
+        )
+    try:
+        raw = np.asarray(x)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number or array of real numbers in {rng}") from None
+    if raw.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must be a real number or array of real numbers in {rng}, got dtype {raw.dtype}"
+        )
+    a = raw.astype(float)
+    if a.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite (no NaN or inf) and in {rng}, got {x!r}")
+    ok = np.ones(a.shape, bool)
+    if lo is not None:
+        ok &= (a > lo) if lo_open else (a >= lo)
+    if hi is not None:
+        ok &= (a < hi) if hi_open else (a <= hi)
+    if not np.all(ok):
+        raise ValueError(f"{name} must be in {rng}, got {x!r}")
+    return a

@@ -23,6 +23,13 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import softmax
 
 from mmkit.common.numerics import logsumexp
+from mmkit.common.validation import (
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_probability_vector,
+)
 from mmkit.cost_function.scoring_rules import LMSR
 
 __all__ = ["TraderConfig", "MarketRun", "draw_beliefs", "simulate_belief_traders"]
@@ -47,6 +54,9 @@ class TraderConfig:
     max_shares: float = 10.0
 
     def __post_init__(self) -> None:
+        check_positive_int(self.n_traders, "n_traders")
+        check_nonnegative(self.belief_noise, "belief_noise")
+        check_positive(self.max_shares, "max_shares")
         if int(self.n_traders) < 1:
             raise ValueError(f"n_traders must be an integer >= 1, got {self.n_traders}")
         if not (self.belief_noise >= 0):
@@ -77,7 +87,14 @@ def draw_beliefs(truth: ArrayLike, noise: float, size: int, rng: np.random.Gener
     The noise is symmetric in log-odds, so the *median* belief in each outcome of a two-outcome
     market is the truth, while the *mean* is pulled towards 1/2.
     """
-    log_truth = np.log(np.asarray(truth, dtype=float))
+    p = check_probability_vector(truth, "truth")
+    if p.size < 2 or np.any(p <= 0):
+        raise ValueError(f"truth must have >= 2 entries in (0, 1) summing to 1, got {p.tolist()}")
+    noise = check_nonnegative(noise, "noise")
+    size = check_positive_int(size, "size")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    log_truth = np.log(p)
     return softmax(log_truth + noise * rng.standard_normal((int(size), log_truth.size)), axis=1)
 
 
@@ -91,14 +108,16 @@ def simulate_belief_traders(
     """
     if not isinstance(mm, LMSR):
         raise ValueError(f"mm must be an LMSR market maker, got {type(mm).__name__}")
-    p_true = np.asarray(truth, dtype=float)
+    p_true = check_probability_vector(truth, "truth")
     if p_true.ndim != 1 or p_true.size < 2 or np.any(p_true <= 0) or not np.isclose(p_true.sum(), 1.0):
         raise ValueError(
             "truth must be a probability vector of length >= 2 with entries in (0, 1) "
             f"summing to 1, got {p_true.tolist()}"
         )
-    if int(runs) < 1:
-        raise ValueError(f"runs must be an integer >= 1, got {runs}")
+    check_positive_int(runs, "runs")
+    check_nonnegative_int(seed, "seed")
+    if not isinstance(config, TraderConfig):
+        raise TypeError(f"config must be a TraderConfig, got {type(config).__name__}")
     rng = np.random.default_rng(seed)
     n, b, R, T = p_true.size, mm.b, int(runs), int(config.n_traders)
     outcome = rng.choice(n, size=R, p=p_true)

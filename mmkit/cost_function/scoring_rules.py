@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
 from mmkit.common.numerics import logsumexp
+from mmkit.common.validation import check_finite, check_int, check_nonnegative, check_positive
 
 FloatArray = NDArray[np.float64]
 
@@ -69,7 +70,12 @@ def as_quantities(q: ArrayLike, name: str = "q", n: int | None = None) -> FloatA
     ValueError
         If ``q`` is empty, contains NaN or infinities, or its last axis is not ``n`` long.
     """
-    arr = np.asarray(q, dtype=float)
+    if q is None or isinstance(q, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be an array of share quantities (finite reals), got {type(q).__name__}")
+    try:
+        arr = np.asarray(q, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of share quantities (finite reals)") from None
     if arr.ndim == 0 or arr.shape[-1] < 2:
         raise ValueError(f"{name} must have at least 2 outcomes on its last axis, got shape {arr.shape}")
     if np.isnan(arr).any():
@@ -83,29 +89,40 @@ def as_quantities(q: ArrayLike, name: str = "q", n: int | None = None) -> FloatA
     return arr
 
 
-def _check_pair(q: ArrayLike, q_new: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    a = as_quantities(q, "q")
-    b = as_quantities(q_new, "q_new")
+def _check_pair(
+    q: ArrayLike, q_new: ArrayLike, names: tuple[str, str] = ("q", "q_new")
+) -> tuple[FloatArray, FloatArray]:
+    a = as_quantities(q, names[0])
+    b = as_quantities(q_new, names[1])
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(
-            f"q has {a.shape[-1]} outcomes but q_new has {b.shape[-1]} (mismatched outcome counts)"
+            f"{names[0]} has {a.shape[-1]} outcomes but {names[1]} has {b.shape[-1]} (mismatched outcome counts)"
         )
     return a, b
 
 
 def _check_outcome(i: int, n: int) -> int:
-    if not (isinstance(i, (int, np.integer)) and 0 <= int(i) < n):
+    if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+        raise TypeError(f"outcome must be an integer in [0, {n - 1}], got {type(i).__name__} {i!r}")
+    if not 0 <= int(i) < n:
         raise ValueError(f"outcome must be an integer in [0, {n - 1}], got {i!r}")
     return int(i)
 
 
 def _check_b(b: float) -> None:
+    check_positive(b, "b")
     if not (isinstance(b, (int, float, np.floating, np.integer)) and math.isfinite(b) and b > 0):
         raise ValueError(f"b must be a finite number in (0, inf), got {b!r}")
 
 
 def _check_limit_price(price: float) -> float:
+    if isinstance(price, (bool, np.bool_)) or not isinstance(price, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"price (the limit price) must be a number in the open interval (0, 1), got {price!r}"
+        )
     price = float(price)
+    if not (0.0 < price < 1.0):
+        raise ValueError(f"price (the limit price) must be in the open interval (0, 1), got {price}")
     if not (0.0 < price < 1.0):
         raise ValueError(f"price (the limit price) must be in the open interval (0, 1), got {price}")
     return price
@@ -113,8 +130,9 @@ def _check_limit_price(price: float) -> float:
 
 def unit(n: int, i: int, k: float = 1.0) -> FloatArray:
     """The trade vector that buys ``k`` shares of outcome ``i`` in an ``n``-outcome market."""
+    n = check_int(n, "n", 2)
     e = np.zeros(n)
-    e[_check_outcome(i, n)] = k
+    e[_check_outcome(i, n)] = check_finite(k, "k")
     return e
 
 
@@ -162,11 +180,12 @@ class CostFunctionMarketMaker(ABC):
     def buy(self, q: ArrayLike, outcome: int, shares: float) -> float:
         """Cost of buying ``shares`` of ``outcome`` at ``q`` (negative ``shares`` sells)."""
         a = as_quantities(q)
+        shares = check_finite(shares, "shares")
         return float(self.trade_cost(a, a + unit(a.shape[-1], outcome, shares)))
 
     def sell(self, q: ArrayLike, outcome: int, shares: float) -> float:
         """Money received for selling ``shares`` of ``outcome`` at ``q``."""
-        return -self.buy(q, outcome, -shares)
+        return -self.buy(q, outcome, -check_finite(shares, "shares"))
 
     def loss(self, q0: ArrayLike, q: ArrayLike, outcome: int) -> float:
         """Market maker's loss when ``outcome`` occurs after trading moved ``q0`` to ``q``.
@@ -174,7 +193,7 @@ class CostFunctionMarketMaker(ABC):
         It pays ``q_outcome - q0_outcome`` to the holders of the winning shares and has collected
         ``C(q) - C(q0)``.
         """
-        a, b = _check_pair(q0, q)
+        a, b = _check_pair(q0, q, ("q0", "q"))
         i = _check_outcome(outcome, a.shape[-1])
         return float((b[i] - a[i]) - (self.cost(b) - self.cost(a)))
 
@@ -214,10 +233,14 @@ class CostFunctionMarketMaker(ABC):
         Finite only for market makers whose formulas hold on a bounded region
         (:class:`QuadraticMSR`).
         """
+        a = as_quantities(q)
+        _check_outcome(outcome, a.shape[-1])
         return math.inf
 
     def sell_capacity(self, q: ArrayLike, outcome: int) -> float:
         """Most shares of ``outcome`` the cost function can buy back at ``q`` (``inf`` by default)."""
+        a = as_quantities(q)
+        _check_outcome(outcome, a.shape[-1])
         return math.inf
 
     def limit_buy(self, q: ArrayLike, outcome: int, max_shares: float, price: float) -> LimitOrderFill:
@@ -230,8 +253,7 @@ class CostFunctionMarketMaker(ABC):
         at a marginal price <= ``price``.
         """
         a = as_quantities(q)
-        if not (max_shares >= 0):
-            raise ValueError(f"max_shares must be >= 0, got {max_shares}")
+        max_shares = check_nonnegative(max_shares, "max_shares")
         cap = min(float(max_shares), self.buy_capacity(a, outcome))
         x = min(max(self.max_shares_at_price(a, outcome, price), 0.0), cap)
         c = self.buy(a, outcome, x) if x > 0 else 0.0
@@ -244,8 +266,7 @@ class CostFunctionMarketMaker(ABC):
         ``shares`` is the number sold (>= 0) and ``cost`` the (negative) amount paid.
         """
         a = as_quantities(q)
-        if not (max_shares >= 0):
-            raise ValueError(f"max_shares must be >= 0, got {max_shares}")
+        max_shares = check_nonnegative(max_shares, "max_shares")
         cap = min(float(max_shares), self.sell_capacity(a, outcome))
         x = min(max(-self.max_shares_at_price(a, outcome, price), 0.0), cap)
         c = self.buy(a, outcome, -x) if x > 0 else 0.0
@@ -307,8 +328,7 @@ class LMSR(CostFunctionMarketMaker):
         """
         a = as_quantities(q)
         i = _check_outcome(outcome, a.shape[-1])
-        if not math.isfinite(shares):
-            raise ValueError(f"shares must be a finite number, got {shares}")
+        shares = check_finite(shares, "shares")
         z = a / self.b
         total = _lse(z)
         log_p = z[i] - total
@@ -317,8 +337,7 @@ class LMSR(CostFunctionMarketMaker):
 
     def worst_case_loss(self, n: int) -> float:
         """``b ln n``: the loss when the market starts uniform and ends certain of the outcome."""
-        if n < 2:
-            raise ValueError(f"n must be an integer >= 2, got {n}")
+        n = check_int(n, "n", 2)
         return self.b * math.log(n)
 
     def max_shares_at_price(self, q: ArrayLike, outcome: int, price: float) -> float:
@@ -386,7 +405,7 @@ class QuadraticMSR(CostFunctionMarketMaker):
         any number of outcomes. ``q`` and ``delta`` are single vectors (no batch axis); ``q``
         must itself be valid.
         """
-        a, d = _check_pair(q, delta)
+        a, d = _check_pair(q, delta, ("q", "delta"))
         if a.ndim != 1 or d.ndim != 1:
             raise ValueError(f"q and delta must be 1-D share vectors, got shapes {a.shape} and {d.shape}")
         if not self.valid(a):
@@ -423,8 +442,7 @@ class QuadraticMSR(CostFunctionMarketMaker):
 
     def worst_case_loss(self, n: int) -> float:
         """``b (1 - 1/n)``."""
-        if n < 2:
-            raise ValueError(f"n must be an integer >= 2, got {n}")
+        n = check_int(n, "n", 2)
         return self.b * (1.0 - 1.0 / n)
 
     def max_shares_at_price(self, q: ArrayLike, outcome: int, price: float) -> float:
@@ -461,16 +479,15 @@ class LSLMSR(CostFunctionMarketMaker):
     alpha: float = 0.05
 
     def __post_init__(self) -> None:
+        check_positive(self.alpha, "alpha")
         if not (math.isfinite(self.alpha) and self.alpha > 0):
             raise ValueError(f"alpha must be a finite number in (0, inf), got {self.alpha!r}")
 
     @staticmethod
     def alpha_for_vig(vig: float, n: int) -> float:
         """``alpha = vig / (n ln n)``: the commission parameter for a maximum vig."""
-        if not (vig > 0):
-            raise ValueError(f"vig must be > 0, got {vig}")
-        if n < 2:
-            raise ValueError(f"n must be an integer >= 2, got {n}")
+        vig = check_positive(vig, "vig")
+        n = check_int(n, "n", 2)
         return vig / (n * math.log(n))
 
     def _liquidity(self, a: FloatArray) -> FloatArray:
@@ -490,9 +507,13 @@ class LSLMSR(CostFunctionMarketMaker):
         bq = self._liquidity(a)[..., None]
         z = a / bq
         lse = logsumexp(z, axis=-1, keepdims=True)
-        w = np.exp(z - lse)  # softmax weights
-        s = a.sum(axis=-1, keepdims=True)
-        return self.alpha * lse + (s * w - (a * w).sum(axis=-1, keepdims=True)) / s
+        log_w = z - lse
+        w = np.exp(log_w)  # softmax weights
+        # p_i = alpha lse + w_i - (q . w)/s = alpha H(w) + w_i with the entropy H(w) = lse - z . w,
+        # summed from non-negative terms -w_j log w_j: no cancellation, so p_i >= 0 exactly
+        with np.errstate(invalid="ignore"):
+            ent = -np.where(w > 0, w * log_w, 0.0).sum(axis=-1, keepdims=True)
+        return self.alpha * ent + w
 
     def sell_capacity(self, q: ArrayLike, outcome: int) -> float:
         """Shares of ``outcome`` that can be bought back: those outstanding, ``max(q_i, 0)``
@@ -502,14 +523,16 @@ class LSLMSR(CostFunctionMarketMaker):
 
     def worst_case_loss(self, n: int, q0: ArrayLike | None = None) -> float:
         """Upper bound ``C(q0)`` on the loss from seed ``q0`` (default: 1 share of each outcome)."""
-        if n < 2:
-            raise ValueError(f"n must be an integer >= 2, got {n}")
+        n = check_int(n, "n", 2)
         seed = np.ones(n) if q0 is None else as_quantities(q0, "q0", n)
         return float(self.cost(seed))
 
 
 def price_impact(mm: CostFunctionMarketMaker, q: ArrayLike, outcome: int, shares: float) -> float:
     """Change in the price of ``outcome`` caused by buying ``shares`` of it at ``q``."""
+    if not isinstance(mm, CostFunctionMarketMaker):
+        raise TypeError(f"mm must be a CostFunctionMarketMaker, got {type(mm).__name__}")
+    shares = check_finite(shares, "shares")
     a = as_quantities(q)
     i = _check_outcome(outcome, a.shape[-1])
     return float(mm.prices(a + unit(a.shape[-1], i, shares))[i] - mm.prices(a)[i])

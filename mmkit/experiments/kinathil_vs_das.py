@@ -12,7 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from mmkit import glosten_milgrom as gmm
+from mmkit.common.validation import (
+    check_array,
+    check_int,
+    check_nonnegative_int,
+    check_positive,
+    check_real,
+)
 from mmkit.symbolic.inventory_pomdp import (
+    MAX_HORIZON,
     OBS,
     InventoryPOMDP,
     TraderModel,
@@ -56,6 +64,20 @@ class ShockedMarketConfig:
     inventory: int | None = None
 
     def __post_init__(self) -> None:
+        check_positive(self.rho, "rho")
+        check_positive(self.sigma_eps, "sigma_eps")
+        check_real(self.gamma, "gamma", 0.0, 1.0, lo_open=True, hi_open=True)
+        check_int(self.periods, "periods", 1, MAX_HORIZON)
+        check_int(self.runs, "runs", 2)
+        check_nonnegative_int(self.seed, "seed")
+        for name in ("price_grid", "prior_edges"):
+            g = check_array(getattr(self, name), name, ndim=1)
+            if np.any(np.diff(g) <= 0):
+                raise ValueError(f"{name} must be strictly increasing, got {getattr(self, name)!r}")
+        check_positive(self.noise_c, "noise_c")
+        check_real(self.model_uninformed, "model_uninformed", 0.0, 1.0, lo_open=True, hi_open=True)
+        if self.inventory is not None:
+            check_nonnegative_int(self.inventory, "inventory")
         if not self.rho > 0:
             raise ValueError(f"rho must be > 0, got {self.rho}")
         if not self.sigma_eps > 0:
@@ -79,6 +101,8 @@ def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
     Returns per-MM mean and standard error of the discounted profit over ``periods``, the
     paired difference, the root quotes and the Kinathil MM's own model value.
     """
+    if not isinstance(cfg, ShockedMarketConfig):
+        raise TypeError(f"cfg must be a ShockedMarketConfig, got {type(cfg).__name__}")
     T, s = cfg.periods, cfg.sigma_eps
     inv0 = T if cfg.inventory is None else int(cfg.inventory)
     pm = _q4(cfg.model_uninformed)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mmkit.common.validation import check_bool, check_positive, check_real_array
 from mmkit.glosten_milgrom.gaussian import half_spread, nsf, one_step_profit, update_factors
-from mmkit.glosten_milgrom.params import GMParams, _check_q, _check_rho
+from mmkit.glosten_milgrom.params import GMParams, _check_rho, check_params
 from mmkit.glosten_milgrom.quotes import Q_STAR
 
 __all__ = ["DPSolution", "default_rho_grid", "evaluate_policy", "solve_dp"]
@@ -18,6 +19,12 @@ def default_rho_grid(
     rho_max: float = 5.0, fine_step: float = 0.002, step: float = 0.005, fine_until: float = 0.1
 ) -> np.ndarray:
     """The spec's rho grid: step 0.002 on [0, 0.1], then 0.005 up to ``rho_max``."""
+    rho_max = check_positive(rho_max, "rho_max")
+    fine_step = check_positive(fine_step, "fine_step")
+    step = check_positive(step, "step")
+    fine_until = check_positive(fine_until, "fine_until")
+    if fine_until / fine_step + (rho_max - fine_until) / step > 1e7:
+        raise ValueError("fine_step and step must give at most 1e7 grid nodes")
     if rho_max <= fine_until:
         raise ValueError(f"rho_max must be > {fine_until}, got {rho_max}")
     a = np.arange(0.0, fine_until, fine_step)
@@ -85,7 +92,7 @@ def _dp_grid(rho) -> np.ndarray:
     """The DP's rho grid: :func:`default_rho_grid` when None, else validated."""
     if rho is None:
         return default_rho_grid()
-    rho = _check_rho(rho).astype(float)
+    rho = check_real_array(rho, "rho", 0.0)
     if rho.ndim != 1 or rho.size < 2 or rho[0] != 0 or np.any(np.diff(rho) <= 0):
         raise ValueError(f"rho must be an increasing 1-D grid of >= 2 nodes starting at 0, got {rho}")
     return rho
@@ -149,11 +156,12 @@ def solve_dp(
     refine : bool
         Refine the best grid q by three rounds of local zooming (to about 1e-6).
     """
-    params.require_no_noise("the DP")
+    check_params(params).require_no_noise("the DP")
     if method not in ("self-consistent", "naive"):
         raise ValueError(f"method must be 'self-consistent' or 'naive', got {method!r}")
     grid = _dp_grid(rho)
-    qg = np.arange(0.3, 6.0 + 1e-9, 0.0025) if q_grid is None else _check_q(q_grid)
+    qg = np.arange(0.3, 6.0 + 1e-9, 0.0025) if q_grid is None else check_real_array(q_grid, "q_grid", 0.0)
+    refine = check_bool(refine, "refine")
     gamma = params.gamma
     xs = grid**2
     vs = np.empty_like(grid)
@@ -189,7 +197,9 @@ def evaluate_policy(
     Same single upward pass as :func:`solve_dp` (self-consistent interpolation), without the
     max; e.g. ``evaluate_policy(q_myopic)`` is the myopic "theoretical" curve of Fig. 3(a).
     """
-    params.require_no_noise("policy evaluation")
+    check_params(params).require_no_noise("policy evaluation")
+    if not callable(q_of_rho):
+        raise TypeError(f"q_of_rho must be a callable rho -> q, got {type(q_of_rho).__name__}")
     grid = _dp_grid(rho)
     xs = grid**2
     vs = np.empty_like(grid)

@@ -8,6 +8,14 @@ import numpy as np
 from scipy import optimize, special
 
 from mmkit.common.numerics import logsumexp
+from mmkit.common.validation import (
+    check_array,
+    check_finite,
+    check_int,
+    check_positive,
+    check_positive_int,
+    check_real_array,
+)
 from mmkit.glosten_milgrom.gaussian import _check_obs
 from mmkit.glosten_milgrom.params import GMParams
 
@@ -22,9 +30,11 @@ def grid_likelihood(v, bid, ask, x, params: GMParams = GMParams()):
     (``Phi(v-b) - Phi(v-a)`` below it, ``Phi(a-v) - Phi(b-v)`` above), so it keeps full relative
     precision far in the tails (``1 - P(buy) - P(sell)`` would round to 0 there).
     """
-    v = np.asarray(v, dtype=float)
-    bid = np.asarray(bid, dtype=float)
-    ask = np.asarray(ask, dtype=float)
+    if not isinstance(params, GMParams):
+        raise TypeError(f"params must be a GMParams, got {type(params).__name__}")
+    v = check_real_array(v, "v")
+    bid = check_real_array(bid, "bid")
+    ask = check_real_array(ask, "ask")
     if np.any(bid > ask):
         raise ValueError("bid must be <= ask")
     x = _check_obs(x)
@@ -57,7 +67,8 @@ class GridBelief:
     p: np.ndarray
 
     def __post_init__(self) -> None:
-        self.v = np.asarray(self.v, dtype=float)
+        self.v = check_array(self.v, "v", ndim=1)
+        self.p = check_array(self.p, "p", lo=0.0)
         if self.v.ndim != 1 or self.v.size < 2 or np.any(np.diff(self.v) <= 0):
             raise ValueError("v must be an increasing 1-D grid with >= 2 points")
         self.p = np.array(self.p, dtype=float, copy=True)
@@ -161,8 +172,10 @@ def belief_divergences(belief: GridBelief, mu, sigma):
 
     The Gaussian is discretised on the same grid. Returns arrays over the batch dimensions.
     """
-    mu = np.asarray(mu, dtype=float)[..., None]
-    sigma = np.asarray(sigma, dtype=float)[..., None]
+    if not isinstance(belief, GridBelief):
+        raise TypeError(f"belief must be a GridBelief, got {type(belief).__name__}")
+    mu = check_real_array(mu, "mu")[..., None]
+    sigma = check_real_array(sigma, "sigma", 0.0, lo_open=True)[..., None]
     return _kl_w1(belief.p, (belief.v - mu) / sigma, belief.h)
 
 
@@ -207,7 +220,13 @@ class AdaptiveGridPosterior:
         regrid_span: float = 30.0,
         new_half: float = 10.0,
     ):
-        if sigma0 <= 0:
+        mu0 = check_finite(mu0, "mu0")
+        sigma0 = check_positive(sigma0, "sigma0")
+        check_positive_int(n_runs, "n_runs")
+        check_int(n, "n (grid points)", 11)
+        for name, val in (("half_width", half_width), ("regrid_span", regrid_span), ("new_half", new_half)):
+            check_positive(val, name)
+        if np.any(np.asarray(sigma0) <= 0):
             raise ValueError(f"sigma0 must be > 0, got {sigma0}")
         if n < 11:
             raise ValueError(f"n (grid points) must be >= 11, got {n}")

@@ -7,6 +7,7 @@ import math
 import numpy as np
 from scipy import special
 
+from mmkit.common.validation import check_positive
 from mmkit.glosten_milgrom.params import GMParams, _check_q, _check_rho
 
 __all__ = [
@@ -290,6 +291,7 @@ def one_step_profit(rho, q, sigma_eps: float = 1.0):
     """Expected one-period profit r = 2 sigma_eps sqrt(1+rho^2) [q Q(q) - rho^2/(1+rho^2) N(q)]."""
     rho = _check_rho(rho)
     q = _check_q(q)
+    sigma_eps = check_positive(sigma_eps, "sigma_eps")
     s = np.sqrt(1.0 + rho**2)
     return 2.0 * sigma_eps * s * (q * nsf(q) - rho**2 / (1.0 + rho**2) * npdf(q))
 
@@ -301,7 +303,8 @@ def trade_probability(q):
 
 def half_spread(rho, q, sigma_eps: float = 1.0):
     """Half-spread delta = q sigma_eps sqrt(1 + rho^2)."""
-    return np.asarray(q, dtype=float) * sigma_eps * np.sqrt(1.0 + _check_rho(rho) ** 2)
+    sigma_eps = check_positive(sigma_eps, "sigma_eps")
+    return _check_q(q) * sigma_eps * np.hypot(1.0, _check_rho(rho))
 
 
 def gaussian_update(mu, sigma, bid, ask, x, params: GMParams = GMParams()):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mmkit.common.validation import check_positive, check_real, check_real_array
+
 __all__ = ["GMParams"]
 
 
@@ -30,12 +32,9 @@ class GMParams:
     noise_share: float = 0.0
 
     def __post_init__(self) -> None:
-        if not (np.isfinite(self.sigma_eps) and self.sigma_eps > 0):
-            raise ValueError(f"sigma_eps must be > 0, got {self.sigma_eps}")
-        if not (0.0 < self.gamma < 1.0):
-            raise ValueError(f"gamma must be in (0, 1), got {self.gamma}")
-        if not (0.0 <= self.noise_share < 1.0):
-            raise ValueError(f"noise_share must be in [0, 1), got {self.noise_share}")
+        check_positive(self.sigma_eps, "sigma_eps")
+        check_real(self.gamma, "gamma", 0.0, 1.0, lo_open=True, hi_open=True)
+        check_real(self.noise_share, "noise_share", 0.0, 1.0, hi_open=True)
 
     def require_no_noise(self, what: str) -> None:
         if self.noise_share != 0.0:
@@ -45,15 +44,18 @@ class GMParams:
             )
 
 
+def check_params(params: object) -> GMParams:
+    """``params`` must be a :class:`GMParams` (``TypeError`` otherwise)."""
+    if not isinstance(params, GMParams):
+        raise TypeError(f"params must be a GMParams, got {type(params).__name__}")
+    return params
+
+
 def _check_rho(rho) -> np.ndarray:
-    r = np.asarray(rho, dtype=float)
-    if np.any(~np.isfinite(r)) or np.any(r < 0):
-        raise ValueError(f"rho must be >= 0 and finite, got {rho}")
-    return r
+    """rho = sigma / sigma_eps: a finite number (or array) >= 0."""
+    return check_real_array(rho, "rho", 0.0)
 
 
 def _check_q(q) -> np.ndarray:
-    qq = np.asarray(q, dtype=float)
-    if np.any(np.isnan(qq)) or np.any(qq < 0):
-        raise ValueError(f"q must be >= 0 (symmetric quotes, bid <= ask), got {q}")
-    return qq
+    """Normalised half-spread q: a finite number (or array) >= 0 (symmetric quotes, bid <= ask)."""
+    return check_real_array(q, "q", 0.0)

@@ -8,10 +8,21 @@ from typing import Literal
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_array,
+    check_finite,
+    check_int,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_real,
+    check_real_array,
+)
 from mmkit.glosten_milgrom.dp import DPSolution
 from mmkit.glosten_milgrom.exact import AdaptiveGridPosterior
 from mmkit.glosten_milgrom.gaussian import _fast_update
-from mmkit.glosten_milgrom.params import GMParams, _check_rho
+from mmkit.glosten_milgrom.params import GMParams
 from mmkit.glosten_milgrom.quotes import Q_STAR
 from mmkit.glosten_milgrom.rules import QuotingRule, optimal_rule
 
@@ -104,14 +115,32 @@ def _mean_se(d: np.ndarray) -> tuple[float, float]:
     return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
 
 
+def _check_run_args(params: object, n_runs: object, n_periods: object, seed: object) -> None:
+    """Shared checks of the simulators' run arguments (every draw is seeded)."""
+    if not isinstance(params, GMParams):
+        raise TypeError(f"params must be a GMParams, got {type(params).__name__}")
+    check_positive_int(n_runs, "n_runs")
+    check_positive_int(n_periods, "n_periods")
+    if isinstance(seed, (list, tuple)):
+        if not seed:
+            raise ValueError("seed must be an integer >= 0 or a non-empty sequence of them")
+        for s in seed:
+            check_nonnegative_int(s, "seed")
+    else:
+        check_nonnegative_int(seed, "seed")
+
+
 def stabilisation_time(mean_spread: np.ndarray, sigma_eps: float = 1.0, factor: float = 1.1) -> int | None:
     """Periods before the first one whose mean spread is <= factor * 2 q* sigma_eps.
 
     The definition recovered for Fig. 4(c) of Das & Magdon-Ismail (spec A.8): the 0-based index
     of that period. None if the spread never gets there within the simulated horizon.
     """
+    spread = check_array(mean_spread, "mean_spread", ndim=1, lo=0.0)
+    sigma_eps = check_positive(sigma_eps, "sigma_eps")
+    factor = check_real(factor, "factor", 1.0, None)
     thr = factor * 2.0 * Q_STAR * sigma_eps
-    hit = np.nonzero(np.asarray(mean_spread) <= thr)[0]
+    hit = np.nonzero(spread <= thr)[0]
     return int(hit[0]) if hit.size else None
 
 
@@ -171,7 +200,15 @@ def simulate(
     -------
     SimResult
     """
-    rho = float(_check_rho(rho))
+    rho = check_nonnegative(rho, "rho")
+    _check_run_args(params, n_runs, n_periods, seed)
+    if not callable(rule):
+        raise TypeError(
+            f"rule must be a quoting rule (callable (mu, sigma) -> (bid, ask)), got {type(rule).__name__}"
+        )
+    check_finite(mu0, "mu0")
+    check_int(grid_points, "grid_points", 3)
+    check_positive(grid_width, "grid_width")
     if n_runs < 1 or n_periods < 1:
         raise ValueError(f"n_runs and n_periods must be >= 1, got {n_runs}, {n_periods}")
     if world not in ("real", "gaussian"):
@@ -322,7 +359,13 @@ def sweep(
     Run ``i`` of every rule at a given rho sees the same V and trader noise (the seed is
     ``[seed, round(rho * 1e6)]``), so differences between rules are paired.
     """
-    rho_arr = _check_rho(np.asarray(rhos, dtype=float))
+    _check_run_args(params, n_runs, n_periods, seed)
+    if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence) or not rules:
+        raise TypeError("rules must be a non-empty sequence of quoting rules")
+    for r in rules:
+        if not callable(r):
+            raise TypeError(f"rules must hold quoting rules (callables), got {type(r).__name__}")
+    rho_arr = check_real_array(rhos, "rhos", 0.0)
     names = [getattr(r, "name", f"rule{i}") for i, r in enumerate(rules)]
     R, K, T = len(rules), rho_arr.size, n_periods
     out = {k: np.empty((R, K)) for k in ("profit_mean", "profit_se")}
@@ -379,10 +422,16 @@ def exact_vs_gaussian(
     Wasserstein-1 / exact sd, mean ``|mu_G - mu_exact| / sd_exact`` and mean
     ``sd_G / sd_exact``.
     """
+    if not isinstance(solution, DPSolution):
+        raise TypeError(f"solution must be a DPSolution (from solve_dp), got {type(solution).__name__}")
     p = solution.params
-    rho_arr = _check_rho(np.asarray(rhos, dtype=float))
-    if np.any(rho_arr <= 0):
-        raise ValueError("rho must be > 0 for exact posterior tracking")
+    rho_arr = check_real_array(rhos, "rhos", 0.0, lo_open=True)
+    _check_run_args(p, n_runs, n_periods, seed)
+    check_int(grid_points, "grid_points", 3)
+    if divergence_at is None or isinstance(divergence_at, (str, bytes)):
+        raise TypeError("divergence_at must be a sequence of periods (integers >= 0)")
+    for t in divergence_at:
+        check_nonnegative_int(t, "divergence_at")
     div_t = np.array(sorted(t for t in set(divergence_at) if 0 <= t <= n_periods))
     K, D = rho_arr.size, div_t.size
     out = {

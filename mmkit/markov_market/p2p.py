@@ -29,6 +29,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_finite,
+    check_int,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_real,
+)
 from mmkit.markov_market.pressure import (
     STATES,
     as_groups,
@@ -79,6 +89,14 @@ class P2PConfig:
     burn_in: int = 20
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        check_positive_int(self.degree, "degree")
+        check_nonnegative_int(self.ttl, "ttl")
+        check_real(self.loss, "loss", 0.0, 1.0, hi_open=True)
+        check_int(self.epochs, "epochs", 2)
+        check_nonnegative_int(self.burn_in, "burn_in")
+        check_nonnegative_int(self.seed, "seed")
+
     def validate(self, n_nodes: int) -> None:
         if not (1 <= self.degree <= n_nodes - 1):
             raise ValueError(f"degree must be in [1, n_nodes - 1] = [1, {n_nodes - 1}], got {self.degree}")
@@ -94,6 +112,11 @@ class P2PConfig:
             raise ValueError(f"burn_in must be >= 0, got {self.burn_in}")
 
 
+def _check_rng(rng: object) -> None:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+
+
 def random_regular_graph(n: int, d: int, rng: np.random.Generator, max_tries: int = 1000) -> np.ndarray:
     """Neighbour table ``(n, d)`` of a uniform-ish random simple ``d``-regular graph.
 
@@ -101,6 +124,10 @@ def random_regular_graph(n: int, d: int, rng: np.random.Generator, max_tries: in
     random among pairs that create neither a loop nor a double edge; restart if stuck.
     ``d = n - 1`` gives the complete graph.
     """
+    n = check_int(n, "n", 2)
+    d = check_int(d, "d (degree)", 1, n - 1)
+    check_positive_int(max_tries, "max_tries")
+    _check_rng(rng)
     if not (1 <= d <= n - 1) or (n * d) % 2:
         raise ValueError(f"degree must be in [1, {n - 1}] with n * degree even, got {d}")
     if d == n - 1:
@@ -144,6 +171,19 @@ def flood(neigh: np.ndarray, ttl: int, loss: float, rng: np.random.Generator) ->
     a neighbour first received it at hop ``h`` and that transmission was not lost. Returns
     ``-1`` where the message never arrived within ``ttl`` hops.
     """
+    neigh = np.asarray(neigh) if neigh is not None and not isinstance(neigh, str) else neigh
+    if (
+        not isinstance(neigh, np.ndarray)
+        or neigh.dtype.kind not in "iu"
+        or neigh.ndim != 2
+        or neigh.size == 0
+    ):
+        raise TypeError("neigh must be a non-empty (n, d) integer neighbour table")
+    if neigh.min() < 0 or neigh.max() >= neigh.shape[0]:
+        raise ValueError(f"neigh entries must be node indices in [0, {neigh.shape[0] - 1}]")
+    check_nonnegative_int(ttl, "ttl")
+    loss = check_real(loss, "loss", 0.0, 1.0, hi_open=True)
+    _check_rng(rng)
     n, d = neigh.shape
     H = np.full((n, n), -1, dtype=np.int64)
     front = np.eye(n, dtype=bool)  # front[node, origin]: received at this hop
@@ -190,6 +230,9 @@ def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResu
     afresh and pubs update with the newest copy. ``hop_by_hop=True`` forces the per-epoch
     message loop also without loss (a check of the shortcut).
     """
+    if not isinstance(config, P2PConfig):
+        raise TypeError(f"config must be a P2PConfig, got {type(config).__name__}")
+    check_bool(hop_by_hop, "hop_by_hop")
     groups = as_groups(agents)
     n = n_agents(groups)
     config.validate(n)
@@ -252,9 +295,11 @@ def simulate_p2p(agents, config: P2PConfig, hop_by_hop: bool = False) -> P2PResu
 def shift_scale(observed: np.ndarray, mean_ref: float, sd_ref: float) -> tuple[float, float]:
     r"""Affine map :math:`\hat S \approx a + b S` matching the first two moments:
     :math:`b = \mathrm{sd}(\hat S)/\mathrm{sd}(S)`, :math:`a = E\hat S - b\,E S`."""
-    if sd_ref <= 0:
-        raise ValueError(f"sd_ref must be > 0, got {sd_ref}")
-    obs = np.asarray(observed, dtype=float)
+    sd_ref = check_positive(sd_ref, "sd_ref")
+    mean_ref = check_finite(mean_ref, "mean_ref")
+    obs = check_array(observed, "observed")
+    if obs.size < 2:
+        raise ValueError(f"observed must hold at least 2 values, got {obs.size}")
     b = float(obs.std() / sd_ref)
     return float(obs.mean() - b * mean_ref), b
 
@@ -316,8 +361,12 @@ def _mean_column_corr(a: np.ndarray, b: np.ndarray) -> float:
 
 def view_stats(res: P2PResult, agents) -> ViewStats:
     """Summarise a :func:`simulate_p2p` run against the analytic chain of ``agents``."""
+    if not isinstance(res, P2PResult):
+        raise TypeError(f"res must be a P2PResult (from simulate_p2p), got {type(res).__name__}")
     groups = as_groups(agents)
     n = n_agents(groups)
+    if n != len(res.agent_group):
+        raise ValueError(f"agents must be the {len(res.agent_group)} agents of the simulated run, got {n}")
     pS = pressure_distribution(groups)
     sv = np.arange(-n, n + 1)
     mean_S = float(pS @ sv)
@@ -360,6 +409,13 @@ def sweep(
     Returns an array of shape ``(len(degrees), len(ttls), len(seeds), len(VIEW_STATS))``;
     each seed draws its own graph, agent placement, orders and losses.
     """
+    for name, vals in (("degrees", degrees), ("ttls", ttls), ("seeds", seeds)):
+        if vals is None or isinstance(vals, (str, bytes)) or len(vals) == 0:
+            raise TypeError(f"{name} must be a non-empty sequence of integers")
+        for v in vals:
+            check_int(v, name, 1 if name == "degrees" else 0)
+    check_real(loss, "loss", 0.0, 1.0, hi_open=True)
+    check_int(epochs, "epochs", 2)
     out = np.empty((len(degrees), len(ttls), len(seeds), len(VIEW_STATS)))
     for i, d in enumerate(degrees):
         for j, ttl in enumerate(ttls):

@@ -24,6 +24,17 @@ from typing import Protocol
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_finite,
+    check_int,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_probability,
+)
 from mmkit.marl.core import MarketConfig
 
 __all__ = [
@@ -50,28 +61,31 @@ MM_ROLES = ("A", "B1", "B2", "Bstar")
 
 
 def check_role(role: str) -> str:
-    if role not in ROLES:
+    if not isinstance(role, str) or role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}, got {role!r}")
     return role
 
 
 def check_action(a: np.ndarray, name: str = "action") -> np.ndarray:
     """Float array of the action; NaN or inf raises ``ValueError`` (never silently clipped)."""
-    a = np.asarray(a, dtype=float)
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite, got {a[~np.isfinite(a)][:3]}")
-    return a
+    return check_array(a, name)
 
 
 def offsets_from_action(a: np.ndarray, max_offset: float = 5.0) -> np.ndarray:
     """``delta = (max_offset/2)(clip(a, -1, 1) + 1)``: raw policy output to offsets in [0, max_offset]."""
-    a = check_action(a)
+    a = check_action(a, "a (the action)")
+    max_offset = check_positive(max_offset, "max_offset")
     return 0.5 * max_offset * (np.clip(a, -1.0, 1.0) + 1.0)
 
 
 def market_from_action(a: np.ndarray, config: MarketConfig) -> tuple[np.ndarray, np.ndarray]:
     """Adversary action ``a`` (B, 2) in [-1, 1] to ``(lambda, sigma)`` inside their bounds."""
-    a = np.clip(check_action(a, "adversary action"), -1.0, 1.0).reshape(-1, 2)
+    if not isinstance(config, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
+    a = check_action(a, "a (the adversary action)")
+    if a.shape[-1] != 2:
+        raise ValueError(f"a (the adversary action) must have shape (B, 2), got {a.shape}")
+    a = np.clip(a, -1.0, 1.0).reshape(-1, 2)
     (l0, l1), (s0, s1) = config.lam_bounds, config.sigma_bounds
     lam = np.clip(l0 + 0.5 * (a[:, 0] + 1.0) * (l1 - l0), l0, l1)
     sig = np.clip(s0 + 0.5 * (a[:, 1] + 1.0) * (s1 - s0), s0, s1)
@@ -109,6 +123,11 @@ class ConstantQuoter:
     noise_dim: int = 0
 
     def __post_init__(self) -> None:
+        check_finite(self.bid, "bid")
+        check_finite(self.ask, "ask")
+        if self.omega is not None:
+            check_probability(self.omega, "omega")
+        check_nonnegative_int(self.noise_dim, "noise_dim")
         for name in ("bid", "ask"):
             v = getattr(self, name)
             if not np.isfinite(v):
@@ -147,6 +166,12 @@ class FlatQuoter:
 
     def __post_init__(self) -> None:
         for name in ("bid", "ask", "wide"):
+            check_finite(getattr(self, name), name)
+        check_choice(self.side, "side", ("bid", "ask"))
+        check_bool(self.first_step_only, "first_step_only")
+        check_int(self.n_outputs, "n_outputs", 2, 3)
+        check_nonnegative_int(self.noise_dim, "noise_dim")
+        for name in ("bid", "ask", "wide"):
             v = getattr(self, name)
             if not np.isfinite(v):
                 raise ValueError(f"{name} offset must be finite, got {v}")
@@ -180,6 +205,10 @@ class BenchmarkQuoter:
     noise_dim: int = 0
 
     def __post_init__(self) -> None:
+        check_positive(self.gamma, "gamma")
+        check_nonnegative(self.eta, "eta")
+        check_int(self.n_outputs, "n_outputs", 2, 3)
+        check_nonnegative_int(self.noise_dim, "noise_dim")
         if self.gamma <= 0:
             raise ValueError(f"gamma must be > 0, got {self.gamma}")
         if self.eta < 0:
@@ -200,6 +229,9 @@ class ConstantMarket:
     noise_dim: int = 0
 
     def __post_init__(self) -> None:
+        check_nonnegative(self.lam, "lam (lambda)")
+        check_nonnegative(self.sigma, "sigma")
+        check_nonnegative_int(self.noise_dim, "noise_dim")
         if not self.lam >= 0:
             raise ValueError(f"lam (lambda) must be >= 0, got {self.lam}")
         if not self.sigma >= 0:
@@ -213,8 +245,13 @@ class ConstantMarket:
 # ---------------------------------------------------------------------- rewards
 def base_reward(dpnl: np.ndarray, q: np.ndarray, done: bool, config: MarketConfig) -> np.ndarray:
     """``R_t = dPnL_t - zeta (q_t/q_max)^2 - 1{t = T} eta (q_T/q_max)^2`` (spec A.4)."""
-    x = (np.asarray(q, dtype=float) / config.q_max) ** 2 if config.q_max > 0 else 0.0 * q
-    r = np.asarray(dpnl, dtype=float) - config.zeta * x
+    if not isinstance(config, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
+    dpnl = check_array(dpnl, "dpnl")
+    q = check_array(q, "q", shape=dpnl.shape)
+    done = check_bool(done, "done")
+    x = (q / config.q_max) ** 2 if config.q_max > 0 else 0.0 * q
+    r = dpnl - config.zeta * x
     if done:
         r = r - config.eta * x
     return r
@@ -222,9 +259,8 @@ def base_reward(dpnl: np.ndarray, q: np.ndarray, done: bool, config: MarketConfi
 
 def omega_penalty(omega: np.ndarray, beta: float) -> np.ndarray:
     """B-star's anchor ``beta (omega - 1/2)^2`` (quadratic form INFERRED, spec A.4)."""
-    if beta < 0:
-        raise ValueError(f"beta must be >= 0, got {beta}")
-    return beta * (np.asarray(omega, dtype=float) - 0.5) ** 2
+    beta = check_nonnegative(beta, "beta")
+    return beta * (check_array(omega, "omega", lo=0.0, hi=1.0) - 0.5) ** 2
 
 
 def role_reward(
@@ -240,6 +276,12 @@ def role_reward(
     adversary: ``-R_self`` where ``R_self`` is the benchmark module's base reward.
     """
     check_role(role)
+    r_self = check_array(r_self, "r_self")
+    beta = check_nonnegative(beta, "beta")
+    if r_opp is not None:
+        r_opp = check_array(r_opp, "r_opp", shape=r_self.shape)
+    if omega is not None:
+        omega = check_array(omega, "omega")
     if role in ("A", "B1"):
         return r_self
     if role == "adversary":

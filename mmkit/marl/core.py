@@ -36,6 +36,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_finite,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_real,
+)
+
 __all__ = ["MarketConfig", "MarketCore", "StepResult", "fill_weight", "episode_streams"]
 
 
@@ -84,6 +95,22 @@ class MarketConfig:
     inventory_caps: bool = True
 
     def __post_init__(self) -> None:
+        for name in ("p0", "dt", "alpha", "max_offset"):
+            check_positive(getattr(self, name), name)
+        check_finite(self.mu, "mu")
+        for name in ("sigma", "lam", "zeta", "eta"):
+            check_nonnegative(getattr(self, name), name)
+        check_positive_int(self.n_steps, "n_steps")
+        check_real(self.threshold, "threshold", 0.0, 1.0, lo_open=True, hi_open=True)
+        check_nonnegative_int(self.cap, "cap")
+        check_nonnegative_int(self.q_max, "q_max")
+        check_bool(self.inventory_caps, "inventory_caps")
+        for name in ("lam_bounds", "sigma_bounds"):
+            b = getattr(self, name)
+            if not isinstance(b, (tuple, list)) or len(b) != 2:
+                raise TypeError(f"{name} must be a pair (lo, hi) with 0 <= lo <= hi, got {b!r}")
+            check_nonnegative(b[0], f"{name}[0]")
+            check_nonnegative(b[1], f"{name}[1]")
         checks = [
             ("p0", self.p0 > 0, "> 0"),
             ("sigma", self.sigma >= 0, ">= 0"),
@@ -119,8 +146,11 @@ def fill_weight(d: np.ndarray, alpha: float = 1.5, d_max: float | None = None) -
 
     ``d`` is measured from the post-move mid; ``d_max`` defaults to ``-ln(0.01) / alpha``.
     """
-    d = np.asarray(d, dtype=float)
-    dm = -math.log(0.01) / alpha if d_max is None else d_max
+    d = check_array(d, "d", finite=False)
+    if np.any(np.isnan(d)):
+        raise ValueError("d must not contain NaN (distances may be +-inf)")
+    alpha = check_positive(alpha, "alpha")
+    dm = -math.log(0.01) / alpha if d_max is None else check_positive(d_max, "d_max")
     return np.where((d >= 0) & (d <= dm), np.exp(-alpha * np.clip(d, 0, None)), 0.0)
 
 
@@ -144,9 +174,13 @@ def episode_streams(
     (two generators with the same seed, as in the authors' code); allocation uniforms
     ``default_rng([s, 1])``; thinning uniforms ``default_rng([s, 2])``.
     """
-    seeds = [int(s) for s in seeds]
-    if any(s < 0 for s in seeds):
-        raise ValueError(f"seeds must be >= 0, got {min(seeds)}")
+    if not isinstance(config, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
+    check_nonnegative(lam_ref, "lam_ref")
+    check_bool(thin, "thin")
+    if seeds is None or isinstance(seeds, (str, bytes)) or len(seeds) == 0:
+        raise TypeError("seeds must be a non-empty sequence of integers >= 0")
+    seeds = [check_nonnegative_int(s, "seeds") for s in seeds]
     T = config.n_steps
     B = len(seeds)
     z = np.empty((B, T))
@@ -222,6 +256,10 @@ class MarketCore:
         self, config: MarketConfig | None = None, n_agents: int = 1, adversarial: bool = False
     ) -> None:
         self.config = MarketConfig() if config is None else config
+        if not isinstance(self.config, MarketConfig):
+            raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
+        check_positive_int(n_agents, "n_agents")
+        check_bool(adversarial, "adversarial")
         if n_agents < 1:
             raise ValueError(f"n_agents must be >= 1, got {n_agents}")
         self.n_agents = int(n_agents)
@@ -233,7 +271,9 @@ class MarketCore:
     def reset(self, seeds: Sequence[int]) -> None:
         """Start ``len(seeds)`` episodes; episode ``e`` is driven by seed ``seeds[e]``."""
         cfg = self.config
-        self.seeds = np.asarray(seeds, dtype=np.int64)
+        if seeds is None or isinstance(seeds, (str, bytes)) or len(seeds) == 0:
+            raise TypeError("seeds must be a non-empty sequence of integers >= 0")
+        self.seeds = np.array([check_nonnegative_int(s, "seeds") for s in seeds], dtype=np.int64)
         self.streams = episode_streams(self.seeds.tolist(), cfg, self.lam_ref, thin=self.adversarial)
         B, M = len(self.seeds), self.n_agents
         self.B = B
@@ -278,10 +318,19 @@ class MarketCore:
         cfg, s, t = self.config, self.streams, self.t
         if t >= cfg.n_steps:
             raise RuntimeError(f"episode over after {cfg.n_steps} steps; call reset")
-        db = np.asarray(bid_offset, dtype=float).reshape(self.B, self.n_agents)
-        da = np.asarray(ask_offset, dtype=float).reshape(self.B, self.n_agents)
-        if np.isnan(db).any() or np.isnan(da).any():
-            raise ValueError("quote offsets contain NaN")
+        shape = (self.B, self.n_agents)
+        db = check_array(bid_offset, "bid_offset")
+        da = check_array(ask_offset, "ask_offset")
+        for name, arr in (("bid_offset", db), ("ask_offset", da)):
+            if arr.size != self.B * self.n_agents:
+                raise ValueError(f"{name} must have shape {shape} (episodes, agents), got {arr.shape}")
+        db, da = db.reshape(shape), da.reshape(shape)
+        if lam is not None and not self.adversarial:
+            raise ValueError("lam (the arrival intensity) can be set only on an adversarial core")
+        if lam is not None:
+            lam = check_array(lam, "lam", shape=(self.B,))
+        if sigma is not None:
+            sigma = check_array(sigma, "sigma", shape=(self.B,), lo=0.0)
         P = self.price
         bid = P[:, None] - db
         ask = P[:, None] + da

@@ -26,6 +26,7 @@ import gymnasium as gym
 import numpy as np
 from pettingzoo import ParallelEnv
 
+from mmkit.common.validation import check_nonnegative, check_nonnegative_int, check_positive_int
 from mmkit.marl.agents import (
     MM_ROLES,
     BenchmarkQuoter,
@@ -57,6 +58,12 @@ ADV_KEY = 9
 
 def noise_stream(seeds: Sequence[int], key: int, n_steps: int, dim: int) -> np.ndarray:
     """Standard normals (B, T, dim), episode ``e`` from ``default_rng([seeds[e], key])``."""
+    if seeds is None or isinstance(seeds, (str, bytes)) or len(seeds) == 0:
+        raise TypeError("seeds must be a non-empty sequence of integers >= 0")
+    seeds = [check_nonnegative_int(s, "seeds") for s in seeds]
+    check_nonnegative_int(key, "key")
+    check_positive_int(n_steps, "n_steps")
+    check_nonnegative_int(dim, "dim")
     out = np.zeros((len(seeds), n_steps, dim))
     if dim:
         for i, s in enumerate(seeds):
@@ -67,6 +74,8 @@ def noise_stream(seeds: Sequence[int], key: int, n_steps: int, dim: int) -> np.n
 def observation_space(role: str, config: MarketConfig) -> gym.spaces.Box:
     """``(P, t)`` for the adversary; ``(P, t, q, X)`` for market makers (spec A.3)."""
     check_role(role)
+    if not isinstance(config, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
     if role == "adversary":
         return gym.spaces.Box(
             np.array([0.0, 0.0], np.float32), np.array([np.inf, config.horizon], np.float32), dtype=np.float32
@@ -123,6 +132,9 @@ class RoleMarket:
     ) -> None:
         self.role = check_role(role)
         self.config = MarketConfig() if config is None else config
+        if not isinstance(self.config, MarketConfig):
+            raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
+        check_nonnegative(beta, "beta")
         if beta < 0:
             raise ValueError(f"beta must be >= 0, got {beta}")
         self.beta = float(beta)
@@ -261,8 +273,18 @@ def simulate(
     Agent ``k`` draws its noise from ``default_rng([seed, 3 + k])``.
     """
     cfg = MarketConfig() if config is None else config
-    if len(agents) < 1:
+    if not isinstance(cfg, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
+    if agents is None or isinstance(agents, (str, bytes)) or len(agents) < 1:
         raise ValueError("agents must hold at least one quoting agent")
+    for a in agents:
+        if not (hasattr(a, "quote") and hasattr(a, "noise_dim")):
+            raise TypeError(
+                f"agents must be quoting agents (quote(obs, eps), noise_dim), got {type(a).__name__}"
+            )
+    if seeds is None or isinstance(seeds, (str, bytes)) or len(seeds) == 0:
+        raise TypeError("seeds must be a non-empty sequence of integers >= 0")
+    seeds = [check_nonnegative_int(s, "seeds") for s in seeds]
     core, adv = _market_core(cfg, len(agents), market)
     core.reset(seeds)
     B, T, M = len(seeds), cfg.n_steps, len(agents)
@@ -327,6 +349,13 @@ class MarketParallelEnv(ParallelEnv):
     def __init__(
         self, roles: Sequence[str] = ("A", "B1"), config: MarketConfig | None = None, beta: float = 10.0
     ) -> None:
+        if roles is None or isinstance(roles, (str, bytes)):
+            raise TypeError(f"roles must be a sequence of market-maker roles {MM_ROLES}, got {roles!r}")
+        if any(not isinstance(r, str) or r not in MM_ROLES for r in roles):
+            raise ValueError(f"roles must be non-empty market-maker roles {MM_ROLES}, got {roles}")
+        check_nonnegative(beta, "beta")
+        if config is not None and not isinstance(config, MarketConfig):
+            raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
         roles = [check_role(r) for r in roles]
         if not roles or any(r not in MM_ROLES for r in roles):
             raise ValueError(f"roles must be non-empty market-maker roles {MM_ROLES}, got {roles}")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mmkit.common.validation import check_int, check_real
-from mmkit.marl.agents import ConstantQuoter, market_from_action, offsets_from_action
+from mmkit.common.validation import check_array, check_choice, check_int, check_real
+from mmkit.marl.agents import ConstantQuoter, check_role, market_from_action, offsets_from_action
 from mmkit.marl.core import MarketConfig
 from mmkit.marl.env import simulate
 from mmkit.marl.metrics import Summary, episode_metrics, summarise
@@ -70,6 +70,8 @@ PAIRS = (
 
 
 def summary_to_json(summary: Mapping) -> dict:
+    if not isinstance(summary, Mapping) or not all(isinstance(v, Summary) for v in summary.values()):
+        raise TypeError(f"summary must be a mapping metric -> Summary, got {type(summary).__name__}")
     clean = lambda a: [None if not np.isfinite(x) else float(x) for x in np.atleast_1d(a)]
     return {k: {"mean": clean(v.mean), "std": clean(v.std)} for k, v in summary.items()}
 
@@ -84,6 +86,8 @@ def run_setting(
     """Simulate one setting on seeds ``first_seed..first_seed+n_episodes-1``; return (trajectory, summary)."""
     check_int(n_episodes, "n_episodes", 2)
     check_int(first_seed, "first_seed", 0)
+    if agents is None or isinstance(agents, (str, bytes)):
+        raise TypeError("agents must be a sequence of quoting agents")
     tr = simulate(list(agents), range(first_seed, first_seed + n_episodes), config, market)
     return tr, summarise(episode_metrics(tr))
 
@@ -120,6 +124,8 @@ def evaluate_ppo(
     """Load the trained agents of ``folder`` and evaluate every setting (stochastic policies)."""
     from mmkit.marl.policies import load_agent
 
+    if not isinstance(folder, (str, Path)):
+        raise TypeError(f"folder must be a path, got {type(folder).__name__}")
     folder = Path(folder)
     check_int(n_episodes, "n_episodes", 2)
     check_int(first_seed, "first_seed", 0)
@@ -220,6 +226,10 @@ def beta_sweep(
     from mmkit.marl.policies import load_agent
     from mmkit.marl.train import get_config, train_role
 
+    if not isinstance(folder, (str, Path)):
+        raise TypeError(f"folder must be a path, got {type(folder).__name__}")
+    if betas is None or isinstance(betas, (str, bytes)):
+        raise TypeError("betas must be a non-empty sequence of penalty weights >= 0")
     base = get_config("default")
     if seed is not None:
         base = replace(base, seed=check_int(seed, "seed", 0))
@@ -297,7 +307,13 @@ def parse_paper_table(text: str, columns: Sequence[str]) -> dict[str, dict[str, 
 
 def value(summary: Mapping, metric: str, k: int = 0, what: str = "mean") -> float:
     """Entry ``k`` (agent X = 0, Y = 1) of a metric's mean (or std) in a summary."""
-    return float(np.atleast_1d(getattr(summary[metric], what))[k])
+    if not isinstance(summary, Mapping):
+        raise TypeError(f"summary must be a mapping metric -> Summary, got {type(summary).__name__}")
+    if not isinstance(metric, str) or metric not in summary:
+        raise ValueError(f"metric must be one of {sorted(summary)}, got {metric!r}")
+    check_choice(what, "what", ("mean", "std"))
+    vals = np.atleast_1d(getattr(summary[metric], what))
+    return float(vals[check_int(k, "k", 0, len(vals) - 1)])
 
 
 def side_by_side(paper: Mapping, ours: Mapping, names: Sequence[str], label: str):
@@ -329,7 +345,7 @@ def print_tables(paper: Mapping, ours: Mapping, label: str) -> None:
 def se_tol(std: float) -> float:
     """Two standard errors of a difference of two 100-episode means, ``2 sqrt 2 s / 10``
     (floored at 0.001, the printed precision)."""
-    return max(2 * math.sqrt(2) * float(std) / 10, 0.001)
+    return max(2 * math.sqrt(2) * check_real(std, "std", 0.0) / 10, 0.001)
 
 
 def expand_key(key: str, name: str, paper: Mapping) -> list[tuple[str, int, str]]:
@@ -521,8 +537,13 @@ def natural_actions(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean raw actions in natural units: offsets ``(max_offset/2)(a + 1)`` of a market maker,
     or the adversary's ``(lambda, sigma)``."""
+    check_role(role)
     cfg = MarketConfig() if config is None else config
-    a = np.stack([np.atleast_1d(a1), np.atleast_1d(a2)], axis=-1).astype(float)
+    if not isinstance(cfg, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
+    x1 = np.atleast_1d(check_array(a1, "a1"))
+    x2 = np.atleast_1d(check_array(a2, "a2", shape=x1.shape))
+    a = np.stack([x1, x2], axis=-1)
     if role == "adversary":
         return market_from_action(a, cfg)
     o = offsets_from_action(a, cfg.max_offset)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mmkit.common.validation import check_nonnegative_int
 from mmkit.marl.env import Trajectory
 
 __all__ = [
@@ -61,6 +62,8 @@ PAIR_METRICS = (
 
 
 def _check(tr: Trajectory) -> None:
+    if not isinstance(tr, Trajectory):
+        raise TypeError(f"tr must be a Trajectory (from simulate), got {type(tr).__name__}")
     if tr.pnl.ndim != 3 or tr.pnl.shape[1] < 1:
         raise ValueError(f"trajectory pnl must be (episodes, steps, agents), got {tr.pnl.shape}")
 
@@ -112,6 +115,7 @@ class Summary:
     std: np.ndarray
 
     def fmt(self, digits: int = 3) -> str:
+        digits = check_nonnegative_int(digits, "digits")
         m, s = np.atleast_1d(self.mean), np.atleast_1d(self.std)
         return " / ".join(
             "-" if not np.isfinite(a) else f"{a:.{digits}f} ± {b:.{digits}f}" for a, b in zip(m, s)
@@ -120,17 +124,24 @@ class Summary:
 
 def summarise(per_episode: dict[str, np.ndarray]) -> dict[str, Summary]:
     """Mean +/- sample std (ddof = 1) over episodes of every metric."""
+    if not isinstance(per_episode, dict):
+        raise TypeError(
+            f"per_episode must be a dict metric -> per-episode values, got {type(per_episode).__name__}"
+        )
     out = {}
     for k, v in per_episode.items():
         v = np.asarray(v, dtype=float)
-        if v.shape[0] < 2:
-            raise ValueError(f"need >= 2 episodes for a sample std, got {v.shape[0]}")
+        if v.ndim == 0 or v.shape[0] < 2:
+            raise ValueError(f"per_episode[{k!r}] needs >= 2 episodes for a sample std, got shape {v.shape}")
         out[k] = Summary(v.mean(axis=0), v.std(axis=0, ddof=1))
     return out
 
 
 def metric_table(summary: dict[str, Summary], digits: int = 3) -> dict[str, str]:
     """The paper's cell strings ``"m ± s"`` (``"X / Y"`` for pairs), in the paper's row order."""
+    if not isinstance(summary, dict) or not all(isinstance(v, Summary) for v in summary.values()):
+        raise TypeError(f"summary must be a dict metric -> Summary, got {type(summary).__name__}")
+    check_nonnegative_int(digits, "digits")
     order = (
         "PnL_mean",
         "Sharpe_ratio",

@@ -21,6 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_discount,
+    check_finite,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_probability,
+)
 from mmkit.marl.agents import check_role
 from mmkit.marl.core import MarketConfig
 
@@ -47,6 +56,15 @@ class PPOSettings:
     log_std_init: float = 0.0
 
     def __post_init__(self) -> None:
+        check_positive(self.learning_rate, "learning_rate")
+        for name in ("n_envs", "n_steps", "batch_size", "n_epochs"):
+            check_positive_int(getattr(self, name), name)
+        check_discount(self.gamma, "gamma")
+        check_probability(self.gae_lambda, "gae_lambda")
+        check_positive(self.clip_range, "clip_range")
+        check_nonnegative(self.ent_coef, "ent_coef")
+        check_nonnegative(self.vf_coef, "vf_coef")
+        check_finite(self.log_std_init, "log_std_init")
         if self.learning_rate <= 0:
             raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
         for name in ("n_envs", "n_steps", "batch_size", "n_epochs"):
@@ -70,6 +88,20 @@ class TrainConfig:
     market: MarketConfig = MarketConfig()
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str, got {type(self.name).__name__}")
+        if not isinstance(self.steps, dict):
+            raise TypeError(f"steps must be a dict role -> steps, got {type(self.steps).__name__}")
+        if not isinstance(self.ppo, PPOSettings):
+            raise TypeError(f"ppo must be a PPOSettings, got {type(self.ppo).__name__}")
+        if not isinstance(self.market, MarketConfig):
+            raise TypeError(f"market must be a MarketConfig, got {type(self.market).__name__}")
+        check_nonnegative_int(self.seed, "seed")
+        check_nonnegative(self.beta, "beta")
+        for r, n in self.steps.items():
+            if not isinstance(r, str) or r not in STAGES:
+                raise ValueError(f"steps keys must be role names in {STAGES}, got {r!r}")
+            check_positive_int(n, f"steps[{r!r}]")
         for r, n in self.steps.items():
             check_role(r)
             if n < 1:
@@ -94,8 +126,8 @@ CONFIGS: dict[str, TrainConfig] = {
 
 
 def get_config(name: str) -> TrainConfig:
-    if name not in CONFIGS:
-        raise ValueError(f"config must be one of {sorted(CONFIGS)}, got {name!r}")
+    if not isinstance(name, str) or name not in CONFIGS:
+        raise ValueError(f"config name must be one of {sorted(CONFIGS)}, got {name!r}")
     return CONFIGS[name]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from stable_baselines3.common.vec_env.base_vec_env import VecEnv
 
+from mmkit.common.validation import check_nonnegative_int, check_positive_int
 from mmkit.marl.agents import MarketAgent, QuotingAgent
 from mmkit.marl.core import MarketConfig
 from mmkit.marl.env import RoleMarket, action_space, observation_space
@@ -35,8 +36,8 @@ class MarketVecEnv(VecEnv):
         adversary: MarketAgent | None = None,
         beta: float = 10.0,
     ) -> None:
-        if n_envs < 1:
-            raise ValueError(f"n_envs must be >= 1, got {n_envs}")
+        check_positive_int(n_envs, "n_envs")
+        check_nonnegative_int(seed, "seed")
         self.sim = RoleMarket(role, config, opponent, adversary, beta)
         super().__init__(n_envs, observation_space(role, self.sim.config), action_space(role))
         self.base_seed = int(seed)

@@ -32,7 +32,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from mmkit.common.validation import check_positive_int
+from mmkit.common.validation import (
+    check_array,
+    check_index,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+)
 from mmkit.symbolic.xadd import XADD, LinExpr, Number, Q, fmt_num
 
 OBS = ("buy", "sell", "hold")
@@ -94,7 +100,7 @@ class TraderModel:
     @classmethod
     def glosten_milgrom(cls, p_uninformed: Number = Fraction(1, 2)) -> TraderModel:
         """GM population: informed (ε = 0) with 1 - p, uninformed with p."""
-        p = Q(p_uninformed)
+        p = Q(p_uninformed, "p_uninformed")
         if not 0 <= p <= 1:
             raise ValueError(f"p_uninformed must be in [0, 1], got {p}")
         return cls(
@@ -105,9 +111,13 @@ class TraderModel:
     @classmethod
     def discrete(cls, c: Number = 10, probs: Sequence[Number] = (Fraction(1, 3),) * 3) -> TraderModel:
         """Discrete-noise population: informed (0), over-valuing (+c), under-valuing (-c)."""
-        if len(probs) != 3:
-            raise ValueError(f"probs must have 3 entries, got {len(probs)}")
-        c = Q(c)
+        if probs is None or isinstance(probs, (str, bytes)) or len(probs) != 3:
+            raise TypeError(f"probs must be 3 proportions (informed, over, under), got {probs!r}")
+        if any(Q(p, "probs") < 0 for p in probs):
+            raise ValueError(f"probs must be >= 0 and sum to 1, got {probs!r}")
+        c = Q(c, "c")
+        if c < 0:
+            raise ValueError(f"c (the noise size) must be >= 0, got {fmt_num(c)}")
         return cls(
             (
                 TraderType("informed", Q(probs[0])),
@@ -123,6 +133,8 @@ class TraderModel:
 
 def fmt_action(a: tuple[Fraction, Fraction]) -> str:
     """``(0.0, 75.0)``: the paper's label format."""
+    if isinstance(a, (str, bytes)) or not hasattr(a, "__len__") or len(a) != 2:
+        raise TypeError(f"a must be a (bid, ask) pair, got {a!r}")
     return f"({float(a[0]):.1f}, {float(a[1]):.1f})"
 
 
@@ -130,18 +142,28 @@ def make_actions(
     bids: Iterable[Number], asks: Iterable[Number] | None = None
 ) -> tuple[tuple[Fraction, Fraction], ...]:
     """All pairs (bid, ask) with bid < ask from two price grids (asks = bids when omitted)."""
-    bid_list = sorted({Q(b) for b in bids})
-    ask_list = bid_list if asks is None else sorted({Q(a) for a in asks})
+    if bids is None or isinstance(bids, (str, bytes)):
+        raise TypeError(f"bids must be a non-empty sequence of prices, got {type(bids).__name__}")
+    bid_list = sorted({Q(b, "bids") for b in bids})
+    if not bid_list:
+        raise ValueError("bids must be a non-empty sequence of prices")
+    if asks is not None and isinstance(asks, (str, bytes)):
+        raise TypeError("asks must be a sequence of prices")
+    ask_list = bid_list if asks is None else sorted({Q(a, "asks") for a in asks})
+    if not any(b < a for b in bid_list for a in ask_list):
+        raise ValueError("bids and asks must give at least one pair with bid < ask")
     return check_actions([(b, a) for b in bid_list for a in ask_list if b < a])
 
 
 def check_actions(actions: Iterable[tuple[Number, Number]]) -> tuple[tuple[Fraction, Fraction], ...]:
     """Validate an action set: non-empty, bid < ask, no duplicates."""
+    if actions is None or isinstance(actions, (str, bytes)) or not hasattr(actions, "__iter__"):
+        raise TypeError(f"actions must be a non-empty set of (bid, ask) pairs, got {type(actions).__name__}")
     out = []
     for a in actions:
-        if len(a) != 2:
+        if isinstance(a, (str, bytes)) or not hasattr(a, "__len__") or len(a) != 2:
             raise ValueError(f"actions must be (bid, ask) pairs, got {a}")
-        b, k = Q(a[0]), Q(a[1])
+        b, k = Q(a[0], "actions (bid)"), Q(a[1], "actions (ask)")
         if b >= k:
             raise ValueError(f"actions: bid must be < ask, got bid={fmt_num(b)}, ask={fmt_num(k)}")
         out.append((b, k))
@@ -195,7 +217,11 @@ class Belief:
     @classmethod
     def uniform(cls, lo: Number, hi: Number, inventory: int = 0) -> Belief:
         """v ~ U[lo, hi]."""
-        return cls.from_masses([(lo, hi, 1)], inventory)
+        lo_q, hi_q = Q(lo, "lo"), Q(hi, "hi")
+        if not lo_q < hi_q:
+            raise ValueError(f"lo must be < hi, got lo={fmt_num(lo_q)}, hi={fmt_num(hi_q)}")
+        check_nonnegative_int(inventory, "inventory")
+        return cls.from_masses([(lo_q, hi_q, 1)], inventory)
 
     @classmethod
     def canonical(cls, dens: Iterable[tuple[Fraction, Fraction, Fraction]], inventory: int) -> Belief:
@@ -269,9 +295,9 @@ class InventoryPOMDP:
         self.reward_kind = reward
         self.actions = check_actions(actions)
         if not isinstance(traders, TraderModel):
-            raise ValueError("traders must be a TraderModel")
+            raise TypeError("traders must be a TraderModel")
         self.traders = traders
-        self.gamma = Q(gamma)
+        self.gamma = Q(gamma, "gamma")
         if not 0 < self.gamma <= 1:
             raise ValueError(f"gamma must be in (0, 1], got {fmt_num(self.gamma)}")
         self.X = XADD(int_vars=("i",), real_vars=("v",), bounds={"i": (0, None)})
@@ -322,6 +348,9 @@ class InventoryPOMDP:
             self.rbar.append(rbar)
 
     def type_prob(self, name: str) -> Fraction:
+        names = [t.name for t in self.traders.types]
+        if name not in names:
+            raise ValueError(f"name must be one of the trader types {names}, got {name!r}")
         return next(Q(t.prob) for t in self.traders.types if t.name == name)
 
     @staticmethod
@@ -384,6 +413,9 @@ class InventoryPOMDP:
 
         :math:`b'(v) \propto L_{a,o}(v, i)\, b(v)`, :math:`i' = i'(i, o)`.
         """
+        self._check_b_a(b, a)
+        if o not in OBS:
+            raise ValueError(f"o must be one of {OBS}, got {o!r}")
         key = (b, a, o)
         r = self._upd_cache.get(key)
         if r is not None:
@@ -418,6 +450,7 @@ class InventoryPOMDP:
 
     def expected_reward(self, b: Belief, a: int) -> Fraction:
         """E[R | b, a] (exact)."""
+        self._check_b_a(b, a)
         key = ("r", b, a)
         r = self._upd_cache.get(key)
         if r is None:
@@ -435,7 +468,24 @@ class InventoryPOMDP:
         return sorted({p + e for a in self.actions for p in a for e in eps})
 
     def action_label(self, a: int) -> str:
-        return fmt_action(self.actions[a])
+        return fmt_action(self.actions[check_index(a, len(self.actions), "a")])
+
+    def _check_b_a(self, b: object, a: object) -> None:
+        """``b`` a :class:`Belief` and ``a`` an action index in ``[0, len(actions) - 1]``."""
+        if not isinstance(b, Belief):
+            raise TypeError(f"b must be a Belief, got {type(b).__name__}")
+        check_index(a, len(self.actions), "a")
+
+
+def _check_model_init(model: object, init: Sequence[Belief] | None) -> None:
+    """``model`` an :class:`InventoryPOMDP` and ``init`` a non-empty sequence of :class:`Belief`."""
+    if not isinstance(model, InventoryPOMDP):
+        raise TypeError(f"model must be an InventoryPOMDP, got {type(model).__name__}")
+    if init is None or isinstance(init, (str, bytes)) or not hasattr(init, "__len__") or len(init) == 0:
+        raise ValueError("init must be a non-empty sequence of Beliefs")
+    for b in init:
+        if not isinstance(b, Belief):
+            raise TypeError(f"init must hold Beliefs, got {type(b).__name__}")
 
 
 def reachable_beliefs(
@@ -446,6 +496,7 @@ def reachable_beliefs(
     With ``dedup=False`` duplicates are kept (the count the paper's ``|B|`` would use).
     """
     check_positive_int(depth, "depth (horizon)", MAX_HORIZON)
+    _check_model_init(model, init)
     layers = [list(dict.fromkeys(init)) if dedup else list(init)]
     total = len(layers[0])
     for k in range(depth - 1):
@@ -477,6 +528,10 @@ def expectimax(model: InventoryPOMDP, belief: Belief, horizon: int) -> tuple[flo
     action (lowest index among float ties).
     """
     check_positive_int(horizon, "horizon", MAX_HORIZON)
+    if not isinstance(model, InventoryPOMDP):
+        raise TypeError(f"model must be an InventoryPOMDP, got {type(model).__name__}")
+    if not isinstance(belief, Belief):
+        raise TypeError(f"belief must be a Belief, got {type(belief).__name__}")
     edges = sorted({float(x) for x in belief.edges()} | {float(x) for x in model.breakpoints()})
     lo, hi = float(belief.support()[0]), float(belief.support()[1])
     edges = [x for x in edges if lo <= x <= hi]
@@ -556,7 +611,11 @@ def gaussian_prior(sd: float, edges_in_sd: Sequence[float], inventory: int) -> B
     (tails folded into the outer pieces), masses rounded to 1e-4."""
     from scipy.stats import norm
 
-    e = np.asarray(edges_in_sd, dtype=float)
+    sd = check_positive(sd, "sd")
+    e = check_array(edges_in_sd, "edges_in_sd", ndim=1)
+    if e.size < 2 or np.any(np.diff(e) <= 0):
+        raise ValueError(f"edges_in_sd must be at least 2 strictly increasing values, got {e.tolist()}")
+    check_nonnegative_int(inventory, "inventory")
     cdf = norm.cdf(e)
     cdf[0], cdf[-1] = 0.0, 1.0
     pieces = [(_q4(sd * a), _q4(sd * b), _q4(p)) for a, b, p in zip(e, e[1:], np.diff(cdf))]

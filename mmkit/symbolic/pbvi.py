@@ -33,8 +33,23 @@ from fractions import Fraction
 
 import numpy as np
 
-from mmkit.common.validation import check_positive_int
-from mmkit.symbolic.inventory_pomdp import MAX_HORIZON, OBS, Belief, InventoryPOMDP, reachable_beliefs
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_int,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive_int,
+)
+from mmkit.symbolic.inventory_pomdp import (
+    MAX_HORIZON,
+    OBS,
+    Belief,
+    InventoryPOMDP,
+    _check_model_init,
+    reachable_beliefs,
+)
+from mmkit.symbolic.xadd import Q
 
 __all__ = [
     "Alpha",
@@ -284,6 +299,9 @@ def solve(
         Assert that every new α-function evaluates at its belief exactly to the backed-up value.
     """
     check_positive_int(horizon, "horizon", MAX_HORIZON)
+    _check_model_init(model, init)
+    check_nonnegative(tie_tol, "tie_tol")
+    check_bool(check, "check")
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if len(init) == 0:
@@ -362,7 +380,11 @@ class PolicyNode:
 
 def policy_tree(res: PBVIResult, b: Belief, horizon: int | None = None) -> PolicyNode:
     """The optimal conditional plan from ``b`` (argmax at every reached belief)."""
-    h = res.horizon if horizon is None else horizon
+    if not isinstance(res, PBVIResult):
+        raise TypeError(f"res must be a PBVIResult (from solve), got {type(res).__name__}")
+    if not isinstance(b, Belief):
+        raise TypeError(f"b must be a Belief, got {type(b).__name__}")
+    h = res.horizon if horizon is None else check_int(horizon, "horizon", 1, res.horizon)
     a, q, row = res.choose(b, h)
     node = PolicyNode(b, h, a, q)
     if h > 1:
@@ -382,8 +404,13 @@ def upper_surface(
     model's strict inequalities). Returns ``(values, argmax)`` of shape
     ``(len(widths), len(means))``; argmax indexes ``res.V[h]``.
     """
-    h = res.horizon if h is None else h
+    if not isinstance(res, PBVIResult):
+        raise TypeError(f"res must be a PBVIResult (from solve), got {type(res).__name__}")
+    check_nonnegative_int(inventory, "inventory")
+    h = res.horizon if h is None else check_int(h, "h", 1, res.horizon)
     X = res.model.X
+    means = check_array(means, "means", ndim=1)
+    check_array(widths, "widths", ndim=1, lo=0.0)
     means = np.asarray(means, dtype=float)
     widths = np.asarray(widths, dtype=float)
     vals = np.empty((len(res.V[h]), len(widths), len(means)))
@@ -425,7 +452,9 @@ def switch_point(
     factor) that is assumed to switch once on ``[lo, hi]``. Returns ``(a, b)`` with
     ``b - a <= tol``, ``holds(a) == holds(lo)`` and ``holds(b) == holds(hi)``.
     """
-    a, b, tol = Fraction(lo), Fraction(hi), Fraction(tol)
+    if not callable(holds):
+        raise TypeError(f"holds must be a callable Fraction -> bool, got {type(holds).__name__}")
+    a, b, tol = Q(lo, "lo"), Q(hi, "hi"), Q(tol, "tol")
     if not a < b:
         raise ValueError(f"lo must be < hi, got lo={a}, hi={b}")
     if not tol > 0:

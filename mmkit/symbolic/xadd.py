@@ -48,32 +48,40 @@ Number = int | float | Fraction | str
 __all__ = ["Q", "LinExpr", "Decision", "XADD", "Case", "fmt_num"]
 
 
-def Q(x: Number) -> Fraction:
+def Q(x: Number, name: str = "x") -> Fraction:
     """Exact rational from an int, a decimal string, a Fraction or a float (via its repr).
 
     ``Q(0.9) == Fraction(9, 10)`` (the float's shortest decimal, not its binary value).
+    ``name`` is the parameter named in error messages.
     """
     if isinstance(x, Fraction):
         return x
     if isinstance(x, bool):
-        raise ValueError("x must be a number, got a bool")
+        raise TypeError(f"{name} must be a finite number, got a bool")
     if isinstance(x, int):
         return Fraction(x)
     if isinstance(x, float):
         if not math.isfinite(x):
-            raise ValueError(f"x must be finite, got {x}")
+            raise ValueError(f"{name} must be a finite number, got {x}")
         return Fraction(repr(x))
     if isinstance(x, str):
-        return Fraction(x)
+        try:
+            return Fraction(x)
+        except ValueError:
+            raise ValueError(
+                f"{name} must be a finite number (or a decimal/fraction string), got {x!r}"
+            ) from None
     try:  # numpy scalars
-        return Q(x.item())
+        return Q(x.item(), name)
     except AttributeError:
-        raise ValueError(f"x must be a number, got {type(x).__name__}") from None
+        raise TypeError(f"{name} must be a finite number, got {type(x).__name__}") from None
 
 
 def fmt_num(q: Fraction, digits: int = 6) -> str:
     """Readable exact number: ``3``, ``12.5``, ``5/12``; long fractions as rounded decimals."""
-    q = Q(q)
+    q = Q(q, "q")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
+        raise ValueError(f"digits must be an integer >= 0, got {digits!r}")
     if q.denominator == 1:
         return str(q.numerator)
     d = q.denominator
@@ -98,14 +106,18 @@ class LinExpr:
     __slots__ = ("coeffs", "const", "_hash")
 
     def __init__(self, coeffs: Mapping[str, Number] | Iterable[tuple[str, Number]] = (), const: Number = 0):
+        if not isinstance(coeffs, Mapping) and not hasattr(coeffs, "__iter__"):
+            raise TypeError(f"coeffs must be a mapping variable -> coefficient, got {type(coeffs).__name__}")
         items = coeffs.items() if isinstance(coeffs, Mapping) else coeffs
         acc: dict[str, Fraction] = {}
         for k, c in items:
-            acc[k] = acc.get(k, Fraction(0)) + Q(c)
+            if not isinstance(k, str):
+                raise TypeError(f"coeffs keys must be variable names (str), got {k!r}")
+            acc[k] = acc.get(k, Fraction(0)) + Q(c, "coeffs")
         self.coeffs: tuple[tuple[str, Fraction], ...] = tuple(
             sorted((k, c) for k, c in acc.items() if c != 0)
         )
-        self.const: Fraction = Q(const)
+        self.const: Fraction = Q(const, "const")
         self._hash = hash((self.coeffs, self.const))
 
     # identity
@@ -300,6 +312,15 @@ class XADD:
         real_vars: Sequence[str] = ("v",),
         bounds: Mapping[str, tuple[Number | None, Number | None]] | None = None,
     ):
+        for arg, val in (("int_vars", int_vars), ("real_vars", real_vars)):
+            if (
+                isinstance(val, str)
+                or not hasattr(val, "__iter__")
+                or not all(isinstance(v, str) for v in val)
+            ):
+                raise TypeError(f"{arg} must be a sequence of variable names (str), got {val!r}")
+        if bounds is not None and not isinstance(bounds, Mapping):
+            raise TypeError(f"bounds must be a mapping variable -> (lo, hi), got {type(bounds).__name__}")
         names = list(int_vars) + list(real_vars)
         if not names:
             raise ValueError("int_vars and real_vars must declare at least one variable")
@@ -312,7 +333,9 @@ class XADD:
         for k, (lo, hi) in (bounds or {}).items():
             if k not in self.rank:
                 raise ValueError(f"bounds names unknown variable {k!r}; declared: {names}")
-            iv = _Interval(None if lo is None else Q(lo), False, None if hi is None else Q(hi), False)
+            iv = _Interval(
+                None if lo is None else Q(lo, "bounds"), False, None if hi is None else Q(hi, "bounds"), False
+            )
             if iv.empty():
                 raise ValueError(f"bounds for {k!r} must satisfy lo <= hi, got {(lo, hi)}")
             self.bounds[k] = iv
