@@ -210,3 +210,32 @@ def lmsr_bound_margin(b: float, ns: Sequence[int], runs: int, seed: int) -> dict
         losses = losses_over_states(mm, np.zeros(n), random_final_states(n, runs, seed + k, 1e4))
         worst = max(worst, float(losses.max() / mm.worst_case_loss(n)))
     return {"worst": worst, "states": float(runs * len(ns))}
+
+
+def stability_demo(mm: LMSR, ratio: float = 1e6) -> dict[str, float]:
+    """The naive and the stable :math:`C(q)` at ``q = (ratio * b, 0)``, the prices and the cost of
+    10 more shares of each outcome (the naive formula overflows beyond ``q/b`` of about 710)."""
+    q = np.array([ratio * mm.b, 0.0])
+    with np.errstate(over="ignore"):
+        naive = float(mm.b * np.log(np.exp(q / mm.b).sum()))
+    return {
+        "naive C(q)": naive,
+        "stable C(q)": float(mm.cost(q)),
+        "p_1": float(mm.prices(q)[0]),
+        "10 more of 1 ($)": round(mm.buy(q, 0, 10.0), 6),
+        "10 of 2 ($)": round(mm.buy(q, 1, 10.0), 6),
+    }
+
+
+def quadratic_max_loss(qm: QuadraticMSR, n: int, runs: int, seed: int) -> float:
+    """Largest loss of the quadratic market maker over ``runs`` random final states (from
+    :func:`random_final_states`), each pulled back along its ray from 0 to the edge of the
+    valid region when it lies outside (prices are affine, so the edge is one division)."""
+    states = random_final_states(n, runs, seed, scale=3 * qm.b)
+    p0 = np.full(n, 1.0 / n)
+    dp = qm.prices(states) - p0  # p(t d) = p0 + t dp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_up = np.where(dp > 0, (1.0 - p0) / dp, np.inf)
+        t_dn = np.where(dp < 0, -p0 / dp, np.inf)
+    t = np.minimum(1.0, np.minimum(t_up, t_dn).min(axis=1))
+    return float(losses_over_states(qm, np.zeros(n), states * t[:, None]).max())
