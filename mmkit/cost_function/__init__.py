@@ -25,6 +25,7 @@ from mmkit.cost_function.prediction_market import (
     MarketRun,
     TraderConfig,
     draw_beliefs,
+    simulate_belief_grid,
     simulate_belief_traders,
 )
 from mmkit.cost_function.scoring_rules import (
@@ -51,6 +52,7 @@ __all__ = [
     "MarketRun",
     "draw_beliefs",
     "simulate_belief_traders",
+    "simulate_belief_grid",
     "LimitOrderMarket",
     "Order",
     "Fill",
