@@ -640,9 +640,8 @@ led.record(
 
 # %%
 dp = la.dpm_beside_lmsr(trades, 10.0, b=100.0)
-dpm = cf.DynamicParimutuel(1.0)
 dpm_states = an.random_final_states(2, 2000, seed=8, scale=1e4, q0=[49, 49])
-dpm_loss = max(dpm.loss([49, 49], q, o) for q in dpm_states for o in (0, 1))
+dpm_margin = la.dpm_seed_margin(dpm_states, q0=[49, 49])
 pd.DataFrame(
     {k: v[[0, 100, 200, 300]] for k, v in dp.items()},
     index=["start", "100 buys", "200 buys", "300 buys"],
@@ -683,11 +682,10 @@ ax2.legend()
 plt.show()
 
 # %% tags=["remove-output"]
-seed_cost = dpm.cost([49, 49])
 led.record(
     "dpm-seed-bound",
-    holds=bool(dpm_loss <= seed_cost),
-    ours=f"{dpm_loss:.3f} <= {seed_cost:.3f}",
+    holds=bool(dpm_margin <= 0),
+    ours=f"largest loss - C(q0) = {dpm_margin:.3f}",
 )
 led.record(
     "dpm-less-loss",
@@ -773,7 +771,7 @@ plt.show()
 # traders holds a private belief, the truth perturbed in log-odds by Gaussian
 # noise of standard deviation 0.5, and places a limit order
 # {eq}`eq-lmsr-limit` for up to 10 shares of the outcome she thinks most
-# underpriced, at her belief. We simulate 1,000 markets for each $b$, with
+# underpriced, at her belief. We simulate 500 markets for each $b$, with
 # common random numbers (every $b$ sees the same outcomes and the same
 # traders), and record the price path and the market maker's realised loss,
 # which the $b \ln 2$ bound must cap in every run. The table gives, per $b$,
@@ -785,7 +783,7 @@ plt.show()
 truth = np.array([0.7, 0.3])
 cfg = cf.TraderConfig(n_traders=200, belief_noise=0.5, max_shares=10.0)
 b_grid = (5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)
-sims = cf.simulate_belief_grid(b_grid, truth, cfg, runs=1000, seed=100)
+sims = cf.simulate_belief_grid(b_grid, truth, cfg, runs=500, seed=100)
 summ = pd.DataFrame(an.market_summary(sims, truth[0], tol=0.02))
 summ.set_index("b").round(3)
 
@@ -806,7 +804,7 @@ led.record(
     ours=f"settle {summ.settle.iloc[0]} vs {summ.settle.iloc[-1]}",
 )
 
-# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source: simulated markets of 200 belief traders (truth 0.7). Left: median price path of outcome 1 across 1,000 markets for several b. Right: the market maker's realised loss against b, mean and 95th percentile over 1,000 markets, under the bound b ln 2.", "name": "fig-lmsr-market"}, "image": {"alt": "Left: four median price paths rising from 0.5 to about 0.7, fast for small b and slowly for b = 500. Right: on log-log axes the mean and 95th percentile losses rise with b, both well below the bound line b ln 2."}}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source: simulated markets of 200 belief traders (truth 0.7). Left: median price path of outcome 1 across 500 markets for several b. Right: the market maker's realised loss against b, mean and 95th percentile over 500 markets, under the bound b ln 2.", "name": "fig-lmsr-market"}, "image": {"alt": "Left: four median price paths rising from 0.5 to about 0.7, fast for small b and slowly for b = 500. Right: on log-log axes the mean and 95th percentile losses rise with b, both well below the bound line b ln 2."}}
 fig, (ax1, ax2) = subplots(1, 2)
 t = np.arange(cfg.n_traders + 1)
 for b in (10.0, 50.0, 200.0, 500.0):
@@ -836,7 +834,7 @@ plt.show()
 # final price is then a tight aggregate of many beliefs, centred on the
 # truth. The loss the market maker pays for this information grows with $b$,
 # roughly in proportion, but on average stays a small fraction of
-# $b \ln 2$ (last column), and the worst of 1,000 markets stays below the
+# $b \ln 2$ (last column), and the worst of 500 markets stays below the
 # bound too: the bound is attained only when traders drive the market all
 # the way to certainty, which budget-limited traders with noisy beliefs
 # around 0.7 never do.

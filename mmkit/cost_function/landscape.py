@@ -29,6 +29,7 @@ __all__ = [
     "dual_price_curves",
     "combinatorial_independence",
     "combinatorial_pricing_time",
+    "dpm_seed_margin",
 ]
 
 
@@ -192,3 +193,15 @@ def combinatorial_pricing_time(ks: ArrayLike, reps: int = 5, b: float = 100.0) -
             best = min(best, time.process_time() - t)
         out.append(best)
     return np.array(out)
+
+
+def dpm_seed_margin(states: ArrayLike, q0: ArrayLike, kappa: float = 1.0) -> float:
+    r"""Largest DPM loss over final ``states`` and outcomes, minus the seed cost :math:`C(q^0)`
+    (<= 0 when the seed bound holds). Vectorised form of
+    :meth:`~mmkit.cost_function.parimutuel.DynamicParimutuel.loss`:
+    :math:`L_o = C(q^0) - q^0_o\, C(q)/q_o`."""
+    dpm = DynamicParimutuel(kappa)
+    q, seed = np.asarray(states, dtype=float), np.asarray(q0, dtype=float)
+    pool = np.asarray(dpm.cost(q))
+    loss = dpm.cost(seed) - seed[None, :] * pool[:, None] / q
+    return float(loss.max() - dpm.cost(seed))
