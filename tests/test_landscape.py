@@ -167,3 +167,14 @@ def test_dpm_beside_lmsr_and_dual_closed_forms():
     assert np.all(r["lmsr_loss"] <= 100 * math.log(2) + 1e-9)
     g = la.dual_beside_closed_forms(8, seed=1)
     assert max(g.values()) < 1e-8
+
+
+def test_dpm_seed_margin_matches_scalar_loss():
+    from mmkit.cost_function.analysis import random_final_states
+
+    states = random_final_states(3, 200, seed=1, scale=1e3, q0=[5.0, 5.0, 5.0])
+    dpm = DynamicParimutuel(1.0)
+    scalar = max(dpm.loss([5.0, 5.0, 5.0], q, o) for q in states for o in range(3))
+    margin = la.dpm_seed_margin(states, q0=[5.0, 5.0, 5.0])
+    assert margin == pytest.approx(scalar - dpm.cost([5.0, 5.0, 5.0]), abs=1e-12)
+    assert margin < 0
