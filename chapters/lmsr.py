@@ -234,6 +234,8 @@ for kk in (1.0, 10.0, 100.0):
 ax2.set(xlabel="liquidity parameter b ($)", ylabel="price impact ($/share)")
 ax1.legend()
 ax2.legend()
+ax1.minorticks_off()  # minor ticks on log axes: slow to draw
+ax2.minorticks_off()
 print_curve("loss vs Q", Qg, Lg, points=5, xdigits=1)
 plt.show()
 
@@ -594,6 +596,7 @@ ax.set(
     ylabel="impact of a 10-share buy ($ per share)",
 )
 ax.legend()
+ax.minorticks_off()
 print(f"seed s = {s_seed:.3f}; crossing at V = {cross:.0f}")
 print_curve("LMSR", vols, imp_lm, points=4, xdigits=0, digits=5)
 print_curve("LS-LMSR", vols, imp_ls, points=4, xdigits=0, digits=5)
@@ -763,6 +766,7 @@ ax.semilogy(ks, t_k[-1] * 1e6 * 2.0 ** (ks - ks[-1]), "k--", label="~ 2^k")
 ax.set(xlabel="number of binary variables, k", ylabel="CPU time (µs)")
 print_curve("CPU time per trade (µs) vs k", ks, t_k * 1e6, xdigits=0, digits=1)
 ax.legend()
+ax.minorticks_off()
 plt.show()
 
 # %% [markdown]
@@ -821,6 +825,7 @@ ax2.loglog(b_grid, np.array(b_grid) * np.log(2), "k-", lw=1, label="b ln 2")
 ax2.set(xlabel="liquidity parameter b ($)", ylabel="market maker's loss ($)")
 ax1.legend()
 ax2.legend()
+ax2.minorticks_off()
 print_curve("95th pct loss vs b", b_grid, q95, points=7, xdigits=0, digits=3)
 plt.show()
 
