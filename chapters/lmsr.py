@@ -656,14 +656,19 @@ pd.DataFrame(
 # $q_1 - q_2$, which grows without bound when 65 % of the buys are of
 # outcome 1, so its price runs to certainty and the market maker ends
 # almost at its worst-case loss if outcome 1 occurs. The DPM's implied
-# probability depends on the *ratio* $q_1/q_2$, which settles, so it
-# levels off near $0.65^2/(0.65^2 + 0.35^2) = 0.78$ less the pull of the
-# seed; and because the winners share the pool, its loss if outcome 1
+# probability depends on the *ratio* $q_1/q_2$, which settles: 190 of the
+# 300 buys are of outcome 1, so it levels off near
+# $f^2/(f^2 + (1-f)^2) = 0.75$ with $f = 190/300$, a little less with the
+# seed. Because the winners share the pool, the DPM's loss if outcome 1
 # occurs never exceeds LMSR's (the two are equal, at zero, only when the
-# book is balanced) and ends far below it. The price of that safety is
-# borne by the traders: a share of outcome 1 bought late collects barely
-# more than it cost. The seed bound is checked over 2,000 random final
-# states as well.
+# book is balanced) and ends far below it. Its safety is not a margin
+# charged to traders: by {eq}`eq-lmsr-dpm` the price of a share is exactly
+# its implied probability times what it collects if it wins,
+# $p_i = \pi_i \, C(q)/q_i$, a fair bet at the market's own odds
+# (after 300 buys, $0.7421 \times 1.1608 = 0.8614$ in the table). The
+# traders bear the risk instead: the value of a winning share is not known
+# until the market closes. The seed bound is checked over 2,000 random
+# final states as well.
 
 # %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source (the post names the DPM but does not describe it): LMSR (b = 100) and the dynamic parimutuel market maker at the same worst-case loss on the same 300 buys. Left: LMSR's price of outcome 1, the DPM's implied probability and the DPM's price. Right: each market maker's loss if outcome 1 occurs, and the bound b ln 2.", "name": "fig-lmsr-dpm"}, "image": {"alt": "Left: the LMSR price rises to 1, the DPM implied probability levels off near 0.75 and the DPM price near 0.87. Right: the LMSR loss rises to the dashed bound near 69, the DPM loss stays near 12."}}
 fig, (ax1, ax2) = subplots(1, 2)
