@@ -178,3 +178,16 @@ def test_dpm_seed_margin_matches_scalar_loss():
     margin = la.dpm_seed_margin(states, q0=[5.0, 5.0, 5.0])
     assert margin == pytest.approx(scalar - dpm.cost([5.0, 5.0, 5.0]), abs=1e-12)
     assert margin < 0
+
+
+def test_dual_price_curves_clamp_and_stay_within_bounds():
+    c = la.dual_price_curves(np.linspace(-600, 600, 25), b_log=50.0)
+    bound = 50 * math.log(2)
+    assert np.allclose(c["bound"], bound)
+    assert c["quadratic"].min() == 0.0 and c["quadratic"].max() == 1.0
+    assert c["log"].min() > 0 and c["log"].max() < 1
+    for k in ("log", "quadratic", "spherical"):
+        assert np.all(np.diff(c[k]) >= -1e-9)  # prices rise with the imbalance
+        assert c[f"loss_{k}"].max() <= bound + 1e-6
+    inside = ~np.isnan(c["quad_closed"])
+    assert np.allclose(c["quad_closed"][inside], c["quadratic"][inside], atol=1e-12)

@@ -142,12 +142,14 @@ def dual_price_curves(d: ArrayLike, b_log: float = 100.0) -> dict[str, NDArray[n
         "spherical": DualCostMarketMaker(spherical_rule(loss / (1 - 1 / np.sqrt(2)))),
     }
     q = np.stack([d / 2, -d / 2], axis=1)
-    out = {k: m.prices(q)[:, 0] for k, m in makers.items()}
+    out: dict[str, NDArray[np.float64]] = {}
+    for k, m in makers.items():
+        r = m.argmax(q)  # one solve per state gives both the price and the cost
+        cost = np.einsum("ij,ij->i", r, q) - np.array([m.rule.expected(ri) for ri in r])
+        out[k] = r[:, 0]
+        out[f"loss_{k}"] = q[:, 0] - (cost - m.cost(np.zeros(2)))
     closed = QuadraticMSR(2 * loss).prices(q)[:, 0]
     out["quad_closed"] = np.where((closed >= 0) & (closed <= 1), closed, np.nan)
-    for k, m in makers.items():
-        c0 = m.cost(np.zeros(2))
-        out[f"loss_{k}"] = np.array([float(q[j, 0] - (m.cost(q[j]) - c0)) for j in range(len(d))])
     out["bound"] = np.array([m.worst_case_loss(2) for m in makers.values()])
     return out
 
