@@ -781,20 +781,23 @@ plt.show()
 # traders holds a private belief, the truth perturbed in log-odds by Gaussian
 # noise of standard deviation 0.5, and places a limit order
 # {eq}`eq-lmsr-limit` for up to 10 shares of the outcome she thinks most
-# underpriced, at her belief. We simulate 500 markets for each $b$, with
+# underpriced, at her belief. We simulate 1,000 markets for each $b$, with
 # common random numbers (every $b$ sees the same outcomes and the same
 # traders), and record the price path and the market maker's realised loss,
 # which the $b \ln 2$ bound must cap in every run. The table gives, per $b$,
 # the mean and spread of the final price, the traders until the median
-# price across markets stays within 0.02 of the truth, and the mean loss
-# (with its Monte Carlo standard error) against the bound.
+# price across markets stays within 0.03 of the truth, and the mean loss
+# (with its Monte Carlo standard error) against the bound. The band is wide
+# enough that the sampling noise of the median (a standard error of about
+# 0.006 at $b = 5$, where single markets are most spread) does not push the
+# median out of it by chance.
 
 # %%
 truth = np.array([0.7, 0.3])
 cfg = cf.TraderConfig(n_traders=200, belief_noise=0.5, max_shares=10.0)
 b_grid = (5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0)
-sims = cf.simulate_belief_grid(b_grid, truth, cfg, runs=500, seed=100)
-summ = pd.DataFrame(an.market_summary(sims, truth[0], tol=0.02))
+sims = cf.simulate_belief_grid(b_grid, truth, cfg, runs=1000, seed=100)
+summ = pd.DataFrame(an.market_summary(sims, truth[0], tol=0.03))
 summ.set_index("b").round(3)
 
 # %% tags=["remove-output"]
@@ -814,7 +817,7 @@ led.record(
     ours=f"settle {summ.settle.iloc[0]} vs {summ.settle.iloc[-1]}",
 )
 
-# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source: simulated markets of 200 belief traders (truth 0.7). Left: median price path of outcome 1 across 500 markets for several b. Right: the market maker's realised loss against b, mean and 95th percentile over 500 markets, under the bound b ln 2.", "name": "fig-lmsr-market"}, "image": {"alt": "Left: four median price paths rising from 0.5 to about 0.7, fast for small b and slowly for b = 500. Right: on log-log axes the mean and 95th percentile losses rise with b, both well below the bound line b ln 2."}}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source: simulated markets of 200 belief traders (truth 0.7). Left: median price path of outcome 1 across 1,000 markets for several b. Right: the market maker's realised loss against b, mean and 95th percentile over 1,000 markets, under the bound b ln 2.", "name": "fig-lmsr-market"}, "image": {"alt": "Left: four median price paths rising from 0.5 to about 0.7, fast for small b and slowly for b = 500. Right: on log-log axes the mean and 95th percentile losses rise with b, both well below the bound line b ln 2."}}
 fig, (ax1, ax2) = subplots(1, 2)
 t = np.arange(cfg.n_traders + 1)
 for b in (10.0, 50.0, 200.0, 500.0):
@@ -841,11 +844,11 @@ plt.show()
 # traders' beliefs: the final prices are widely spread, and their mean sits
 # below 0.7 because a single belief, symmetric around the truth in log-odds,
 # has a mean pulled towards 1/2. With large $b$ each 10-share order barely
-# moves the price, so it takes about a hundred traders to get there, but the
+# moves the price, so it takes some 90 traders to get there, but the
 # final price is then a tight aggregate of many beliefs, centred on the
 # truth. The loss the market maker pays for this information grows with $b$,
 # roughly in proportion, but on average stays a small fraction of
-# $b \ln 2$ (last column), and the worst of 500 markets stays below the
+# $b \ln 2$ (last column), and the worst of 1,000 markets stays below the
 # bound too: the bound is attained only when traders drive the market all
 # the way to certainty, which budget-limited traders with noisy beliefs
 # around 0.7 never do.
