@@ -36,25 +36,28 @@ def test_random_order_flow_keeps_invariants(n, traders, events, seed, b):
 @settings(max_examples=60, deadline=None)
 @given(
     limits=st.lists(st.floats(0.05, 0.95), min_size=1, max_size=6),
-    pushes=st.lists(st.tuples(st.integers(0, 1), st.floats(1.0, 200.0)), min_size=1, max_size=10),
+    pushes=st.lists(st.tuples(st.integers(0, 1), st.floats(1.0, 300.0)), min_size=1, max_size=12),
 )
 def test_resting_buys_fill_in_price_time_order(limits, pushes):
-    """Buy orders on outcome 0 rest; pushes move the price. Every fill stays within its limit,
-    and a resting order never fills while a better-priced (or equal and older) one is fillable."""
+    """Buy orders on outcome 0 rest (the price starts above every limit); pushes move the price.
+    Every fill stays within its limit, and no order fills while a better-priced one (or an
+    equally priced older one) rests unfilled."""
+    t_push = len(limits)
     mkt = LimitOrderMarket(LMSR(100.0), [1e6] * (len(limits) + 1), [0.0, 0.0])
+    mkt.market_order(t_push, 0, 400.0)  # p_0 = sigma(4) = 0.982 > every limit: all orders rest
     ids = [mkt.limit_order(k, 0, "buy", 50.0, p) for k, p in enumerate(limits)]
+    assert not [f for f in mkt.fills if f.order >= 0]
     for side, size in pushes:
-        mkt.market_order(len(limits), side, size)
+        mkt.market_order(t_push, side, size)
     check(mkt)
-    # at rest: no order is fillable
     p0 = mkt.prices()[0]
-    for o in mkt.orders:
+    for o in mkt.orders:  # at rest: no order is fillable
         assert o.limit <= p0 + 1e-8  # fills under 1e-6 shares are not made
-    # price priority: the orders that filled at all include every higher-limit order
     filled = {f.order for f in mkt.fills if f.order >= 0}
-    for oid, lim in zip(ids, limits):
-        if oid in filled:
-            assert all(j in filled for j, l2 in zip(ids, limits) if l2 > lim + 1e-6)
+    for k, (oid, lim) in enumerate(zip(ids, limits)):
+        if oid in filled:  # price priority, then time priority
+            assert all(j in filled for j, l2 in zip(ids, limits) if l2 > lim + 1e-9)
+            assert all(j in filled for j, l2 in zip(ids[:k], limits[:k]) if abs(l2 - lim) <= 1e-9)
 
 
 def test_order_fills_when_price_moves_to_it():
