@@ -53,3 +53,40 @@ def test_vectorised_fill_matches_scalar_limit_buy():
             i = int(np.argmax(belief[k] - mm.prices(q[k])))
             q[k, i] += mm.limit_buy(q[k], i, cfg.max_shares, float(belief[k, i])).shares
     assert np.allclose(q, r.q, rtol=0, atol=1e-9)
+
+
+def test_grid_simulation_common_random_numbers_and_loss_identity():
+    from mmkit.cost_function.prediction_market import simulate_belief_grid
+
+    cfg = TraderConfig(n_traders=30, belief_noise=0.5, max_shares=10)
+    g = simulate_belief_grid([5.0, 50.0], [0.6, 0.4], cfg, runs=50, seed=3)
+    assert np.array_equal(g[5.0].outcome, g[50.0].outcome)  # common random numbers
+    for b, r in g.items():
+        mm = LMSR(b)
+        assert np.allclose(r.prices.sum(axis=2), 1)
+        assert np.allclose(r.prices[:, -1], mm.prices(r.q))
+        for q, w, loss in zip(r.q, r.outcome, r.loss):
+            assert loss == pytest.approx(mm.loss(np.zeros(2), q, int(w)), abs=1e-9)
+        assert r.loss.max() <= b * np.log(2)
+    again = simulate_belief_grid([5.0, 50.0], [0.6, 0.4], cfg, runs=50, seed=3)
+    assert np.array_equal(again[50.0].prices, g[50.0].prices)
+    with pytest.raises(ValueError, match="bs"):
+        simulate_belief_grid([0.0], [0.6, 0.4])
+
+
+def test_analysis_helpers():
+    import mmkit.cost_function.analysis as an
+    from mmkit.cost_function.scoring_rules import QuadraticMSR
+
+    mm = LMSR(100.0)
+    ex = an.worked_example(mm)
+    assert ex["profit_cents"] == pytest.approx(0.75) and abs(ex["profit"] - 0.7411) < 5e-5
+    assert an.derivative_error(mm) < 1e-8 and an.integral_error(mm) < 1e-10
+    # the adversarial states reach the bound up to the round-off of q_o - C(q) at q_o ~ 1e5 b
+    assert an.lmsr_bound_margin(10.0, [2, 3], runs=500, seed=1)["worst"] <= 1.0 + 1e-9
+    assert (
+        an.quadratic_max_loss(QuadraticMSR(10.0), 3, 500, seed=2)
+        <= QuadraticMSR(10.0).worst_case_loss(3) + 1e-9
+    )
+    assert an.settle_time([0.0, 1.0, 0.5, 0.5], 0.5, 0.1) == 2
+    assert an.stability_demo(mm)["stable C(q)"] == pytest.approx(1e8)

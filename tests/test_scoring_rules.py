@@ -345,3 +345,43 @@ def test_lslmsr_limit_orders_by_root_finding_stay_in_domain(q, price, data):
     else:  # down to the limit, or all shares outstanding
         assert sell.final_price == pytest.approx(price, abs=1e-8) or sell.shares == pytest.approx(q[i])
         assert sell.final_price >= price - 1e-8
+
+
+# --------------------------------------------------------------------- fast paths (numpy speed)
+@settings(max_examples=200, deadline=None)
+@given(qvec(), bs, st.floats(-1e4, 1e4), st.data())
+def test_scalar_buy_fast_path_matches_trade_cost(q, b, k, data):
+    """The pure-Python buy() equals C(q + k e_i) - C(q) for lists, tuples and arrays."""
+    mm = LMSR(b)
+    i = data.draw(st.integers(0, len(q) - 1))
+    ref = mm.trade_cost(np.asarray(q), np.asarray(q) + unit(len(q), i, k))
+    for form in (q, tuple(q), np.asarray(q)):
+        assert mm.buy(form, i, k) == pytest.approx(ref, rel=1e-9, abs=1e-9 * max(1.0, abs(k)))
+
+
+def test_scalar_buy_validation_kept():
+    mm = LMSR(10.0)
+    for bad in ([1.0, float("nan")], (0.0, float("inf")), [1.0], np.array([0.0, np.nan])):
+        with pytest.raises(ValueError, match="q"):
+            mm.buy(bad, 0, 1.0)
+    for shares in (float("nan"), float("inf"), "x", None):
+        with pytest.raises(ValueError, match="shares"):
+            mm.buy([0.0, 0.0], 0, shares)
+    for outcome in (2, -1, 0.5, True and 1.5):
+        with pytest.raises(ValueError, match="outcome"):
+            mm.buy([0.0, 0.0], outcome, 1.0)
+    with pytest.raises(ValueError, match="single share vector"):
+        mm.buy(np.zeros((2, 2)), 0, 1.0)
+    assert mm.buy(np.array([0, 0]), 0, 1) == pytest.approx(mm.buy([0.0, 0.0], 0, 1.0))
+
+
+def test_batched_trade_cost_with_far_apart_states():
+    """Each sum is shifted by its own maximum: states 1e6 b apart stay finite and exact."""
+    mm = LMSR(1.0)
+    q = np.array([[0.0, 0.0, 746.0], [0.0, 0.0, 0.0], [1e6, 0.0, 0.0]])
+    q_new = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 746.0], [1e6 + 3.0, 0.0, 0.0]])
+    out = mm.trade_cost(q, q_new)
+    assert np.all(np.isfinite(out))
+    assert out[0] == pytest.approx(math.log(3) - 746.0, rel=1e-12)
+    assert out[1] == pytest.approx(746.0 - math.log(3), rel=1e-12)
+    assert out[2] == pytest.approx(3.0, rel=1e-12)

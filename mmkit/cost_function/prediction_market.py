@@ -32,7 +32,7 @@ from mmkit.common.validation import (
 )
 from mmkit.cost_function.scoring_rules import LMSR
 
-__all__ = ["TraderConfig", "MarketRun", "draw_beliefs", "simulate_belief_traders"]
+__all__ = ["TraderConfig", "MarketRun", "draw_beliefs", "simulate_belief_traders", "simulate_belief_grid"]
 
 
 @dataclass(frozen=True)
@@ -140,3 +140,53 @@ def simulate_belief_traders(
     collected = np.asarray(mm.trade_cost(np.zeros((R, n)), q), dtype=float)
     loss = q[rows, outcome] - collected
     return MarketRun(prices=prices, q=q, outcome=outcome, collected=collected, loss=loss)
+
+
+def simulate_belief_grid(
+    bs: ArrayLike, truth: ArrayLike, config: TraderConfig = TraderConfig(), runs: int = 100, seed: int = 0
+) -> dict[float, MarketRun]:
+    """:func:`simulate_belief_traders` for several liquidities at once, with common random
+    numbers: every ``b`` sees the same realised outcomes and the same traders' beliefs, so the
+    differences between liquidities are not sampling noise. Returns ``{b: MarketRun}``.
+    """
+    b_arr = np.asarray(bs, dtype=float).ravel()
+    if b_arr.size < 1 or not np.all(np.isfinite(b_arr)) or np.any(b_arr <= 0):
+        raise ValueError(f"bs must be finite liquidities > 0, got {b_arr.tolist()}")
+    p_true = np.asarray(truth, dtype=float)
+    if p_true.ndim != 1 or p_true.size < 2 or np.any(p_true <= 0) or not np.isclose(p_true.sum(), 1.0):
+        raise ValueError(
+            "truth must be a probability vector of length >= 2 with entries in (0, 1) "
+            f"summing to 1, got {p_true.tolist()}"
+        )
+    if int(runs) < 1:
+        raise ValueError(f"runs must be an integer >= 1, got {runs}")
+    rng = np.random.default_rng(seed)
+    n, R, T, B = p_true.size, int(runs), int(config.n_traders), b_arr.size
+    outcome = rng.choice(n, size=R, p=p_true)
+    b = np.repeat(b_arr, R)[:, None]  # rows: b-major, R runs each
+    rows = np.arange(B * R)
+    q = np.zeros((B * R, n))
+    prices = np.empty((B * R, T + 1, n))
+    prices[:, 0] = 1.0 / n
+    for t in range(T):
+        belief = np.tile(draw_beliefs(p_true, config.belief_noise, R, rng), (B, 1))
+        i = np.argmax(belief - prices[:, t], axis=1)
+        target = np.clip(belief[rows, i], 1e-12, 1 - 1e-12)
+        masked = q / b
+        masked[rows, i] = -np.inf
+        x = b[:, 0] * (np.log(target) - np.log1p(-target) + logsumexp(masked, axis=1)) - q[rows, i]
+        q[rows, i] += np.clip(x, 0.0, config.max_shares)
+        z = q / b
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        prices[:, t + 1] = e / e.sum(axis=1, keepdims=True)
+    z = q / b
+    m = z.max(axis=1)
+    collected = b[:, 0] * (np.log(np.exp(z - m[:, None]).sum(axis=1)) + m - np.log(n))
+    out = {}
+    for k, bk in enumerate(b_arr):
+        sl = slice(k * R, (k + 1) * R)
+        won = q[sl][np.arange(R), outcome]
+        out[float(bk)] = MarketRun(
+            prices=prices[sl], q=q[sl], outcome=outcome, collected=collected[sl], loss=won - collected[sl]
+        )
+    return out

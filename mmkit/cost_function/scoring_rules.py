@@ -78,9 +78,9 @@ def as_quantities(q: ArrayLike, name: str = "q", n: int | None = None) -> FloatA
         raise TypeError(f"{name} must be an array of share quantities (finite reals)") from None
     if arr.ndim == 0 or arr.shape[-1] < 2:
         raise ValueError(f"{name} must have at least 2 outcomes on its last axis, got shape {arr.shape}")
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN; quantities must be finite real numbers")
-    if not np.isfinite(arr).all():
+    if not np.isfinite(arr).all():  # one pass; the slower NaN test only to word the error
+        if np.isnan(arr).any():
+            raise ValueError(f"{name} contains NaN; quantities must be finite real numbers")
         raise ValueError(f"{name} contains infinities; quantities must be finite real numbers")
     if n is not None and arr.shape[-1] != n:
         raise ValueError(
@@ -126,6 +126,29 @@ def _check_limit_price(price: float) -> float:
     if not (0.0 < price < 1.0):
         raise ValueError(f"price (the limit price) must be in the open interval (0, 1), got {price}")
     return price
+
+
+def _scalar_quantities(q: object) -> list[float] | None:
+    """``q`` as a list of Python floats when it is a plain 1-D vector (list, tuple or 1-D array)
+    of finite numbers with at least 2 entries; ``None`` when it is something else (the caller
+    then takes the array path). Raises ValueError on NaN, infinities or fewer than 2 entries."""
+    if type(q) is list or type(q) is tuple:
+        try:
+            qs = [float(x) for x in q]
+        except (TypeError, ValueError):
+            return None
+    elif isinstance(q, np.ndarray) and q.ndim == 1:
+        qs = (q if q.dtype == np.float64 else q.astype(float)).tolist()
+    else:
+        return None
+    if len(qs) < 2:
+        raise ValueError(f"q must have at least 2 outcomes on its last axis, got {len(qs)}")
+    if not math.isfinite(sum(qs)):  # a finite sum proves every entry finite (one fast pass)
+        for x in qs:
+            if not math.isfinite(x):
+                what = "NaN" if x != x else "infinities"
+                raise ValueError(f"q contains {what}; quantities must be finite real numbers")
+    return qs
 
 
 def unit(n: int, i: int, k: float = 1.0) -> FloatArray:
@@ -297,26 +320,40 @@ class LMSR(CostFunctionMarketMaker):
         _check_b(self.b)
 
     def cost(self, q: ArrayLike) -> FloatArray | float:
-        r"""``C(q) = b * _lse(q / b)`` over the last axis (stable for huge ``q/b``)."""
-        a = as_quantities(q)
-        out = self.b * _lse(a / self.b, axis=-1)
+        r"""``C(q) = b * lse(q / b)`` over the last axis (stable for huge ``q/b``).
+
+        Evaluated as :math:`b\,[m + \ln \sum_i e^{q_i/b - m}]` with :math:`m = \max_i q_i/b`:
+        one shift, one exponential per entry (the cost of a bare NumPy log-sum-exp).
+        """
+        z = as_quantities(q) / self.b
+        m = z.max(axis=-1, keepdims=True)
+        out = self.b * (np.log(np.exp(z - m).sum(axis=-1)) + m[..., 0])
         return float(out) if np.ndim(out) == 0 else out
 
     def prices(self, q: ArrayLike) -> FloatArray:
         """``softmax(q / b)`` over the last axis; sums to 1."""
         z = as_quantities(q) / self.b
         e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+        e /= e.sum(axis=-1, keepdims=True)
+        return e
 
     def trade_cost(self, q: ArrayLike, q_new: ArrayLike) -> FloatArray | float:
         r"""``C(q_new) - C(q)`` computed without cancellation.
 
-        Both log-sum-exps are shifted by the same constant ``m = max(q, q_new) / b``, so the
-        difference is formed from numbers of order one even when ``q/b`` is ``1e6``.
+        Each sum is shifted by its own maximum, :math:`m = \max_i q_i/b` and
+        :math:`m' = \max_i q'_i/b`, so both sums lie in :math:`[1, n]` and
+
+        .. math:: C(q') - C(q) = b\,\Bigl[(m' - m)
+           + \ln \frac{\sum_i e^{q'_i/b - m'}}{\sum_i e^{q_i/b - m}}\Bigr]
+
+        is formed from numbers of order one even when ``q/b`` is ``1e6`` (one logarithm per
+        trade; ``m' - m`` is exact when the two maxima are equal).
         """
         a, c = _check_pair(q, q_new)
-        m = np.maximum(a.max(axis=-1, keepdims=True), c.max(axis=-1, keepdims=True)) / self.b
-        out = self.b * (_lse(c / self.b - m, axis=-1) - _lse(a / self.b - m, axis=-1))
+        za, zc = a / self.b, c / self.b
+        ma, mc = za.max(axis=-1, keepdims=True), zc.max(axis=-1, keepdims=True)
+        ratio = np.exp(zc - mc).sum(axis=-1) / np.exp(za - ma).sum(axis=-1)
+        out = self.b * ((mc - ma)[..., 0] + np.log(ratio))
         return float(out) if np.ndim(out) == 0 else out
 
     def buy(self, q: ArrayLike, outcome: int, shares: float) -> float:
@@ -326,14 +363,32 @@ class LMSR(CostFunctionMarketMaker):
 
         evaluated as ``b * logaddexp(log(1 - p_i), log(p_i) + k/b)`` (no overflow for large k/b).
         """
-        a = as_quantities(q)
-        i = _check_outcome(outcome, a.shape[-1])
-        shares = check_finite(shares, "shares")
-        z = a / self.b
-        total = _lse(z)
-        log_p = z[i] - total
-        log_not_p = _lse(np.delete(z, i)) - total
-        return float(self.b * np.logaddexp(log_not_p, log_p + shares / self.b))
+        qs = _scalar_quantities(q)
+        if qs is None:  # not a plain vector: the general (array) path
+            a = as_quantities(q)
+            if a.ndim != 1:
+                raise ValueError(f"q must be a single share vector, got shape {a.shape}")
+            qs = a.tolist()
+        i = outcome if type(outcome) is int and 0 <= outcome < len(qs) else _check_outcome(outcome, len(qs))
+        try:
+            k = float(shares)
+        except (TypeError, ValueError):
+            k = math.nan
+        if not math.isfinite(k):
+            raise ValueError(f"shares must be a finite number, got {shares!r}")
+        b = self.b
+        exp, log, log1p = math.exp, math.log, math.log1p
+        zs = [x / b for x in qs]
+        z_i = zs[i]
+        rest = zs[:i] + zs[i + 1 :]
+        m = max(rest)
+        u = m + log(sum([exp(z - m) for z in rest]))  # log-sum-exp of the other outcomes
+        # C(q + k e_i) - C(q) = b [logaddexp(u, z_i + k/b) - logaddexp(u, z_i)], each formed
+        # in log space (no overflow for huge k/b, no subnormal sums for far-apart outcomes)
+        v = z_i + k / b
+        new = (u if u > v else v) + log1p(exp(-abs(u - v)))
+        old = (u if u > z_i else z_i) + log1p(exp(-abs(u - z_i)))
+        return b * (new - old)
 
     def worst_case_loss(self, n: int) -> float:
         """``b ln n``: the loss when the market starts uniform and ends certain of the outcome."""
