@@ -149,3 +149,13 @@ def test_wide_search_counts_and_identity_reading():
     relab = {a: b for a, b in zip((-1, 0, 1), ex["actions"])}
     hits = sum(mask[ex["rows"][r], p, relab[int(tab[r, p])] + 1] for r in range(5) for p in range(5))
     assert hits == res.best
+
+
+def test_trading_mdp_solvers_agree_with_quantecon():
+    """The chapter's trading MDP: LP, PI, VI, MPI and QuantEcon's DiscreteDP give one policy."""
+    m = mm.trading_mdp(mm.pressure_matrix([T1, T2]), 0.1, 0.95)
+    qe = md.to_quantecon(m).solve(method="policy_iteration")
+    pi = md.policy_iteration(m)
+    for pol in (qe.sigma, md.solve_dual_lp(m).policy, md.modified_policy_iteration(m, 1e-10).policy):
+        assert np.array_equal(pol, pi.policy)
+    np.testing.assert_allclose(qe.v, pi.V, atol=1e-10)

@@ -410,7 +410,9 @@ def simulate_agents(
         b = min(chunk, steps - t)
         u = rng.random((b, N))
         # maps[t, k, x] = next state index from state x
-        maps = (u[:, :, None, None] > cum[None, :, :, :]).sum(axis=3).astype(np.int8)
+        # maps[t, k, x] = number of cumulative probabilities of row x below u (next state)
+        uu = u[:, :, None]
+        maps = (uu > cum[None, :, :, 0]).view(np.int8) + (uu > cum[None, :, :, 1]).view(np.int8)
         states = _run_maps(maps, cur)
         out[t + 1 : t + 1 + b] = states - 1
         cur = states[-1].astype(np.int64)
@@ -434,12 +436,15 @@ def _run_maps(maps: np.ndarray, cur: np.ndarray) -> np.ndarray:
     if pad:
         ident = np.broadcast_to(np.arange(3, dtype=np.int8), (pad, N, 3))
         maps = np.concatenate([maps, ident])
-    seg = maps.reshape(K, L, N, 3)
+    seg = np.ascontiguousarray(maps.reshape(K, L, N, 3).transpose(1, 0, 2, 3)).reshape(L, -1)
     runs = np.empty((L, K, N, 3), dtype=np.int8)
-    pos = np.broadcast_to(np.arange(3, dtype=np.int8), (K, N, 3))
+    base = (np.arange(K * N, dtype=np.int64) * 3)[:, None]  # flat offset of (segment, agent)
+    pos = np.broadcast_to(np.arange(3, dtype=np.int64), (K * N, 3))
+    flat = runs.reshape(L, -1)
     for j in range(L):
-        pos = np.take_along_axis(seg[:, j], pos.astype(np.int64), axis=2)
-        runs[j] = pos
+        nxt = seg[j][base + pos]
+        flat[j] = nxt.ravel()
+        pos = nxt.astype(np.int64)
     start = np.empty((K, N), dtype=np.int64)
     s0 = cur.astype(np.int64)
     ends = runs[L - 1]
