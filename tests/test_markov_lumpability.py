@@ -159,3 +159,13 @@ def test_trading_mdp_solvers_agree_with_quantecon():
     for pol in (qe.sigma, md.solve_dual_lp(m).policy, md.modified_policy_iteration(m, 1e-10).policy):
         assert np.array_equal(pol, pi.policy)
     np.testing.assert_allclose(qe.v, pi.V, atol=1e-10)
+
+
+def test_chance_baseline_is_seeded_and_bounded():
+    M = mm.pressure_matrix([T1, T2])
+    a = rd.chance_baseline(M, TABLE, 2, seed=3, c_values=(0.1,))
+    b = rd.chance_baseline(M, TABLE, 2, seed=3, c_values=(0.1,))
+    assert a.tolist() == b.tolist()
+    assert np.all((a >= 0) & (a <= 25))
+    with pytest.raises(ValueError, match="n_tables"):
+        rd.chance_baseline(M, TABLE, 0, seed=3)

@@ -8,6 +8,9 @@ Writes, with fixed seeds, into ``artifacts/futures/`` (no pickle; ``np.load`` wi
   epochs), and the loss sweep at degree 4, TTL 4 (3 seeds, 1,500 epochs);
 * ``markov_error.npz``: :func:`mmkit.markov_market.lumpability.error_grid` over market sizes
   and agent persistences;
+* ``readings_baseline.json``: the best agreement that the wide readings search
+  (:func:`mmkit.markov_market.readings.wide_search`) finds for random rearrangements of the
+  slides' policy table (:func:`~mmkit.markov_market.readings.chance_baseline`, 40 tables);
 * ``scaling.csv``: CPU seconds to build the pressure matrix by brute force, direct
   convolutions and the tilted FFT, against the number of agents (machine dependent).
 """
@@ -15,6 +18,7 @@ Writes, with fixed seeds, into ``artifacts/futures/`` (no pickle; ``np.load`` wi
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -57,6 +61,28 @@ def markov_error() -> dict[str, np.ndarray]:
     return {**out, "sizes": np.array(SIZES), "persistences": np.array(PERSISTENCES)}
 
 
+#: The slides' printed policy table (rows i = -2..2, columns pos = -2..2), an input of the
+#: chance baseline; the chapter reads the same table from the registry.
+SLIDE_TABLE = [
+    [1, -1, 1, 0, -1],
+    [0, -1, 1, -1, -1],
+    [1, -1, -1, -1, -1],
+    [0, -1, -1, -1, -1],
+    [0, -1, -1, -1, -1],
+]
+N_RANDOM_TABLES, BASELINE_SEED = 40, 2025
+
+
+def readings_baseline() -> dict:
+    """Best wide-search agreement of random rearrangements of the slides' table."""
+    from mmkit import markov_market as mm
+    from mmkit.markov_market.readings import chance_baseline
+
+    M = mm.pressure_matrix([T1, T2])
+    best = chance_baseline(M, np.array(SLIDE_TABLE), N_RANDOM_TABLES, BASELINE_SEED)
+    return {"n_tables": N_RANDOM_TABLES, "seed": BASELINE_SEED, "best": best.tolist()}
+
+
 def _cpu(f) -> float:
     t0 = time.process_time()
     f()
@@ -83,13 +109,16 @@ def scaling_rows() -> list[tuple[str, int, float]]:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    which = set(args.only or ("p2p", "markov", "scaling"))
+    which = set(args.only or ("p2p", "markov", "readings", "scaling"))
     if "p2p" in which:
         np.savez(out / "p2p_sweep.npz", **p2p_sweeps())
         print(f"wrote {out / 'p2p_sweep.npz'}")
     if "markov" in which:
         np.savez(out / "markov_error.npz", **markov_error())
         print(f"wrote {out / 'markov_error.npz'}")
+    if "readings" in which:
+        (out / "readings_baseline.json").write_text(json.dumps(readings_baseline(), indent=1) + "\n")
+        print(f"wrote {out / 'readings_baseline.json'}")
     if "scaling" in which:
         lines = ["method,N,cpu_seconds"] + [f"{m},{n},{t:.6f}" for m, n, t in scaling_rows()]
         (out / "scaling.csv").write_text("\n".join(lines) + "\n")
@@ -103,5 +132,7 @@ def add_cli(sub) -> None:
         "futures-artifacts", help="the futures chapter's P2P sweeps, Markov-error grid, timings"
     )
     p.add_argument("--out", default="artifacts/futures", help="output folder (default: %(default)s)")
-    p.add_argument("--only", nargs="*", choices=("p2p", "markov", "scaling"), help="a subset to rebuild")
+    p.add_argument(
+        "--only", nargs="*", choices=("p2p", "markov", "readings", "scaling"), help="a subset to rebuild"
+    )
     p.set_defaults(func=run)
