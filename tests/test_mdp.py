@@ -118,3 +118,105 @@ def test_policy_refuses_negative_short_float_or_out_of_range(policy):
     m = random_mdp(0, drop=False)
     with pytest.raises((ValueError, TypeError), match="policy"):
         md.policy_evaluation(m, np.array(policy))
+
+
+# --------------------------------------------------------- QuantEcon-speed solvers vs DiscreteDP
+def qe_pair(seed, S, A, discount, product, sparse=False):
+    """The same random model as ours and as QuantEcon's DiscreteDP."""
+    rng = np.random.default_rng(seed)
+    P = rng.random((S, A, S)) ** 3
+    P /= P.sum(axis=2, keepdims=True)
+    R = rng.normal(size=(S, A))
+    if product and not sparse:
+        from quantecon.markov import DiscreteDP
+
+        return md.FiniteMDP.from_dense(R, P, discount), DiscreteDP(R, P, discount)
+    feas = np.ones((S, A), bool)
+    if not product:
+        feas[rng.random((S, A)) < 0.3] = False
+        feas[np.arange(S), rng.integers(0, A, S)] = True
+    m = md.FiniteMDP.from_dense(R, P, discount, feas)
+    if sparse:
+        m = md.FiniteMDP(m.R, sp.csr_matrix(m.P), m.s_indices, m.a_indices, discount, A)
+    return m, md.to_quantecon(m)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.sampled_from([0.0, 0.5, 0.9, 0.95]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_fast_solvers_match_quantecon(seed, lam, product, sparse):
+    m, qe = qe_pair(seed, S=12, A=3, discount=lam, product=product, sparse=sparse)
+    pi, qpi = md.solve_policy_iteration(m), qe.solve("pi")
+    assert np.array_equal(pi.policy, qpi.sigma)
+    np.testing.assert_allclose(pi.V, qpi.v, atol=1e-9)
+    for ours, theirs in (
+        (md.solve_value_iteration(m, epsilon=1e-6), qe.solve("vi", epsilon=1e-6, max_iter=100_000)),
+        (md.modified_policy_iteration(m, epsilon=1e-6), qe.solve("mpi", epsilon=1e-6, max_iter=100_000)),
+    ):
+        assert np.array_equal(ours.policy, theirs.sigma)
+        assert ours.iterations == theirs.num_iter
+        np.testing.assert_allclose(ours.V, theirs.v, atol=1e-9)
+        assert np.max(np.abs(ours.V - pi.V)) < 1e-6  # epsilon-optimal
+
+
+@pytest.mark.parametrize("method", ["direct", "gmres", "bicgstab"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_evaluate_policy_methods(method, sparse):
+    m, _ = qe_pair(3, S=30, A=3, discount=0.95, product=False, sparse=sparse)
+    pol = md.policy_iteration(m).policy
+    exact = md.policy_evaluation(m, pol)
+    np.testing.assert_allclose(md.evaluate_policy(m, pol, method), exact, atol=1e-9)
+
+
+def test_large_sparse_random_model_solved_fast():
+    """A random sparse model (LU fill-in makes direct solves slow) by PI with BiCGSTAB and MPI."""
+    import time
+
+    n, A, k = 6000, 3, 8
+    rng = np.random.default_rng(5)
+    L = n * A
+    cols = rng.integers(0, n, size=(L, k))
+    w = rng.random((L, k))
+    w /= w.sum(axis=1, keepdims=True)
+    Q = sp.csr_matrix((w.ravel(), (np.repeat(np.arange(L), k), cols.ravel())), shape=(L, n))
+    m = md.FiniteMDP(rng.normal(size=L), Q, np.repeat(np.arange(n), A), np.tile(np.arange(A), n), 0.95, A)
+    t0 = time.process_time()
+    pi = md.solve_policy_iteration(m)
+    mpi = md.modified_policy_iteration(m, epsilon=1e-8)
+    assert time.process_time() - t0 < 20.0
+    assert np.array_equal(pi.policy, mpi.policy)
+    TV, _ = md.bellman(m, pi.V)
+    assert np.max(np.abs(TV - pi.V)) < 1e-8
+
+
+def test_from_dense_product_form_is_a_view_and_unchecked_path():
+    rng = np.random.default_rng(0)
+    P = rng.random((4, 2, 4))
+    P /= P.sum(axis=2, keepdims=True)
+    R = rng.normal(size=(4, 2))
+    m = md.FiniteMDP.from_dense(R, P, 0.9)
+    assert np.shares_memory(m.P, P)
+    u = md.FiniteMDP.from_dense(R, P, 0.9, check=False)
+    assert np.array_equal(md.solve_policy_iteration(u).policy, md.policy_iteration(m).policy)
+    with pytest.raises(ValueError, match="rows of P"):
+        md.FiniteMDP.from_dense(R, P * 1.1, 0.9)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [({"epsilon": 0.0}, "epsilon"), ({"max_iter": 0}, "max_iter"), ({"k": -1}, "k must")],
+)
+def test_mpi_rejects_bad_arguments(kwargs, match):
+    m, _ = qe_pair(0, S=4, A=2, discount=0.9, product=True)
+    with pytest.raises(ValueError, match=match):
+        md.modified_policy_iteration(m, **kwargs)
+
+
+def test_evaluate_policy_rejects_unknown_method():
+    m, _ = qe_pair(0, S=4, A=2, discount=0.9, product=True)
+    with pytest.raises(ValueError, match="method must be one of"):
+        md.evaluate_policy(m, np.zeros(4, int), method="cg")

@@ -19,6 +19,7 @@ CLI_MODULES = [
     "mmkit.book.report",
     "mmkit.book.cli_das",
     "mmkit.book.cli_marl",
+    "mmkit.book.cli_futures",
 ]
 
 

@@ -71,6 +71,11 @@ __all__ = [
     "solve_dual_lp",
     "occupation_measure",
     "to_quantecon",
+    "bellman",
+    "evaluate_policy",
+    "solve_value_iteration",
+    "solve_policy_iteration",
+    "modified_policy_iteration",
 ]
 
 
@@ -142,16 +147,22 @@ class FiniteMDP:
         if self.P.ndim != 2 or self.P.shape[0] != L:
             raise ValueError(f"P must have shape (L, n_states) with L = {L}, got {self.P.shape}")
         self.n_states = self.P.shape[1]
-        if np.any(data < 0):
+        if data.size and data.min() < 0:
             raise ValueError("P must have non-negative entries")
-        rows = np.asarray(self.P.sum(axis=1)).ravel()
+        rows = np.asarray(self.P @ np.ones(self.n_states)).ravel()
         if np.max(np.abs(rows - 1.0)) > 1e-9:
             raise ValueError("rows of P must sum to 1 (within 1e-9)")
         if np.any(np.diff(self.s_indices) < 0):
             raise ValueError("pairs must be sorted by state (s_indices non-decreasing)")
-        if self.s_indices.max() >= self.n_states:
+        if self.s_indices.size and (self.s_indices.min() < 0 or self.s_indices.max() >= self.n_states):
             raise ValueError(f"s_indices must be in [0, n_states - 1] = [0, {self.n_states - 1}]")
-        if set(np.unique(self.s_indices).tolist()) != set(range(self.n_states)):
+        steps = np.diff(self.s_indices)
+        if (
+            L == 0
+            or self.s_indices[0] != 0
+            or self.s_indices[-1] != self.n_states - 1
+            or steps.max(initial=0) > 1
+        ):
             raise ValueError("every state needs at least one feasible action")
         if self.n_actions is None:
             self.n_actions = int(self.a_indices.max()) + 1
@@ -159,20 +170,51 @@ class FiniteMDP:
 
     @classmethod
     def from_dense(
-        cls, R: np.ndarray, P: np.ndarray, discount: float, feasible: np.ndarray | None = None
+        cls,
+        R: np.ndarray,
+        P: np.ndarray,
+        discount: float,
+        feasible: np.ndarray | None = None,
+        check: bool = True,
     ) -> FiniteMDP:
-        """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs."""
-        R = check_array(R, "R", ndim=2)
-        P = check_array(P, "P", ndim=3)
+        """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs.
+
+        Without a mask every pair is feasible and ``P`` is used as a view (no copy).
+        ``check=False`` skips the validation of ``P`` (non-negative rows summing to 1), a
+        pass over all :math:`|S|^2|A|` entries: for trusted input built by code that
+        guarantees it (QuantEcon's ``DiscreteDP`` does not check either).
+        """
+        R = check_array(R, "R", ndim=2) if check else np.asarray(R, dtype=float)
+        if P is None or isinstance(P, (str, bytes, dict, set)):
+            raise TypeError(f"P must be an array of transition probabilities, got {type(P).__name__}")
+        try:
+            P = np.asarray(P, dtype=float)  # a view when P is already float: no copy
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"P must be an array of transition probabilities ({exc})") from None
         if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
             raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
-        mask = np.ones(R.shape, bool) if feasible is None else np.asarray(feasible)
+        if feasible is None:  # product form: a view of P, no copy
+            S, A = R.shape
+            s_idx, a_idx = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)
+            args = (R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S), s_idx, a_idx)
+            return cls(*args, discount, A) if check else cls._unchecked(*args, discount, A)
+        mask = np.asarray(feasible)
         if mask.shape != R.shape or mask.dtype != bool:
             raise ValueError(
                 f"feasible must be a boolean array of shape {R.shape}, got {mask.dtype} {mask.shape}"
             )
         s_idx, a_idx = np.nonzero(mask)
         return cls(R[s_idx, a_idx], P[s_idx, a_idx], s_idx, a_idx, discount, R.shape[1])
+
+    @classmethod
+    def _unchecked(cls, R, P, s_idx, a_idx, discount, n_actions) -> FiniteMDP:
+        """Build without validating ``P`` (trusted, product-form input; see ``from_dense``)."""
+        obj = cls.__new__(cls)
+        obj.R, obj.P, obj.s_indices, obj.a_indices = R, P, s_idx, a_idx
+        obj.discount, obj.n_actions = check_discount(discount), int(n_actions)
+        obj.n_states = P.shape[1]
+        obj._starts = np.arange(obj.n_states) * obj.n_actions
+        return obj
 
     # helpers ---------------------------------------------------------------------------
     def pair_index(self, policy: np.ndarray, name: str = "policy") -> np.ndarray:
@@ -343,7 +385,7 @@ def policy_iteration(
     raise RuntimeError(f"policy iteration did not converge in {max_iter} iterations")
 
 
-def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None, method: str = "highs") -> LPSolution:
+def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None, method: str = "highs-ipm") -> LPSolution:
     r"""Solve the dual LP of the discounted MDP with SciPy's HiGHS.
 
     Maximise :math:`\sum_{s,a} r(s,a)x(s,a)` subject to
@@ -351,6 +393,8 @@ def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None, method: str =
     ``alpha`` defaults to the uniform weights :math:`1/|S|`; it must be positive and sum to 1.
     The returned ``V`` is minus the constraint multipliers (HiGHS minimises :math:`-r^\top x`),
     which equals :math:`V^\star`; the objective equals :math:`\alpha^\top V^\star`.
+    ``method`` is SciPy's HiGHS variant; the default, the interior-point method followed by
+    crossover to a vertex, was the fastest on the book's models (``benchmarks/``).
     """
     _check_mdp(mdp)
     check_choice(method, "method", ("highs", "highs-ds", "highs-ipm"))
@@ -396,3 +440,231 @@ def to_quantecon(mdp: FiniteMDP):
 
     Q = mdp.P if sp.issparse(mdp.P) else np.asarray(mdp.P)
     return DiscreteDP(mdp.R, Q, mdp.discount, mdp.s_indices, mdp.a_indices)
+
+
+# ------------------------------------------------------------- solvers at QuantEcon's speed
+@dataclass(frozen=True)
+class _Layout:
+    """How the pairs of an MDP are laid out: product form (``n*m`` pairs in order) or not."""
+
+    product: bool
+    m: int
+    table: np.ndarray | None  # (n, m) pair index, -1 where infeasible (pair form only)
+
+
+def _layout(mdp: FiniteMDP) -> _Layout:
+    """The MDP's :class:`_Layout`, computed once and cached on the object."""
+    lay = mdp.__dict__.get("_layout_cache")
+    if lay is not None and lay[0] is mdp.s_indices and lay[1] is mdp.a_indices:
+        return lay[2]
+    n, m, L = mdp.n_states, int(mdp.n_actions), len(mdp.R)
+    product = (
+        L == n * m
+        and np.array_equal(mdp.a_indices, np.tile(np.arange(m), n))
+        and np.array_equal(mdp.s_indices, np.repeat(np.arange(n), m))
+    )
+    table = None
+    if not product:
+        table = np.full((n, m), -1, dtype=np.int64)
+        table[mdp.s_indices, mdp.a_indices] = np.arange(L)
+    out = _Layout(bool(product), m, table)
+    mdp.__dict__["_layout_cache"] = (mdp.s_indices, mdp.a_indices, out)
+    return out
+
+
+def bellman(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""The Bellman update and a greedy policy: :math:`(TV)(s) = \max_a Q(s, a)` and the
+    first maximising action label of every state (QuantEcon's tie rule)."""
+    lay = _layout(mdp)
+    vals = mdp.R + mdp.discount * (mdp.P @ V)
+    if lay.product:
+        v2 = vals.reshape(mdp.n_states, lay.m)
+        arg = v2.argmax(axis=1)
+        return v2[np.arange(mdp.n_states), arg], arg
+    vmax, argpair = mdp.group_max(np.asarray(vals).ravel())
+    return vmax, mdp.a_indices[argpair]
+
+
+def _policy_rows(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
+    """Pair index of ``(s, policy[s])`` for every state (cached layout)."""
+    lay = _layout(mdp)
+    pol = np.asarray(policy, dtype=np.int64)
+    if lay.product:
+        return np.arange(mdp.n_states) * lay.m + pol
+    rows = lay.table[np.arange(mdp.n_states), pol]
+    if np.any(rows < 0):
+        raise ValueError("policy takes an infeasible action")
+    return rows
+
+
+EVALUATION_METHODS = ("auto", "direct", "gmres", "bicgstab")
+
+
+def evaluate_policy(
+    mdp: FiniteMDP,
+    policy: np.ndarray,
+    method: str = "auto",
+    V0: np.ndarray | None = None,
+    rtol: float = 1e-12,
+) -> np.ndarray:
+    r"""Value of a stationary policy: the solution of :math:`(I - \lambda P_\pi) V = r_\pi`.
+
+    Parameters
+    ----------
+    mdp : FiniteMDP
+    policy : ndarray of int, shape (n_states,)
+        Action label of every state.
+    method : {"auto", "direct", "gmres", "bicgstab"}
+        ``direct``: dense LU, or sparse LU (SuperLU) when ``P`` is sparse. ``gmres`` /
+        ``bicgstab``: Krylov iterations on the sparse operator, with relative residual
+        ``rtol`` (no fill-in: the method for large sparse models whose LU factors fill,
+        e.g. random transitions). ``auto``: ``direct`` for dense ``P``, ``bicgstab`` for
+        sparse ``P`` with more than 2,000 states (falling back to ``direct`` if it stalls).
+    V0 : ndarray, optional
+        Starting guess for the iterative methods (e.g. the previous policy's value).
+    rtol : float
+        Relative residual of the iterative methods; the value error is at most
+        :math:`\frac{1+\lambda}{1-\lambda}` times it (in the sup norm, relative to
+        :math:`\|r_\pi\|`).
+    """
+    if method not in EVALUATION_METHODS:
+        raise ValueError(f"method must be one of {EVALUATION_METHODS}, got {method!r}")
+    rows = _policy_rows(mdp, policy)
+    r = mdp.R[rows]
+    P_pi = mdp.P[rows]
+    n, lam = mdp.n_states, mdp.discount
+    sparse = sp.issparse(P_pi)
+    if method == "auto":
+        method = "bicgstab" if sparse and n > 2000 else "direct"
+    if not sparse:
+        A = P_pi * (-lam)
+        A.flat[:: n + 1] += 1.0
+        if method == "direct":
+            return np.linalg.solve(A, r)
+        A = sp.csr_matrix(A)
+    else:
+        A = (sp.identity(n, format="csr") - lam * P_pi.tocsr()).tocsr()
+    if method == "direct":
+        return np.asarray(spsolve(A.tocsc(), r))
+    from scipy.sparse.linalg import bicgstab, gmres
+
+    solver = bicgstab if method == "bicgstab" else gmres
+    x, info = solver(A, r, x0=V0, rtol=rtol, atol=0.0, maxiter=10 * n)
+    if info != 0:  # did not reach rtol: fall back to the exact solve
+        return np.asarray(spsolve(A.tocsc(), r))
+    return np.asarray(x)
+
+
+def _iterations(max_iter: int) -> int:
+    if int(max_iter) != max_iter or max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
+    return int(max_iter)
+
+
+def _epsilon(epsilon: float) -> float:
+    e = float(epsilon)
+    if not (e > 0 and np.isfinite(e)):
+        raise ValueError(f"epsilon must be a finite number > 0, got {epsilon!r}")
+    return e
+
+
+def _start(mdp: FiniteMDP, V0: np.ndarray | None, default: np.ndarray) -> np.ndarray:
+    if V0 is None:
+        return default
+    V = np.array(V0, dtype=float)
+    if V.shape != (mdp.n_states,) or not np.all(np.isfinite(V)):
+        raise ValueError(f"V0 must be {mdp.n_states} finite values, got shape {V.shape}")
+    return V
+
+
+def _max_reward(mdp: FiniteMDP) -> np.ndarray:
+    lay = _layout(mdp)
+    if lay.product:
+        return mdp.R.reshape(mdp.n_states, lay.m).max(axis=1)
+    return mdp.group_max(mdp.R)[0]
+
+
+def solve_value_iteration(
+    mdp: FiniteMDP, epsilon: float = 1e-3, V0: np.ndarray | None = None, max_iter: int = 100_000
+) -> MDPSolution:
+    r"""Value iteration with QuantEcon's start and stopping rule.
+
+    Starts from :math:`V_0(s) = \max_a r(s, a)` (or ``V0``) and stops when
+    :math:`\|V_{k+1} - V_k\|_\infty < \varepsilon(1-\lambda)/(2\lambda)`; the policy greedy
+    for the last iterate is then :math:`\varepsilon`-optimal (Puterman 1994, Thm 6.3.1).
+    """
+    epsilon, max_iter = _epsilon(epsilon), _iterations(max_iter)
+    lam = mdp.discount
+    tol = epsilon * (1 - lam) / (2 * lam) if lam > 0 else np.inf
+    V = _start(mdp, V0, _max_reward(mdp))
+    for k in range(1, max_iter + 1):
+        TV, _ = bellman(mdp, V)
+        done = np.max(np.abs(TV - V)) < tol
+        V = TV
+        if done:
+            break
+    else:
+        raise RuntimeError(f"value iteration did not converge in {max_iter} iterations")
+    return MDPSolution(V, bellman(mdp, V)[1], k)
+
+
+def solve_policy_iteration(
+    mdp: FiniteMDP,
+    V0: np.ndarray | None = None,
+    evaluation: str = "auto",
+    max_iter: int = 10_000,
+) -> MDPSolution:
+    r"""Howard's policy iteration with QuantEcon's rule (stop when the greedy policy repeats).
+
+    Starts from the policy greedy for :math:`\max_a r(s, a)` (or for ``V0``); each step
+    evaluates the policy by :func:`evaluate_policy` (``evaluation``: exact LU, or a Krylov
+    method warm-started from the previous value for large sparse models) and improves it.
+    """
+    max_iter = _iterations(max_iter)
+    V = _start(mdp, V0, _max_reward(mdp))
+    _, pol = bellman(mdp, V)
+    Vp = None
+    for k in range(1, max_iter + 1):
+        Vp = evaluate_policy(mdp, pol, evaluation, V0=Vp)
+        _, new = bellman(mdp, Vp)
+        if np.array_equal(new, pol):
+            return MDPSolution(Vp, pol, k)
+        pol = new
+    raise RuntimeError(f"policy iteration did not converge in {max_iter} iterations")
+
+
+def modified_policy_iteration(
+    mdp: FiniteMDP,
+    epsilon: float = 1e-3,
+    k: int = 20,
+    V0: np.ndarray | None = None,
+    max_iter: int = 100_000,
+) -> MDPSolution:
+    r"""Modified policy iteration (Puterman 1994, Sec. 6.5), QuantEcon's variant.
+
+    Each step takes the greedy policy :math:`\sigma` for :math:`V` with
+    :math:`U = TV`, stops if :math:`\mathrm{span}(U - V) < \varepsilon(1-\lambda)/\lambda`
+    (returning :math:`U + \mathrm{mid}(U - V)\,\lambda/(1-\lambda)`, an
+    :math:`\varepsilon`-optimal value, and :math:`\sigma`), and otherwise applies
+    :math:`T_\sigma U = r_\sigma + \lambda P_\sigma U` ``k`` times (partial evaluation).
+    Starts from :math:`\min_{s,a} r(s,a)/(1-\lambda)`, below :math:`V^\star`, so the iterates
+    increase monotonically.
+    """
+    epsilon, max_iter = _epsilon(epsilon), _iterations(max_iter)
+    if int(k) != k or k < 0:
+        raise ValueError(f"k must be an integer >= 0, got {k!r}")
+    lam = mdp.discount
+    tol = epsilon * (1 - lam) / lam if lam > 0 else np.inf
+    V = _start(mdp, V0, np.full(mdp.n_states, mdp.R.min() / (1 - lam)))
+    for it in range(1, max_iter + 1):
+        U, sigma = bellman(mdp, V)
+        diff = U - V
+        lo, hi = diff.min(), diff.max()
+        if hi - lo < tol:
+            return MDPSolution(U + (lo + hi) / 2 * lam / (1 - lam), sigma, it)
+        rows = _policy_rows(mdp, sigma)
+        r, P_pi = mdp.R[rows], mdp.P[rows]
+        for _ in range(int(k)):
+            U = r + lam * (P_pi @ U)
+        V = U
+    raise RuntimeError(f"modified policy iteration did not converge in {max_iter} iterations")
