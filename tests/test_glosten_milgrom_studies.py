@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
+import mmkit.glosten_milgrom as gm
 from mmkit.glosten_milgrom import (
     Q_STAR,
     TWO_STEP_PATTERNS,
@@ -308,3 +309,107 @@ def test_symmetric_rule_q_is_used_by_noise_study(sol):
     r = SymmetricRule(q_zero_profit, 1.0, "z")
     b, a = r(np.array([0.0]), np.array([2.0]))
     assert float(a[0]) == pytest.approx(float(half_spread(2.0, q_zero_profit(2.0))))
+
+
+# ----------------------------------------------------------------------------- chapter helpers
+def test_integrals_vs_quadrature_is_small_and_validates():
+    assert gm.integrals_vs_quadrature(n=20, seed=3) < 1e-9
+    with pytest.raises(ValueError, match="n"):
+        gm.integrals_vs_quadrature(n=0)
+
+
+def test_table_vs_exact_rows_are_the_update_factors():
+    rows, err = gm.table_vs_exact([(1.0, 0.75), (3.0, 0.5)], v_grid=np.linspace(-40, 40, 40001))
+    a, b, k = update_factors(np.array([1.0, 3.0]), np.array([0.75, 0.5]))
+    np.testing.assert_allclose(rows[:, :3], np.column_stack([a, b, k]), rtol=1e-12)
+    np.testing.assert_allclose(rows[:, 3], rows[:, 4], rtol=1e-8)  # exact sd ratio = alpha
+    np.testing.assert_allclose(rows[:, 5], rows[:, 6], rtol=1e-8)  # exact sd ratio = beta
+    assert err < 1e-8
+
+
+def test_theorem21_grid_summary():
+    th = gm.theorem21_grid(np.linspace(0, 4, 41), np.linspace(0, 5, 51))
+    assert th["n"] == 41 * 51 and th["lower_ok"]
+    assert 0.9 < th["max_factor"] < 1 and th["identity_err"] < 1e-10
+    assert th["alpha2"].shape == (41, 51) and np.all(th["alpha2"][0] == 1.0)  # rho = 0
+
+
+def test_fixed_point_table_and_cold_start_error():
+    cold = np.array([0.5, 1.0, 3.0])
+    tab = gm.fixed_point_table(np.array([0.1, 0.2, 0.3]), cold, tols=(1e-3,))
+    want = iterations_needed("myopic", cold, rtol=1e-3).max()
+    assert tab.loc[("myopic", "0.001"), "max cold"] == want
+    err = gm.cold_start_error(3.0, n_iter=10)
+    assert err["myopic"] == pytest.approx(
+        float(fixed_point_iterate("myopic", 3.0, 1.0, 10) / q_myopic(3.0)) - 1
+    )
+
+
+def test_two_step_table_and_quote_table(sol):
+    rules = [zero_profit_rule(P), myopic_rule(P)]
+    tab = gm.two_step_table(rules, [1.5])
+    assert tab.loc["Myopic, sigma0=1.5", "trade, none"] == pytest.approx(
+        two_step_states(rules[1], 3.0, 1.5)[(1, 0)][1], rel=1e-12
+    )
+    runs = fig1_runs(rules[0], n_seq=3, steps=(2,), seed=0)
+    qt = gm.fig1_quote_table(runs, 1, {"zero": rules[0], "myopic": rules[1]})
+    g = GridBelief(runs.v, runs.p[2][1])
+    assert qt.loc[2, ("zero", "exact", "ask")] == pytest.approx(g.zero_profit_quotes(P)[1])
+    b, a = rules[1](runs.moments[0, 2, [1]], runs.moments[0, 3, [1]])
+    assert qt.loc[2, ("myopic", "Gauss", "bid")] == pytest.approx(float(b[0]))
+
+
+def test_convergence_times():
+    m = np.array([[5.0, 3.0, 1.6, 1.5, 1.5], [5.0, 0.1, 2.0, 0.1, 0.05]])
+    np.testing.assert_array_equal(gm.convergence_times(m, [1.5, 0.0], 0.15), [2, 3])
+    np.testing.assert_array_equal(gm.convergence_times(m, [1.5, 3.0], 0.15), [2, -1])
+    with pytest.raises(ValueError, match="tol"):
+        gm.convergence_times(m, [1.5, 0.0], 0.0)
+    with pytest.raises(ValueError, match="limits"):
+        gm.convergence_times(m, [1.5], 0.1)
+
+
+def test_gaussian_world_check_against_the_dp(sol):
+    out = gm.gaussian_world_check([(optimal_rule(sol), sol.v)], sol.rho, [1.0, 3.0], P, n_runs=1500)
+    np.testing.assert_allclose(out[0, :, 0], sol.value([1.0, 3.0]), rtol=1e-12)
+    assert np.all(np.abs(out[0, :, 1] - out[0, :, 0]) < 4 * out[0, :, 2])
+
+
+def test_figure_helpers_draw_curves_crosses_and_maps():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from mmkit.glosten_milgrom import paper_points, plot_curves, plot_heatmaps
+
+    np.testing.assert_array_equal(np.isnan(paper_points([1, ">80", 2.5])), [False, True, False])
+    fig, (ax, ax2) = plt.subplots(1, 2)
+    plot_curves(
+        ax,
+        [0, 1, 2],
+        [[1, 2, 3], [3, 2, 1]],
+        ["r", "b"],
+        labels=["a", "b"],
+        paper=[([0, 1], [1, ">80"]), None],
+    )
+    assert len(ax.lines) == 2 + 1 + 1  # two curves, one set of crosses, the legend proxy
+    assert ax.get_legend() is not None
+    with pytest.raises(ValueError, match="colors"):
+        plot_curves(ax, [0, 1], [[1, 2], [2, 3]], ["r"])
+    im = plot_heatmaps([ax2], [0, 1], [0, 1, 2], [np.zeros((3, 2))], ["t"], xlabel="x", ylabel="y")
+    assert im is not None and ax2.get_title() == "t"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("rule", [myopic_rule(P), zero_profit_rule(P)])
+def test_rule_table_matches_the_closed_forms(rule):
+    from mmkit.glosten_milgrom.fastsweep import _RuleTable
+
+    x = np.linspace(0, 5, 20001)
+    h, a, b, k = _RuleTable(rule, 5.0)(x)
+    q = rule.q_of_rho(x)
+    A, B, K = update_factors(x, q)
+    np.testing.assert_allclose(h, q * np.sqrt(1 + x * x), atol=1e-10)
+    for got, want in ((a, A), (b, B), (k, K)):
+        np.testing.assert_allclose(got, want, atol=1e-10)

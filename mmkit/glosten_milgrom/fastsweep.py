@@ -8,9 +8,10 @@ r"""Fast rho sweep for symmetric quoting rules, and the statistics the chapter r
   the runs are the same runs);
 * keeps arrays time-major (one contiguous vector of runs per period) and stores no per-run
   history, only running sums;
-* evaluates the zero-profit and myopic quotes from a :class:`QuoteTable` (a cubic Hermite table
-  in :math:`\rho` with the exact derivative of the fixed point, accurate to about
-  :math:`10^{-12}`) instead of solving the fixed point by Newton's method in every period.
+* evaluates the zero-profit and myopic half-spreads and update factors from a cubic spline
+  table in :math:`\rho` (exact at nodes of step 0.002, accurate to about :math:`10^{-10}`)
+  instead of solving the fixed point by Newton's method and evaluating the Mills ratio in
+  every period. (:class:`QuoteTable` is the same idea for q alone, as a public helper.)
 
 It applies in the real world (:math:`V` drawn once per run) with no uninformed traders, which is
 the paper's protocol. Besides the :class:`SweepResult` arrays it returns standard errors of each
@@ -23,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.interpolate import CubicHermiteSpline
+from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
 from mmkit.glosten_milgrom.gaussian import mills, update_factors
 from mmkit.glosten_milgrom.params import GMParams, _check_rho
@@ -107,11 +108,33 @@ class QuoteTable:
         return out
 
 
-def _fast_q(rule: SymmetricRule, rho_max: float) -> Callable:
-    """The rule's q(rho), through a table for the two closed-form market makers."""
-    if rule.q_of_rho in (q_zero_profit, q_myopic):
-        return QuoteTable(rule.q_of_rho, rho_max=max(float(rho_max), 0.01))
-    return rule.q_of_rho
+class _RuleTable:
+    """(half-spread / sigma_eps, alpha, beta, kappa) of a symmetric rule as functions of rho.
+
+    The zero-profit and myopic rules are smooth in rho: all four are tabulated at nodes of step
+    0.002 (exact values there) and evaluated by one vector-valued cubic spline (error below
+    1e-10, tested). Other rules (the DP policy, piecewise linear in rho) evaluate q and the
+    closed-form factors directly.
+    """
+
+    def __init__(self, rule: SymmetricRule, rho_max: float, step: float = 0.002):
+        self.q_of_rho = rule.q_of_rho
+        self.spline = None
+        if rule.q_of_rho in (q_zero_profit, q_myopic):
+            n = int(np.ceil(max(float(rho_max), 0.01) / step)) + 1
+            nodes = np.linspace(0.0, step * (n - 1), n)
+            q = rule.q_of_rho(nodes)
+            a, b, k = update_factors(nodes, q)
+            y = np.column_stack([q * np.sqrt(1.0 + nodes**2), a, b, k])
+            self.spline = CubicSpline(nodes, y)
+
+    def __call__(self, rho):
+        if self.spline is not None:
+            h, a, b, k = self.spline(rho).T
+            return h, a, b, k
+        q = self.q_of_rho(rho)
+        a, b, k = update_factors(rho, q)
+        return q * np.sqrt(1.0 + rho * rho), a, b, k
 
 
 # ------------------------------------------------------------------------------ the sweep
@@ -211,14 +234,19 @@ class FastSweep:
 
 
 def _mean_se(a: np.ndarray) -> tuple[float, float]:
-    """(mean, standard error) of a vector (two-pass; nan for fewer than 2 values)."""
+    """(mean, standard error) of a vector (two-pass; nan for fewer than 2 values; a constant
+    vector gives its value and 0 exactly)."""
     if a.size == 0:
         return np.nan, np.nan
     m = a.mean()
-    return m, (a.std(ddof=1) / np.sqrt(a.size) if a.size > 1 else np.nan)
+    if a.size < 2:
+        return m, np.nan
+    if a.min() == a.max():  # a constant (e.g. the first spread): s.e. exactly 0, not round-off
+        return a[0], 0.0
+    return m, a.std(ddof=1) / np.sqrt(a.size)
 
 
-def _one_rule(q_fn, V, epsT, sig0, params):
+def _one_rule(table, V, epsT, sig0, params):
     """Per-period means and standard errors of one symmetric rule over the shared draws
     (time-major), and the per-run discounted profit."""
     se, gamma = params.sigma_eps, params.gamma
@@ -230,9 +258,8 @@ def _one_rule(q_fn, V, epsT, sig0, params):
     s = {k: np.empty(T) for k in keys}
     g = 1.0
     for t in range(T):
-        rho = sig / se
-        q = q_fn(rho)
-        d = q * se * np.sqrt(1.0 + rho * rho)
+        h, alpha, beta, kappa = table(sig / se)
+        d = se * h
         w = V + epsT[t]
         buy, sell = w > mu + d, w < mu - d
         x = buy.astype(np.int8) - sell.astype(np.int8)
@@ -244,7 +271,6 @@ def _one_rule(q_fn, V, epsT, sig0, params):
         m["trade"][t] = np.count_nonzero(traded)
         m["period"][t], s["period"][t] = _mean_se(prof)
         m["trade_profit"][t], s["trade_profit"][t] = _mean_se(prof[traded])
-        alpha, beta, kappa = update_factors(rho, q)
         mu = mu + x * kappa * sig
         sig = np.where(x == 0, beta, alpha) * sig
         m["price_error"][t], s["price_error"][t] = _mean_se(np.abs(mu - V) / se)
@@ -315,7 +341,7 @@ def fast_sweep(
         raise ValueError(f"n_runs must be >= 2 and n_periods >= 1, got {n_runs}, {n_periods}")
     rhos = _check_rho(np.atleast_1d(np.asarray(rhos, dtype=float)))
     R, K, T, n = len(rules), rhos.size, int(n_periods), int(n_runs)
-    q_fns = [_fast_q(r, rhos.max()) for r in rules]
+    tables = [_RuleTable(r, rhos.max()) for r in rules]
     keys2 = ("profit_mean", "profit_se")
     out = {k: np.empty((R, K)) for k in keys2}
     out.update({k: np.empty((R, K, T)) for k in FastSweep.ARRAYS if k not in keys2 + ("stab_time",)})
@@ -325,8 +351,8 @@ def fast_sweep(
         sig0 = rhos[k] * se
         V = mu0 + sig0 * rng.standard_normal(n)
         epsT = np.ascontiguousarray((se * rng.standard_normal((n, T))).T)
-        for i, q_fn in enumerate(q_fns):
-            disc, m, s = _one_rule(q_fn, V - mu0, epsT, sig0, params)
+        for i, table in enumerate(tables):
+            disc, m, s = _one_rule(table, V - mu0, epsT, sig0, params)
             out["profit_mean"][i, k], out["profit_se"][i, k] = _mean_se(disc)
             out["mean_spread"][i, k], out["spread_se"][i, k] = m["spread"], s["spread"]
             p = m["trade"] / n

@@ -26,13 +26,17 @@ from mmkit.glosten_milgrom.simulation import simulate
 __all__ = [
     "Fig1Runs",
     "TWO_STEP_PATTERNS",
+    "convergence_times",
     "crossings",
+    "fig1_quote_table",
+    "gaussian_world_check",
     "fig1_runs",
     "gamma_sensitivity",
     "noise_share_study",
     "stab_labels",
     "stabilisation_matches",
     "two_step_states",
+    "two_step_table",
 ]
 
 #: Every two-step observation sequence (x_1, x_2), x in {+1 buy, 0 none, -1 sell}.
@@ -225,9 +229,12 @@ def stabilisation_matches(
 
 # ------------------------------------------------------------------------------ sensitivity
 def gamma_sensitivity(
-    gammas: Sequence[float], rho: Sequence[float] = (1.0, 2.0, 3.0)
+    gammas: Sequence[float],
+    rho: Sequence[float] = (1.0, 2.0, 3.0),
+    rho_grid: Sequence[float] | None = None,
 ) -> dict[str, np.ndarray]:
-    """The optimal MM for several discount factors (each a full DP solve).
+    """The optimal MM for several discount factors (each a full DP solve on ``rho_grid``,
+    default :func:`default_rho_grid`).
 
     Returns
     -------
@@ -239,7 +246,7 @@ def gamma_sensitivity(
     """
     g = np.asarray(gammas, dtype=float)
     r = np.asarray(rho, dtype=float)
-    sols = [solve_dp(GMParams(gamma=float(x))) for x in g]
+    sols = [solve_dp(GMParams(gamma=float(x)), rho_grid) for x in g]
     cross = []
     for s in sols:
         d = s.half_spread(s.rho) - half_spread(s.rho, q_zero_profit(s.rho))
@@ -313,4 +320,131 @@ def noise_share_study(
             out["profit"][i, j], out["profit_se"][i, j] = res.mean_discounted_profit()
             out["max_sd_ratio"][i, j] = float((res.sigma[:, 1:] / res.sigma[:, :-1]).max())
     out["share"] = np.asarray(shares, dtype=float)
+    return out
+
+
+def fig1_quote_table(
+    runs: Fig1Runs, idx: int, rules: Mapping[str, Callable], params: GMParams = GMParams()
+) -> np.ndarray:
+    """Quotes each market maker would post from the exact posterior and from the Gaussian state
+    of sequence ``idx`` at every snapshot step.
+
+    Parameters
+    ----------
+    rules : mapping
+        ``{"zero": rule, "myopic": rule}``: Gaussian-state rules; the exact-posterior quotes
+        come from :meth:`GridBelief.zero_profit_quotes` / :meth:`GridBelief.myopic_quotes`.
+
+    Returns
+    -------
+    pandas.DataFrame, shape (steps, 8)
+        Per step: zero-profit (bid, ask) from the exact posterior, (bid, ask) from the
+        Gaussian state, then the same for the myopic market maker.
+    """
+    import pandas as pd
+
+    rows = []
+    for j, k in enumerate(runs.steps):
+        g = GridBelief(runs.v, runs.p[k][idx])
+        m, s = np.array([runs.moments[j, 2, idx]]), np.array([runs.moments[j, 3, idx]])
+        zb, za = rules["zero"](m, s)
+        mb, ma = rules["myopic"](m, s)
+        rows.append(
+            [
+                *g.zero_profit_quotes(params),
+                float(zb[0]),
+                float(za[0]),
+                *g.myopic_quotes(params),
+                float(mb[0]),
+                float(ma[0]),
+            ]
+        )
+    cols = pd.MultiIndex.from_product([["zero", "myopic"], ["exact", "Gauss"], ["bid", "ask"]])
+    return pd.DataFrame(rows, index=pd.Index(runs.steps, name="step"), columns=cols)
+
+
+def two_step_table(
+    rules: Sequence[Callable], sigma0s: Sequence[float], mu0: float = 3.0, params: GMParams = GMParams()
+):
+    """Gaussian sd after two steps, per rule and prior sd (rows) and kind of sequence (columns:
+    trade or none at each step; a sell has the sd of a buy). Rules need a ``name``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    import pandas as pd
+
+    kinds = {"trade, trade": (1, 1), "trade, none": (1, 0), "none, trade": (0, 1), "none, none": (0, 0)}
+    rows, idx = [], []
+    for s0 in sigma0s:
+        for r in rules:
+            st = two_step_states(r, mu0, s0, params)
+            rows.append([st[k][1] for k in kinds.values()])
+            idx.append(f"{r.name}, sigma0={s0:g}")
+    return pd.DataFrame(rows, index=idx, columns=list(kinds))
+
+
+def convergence_times(mean_spread, limits: Sequence[float], tol: float) -> np.ndarray:
+    """First period (0-based) from which each curve stays within ``tol`` of its own limit.
+
+    Parameters
+    ----------
+    mean_spread : array_like, shape (rules, T)
+    limits : sequence of float, one per rule
+    tol : float, > 0
+
+    Returns
+    -------
+    ndarray of int
+        -1 where the curve is not within ``tol`` at the last period.
+    """
+    if not tol > 0:
+        raise ValueError(f"tol must be > 0, got {tol}")
+    m = np.asarray(mean_spread, dtype=float)
+    lim = np.asarray(limits, dtype=float)
+    if lim.shape != m.shape[:1]:
+        raise ValueError(f"limits must have one value per row of mean_spread, got {lim.shape}")
+    inside = np.abs(m - lim[:, None]) <= tol
+    out = np.full(m.shape[0], -1)
+    for i, row in enumerate(inside):
+        if row[-1]:
+            outside = np.nonzero(~row)[0]
+            out[i] = 0 if outside.size == 0 else int(outside[-1]) + 1
+    return out
+
+
+def gaussian_world_check(
+    rules_values: Sequence[tuple[Callable, np.ndarray]],
+    rho_grid: np.ndarray,
+    rhos: Sequence[float],
+    params: GMParams = GMParams(),
+    *,
+    n_runs: int = 2000,
+    seed: int = 1,
+) -> np.ndarray:
+    """Simulated Gaussian-world value against the DP value, per rule and rho.
+
+    Parameters
+    ----------
+    rules_values : sequence of (rule, values)
+        A quoting rule and its Gaussian-world value on ``rho_grid`` (e.g. ``sol.v`` or
+        :func:`evaluate_policy`), in units of sigma_eps; interpolated linearly in rho^2 as
+        :meth:`DPSolution.value` does.
+    rho_grid : ndarray
+    rhos : sequence of float
+        Where to compare.
+
+    Returns
+    -------
+    ndarray, shape (rules, rho, 3)
+        Theory, simulated mean, standard error.
+    """
+    g2 = np.asarray(rho_grid, dtype=float) ** 2
+    out = np.empty((len(rules_values), len(rhos), 3))
+    for i, (rule, values) in enumerate(rules_values):
+        for k, r in enumerate(rhos):
+            res = simulate(rule, float(r), params, n_runs=n_runs, seed=seed, world="gaussian")
+            theory = params.sigma_eps * float(np.interp(float(r) ** 2, g2, values))
+            out[i, k] = (theory, *res.mean_discounted_profit())
     return out

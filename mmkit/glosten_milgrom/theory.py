@@ -32,8 +32,13 @@ from mmkit.glosten_milgrom.quotes import q_myopic, q_zero_profit
 
 __all__ = [
     "FIXED_POINT_KINDS",
+    "cold_start_error",
+    "fixed_point_table",
     "fixed_point_iterate",
+    "integrals_vs_quadrature",
     "iterations_needed",
+    "table_vs_exact",
+    "theorem21_grid",
     "truncated_normal_variance",
     "variance_factor",
     "verify_integrals_sympy",
@@ -271,3 +276,134 @@ def verify_update_table_sympy() -> dict[str, object]:
         "profit": 2 * r_ask - profit,
     }
     return {k: sp.simplify(v) for k, v in exprs.items()}
+
+
+# ------------------------------------------------------------------------------ numerical checks
+def integrals_vs_quadrature(n: int = 200, seed: int = 0) -> float:
+    r"""Largest absolute difference between the closed forms :math:`I, J, K` and adaptive
+    quadrature of :math:`\int x^k N(x)\Phi(\alpha - \beta x)\,dx` at ``n`` seeded random points
+    :math:`\alpha \sim U(-4, 4)`, :math:`\beta \sim U(0, 5)`."""
+    from scipy import integrate
+
+    from mmkit.glosten_milgrom.gaussian import I_integral, J_integral, K_integral
+
+    if int(n) < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    rng = np.random.default_rng(seed)
+    worst = 0.0
+    for a, b in zip(rng.uniform(-4, 4, int(n)), rng.uniform(0, 5, int(n))):
+        for k, f in enumerate((I_integral, J_integral, K_integral)):
+            val, _ = integrate.quad(
+                lambda x: x**k * npdf(x) * special.ndtr(a - b * x),
+                -12,
+                12,
+                points=[float(np.clip(a / b, -11.0, 11.0))],
+                epsabs=1e-13,
+                limit=200,
+            )
+            worst = max(worst, abs(float(f(a, b)) - val))
+    return worst
+
+
+def table_vs_exact(cases, v_grid=None):
+    r"""The update table against the exact one-step posterior of a Gaussian prior.
+
+    For each ``(rho, q)`` the prior :math:`N(0, \rho^2)` (``sigma_eps = 1``) is updated on a
+    fine grid after a buy and after no trade at the quotes :math:`\pm q\sqrt{1+\rho^2}`.
+
+    Returns
+    -------
+    rows : ndarray, shape (len(cases), 7)
+        alpha, beta, kappa, exact sd'/sd after a buy, table alpha, exact sd'/sd after no
+        trade, table beta.
+    max_err : float
+        Largest absolute error of the table's mean and sd over all cases and branches.
+    """
+    from mmkit.glosten_milgrom.exact import GridBelief
+    from mmkit.glosten_milgrom.gaussian import half_spread, update_factors
+    from mmkit.glosten_milgrom.params import GMParams
+
+    v = np.linspace(-60, 60, 120001) if v_grid is None else np.asarray(v_grid, dtype=float)
+    p = GMParams()
+    rows, errs = [], []
+    for r, q in cases:
+        al, be, ka = (float(x) for x in update_factors(r, q))
+        d = float(half_spread(r, q))
+        prior = GridBelief.gaussian(0.0, r, v)
+        out = []
+        for x, (m, s) in ((1, (ka * r, al * r)), (0, (0.0, be * r))):
+            post = prior.update(-d, d, x, p)
+            errs += [abs(float(post.mean()) - m), abs(float(post.sd()) - s)]
+            out += [float(post.sd()) / r, s / r]
+        rows.append([al, be, ka, *out])
+    return np.array(rows), max(errs)
+
+
+def theorem21_grid(rho, q) -> dict[str, float]:
+    r"""Theorem 2.1 on a grid: the factors :math:`\alpha^2, \beta^2` of :func:`update_factors`,
+    their identity with :func:`variance_factor`, and the bounds of the proof.
+
+    Returns
+    -------
+    dict
+        ``max_factor`` (largest alpha^2 or beta^2 where rho > 0), ``min_gap`` (smallest
+        1 - factor there), ``identity_err`` (largest |table - 1 + c(1 - v)|), ``lower_ok``
+        (every factor >= 1 - c), ``n`` (grid points), ``alpha2``/``beta2`` (the grids).
+    """
+    from mmkit.glosten_milgrom.gaussian import update_factors
+
+    R, Qg = np.meshgrid(np.asarray(rho, dtype=float), np.asarray(q, dtype=float), indexing="ij")
+    a, b, _ = update_factors(R, Qg)
+    a2, b2 = a**2, b**2
+    pos = (R > 0) & (Qg > 0)
+    fa = variance_factor(R[pos], Qg[pos], np.inf)
+    fb = variance_factor(R[pos], -Qg[pos], Qg[pos])
+    c = R[pos] ** 2 / (1 + R[pos] ** 2)
+    top = np.maximum(a2[pos], b2[pos])
+    return {
+        "max_factor": float(top.max()),
+        "min_gap": float((1 - top).min()),
+        "identity_err": float(max(np.abs(fa - a2[pos]).max(), np.abs(fb - b2[pos]).max())),
+        "lower_ok": bool(np.all(np.minimum(a2[pos], b2[pos]) >= 1 - c - 1e-12)),
+        "n": int(R.size),
+        "alpha2": a2,
+        "beta2": b2,
+    }
+
+
+def fixed_point_table(warm_grid, cold_grid, tols=(1e-3, 1e-6), q0: float = 1.0):
+    """Iterations the plain fixed-point iterations need, as a table.
+
+    For each kind and tolerance: the most iterations over ``warm_grid`` warm-started from the
+    previous node's root, the most over ``cold_grid`` from ``q0``, and the smallest rho of
+    ``cold_grid`` needing more than 10 from the cold start (nan if none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (kind, rtol); columns ``max warm``, ``max cold``, ``cold > 10 from rho``.
+    """
+    import pandas as pd
+
+    cold_grid = np.asarray(cold_grid, dtype=float)
+    rows, idx = [], []
+    for kind in FIXED_POINT_KINDS:
+        for tol in tols:
+            w = iterations_needed(kind, warm_grid, warm=True, rtol=tol)
+            c = iterations_needed(kind, cold_grid, q0=q0, rtol=tol)
+            over = cold_grid[c > 10]
+            rows.append([int(w.max()), int(c.max()), float(over.min()) if over.size else np.nan])
+            idx.append((kind, f"{tol:g}"))
+    return pd.DataFrame(
+        rows,
+        index=pd.MultiIndex.from_tuples(idx, names=["kind", "rtol"]),
+        columns=["max warm", "max cold", "cold > 10 from rho"],
+    )
+
+
+def cold_start_error(rho: float, n_iter: int = 10, q0: float = 1.0) -> dict[str, float]:
+    """Relative error of q after ``n_iter`` plain iterations from ``q0``, per kind."""
+    return {
+        kind: float(fixed_point_iterate(kind, rho, q0, n_iter) / _root(kind, rho) - 1.0)
+        for kind in FIXED_POINT_KINDS
+    }
