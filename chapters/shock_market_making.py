@@ -140,11 +140,11 @@ np.set_printoptions(suppress=True)
 # test suite proves them with sympy: each closed form has the same
 # $\alpha$-derivative as its integral (the derivative is a plain Gaussian
 # integral) and the same limit 0 as $\alpha \to -\infty$. That takes about
-# 20 s, so here we compare them with adaptive quadrature at 200 seeded
+# 20 s, so here we compare them with adaptive quadrature at 100 seeded
 # random points instead, which is independent of the algebra:
 
 # %%
-quad_err = gm.integrals_vs_quadrature(n=200, seed=0)
+quad_err = gm.integrals_vs_quadrature(n=100, seed=0)
 print("max |closed form - quadrature| < 1e-9:", quad_err < 1e-9)
 led.record("fig2-ijk", holds=bool(quad_err < 1e-9), ours="to 1e-9")
 
@@ -213,18 +213,18 @@ led.record("fig2-vs-exact", ours=round(err_table, 9))
 # $q > 0$ and gives $\beta^2$. The argument also covers asymmetric quotes,
 # and since the Gaussian update is exact for one step from a Gaussian
 # belief, it holds for every step of the recursion. We check the identity
-# and both bounds on a grid of 48,441 points $(\rho, q)$; the tests check
+# and both bounds on a grid of 12,221 points $(\rho, q)$; the tests check
 # the bound for random intervals against quadrature.
 
 # %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source as a figure: Theorem 2.1 of {cite}`das2008` checked on a grid. The variance factors after a trade (alpha^2) and after no trade (beta^2) are below 1 everywhere on a (rho, q) grid, and equal 1 only at rho = 0.", "name": "fig-das-thm21"}, "image": {"alt": "Two heat maps over the normalised half-spread q from 0 to 6 and rho from 0 to 5; both variance factors fall from 1 at rho = 0 to below 0.3 at large rho, alpha squared is smallest at small q and beta squared at large q."}}
-rr, qq = np.linspace(0.0, 5.0, 201), np.linspace(0.0, 6.0, 241)
+rr, qq = np.linspace(0.0, 5.0, 101), np.linspace(0.0, 6.0, 121)
 th = gm.theorem21_grid(rr, qq)
 fig, axes = subplots(1, 2)
 titles = [r"$\alpha^2$ (trade)", r"$\beta^2$ (no trade)"]
 Zs = [th["alpha2"], th["beta2"]]
 im = gm.plot_heatmaps(axes, qq, rr, Zs, titles, xlabel="q", ylabel="rho")
 fig.colorbar(im, ax=axes, label="variance factor")
-print("at q = 1, rho = 1 and 3:", np.round([Z[[40, 120], 40] for Z in Zs], 4))
+print("at q = 1, rho = 1 and 3:", np.round([Z[[20, 60], 20] for Z in Zs], 4))
 plt.show()
 
 # %%
@@ -258,7 +258,8 @@ led.record("fig1-two-step-sd", holds=bool(top1 < 0.8), ours=f"{top1:.3f}")
 # %% [markdown]
 # Our setup: prior $N(3, 1.5^2)$, $V = 2$, $\sigma_\varepsilon = 1$, the
 # zero-profit market maker quoting from its Gaussian state, and the exact
-# posterior on cells of 0.02 over a window wide enough that nothing is
+# posterior on cells of 0.02 over the prior mean $\pm$ 6 prior sd, wide
+# enough that nothing is
 # truncated. The trade sequence is a nuisance we cannot recover, so we
 # **fit it**: of 500 seeded random sequences we take the one whose 12
 # moments (exact and Gaussian mean and sd after 2, 5 and 20 steps) are
@@ -268,7 +269,7 @@ led.record("fig1-two-step-sd", holds=bool(top1 < 0.8), ours=f"{top1:.3f}")
 # all 500 sequences, which does not use the paper's numbers at all.
 
 # %%
-runs = gm.fig1_runs(rules[ZERO], n_seq=500, seed=2008, params=P)
+runs = gm.fig1_runs(rules[ZERO], n_seq=500, width=6, seed=2008, params=P)
 best, rms = runs.closest(np.reshape(led.paper("fig1-moments-fit"), (3, 4)))
 print(f"fitted #{best}: RMS {rms[best]:.3f} (median {np.median(rms):.3f})")
 led.record("fig1-moments-fit", ours=runs.moments[:, :, best].ravel())
@@ -352,10 +353,11 @@ led.record("fig3a-v025", ours=v25)
 # The figure shows the value and the policy, and how much the naive
 # treatment overstates the value on two uniform grids:
 
-# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source as a figure: the single-pass DP behind the theory curves of Figs. 3(a) and 3(b) of {cite}`das2008`. Left: optimal value V(rho) and policy q*(rho). Right: how much the naive treatment of next states between grid nodes overstates V on two uniform grids.", "name": "fig-das-dp"}, "image": {"alt": "Left: the value falls from 3.4 at rho = 0 to about 1 at rho = 5 while q* rises from 0.75. Right: the naive error is a hump below rho = 1, about twice as high for step 0.02 as for step 0.01."}}
-grid = np.arange(0, 2 + 1e-9, 0.01)
-sc = [gm.solve_dp(P, grid[::k]) for k in (1, 2)]
-nv = [gm.solve_dp(P, grid[::k], method="naive") for k in (1, 2)]
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source as a figure: the single-pass DP behind the theory curves of Figs. 3(a) and 3(b) of {cite}`das2008`. Left: optimal value V(rho) and policy q*(rho). Right: how much the naive treatment of next states between grid nodes overstates V on two uniform grids of rho in [0, 1].", "name": "fig-das-dp"}, "image": {"alt": "Left: the value falls from 3.4 at rho = 0 to about 1 at rho = 5 while q* rises from 0.75. Right: the naive error is a hump below rho = 1, about twice as high for step 0.02 as for step 0.01."}}
+grid = np.arange(0, 1 + 1e-9, 0.01)
+qg = np.arange(0.3, 2.0, 0.0025)  # q* < 1.1 for rho <= 1
+sc = [gm.solve_dp(P, grid[::k], q_grid=qg) for k in (1, 2)]
+nv = [gm.solve_dp(P, grid[::k], q_grid=qg, method="naive") for k in (1, 2)]
 fig, axes = subplots(1, 2)
 gap = [nv[0].v - sc[0].v, np.interp(grid, grid[::2], nv[1].v - sc[1].v)]
 labels = [["V(rho) / sigma_eps", "q*(rho)"], ["step 0.01", "step 0.02"]]
@@ -516,13 +518,12 @@ led.record("fig3a-opt-beats-myo", holds=bool(gap_om.min() > 0.2), ours=gs)
 # $\rho \approx 2$; beyond it the optimal market maker's realised profit
 # is a few per cent *above* the theory, as in the paper. The theory itself
 # is exact in the Gaussian world, which we check by simulating that world
-# (2,000 runs per point; the table gives the DP value, the simulated mean
+# (1,000 runs per point; the table gives the DP value, the simulated mean
 # and its standard error):
 
 # %%
-gw = gm.gaussian_world_check(
-    [(rules[0], sol.v), (rules[1], myo_theory)], sol.rho, [0.5, 2.0, 4.0], P
-)
+rv = [(rules[0], sol.v), (rules[1], myo_theory)]
+gw = gm.gaussian_world_check(rv, sol.rho, [0.5, 2, 4], P, n_runs=1000)
 idx = [f"{m}, rho={r}" for m in ("Opt", "Myopic") for r in (0.5, 2, 4)]
 display(pd.DataFrame(gw.reshape(6, 3), idx, ["DP", "sim.", "se"]).round(4))
 z_gw = np.abs(gw[..., 1] - gw[..., 0]) / gw[..., 2]
@@ -953,8 +954,10 @@ led.record(
 #
 # The paper fixes $\gamma = 0.9$ and traders who all hold noisy
 # information. How much depends on those choices? First the discount
-# factor: we solve the DP for four values of $\gamma$ (on a uniform grid
-# of step 0.02, which moves the values by less than 0.002) and find the
+# factor: we solve the DP for four values of $\gamma$ on a coarser grid
+# (step 0.02 in $\rho$ up to 4, candidate $q$ of step 0.01 before the
+# refinement; at $\gamma = 0.9$ this moves values by less than 0.002 and
+# half-spreads by less than 0.01 from the fine solution) and find the
 # shock size above which the optimal market maker quotes inside the
 # zero-profit spread.
 
@@ -963,6 +966,7 @@ gam = gm.gamma_sensitivity(
     [0.5, 0.8, 0.9, 0.95],
     rho=[1.0, 2.0, 3.0],
     rho_grid=np.arange(0, 4 + 1e-9, 0.02),
+    q_grid=np.arange(0.3, 6.0, 0.01),
 )
 hs_g = [s.half_spread(rf) for s in gam["solutions"]] + [hs[ZERO]]
 fig, ax = subplots(width=6.0, height=4.0)

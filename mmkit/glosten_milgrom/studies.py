@@ -119,11 +119,13 @@ def fig1_runs(
     n_seq: int = 2000,
     steps: Sequence[int] = (2, 5, 20),
     cell: float = 0.02,
+    width: float = 8.0,
     seed: int = 2008,
     params: GMParams = GMParams(),
 ) -> Fig1Runs:
     """Simulate ``n_seq`` trade sequences against the fixed value ``value`` and carry both the
-    exact posterior (on a grid of cells ``cell`` over mu0 +- 8 sigma0) and the Gaussian state.
+    exact posterior (on a grid of cells ``cell`` over mu0 +- ``width`` sigma0) and the Gaussian
+    state.
 
     The traders' noise of sequence ``i`` is row ``i`` of
     ``np.random.default_rng(seed).standard_normal((n_seq, max(steps)))``.
@@ -131,9 +133,9 @@ def fig1_runs(
     steps = tuple(sorted(int(s) for s in steps))
     if not steps or steps[0] < 1:
         raise ValueError(f"steps must be positive ints, got {steps}")
-    if n_seq < 1 or not (cell > 0) or not (sigma0 > 0):
-        raise ValueError("n_seq must be >= 1, cell > 0 and sigma0 > 0")
-    v = np.arange(mu0 - 8 * sigma0, mu0 + 8 * sigma0 + 1e-9, cell)
+    if n_seq < 1 or not (cell > 0) or not (sigma0 > 0) or not (width > 0):
+        raise ValueError("n_seq must be >= 1, and cell, width and sigma0 > 0")
+    v = np.arange(mu0 - width * sigma0, mu0 + width * sigma0 + 1e-9, cell)
     eps = np.random.default_rng(seed).standard_normal((n_seq, steps[-1]))
     mu, sg = np.full(n_seq, float(mu0)), np.full(n_seq, float(sigma0))
     bel = GridBelief.gaussian(mu, sg, v)
@@ -232,9 +234,11 @@ def gamma_sensitivity(
     gammas: Sequence[float],
     rho: Sequence[float] = (1.0, 2.0, 3.0),
     rho_grid: Sequence[float] | None = None,
+    q_grid: Sequence[float] | None = None,
 ) -> dict[str, np.ndarray]:
     """The optimal MM for several discount factors (each a full DP solve on ``rho_grid``,
-    default :func:`default_rho_grid`).
+    default :func:`default_rho_grid`, with candidate actions ``q_grid``, default that of
+    :func:`solve_dp`).
 
     Returns
     -------
@@ -246,7 +250,7 @@ def gamma_sensitivity(
     """
     g = np.asarray(gammas, dtype=float)
     r = np.asarray(rho, dtype=float)
-    sols = [solve_dp(GMParams(gamma=float(x)), rho_grid) for x in g]
+    sols = [solve_dp(GMParams(gamma=float(x)), rho_grid, q_grid=q_grid) for x in g]
     cross = []
     for s in sols:
         d = s.half_spread(s.rho) - half_spread(s.rho, q_zero_profit(s.rho))
