@@ -413,3 +413,15 @@ def test_rule_table_matches_the_closed_forms(rule):
     np.testing.assert_allclose(h, q * np.sqrt(1 + x * x), atol=1e-10)
     for got, want in ((a, A), (b, B), (k, K)):
         np.testing.assert_allclose(got, want, atol=1e-10)
+
+
+def test_fig1_runs_and_gamma_sensitivity_validate_and_pass_grids():
+    with pytest.raises(ValueError, match="width"):
+        fig1_runs(zero_profit_rule(P), n_seq=2, width=0.0)
+    narrow = fig1_runs(zero_profit_rule(P), n_seq=2, steps=(2,), width=6.0)
+    assert narrow.v[0] == pytest.approx(3.0 - 6 * 1.5) and narrow.v[-1] == pytest.approx(3.0 + 6 * 1.5)
+    g = gamma_sensitivity(
+        [0.9], rho=[1.0], rho_grid=np.arange(0, 2.0001, 0.05), q_grid=np.arange(0.3, 3, 0.01)
+    )
+    assert g["solutions"][0].rho[-1] == pytest.approx(2.0)
+    assert g["v0"][0] == pytest.approx(2 * Q_STAR * float(nsf(Q_STAR)) / 0.1, rel=1e-9)
