@@ -425,3 +425,26 @@ def test_fig1_runs_and_gamma_sensitivity_validate_and_pass_grids():
     )
     assert g["solutions"][0].rho[-1] == pytest.approx(2.0)
     assert g["v0"][0] == pytest.approx(2 * Q_STAR * float(nsf(Q_STAR)) / 0.1, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_exact_vs_gaussian_artifact_is_current(sol):
+    """The committed das-sim artifact equals a recomputation of its first rho (the chapter
+    loads it without recomputing, to stay within its CPU budget)."""
+    from mmkit.book.paths import artifacts_dir
+    from mmkit.glosten_milgrom import exact_vs_gaussian
+
+    with np.load(artifacts_dir("glosten_milgrom") / "exact_vs_gaussian.npz", allow_pickle=False) as d:
+        ev = {k: d[k] for k in d.files}
+    n_runs, n_per, n_grid, seed = (int(v) for v in ev["n"])
+    got = exact_vs_gaussian(
+        sol,
+        ev["rho"][:1],
+        n_runs=n_runs,
+        n_periods=n_per,
+        seed=seed,
+        grid_points=n_grid,
+        divergence_at=ev["div_t"],
+    )
+    for k in ("profit_gauss", "profit_exact", "diff", "kl", "w1_rel"):
+        np.testing.assert_allclose(got[k][0], ev[k][0], rtol=1e-8, atol=1e-12)
