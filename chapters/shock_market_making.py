@@ -16,1071 +16,1061 @@
 # %% [markdown]
 # # Optimal market making after a shock
 #
-# {cite:t}`das2008` ask what a market maker should do right after a shock, when it knows much
-# less about the new value of an asset than the traders who arrive. They work in the
-# {cite:t}`glosten1985` model: a value $V$ is fixed by the shock, each trader sees
-# $w_t = V + \varepsilon_t$ and buys at the ask or sells at the bid when $w_t$ lies outside the
-# quotes, and the market maker (MM) sees only the direction of the trade. A *monopolist* who
-# maximises discounted profit must trade off exploiting its current belief (wide quotes) against
-# learning $V$ (narrow quotes, more trades). The paper's contributions, which this chapter
-# rebuilds number by number:
+# {cite:t}`das2008` ask what a market maker should do right after a shock,
+# when it knows much less about the new value of an asset than the traders
+# who arrive. They work in the model of {cite:t}`glosten1985`. A *monopolist*
+# who maximises discounted profit must trade exploitation (wide quotes, a
+# high margin on each trade) against learning (narrow quotes, more trades
+# and so more information). The paper's contributions, which this chapter
+# rebuilds number by number, are
 #
-# 1. a Gaussian approximation of the MM's belief with a closed-form update (their Fig. 2 table)
-#    and the theorem that the variance never increases (Thm 2.1);
-# 2. a single-pass dynamic programme over the *information disadvantage*
-#    $\rho = \sigma_t/\sigma_\varepsilon$ that solves the Bellman equation;
-# 3. simulations showing that the Gaussian world predicts the real one (Fig. 3(a)), and the
-#    headline: after a large shock the optimal monopolist quotes a **narrower** spread than
-#    zero-profit competitors, taking early losses to learn faster (Figs. 3(b), 3(c), 4).
+# 1. a Gaussian approximation of the market maker's belief, with a
+#    closed-form update (the paper's Fig. 2) and a theorem that the belief's
+#    variance never increases (Thm 2.1);
+# 2. a single upward pass that solves the Bellman equation over the
+#    *information disadvantage* $\rho = \sigma_t/\sigma_\varepsilon$;
+# 3. simulations showing that the Gaussian world predicts the real one
+#    (Fig. 3(a)) and the headline: after a large shock the optimal monopolist
+#    quotes a **narrower** spread than zero-profit competitors, taking early
+#    losses to learn faster (Figs. 3(b), 3(c) and 4).
 #
-# All model code is in `mmkit.glosten_milgrom`; this notebook calls it, prints and plots.
-# The paper's numbers enter only as reference values, collected in the `PAPER` dictionary
-# below. They were digitised from the vector drawings of the published PDF (accurate to about
-# 0.2 % of each axis range). Where the paper is silent (the setup of Fig. 1, the exact quantity
-# of Fig. 3(c)) we say what we chose and why.
+# All model code is in `mmkit.glosten_milgrom`; this notebook calls it,
+# prints and plots. The paper's numbers enter only as reference values from
+# the claims registry `reproduction/targets/das2008.json`. Most were
+# digitised from the vector drawings of the published figures, accurate to
+# about 0.2 % of each axis range; the registry says for each one which
+# figure it comes from. Where the paper is silent we say what we chose and
+# why.
+#
+# ## The model
+#
+# At time 0 a shock fixes the value $V$ of the asset; it never moves again.
+# In each period $t = 0, 1, \dots$ the market maker (MM) quotes a bid
+# $b_t \le a_t$ ask for one unit. One trader arrives with the private
+# estimate $w_t = V + \varepsilon_t$, with independent
+# $\varepsilon_t \sim N(0, \sigma_\varepsilon^2)$; she buys if $w_t > a_t$,
+# sells if $w_t < b_t$ and otherwise does nothing. The MM sees only the
+# direction $x_t \in \{+1, 0, -1\}$ and earns $a_t - V$ on a buy and
+# $V - b_t$ on a sell. Every experiment of the paper uses
+# $\sigma_\varepsilon = 1$ and the discount factor $\gamma = 0.9$, and so do
+# we. There are three market makers: **zero-profit** (competitive: zero
+# expected profit on each side), **myopic** (maximises the next trade's
+# expected profit) and **optimal** (maximises $\sum_t \gamma^t r_t$).
+#
+# The MM's belief about $V$ is a density $p_t$; an observation multiplies it
+# by the likelihood $\Phi((z^+ - v)/\sigma_\varepsilon) -
+# \Phi((z^- - v)/\sigma_\varepsilon)$ with $(z^+, z^-) = (\infty, a)$,
+# $(a, b)$ or $(b, -\infty)$ for a buy, no trade or a sell. After a few
+# steps the exact belief is a product of error functions; the paper replaces
+# it by a Gaussian $N(\mu_t, \sigma_t^2)$ whose mean and variance match the
+# updated density. With symmetric quotes $\mu_t \pm \delta_t$ everything
+# depends on $\rho_t = \sigma_t/\sigma_\varepsilon$ and the normalised
+# half-spread $q_t = \delta_t/(\sigma_\varepsilon\sqrt{1+\rho_t^2})$. Write
+# $N$ and $\Phi$ for the standard normal density and distribution function,
+# $Q = 1 - \Phi$ and $\lambda = N/Q$ (the inverse Mills ratio). The update is
+#
+# $$
+# \begin{array}{llll}
+# x_t & \text{probability} & \mu_{t+1} & \sigma_{t+1} \\
+# +1 & Q(q) & \mu_t + \kappa\sigma_t & \alpha\sigma_t \\
+# 0 & 2\Phi(q) - 1 & \mu_t & \beta\sigma_t \\
+# -1 & Q(q) & \mu_t - \kappa\sigma_t & \alpha\sigma_t
+# \end{array}
+# \qquad
+# \begin{aligned}
+# \alpha^2 &= 1 - \tfrac{\rho^2}{1+\rho^2}\,\lambda(q)\,(\lambda(q) - q),\\
+# \beta^2 &= 1 - \tfrac{\rho^2}{1+\rho^2}\,\tfrac{2qN(q)}{2\Phi(q)-1},\\
+# \kappa &= \tfrac{\rho}{\sqrt{1+\rho^2}}\,\lambda(q).
+# \end{aligned}
+# $$ (eq-das-update)
+#
+# The expected profit of one period is
+#
+# $$
+# r(\rho, q) = 2\sigma_\varepsilon\sqrt{1+\rho^2}\,
+# \Big[q\,Q(q) - \frac{\rho^2}{1+\rho^2}\,N(q)\Big].
+# $$ (eq-das-profit)
+#
+# The zero-profit MM sets $r = 0$, i.e. $q = \frac{\rho^2}{1+\rho^2}
+# \lambda(q)$; the myopic MM maximises $r$, i.e. $q\,\lambda(q) = 1 + \rho^2$;
+# the optimal MM maximises the right-hand side of the Bellman equation in
+# $x = \rho^2$,
+#
+# $$
+# V(x) = \max_q\; r(x, q) + \gamma\,\big[2Q(q)\,V(\alpha^2 x)
+# + (2\Phi(q) - 1)\,V(\beta^2 x)\big].
+# $$ (eq-das-bellman)
 
 # %%
-import time
-
-import numpy as np
 import matplotlib.pyplot as plt
-import sympy as sp
+import numpy as np
+import pandas as pd
+from IPython.display import display
 
 import mmkit.glosten_milgrom as gm
-from mmkit.glosten_milgrom import (
-    GMParams, GridBelief, Q_STAR, evaluate_policy, gaussian_update, half_spread, myopic_rule,
-    one_step_profit, optimal_rule, q_myopic, q_zero_profit, simulate, solve_dp, sweep,
-    trade_probability, update_factors, zero_profit_rule,
-)
 from mmkit.book.ledger import Ledger
 from mmkit.book.paths import artifacts_dir
-from mmkit.book.plotting import PALETTE, print_curve, print_table, subplots
+from mmkit.book.plotting import PALETTE, print_curve, subplots
+from mmkit.glosten_milgrom import Q_STAR, GMParams
 
 led = Ledger("das2008")
-P = GMParams(sigma_eps=1.0, gamma=0.9)  # every experiment of the paper uses these
-C_OPT, C_MYO, C_ZERO = PALETTE[0], PALETTE[2], PALETTE[1]
-
-# Reference values from Das & Magdon-Ismail (2008), digitised from the PDF figures.
-PAPER = {
-    "q_star": 0.7518, "V0": 3.399, "V_0.25": 3.208,
-    # Fig. 1: (exact mean, exact sd, Gaussian mean, Gaussian sd) after 2, 5, 20 steps
-    "fig1": {2: (3.04, 0.82, 3.10, 0.83), 5: (2.21, 0.52, 2.20, 0.53),
-             20: (1.965, 0.258, 1.959, 0.261)},
-    "fig3a_rho": [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4],
-    "fig3a_opt_theory": [3.399, 2.916, 2.480, 2.183, 1.951, 1.756, 1.585, 1.433, 1.295],
-    "fig3a_opt_real": [3.40, 2.913, 2.482, 2.187, 1.962, 1.782, 1.619, 1.478, 1.357],
-    "fig3a_myo_theory": [3.399, 2.916, 2.468, 2.099, 1.687, 1.136, 0.449, 0.033, 0.002],
-    "fig3a_myo_real": [3.40, 2.913, 2.465, 2.106, 1.719, 1.182, 0.484, 0.032, 0.001],
-    "fig3a_zero_real": [0.00, -0.008, 0.013, 0.002, 0.015, 0.028, 0.037, 0.018, 0.001],
-    "fig3b_rho": [0, 0.5, 1, 1.5, 2, 2.5, 3, 4],
-    "fig3b_opt": [0.752, 0.962, 1.462, 2.099, 2.835, 3.652, 4.544, 6.510],
-    "fig3b_myo": [0.752, 0.981, 1.688, 2.890, 4.606, 6.832, 9.567],    # rho = 0 ... 3
-    "fig3b_zero": [0.0, 0.207, 0.866, 2.026, 3.716, 5.918, 8.634],     # rho = 0 ... 3
-    "fig3b_exit_myo": 3.07, "fig3b_exit_zero": 3.22, "fig3b_cross": 1.55,
-    "fig3a_rho3_real": {"Opt": 1.62, "Myopic": 0.48, "Zero": 0.04},  # A.9.6, +-0.03
-    "fig4a_opt_t1": 9.08, "fig4b_opt_t1": 0.151,
-    "fig3c_t": [1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 35],
-    "fig3c_opt": [-0.861, -0.194, 0.002, 0.295, 0.390, 0.553, 0.665, 0.652, 0.706, 0.712,
-                  0.723, 0.730, 0.720],
-    "fig3c_myo_late_t": [20, 25, 30, 35], "fig3c_myo_late": [0.534, 0.691, 0.702, 0.701],
-    "fig3c_myo_early_t": [1, 9], "fig3c_myo_early": [0.002, 0.071],
-    "fig4a_opt_t": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 30, 40],
-    "fig4a_opt": [9.084, 6.137, 4.235, 3.164, 2.597, 2.288, 2.107, 1.988, 1.907, 1.850,
-                  1.702, 1.642, 1.590, 1.569],
-    "fig4a_zero_t": [7, 8, 9, 10, 11, 12, 13, 15, 20, 30, 40],
-    "fig4a_zero": [9.195, 6.972, 4.601, 2.528, 1.316, 0.821, 0.597, 0.390, 0.214, 0.114, 0.079],
-    "fig4a_myo_t": [14, 15, 16, 17, 18, 19, 20, 25, 30, 40],
-    "fig4a_myo": [9.688, 8.353, 6.961, 5.570, 4.335, 3.375, 2.740, 1.857, 1.704, 1.611],
-    "fig4b_opt_t": [1, 2, 3, 4, 5, 10, 15, 20, 30, 35],
-    "fig4b_opt": [0.150, 0.209, 0.259, 0.303, 0.324, 0.397, 0.419, 0.424, 0.440, 0.433],
-    "fig4b_myo_t": [1, 10, 15, 20, 25, 30, 35],
-    "fig4b_myo": [0.003, 0.017, 0.084, 0.306, 0.396, 0.423, 0.426],
-    "fig4b_zero_t": [1, 2, 3, 4, 5, 10, 15, 20, 30, 35],
-    "fig4b_zero": [0.006, 0.009, 0.012, 0.024, 0.035, 0.478, 0.861, 0.919, 0.955, 0.965],
-    "fig4c_rho": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 1.7, 2.0, 2.5, 3.0,
-                  3.4, 3.5, 3.6, 4.0, 4.5, 5.0],
-    "fig4c_opt": [0, 1, 7, 10, 12, 13, 14, 14, 15, 16, 16, 17, 17, 18, 18, 19, 19, 19, 19,
-                  20, 20],
-    "fig4c_myo": [0, 2, 8, 11, 13, 14, 15, 15, 16, 17, 18, 19, 20, 24, 33, 53, 63, 75, ">80",
-                  ">80", ">80"],
-    "fig4c_zero": [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 3, 5, 10, 20, 24, 30, 80, ">80", ">80"],
-    "fig4c_zero_extra": {1.4: 2, 1.8: 3, 2.1: 4, 2.4: 5, 2.6: 6, 2.7: 7, 2.8: 8, 2.9: 9,
-                         3.1: 12, 3.2: 14, 3.3: 16, 3.7: 37, 3.8: 47, 3.9: 61},
-    "fig4c_myo_extra": {2.7: 27, 2.8: 28, 2.9: 31, 3.1: 37, 3.2: 41, 3.3: 46},
-}
+AT = {c["id"]: c.get("at") for c in led.registry.get("claims", [])}
+P = GMParams(sigma_eps=1.0, gamma=0.9)
+COLS, (OPT, MYO, ZERO) = [PALETTE[0], PALETTE[2], PALETTE[1]], range(3)
+sol = gm.solve_dp(P)
+np.set_printoptions(suppress=True)
 
 # %% [markdown]
-# ## The model and the exact belief
+# `AT` holds the positions (values of $\rho$ or of $t$) at which the paper's
+# points were read off its figures, `led.paper(id)` the values, and `sol`
+# the solution of the dynamic programme described below, which several
+# sections need.
 #
-# The MM's belief about $V$ is a density $p_t$. Quoting $b_t \le a_t$ and observing
-# $x_t \in \{+1, 0, -1\}$ multiplies it by the likelihood
-# $F_\varepsilon(z^+ - v) - F_\varepsilon(z^- - v)$, with $(z^+, z^-) = (\infty, a), (a, b),
-# (b, -\infty)$ for a buy, no trade and a sell. After a few steps the exact belief is a product
-# of error functions times the prior: `GridBelief` carries it on a
-# grid. The MM earns $a_t - V$ on a buy and $V - b_t$ on a sell, and there are three MMs:
-# **zero-profit** (competitive: zero expected profit on each side), **myopic** (maximises the
-# next trade's profit) and **optimal** (maximises $\sum_t \gamma^t r_t$).
+# ## Fig. 2: the integrals and the closed-form update
 #
-# The paper replaces $p_t$ by a Gaussian $N(\mu_t, \sigma_t^2)$ whose mean and variance are
-# matched after each update. With Gaussian noise, $F_\varepsilon(x) = \Phi(x/\sigma_\varepsilon)$,
-# and symmetric quotes $\mu_t \pm \delta_t$ everything depends on
-# $\rho_t = \sigma_t / \sigma_\varepsilon$ and $q_t = \delta_t / (\sigma_\varepsilon
-# \sqrt{1+\rho_t^2})$. The update needs three integrals (the paper's Fig. 2):
+# The update needs three integrals, which the paper gives in closed form
+# (its Fig. 2):
 #
 # $$I(\alpha,\beta) = \int N(x)\,\Phi(\alpha-\beta x)\,dx,\quad
 #   J(\alpha,\beta) = \int x N(x)\,\Phi(\alpha-\beta x)\,dx,\quad
-#   K(\alpha,\beta) = \int x^2 N(x)\,\Phi(\alpha-\beta x)\,dx .$$
+#   K(\alpha,\beta) = \int x^2 N(x)\,\Phi(\alpha-\beta x)\,dx,$$
 #
-# ## Fig. 2: the integrals and the closed-form update, checked with sympy
-#
-# sympy cannot integrate $\Phi(\alpha - \beta x)$ against a Gaussian directly, but it can
-# differentiate under the integral: $\partial_\alpha$ of each integral is a plain Gaussian
-# integral. If the claimed closed form has the same $\alpha$-derivative and the same limit as
-# $\alpha \to -\infty$ (where all three integrals vanish), it is the integral.
+# with $I = \Phi(\alpha/s)$, $J = -(\beta/s)N(\alpha/s)$ and
+# $K = I - \alpha\beta^2 s^{-3}N(\alpha/s)$, $s = \sqrt{1+\beta^2}$. The
+# test suite proves them with sympy: each closed form has the same
+# $\alpha$-derivative as its integral (the derivative is a plain Gaussian
+# integral) and the same limit 0 as $\alpha \to -\infty$. That takes about
+# 20 s, so here we compare them with adaptive quadrature at 100 seeded
+# random points instead, which is independent of the algebra:
 
 # %%
-x, a = sp.symbols("x alpha", real=True)
-b = sp.symbols("beta", positive=True)
-Nf = lambda z: sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)  # noqa: E731
-Phif = lambda z: (1 + sp.erf(z / sp.sqrt(2))) / 2  # noqa: E731
-s = sp.sqrt(1 + b**2)
-closed = {
-    "I": Phif(a / s),
-    "J": -b / s * Nf(a / s),
-    "K": Phif(a / s) - a * b**2 * s**-3 * Nf(a / s),
-}
-sympy_ok = []
-for k, (name, F) in enumerate(closed.items()):
-    d_integral = sp.integrate(x**k * Nf(x) * Nf(a - b * x), (x, -sp.oo, sp.oo))
-    residual = sp.simplify(sp.expand(sp.simplify((d_integral - sp.diff(F, a)).rewrite(sp.erf))))
-    limit = sp.limit(F, a, -sp.oo)
-    sympy_ok.append(residual == 0 and limit == 0)
-    print(f"{name}: d/dalpha(integral) - d/dalpha(closed form) = {residual};  "
-          f"closed form at alpha -> -oo = {limit}")
+quad_err = gm.integrals_vs_quadrature(n=100, seed=0)
+print("max |closed form - quadrature| < 1e-9:", quad_err < 1e-9)
+led.record("fig2-ijk", holds=bool(quad_err < 1e-9), ours="to 1e-9")
 
 # %% [markdown]
-# With $I, J, K$ in hand, a buy at the ask $a = \mu + \delta$ gives, in standardised units
-# $z = (V-\mu)/\sigma$ and with $\alpha = q\sqrt{1+\rho^2}$, $\beta = \rho$:
-# $A = E[\text{lik}] = 1 - I$, $B = E[z\,\text{lik}] = -J$ and
-# $C = A - E[z^2\,\text{lik}] = K - I$. The paper's equations (2)-(3) are
-# $\mu_{t+1} = \mu_t + \sigma_t B/A$ and $\sigma^2_{t+1} = \sigma_t^2 (1 - (AC + B^2)/A^2)$.
-# sympy reduces them to the paper's table, and also derives the expected one-step profit
-# $r = 2\sigma_\varepsilon\sqrt{1+\rho^2}\,[qQ(q) - \tfrac{\rho^2}{1+\rho^2}N(q)]$ from
-# $r^{\text{ask}} = E[(a - V)\,\mathbb 1\{\text{buy}\}] = \sigma_\varepsilon(\alpha A + \rho J)$:
+# A buy at the ask $\mu + \delta$ gives, in standardised units
+# $z = (V-\mu)/\sigma$ and with $\alpha = q\sqrt{1+\rho^2}$, $\beta = \rho$,
+# the likelihood moments $A = E[\text{lik}] = 1 - I$, $B = E[z\,\text{lik}]
+# = -J$ and $C = A - E[z^2\,\text{lik}] = K - I$; no trade is the
+# difference of the integrals at $\pm\alpha$. The paper's equations (2)-(3)
+# are $\mu_{t+1} = \mu_t + \sigma_t B/A$ and $\sigma_{t+1}^2 = \sigma_t^2(1 -
+# (AC + B^2)/A^2)$. sympy reduces them to the table {eq}`eq-das-update`
+# and derives the profit {eq}`eq-das-profit` from
+# $r^{\text{ask}} = E[(a - V)\,\mathbb 1\{\text{buy}\}]$. Each row below is
+# the derived expression minus the table's, simplified by sympy; a zero
+# means the paper's entry is right:
 
 # %%
-q, rho = sp.symbols("q rho", positive=True)
-sr = sp.sqrt(1 + rho**2)
-Nq, Qq = Nf(q), 1 - Phif(q)
-at = lambda F, alpha: F.subs(b, rho).subs(a, alpha)  # noqa: E731
-I_, J_, K_ = closed["I"], closed["J"], closed["K"]
-# buy: (z+, z-) = (+oo, alpha)
-A1, B1, C1 = 1 - at(I_, q * sr), -at(J_, q * sr), at(K_ - I_, q * sr)
-kappa_res = sp.simplify(B1 / A1 - rho / sr * Nq / Qq)
-alpha2_res = sp.simplify(1 - (A1 * C1 + B1**2) / A1**2
-                         - (1 - rho**2 * Nq * (Nq - q * Qq) / ((1 + rho**2) * Qq**2)))
-# no trade: (z+, z-) = (alpha, -alpha)
-A0 = at(I_, q * sr) - at(I_, -q * sr)
-B0 = at(J_, q * sr) - at(J_, -q * sr)
-C0 = at(I_ - K_, q * sr) - at(I_ - K_, -q * sr)
-beta2_res = sp.simplify(1 - (A0 * C0 + B0**2) / A0**2
-                        - (1 - 2 * rho**2 * q * Nq / ((1 + rho**2) * (2 * Phif(q) - 1))))
-prob_res = sp.simplify(A1 - Qq) , sp.simplify(A0 - (2 * Phif(q) - 1))
-r_ask = q * sr * A1 + rho * at(J_, q * sr)
-profit_res = sp.simplify(2 * r_ask - 2 * sr * (q * Qq - rho**2 / (1 + rho**2) * Nq))
-print("kappa - rho/sqrt(1+rho^2) N/Q            =", kappa_res)
-print("alpha^2 - table alpha^2                  =", alpha2_res)
-print("beta^2  - table beta^2 (mean shift B0 = {})=".format(sp.simplify(B0)), beta2_res)
-print("P(buy) - Q(q), P(no trade) - (2Phi(q)-1)  =", prob_res)
-print("2 r_ask - r(rho, q) (sigma_eps = 1)       =", profit_res)
-table_ok = all(e == 0 for e in (kappa_res, alpha2_res, beta2_res, *prob_res, profit_res))
+res = gm.verify_update_table_sympy()
+display(pd.DataFrame({"residual": [str(v) for v in res.values()]}, res))
+table_ok = all(v == 0 for v in res.values())
+led.record("fig2-table", holds=table_ok, ours="all residuals 0")
 
 # %% [markdown]
 # The PDF's radical in $\kappa$ is ambiguous; the derivation fixes it as
-# $\kappa = \frac{\rho}{\sqrt{1+\rho^2}}\,\frac{N(q)}{Q(q)}$. The same numbers from the other
-# side: the closed-form table against the mean and sd of the *exact* one-step posterior on a
-# fine grid, for a spread of cases.
+# $\kappa = \frac{\rho}{\sqrt{1+\rho^2}}\lambda(q)$. The same numbers from
+# the other side: the table against the mean and sd of the *exact*
+# one-step posterior of a Gaussian prior, computed on a grid of 120,001
+# points, for five cases. The ratio of the posterior to the prior sd must
+# equal $\alpha$ after a trade and $\beta$ after no trade. Since moment
+# matching loses nothing in one step, agreement is true by construction:
+# the ledger classes it as an *identity*, a check of the algebra and of our
+# code rather than of a number the paper printed.
 
 # %%
 cases = [(0.3, 0.2), (1.0, 0.75), (2.0, 1.4), (3.0, 0.5), (4.0, 3.0)]
-rows, errs = [], []
-v_fine = np.linspace(-60, 60, 120001)
-for r_, q_ in cases:
-    al, be, ka = update_factors(r_, q_)
-    d = float(half_spread(r_, q_))
-    prior = GridBelief.gaussian(0.0, r_, v_fine)
-    out = []
-    for xobs, (mu_c, sd_c) in ((1, (ka * r_, al * r_)), (0, (0.0, be * r_))):
-        post = prior.update(-d, d, xobs, P)
-        errs += [abs(float(post.mean()) - mu_c), abs(float(post.sd()) - sd_c)]
-        out += [float(post.sd()) / r_, sd_c / r_]
-    rows.append([float(al), float(be), float(ka)] + out)
-print_table([f"rho={r_}, q={q_}" for r_, q_ in cases],
-            ["alpha", "beta", "kappa", "exact sd'/sd buy", "table", "exact sd'/sd hold", "table"],
-            rows, digits=6)
-print(f"largest |exact - table| over means and sds: {max(errs):.1e}")
-
-led.qualitative("Fig 2", "closed forms of I, J, K (sympy: same d/dalpha, same limit at -oo)",
-                paper="I = Phi(a/s), J = -(b/s) N(a/s), K = I - a b^2 s^-3 N(a/s), s = sqrt(1+b^2)",
-                ours="sympy residuals 0 and limits 0 for all three" if all(sympy_ok) else
-                "a residual is not 0", holds=all(sympy_ok))
-led.qualitative("Fig 2", "update table (alpha, beta, kappa, probabilities) follows from eqs (2)-(3)",
-                paper="table of sec. 2.5", ours="sympy: all residuals simplify to 0"
-                if table_ok else "a residual is not 0", holds=table_ok)
-led.compare("Fig 2", "closed-form table vs exact one-step posterior moments (max abs error)",
-            paper=0.0, ours=max(errs), atol=1e-7)
+rows, err_table = gm.table_vs_exact(cases)
+cols = ["alpha", "beta", "kappa", "sd'/sd buy", "alpha", "sd'/sd none", "beta"]
+display(pd.DataFrame(rows, [f"{c}" for c in cases], cols).round(5))
+print("max |exact - table| < 1e-9:", err_table < 1e-9)
+led.record("fig2-vs-exact", ours=round(err_table, 9))
 
 # %% [markdown]
 # ## Theorem 2.1: the variance never increases
 #
-# The proof is in the paper's supplement, which we could not recover. The table makes the
-# claim checkable: the state shrinks by $\alpha$ after a trade and by $\beta$ after no trade, so
-# the theorem says $\alpha^2, \beta^2 < 1$ for every $(\rho, q)$, including the
-# threshold (no-trade) observations. Over a dense grid (and, in `tests/`, as a hypothesis
-# property for any quotes, symmetric or not):
+# The paper's proof is in a supplement we could not find, so we give our
+# own. Let the belief be $V \sim N(\mu, \sigma^2)$ and $w = V + \varepsilon$.
+# Every observation is an event $\{w \in (l, u)\}$: a buy is $w > a$, no
+# trade $b \le w \le a$. The pair $(V, w)$ is jointly Gaussian; with
+# $c = \sigma^2/(\sigma^2 + \sigma_\varepsilon^2) = \rho^2/(1+\rho^2)$ we
+# have $E[V \mid w] = \mu + c\,(w - \mu)$ and
+# $\mathrm{Var}(V \mid w) = (1-c)\,\sigma^2$. Since the event depends on
+# $w$ alone, the law of total variance gives
+#
+# $$\mathrm{Var}(V \mid w \in (l, u)) = (1-c)\,\sigma^2 +
+#   c^2\,\mathrm{Var}(w \mid w \in (l,u))
+#   = \sigma^2\,\big[1 - c\,(1 - v)\big],$$ (eq-das-thm21)
+#
+# where $v$ is the variance of a standard normal truncated to the
+# standardised interval. A normal truncated to an interval has $0 < v < 1$
+# (truncation to an interval reduces the variance of any log-concave
+# density, and the normal density is log-concave),
+# so $(1-c)\,\sigma^2 < \sigma_{t+1}^2 < \sigma^2$: the variance falls after
+# every observation, by at most the factor $1 - c$. For the paper's
+# symmetric quotes both cases are explicit. After a buy,
+# $v = 1 + q\lambda - \lambda^2$, and $v < 1$ is the Mills-ratio bound
+# $\lambda(q) > q$, that is $Q(q) < N(q)/q$; this is
+# $\alpha^2 = 1 - c\,\lambda(\lambda - q)$ of {eq}`eq-das-update`. After no
+# trade, $v = 1 - 2qN(q)/(2\Phi(q) - 1)$, which is below 1 for every
+# $q > 0$ and gives $\beta^2$. The argument also covers asymmetric quotes,
+# and since the Gaussian update is exact for one step from a Gaussian
+# belief, it holds for every step of the recursion. We check the identity
+# and both bounds on a grid of 12,221 points $(\rho, q)$; the tests check
+# the bound for random intervals against quadrature.
 
-# %% mystnb={"figure": {"caption": "Theorem 2.1 of {cite}`das2008` (no figure in the paper), checked numerically: the variance factors after a trade (alpha^2) and after no trade (beta^2) are below 1 on a dense (rho, q) grid.", "name": "fig-das-thm21"}}
-rr = np.linspace(0.0, 5.0, 501)
-qq = np.linspace(0.0, 6.0, 601)
-AL, BE, _ = update_factors(rr[:, None], qq[None, :])
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source as a figure: Theorem 2.1 of {cite}`das2008` checked on a grid. The variance factors after a trade (alpha^2) and after no trade (beta^2) are below 1 everywhere on a (rho, q) grid, and equal 1 only at rho = 0.", "name": "fig-das-thm21"}, "image": {"alt": "Two heat maps over the normalised half-spread q from 0 to 6 and rho from 0 to 5, both equal to 1 at rho = 0; alpha squared (after a trade) falls below 0.3 for rho above about 1.5 and is smallest at large q; beta squared (after no trade) is small only at small q and close to 1 for q above 2, where not trading says little."}}
+rr, qq = np.linspace(0.0, 5.0, 101), np.linspace(0.0, 6.0, 121)
+th = gm.theorem21_grid(rr, qq)
 fig, axes = subplots(1, 2)
-for ax, Z, name in ((axes[0], AL**2, r"$\alpha^2$ (after a trade)"),
-                    (axes[1], BE**2, r"$\beta^2$ (after no trade)")):
-    im = ax.pcolormesh(qq, rr, Z, shading="auto", cmap="viridis", vmin=0, vmax=1)
-    ax.set_xlabel("q = normalised half-spread")
-    ax.set_ylabel(r"$\rho = \sigma_t / \sigma_\varepsilon$")
-    ax.set_title(name)
+titles = [r"$\alpha^2$ (trade)", r"$\beta^2$ (no trade)"]
+Zs = [th["alpha2"], th["beta2"]]
+im = gm.plot_heatmaps(axes, qq, rr, Zs, titles, xlabel="q", ylabel="rho")
 fig.colorbar(im, ax=axes, label="variance factor")
-inner = np.broadcast_to(rr[:, None] > 0, AL.shape)
-pos = rr > 0
-gap_a, gap_b = 1 - (AL[pos] ** 2).max(), 1 - (BE[pos] ** 2).max()
-print(f"grid points: {AL.size}; at rho = 0 both factors are 1 (nothing to learn)")
-print(f"for rho > 0: smallest 1 - alpha^2 = {gap_a:.1e}, smallest 1 - beta^2 = {gap_b:.1e} "
-      f"(no-trade at wide quotes carries almost no information)")
-print(f"points with rho > 0 and a factor >= 1: {int(np.sum(inner & ((AL >= 1) | (BE >= 1))))}")
-print_table(["alpha^2", "beta^2"], ["rho=0.5,q=0.5", "rho=1,q=1", "rho=3,q=1", "rho=5,q=6"],
-            [[float(update_factors(r_, q_)[i] ** 2) for r_, q_ in ((0.5, .5), (1, 1), (3, 1), (5, 6))]
-             for i in (0, 1)])
+print("at q = 1, rho = 1 and 3:", np.round([Z[[20, 60], 20] for Z in Zs], 4))
 plt.show()
-thm_ok = AL.max() <= 1 and BE.max() <= 1 and not np.any(inner & ((AL >= 1) | (BE >= 1)))
-led.qualitative("Thm 2.1", "sigma_{t+1} <= sigma_t on every branch (alpha^2, beta^2 < 1)",
-                paper="variance never increases, including no-trade observations",
-                ours=f"on {AL.size} (rho, q) points (rho <= 5, q <= 6): both factors < 1 "
-                     f"wherever rho > 0 (smallest gaps {gap_a:.1e}, {gap_b:.1e}), = 1 at rho = 0",
-                holds=thm_ok)
+
+# %%
+thm_ok = bool(th["max_factor"] < 1 and th["lower_ok"])
+ident_ok = bool(th["identity_err"] < 1e-10)
+print("factors < 1, >= 1 - c, identity:", thm_ok, ident_ok)
+led.record("thm21-grid", holds=thm_ok, ours="max factor < 1")
+led.record("thm21-bound", holds=thm_ok and ident_ok, ours="all hold")
 
 # %% [markdown]
 # ## Fig. 1: exact versus Gaussian belief
 #
-# Fig. 1 of the paper overlays the exact posterior (solid) and the Gaussian state (dashed) after
-# 2, 5 and 20 steps, on a value axis from 1 to 5 with cells of 0.02. Its setup (prior, true
-# value, MM policy, trade sequence) is not stated. The reproduction spec inferred a prior
-# $N(3, 1)$, $V = 2$, $\sigma_\varepsilon = 1$ and zero-profit quotes. **We replace the prior
-# width**, because $N(3,1)$ is inconsistent with the figure: after two steps the Gaussian sd is
-# a product of two factors $\alpha$ or $\beta$, and from $\sigma_0 = 1$ it can only be
-# 0.61 to 0.71 whichever of the three MMs quotes and whatever is observed, while the figure
-# shows 0.83. From $\sigma_0 = 1.5$ the zero-profit MM reaches 0.74 to 0.85, bracketing it:
+# Fig. 1 of the paper overlays the exact posterior (solid) and the Gaussian
+# state (dashed) after 2, 5 and 20 steps, on a value axis from 1 to 5 with
+# cells of 0.02. Its setup (prior, true value, quoting policy, trades) is
+# not stated. A prior $N(3, 1)$ cannot produce it: after two steps the
+# Gaussian sd is $\sigma_0$ times two factors $\alpha$ or $\beta$, and from
+# $\sigma_0 = 1$ it is 0.61 to 0.71 whichever market maker quotes and
+# whatever is observed, while the figure shows 0.83. From $\sigma_0 = 1.5$
+# the zero-profit market maker reaches 0.74 to 0.85, bracketing it. The
+# table gives the sd after each kind of two-step sequence, for both prior
+# widths and all three market makers (a sell has the sd of a buy):
 
 # %%
-PATTERNS2 = [(x1, x2) for x1 in (1, 0, -1) for x2 in (1, 0, -1)]  # all two-step sequences
-
-
-def two_step_states(rule, s0):
-    """Gaussian state (mean, sd) after each two-step sequence, from the prior N(3, s0^2)."""
-    out = {}
-    for pattern in PATTERNS2:
-        mu_, sg_ = np.array([3.0]), np.array([s0])
-        for xo in pattern:
-            bb, aa = rule(mu_, sg_)
-            mu_, sg_ = gaussian_update(mu_, sg_, bb, aa, np.array([xo]), P)
-        out[pattern] = (float(mu_[0]), float(sg_[0]))
-    return out
-
-
-sol = solve_dp(P)  # the DP, solved below; needed here for the optimal MM's quotes
-rules3 = {"zero": zero_profit_rule(P), "myopic": myopic_rule(P), "optimal": optimal_rule(sol)}
-states2 = {(n, s0): two_step_states(r_, s0) for s0 in (1.0, 1.5) for n, r_ in rules3.items()}
-# by symmetry a sell-sell sequence has the sd of buy-buy, so four columns show every sd
-show2 = [(1, 1), (1, 0), (0, 1), (0, 0)]
-print_table([f"{n}, sigma0={s0}" for (n, s0) in states2],
-            ["trade,trade", "trade,none", "none,trade", "none,none"],
-            [[st[pt][1] for pt in show2] for st in states2.values()], digits=3,
-            title="Gaussian sd after two steps (paper's Fig. 1: 0.83)")
-means2 = np.array([m_ for st in states2.values() for m_, _ in st.values()])
-gap_mu = np.abs(means2 - 3.10).min()
-moved = np.abs(means2 - 3.0)[np.abs(means2 - 3.0) > 1e-9].min()
-print(f"two-step Gaussian means, 9 sequences x 6 settings: closest to the paper's 3.10 is "
-      f"{gap_mu:.3f} away; only 'no trade twice' keeps the mean at 3, every other sequence moves "
-      f"it by at least {moved:.3f}")
+rules = [gm.optimal_rule(sol), gm.myopic_rule(P), gm.zero_profit_rule(P)]
+sd2 = gm.two_step_table(rules, [1.0, 1.5], mu0=3.0, params=P)
+display(sd2.round(3))
+top1 = sd2.iloc[:3].to_numpy().max()
+led.record("fig1-two-step-sd", holds=bool(top1 < 0.8), ours=f"{top1:.3f}")
 
 # %% [markdown]
-# Our setup: prior $N(3, 1.5^2)$, $V = 2$, $\sigma_\varepsilon = 1$, the zero-profit MM quoting
-# from its Gaussian state, and the exact posterior computed with cells of 0.02 on a grid wide
-# enough that nothing is truncated (the figure shows the window [1, 5]). The trade sequence
-# is a nuisance we cannot recover, so we **fit it**: among 2,000 seeded random sequences we
-# draw the one whose 12 moments (exact and Gaussian mean and sd at 2, 5, 20 steps) are closest
-# to the digitised ones. The match of those moments is therefore by construction and is not
-# evidence: the ledger records it as *not attempted*, with the fitted distance in the reason,
-# so it does not count towards the reproduction. The evidence is the size of the
-# approximation error over all 2,000 sequences, printed after the figure, which does not use
-# the paper's numbers at all. The figure shows that our setup *can* produce a picture like
-# the paper's; it cannot show that it is the paper's setup.
+# Our setup: prior $N(3, 1.5^2)$, $V = 2$, $\sigma_\varepsilon = 1$, the
+# zero-profit market maker quoting from its Gaussian state, and the exact
+# posterior on cells of 0.02 over the prior mean $\pm$ 6 prior sd, wide
+# enough that nothing is
+# truncated. The trade sequence is a nuisance we cannot recover, so we
+# **fit it**: of 500 seeded random sequences we take the one whose 12
+# moments (exact and Gaussian mean and sd after 2, 5 and 20 steps) are
+# closest to the digitised ones. The match of those moments is therefore
+# by construction, and the ledger classes that claim as *calibrated*, not
+# as evidence. The evidence is the size of the approximation error over
+# all 500 sequences, which does not use the paper's numbers at all.
 
 # %%
-S0, V_TRUE, N_SEQ = 1.5, 2.0, 2000
-v1 = np.arange(3 - 8 * S0, 3 + 8 * S0 + 1e-9, 0.02)
-rng = np.random.default_rng(2008)
-eps1 = rng.standard_normal((N_SEQ, 20))
-zrule = zero_profit_rule(P)
-mu1, sg1 = np.full(N_SEQ, 3.0), np.full(N_SEQ, S0)
-bel1 = GridBelief.gaussian(mu1, sg1, v1)
-snap = {}
-for t in range(20):
-    bq, aq = zrule(mu1, sg1)
-    w = V_TRUE + eps1[:, t]
-    xo = (w > aq).astype(int) - (w < bq)
-    bel1 = bel1.update(bq, aq, xo, P)
-    mu1, sg1 = gaussian_update(mu1, sg1, bq, aq, xo, P)
-    if t + 1 in (2, 5, 20):
-        snap[t + 1] = (bel1.p.copy(), bel1.mean(), bel1.sd(), mu1.copy(), sg1.copy())
-mom = np.stack([np.stack(snap[k][1:]) for k in (2, 5, 20)])        # (step, 4, seq)
-target = np.array([PAPER["fig1"][k] for k in (2, 5, 20)])            # (step, 4)
-rms = np.sqrt(((mom - target[:, :, None]) ** 2).mean(axis=(0, 1)))
-best = int(np.argmin(rms))
-print(f"fitted sequence: #{best} of {N_SEQ} (RMS distance to the 12 digitised moments "
-      f"{rms[best]:.4f}; median over sequences {np.median(rms):.3f})")
+runs = gm.fig1_runs(rules[ZERO], n_seq=500, width=6, seed=2008, params=P)
+best, rms = runs.closest(np.reshape(led.paper("fig1-moments-fit"), (3, 4)))
+print(f"fitted #{best}: RMS {rms[best]:.3f} (median {np.median(rms):.3f})")
+led.record("fig1-moments-fit", ours=runs.moments[:, :, best].ravel())
 
-# %% mystnb={"figure": {"caption": "Rebuilds Fig. 1 of {cite}`das2008`: exact posterior (solid) and recursive Gaussian state (dashed) after 2, 5 and 20 steps, probability per 0.02 cell. Setup ours, as the paper does not state it: prior N(3, 1.5^2), V = 2, zero-profit quotes, and a trade sequence fitted to the paper's moments, so the agreement of the curves is by construction (a consistency check, not evidence); see the text.", "name": "fig-das-1"}}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Fig. 1 of {cite}`das2008`: exact posterior (solid) and recursive Gaussian state (dashed) after 2, 5 and 20 steps, probability per 0.02 cell. The setup is ours (the paper does not state it): prior N(3, 1.5^2), V = 2, zero-profit quotes, and a trade sequence fitted to the paper's moments, so the match with the paper is by construction.", "name": "fig-das-1"}, "image": {"alt": "Three pairs of bell-shaped curves on the value axis 1 to 5, narrowing and moving left towards 2 after 2, 5 and 20 steps; in each pair the exact and the Gaussian curve almost coincide."}}
+win = (runs.v >= 1 - 1e-9) & (runs.v <= 5 + 1e-9)
+v, (m_g, s_g) = runs.v[win], runs.moments[:, 2:, best].T
+exact = [runs.p[k][best][win] for k in runs.steps]
+gauss = 0.02 * np.exp(-0.5 * ((v[:, None] - m_g) / s_g) ** 2) / s_g / 2.5066
 fig, ax = subplots(width=6.4, height=4.0)
-for k, col in zip((2, 5, 20), ("#D55E00", "#009E73", "#000000")):
-    p_exact, m_e, s_e, m_g, s_g = (arr[best] for arr in snap[k])
-    g = np.exp(-0.5 * ((v1 - m_g) / s_g) ** 2)
-    g /= g.sum()
-    win = (v1 >= 1 - 1e-9) & (v1 <= 5 + 1e-9)
-    ax.plot(v1[win], p_exact[win], color=col, label=f"{k} steps: exact")
-    ax.plot(v1[win], g[win], color=col, ls="--", label=f"{k} steps: Gaussian")
-ax.set_xlabel("value v")
-ax.set_ylabel("probability per cell of 0.02")
-ax.legend(ncol=3, fontsize=8)
-print_table([f"{k} steps" for k in (2, 5, 20)],
-            ["exact mean", "exact sd", "Gauss mean", "Gauss sd"], mom[:, :, best], digits=3,
-            title="ours (fitted sequence)")
-print_table([f"{k} steps" for k in (2, 5, 20)],
-            ["exact mean", "exact sd", "Gauss mean", "Gauss sd"], target, digits=3,
-            title="paper (digitised)")
+gm.plot_curves(ax, v, exact, PALETTE, labels=["2 steps", "5", "20"])
+gm.plot_curves(ax, v, gauss.T, PALETTE, labels=[None] * 3, ls="--")
+ax.set(xlabel="value v", ylabel="probability per cell of 0.02")
+print(np.round(runs.moments[:, :, best], 3))
 plt.show()
 
 # %% [markdown]
-# How close is the Gaussian state to the exact posterior in general? Over all 2,000 random
-# sequences, the standardised mean error $|\mu^G - \mu^{\text{exact}}|/\sigma^{\text{exact}}$
-# and the sd error $|\sigma^G/\sigma^{\text{exact}} - 1|$:
+# How close is the Gaussian state to the exact posterior in general? Over
+# all 500 sequences, the standardised mean error
+# $|\mu^G - \mu^{\text{exact}}|/\sigma^{\text{exact}}$ and the sd error
+# $|\sigma^G/\sigma^{\text{exact}} - 1|$; the paper's digitised curves
+# give a mean error of at most 0.073 sd and an sd error of at most 2 %:
 
 # %%
-me = np.abs(mom[:, 2] - mom[:, 0]) / mom[:, 1]
-se_ = np.abs(mom[:, 3] / mom[:, 1] - 1)
-paper_me = np.abs(target[:, 2] - target[:, 0]) / target[:, 1]
-paper_se = np.abs(target[:, 3] / target[:, 1] - 1)
-print_table([f"{k} steps" for k in (2, 5, 20)],
-            ["mean err median", "mean err p90", "sd err median", "sd err p90", "paper mean err",
-             "paper sd err"],
-            np.column_stack([np.median(me, 1), np.quantile(me, 0.9, 1), np.median(se_, 1),
-                             np.quantile(se_, 0.9, 1), paper_me, paper_se]), digits=3)
-fig1_ok = bool(np.quantile(me, 0.9, 1).max() <= 0.1 and np.quantile(se_, 0.9, 1).max() <= 0.05)
-MOM_NAMES = [f"{q_} after {k} steps" for k in (2, 5, 20)
-             for q_ in ("exact mean", "exact sd", "Gaussian mean", "Gaussian sd")]
-fit_gap = np.abs(mom[:, :, best] - target).ravel()
-led.not_attempted(
-    "Fig 1", "12 moments after 2/5/20 steps for the fitted trade sequence", paper=target.ravel(),
-    reason=f"Not counted as evidence: the paper does not state the setup; we chose the prior "
-           f"N(3, 1.5^2) and V = 2 and fitted the trade sequence to these 12 digitised moments "
-           f"(best of {N_SEQ} seeded sequences), so agreement is by construction. For the record: "
-           f"RMS distance {rms[best]:.3f}, largest gap {fit_gap.max():.3f} "
-           f"({MOM_NAMES[int(np.argmax(fit_gap))]}); no two-step sequence from a prior mean of 3 "
-           f"comes within {gap_mu:.2f} of the paper's 3.10, so its prior mean was probably not 3. "
-           "The approximation-quality claim of this item is the evidence.")
-led.qualitative("Fig 1", "the Gaussian state closely tracks the exact posterior",
-                paper="visually indistinguishable curves; digitised mean error <= 0.073 sd, "
-                      "sd error <= 2 %",
-                ours=f"over {N_SEQ} random sequences, 90th percentiles: mean error <= "
-                     f"{np.quantile(me, 0.9, 1).max():.3f} sd, sd error <= "
-                     f"{np.quantile(se_, 0.9, 1).max():.3f}", holds=fig1_ok)
+me1, sde1 = runs.errors()
+q90 = np.quantile([me1, sde1], 0.9, axis=2)
+display(
+    pd.DataFrame(q90.T, runs.steps, ["mean err p90", "sd err p90"]).round(3)
+)
+fig1_ok = bool(q90[0].max() <= 0.1 and q90[1].max() <= 0.05)
+led.record("fig1-tracks", holds=fig1_ok, ours=f"p90 <= {q90.max():.3f}")
 
 # %% [markdown]
-# The zero-profit and myopic market makers of the paper's section 2.3 are defined for *any*
-# belief, not only a Gaussian one: `GridBelief.zero_profit_quotes` solves
-# $b = E[V \mid \text{sell}]$, $a = E[V \mid \text{buy}]$, and `GridBelief.myopic_quotes`
-# maximises the next trade's expected profit, both on the exact grid posterior. On the
-# fitted sequence, the quotes each MM would post from the exact posterior and from the
-# Gaussian state differ by a few hundredths at most:
+# The zero-profit and myopic market makers are defined for *any* belief,
+# not only a Gaussian one: `GridBelief.zero_profit_quotes` solves
+# $b = E[V \mid \text{sell}]$, $a = E[V \mid \text{buy}]$ and
+# `GridBelief.myopic_quotes` maximises the next trade's expected profit,
+# both on the exact posterior. On the fitted sequence the quotes from the
+# exact posterior and from the Gaussian state differ by a few hundredths:
 
 # %%
-q_rows = []
-for k in (2, 5, 20):
-    p_exact, _, _, m_g, s_g = (arr[best] for arr in snap[k])
-    exact_k = GridBelief(v1, p_exact)
-    z_g = zrule(np.array([m_g]), np.array([s_g]))
-    m_gq = rules3["myopic"](np.array([m_g]), np.array([s_g]))
-    q_rows.append([*exact_k.zero_profit_quotes(P), float(z_g[0][0]), float(z_g[1][0]),
-                   *exact_k.myopic_quotes(P), float(m_gq[0][0]), float(m_gq[1][0])])
-print_table([f"{k} steps" for k in (2, 5, 20)],
-            ["zero b exact", "a exact", "b Gauss", "a Gauss", "myopic b exact", "a exact",
-             "b Gauss", "a Gauss"], q_rows, digits=3)
-q_rows = np.array(q_rows)
-print(f"largest |exact - Gaussian| quote: zero-profit "
-      f"{np.abs(q_rows[:, :2] - q_rows[:, 2:4]).max():.3f}, myopic "
-      f"{np.abs(q_rows[:, 4:6] - q_rows[:, 6:8]).max():.3f}")
+qt = gm.fig1_quote_table(runs, best, dict(zero=rules[2], myopic=rules[1]))
+display(qt.round(3))
+gap_q = (
+    np.abs(qt.xs("exact", axis=1, level=1) - qt.xs("Gauss", axis=1, level=1))
+    .max()
+    .max()
+)
+led.record("fig1-quotes", holds=bool(gap_q < 0.05), ours=f"{gap_q:.3f}")
 
 # %% [markdown]
-# ## The market makers and the single-pass DP
+# ## The single-pass dynamic programme
 #
-# For a Gaussian belief the three MMs quote $\mu_t \pm q\,\sigma_\varepsilon\sqrt{1+\rho_t^2}$:
+# At $\rho = 0$ the market maker knows $V$: the zero-profit spread is 0,
+# the optimal and myopic market makers coincide at $q^*$ with
+# $q^* N(q^*) = Q(q^*)$, and $V(0) = 2q^*Q(q^*)\sigma_\varepsilon/(1-\gamma)$.
+# By Theorem 2.1 the right-hand side of {eq}`eq-das-bellman` involves only
+# states below $x$, so the DP computes $V(0)$ and sweeps once up a grid of
+# $\rho$ (step 0.002 up to 0.1, then 0.005 up to 5: 1,031 nodes),
+# interpolating linearly in $x$ between nodes. The maximisation over $q$
+# uses a grid of step 0.0025 on $[0.3, 6]$, refined three times around
+# the best point, to about $10^{-6}$.
 #
-# * zero-profit: $q = \frac{\rho^2}{1+\rho^2}\,\frac{N(q)}{Q(q)}$, which sets the one-step profit
-#   $r(\rho, q)$ to 0;
-# * myopic: $q\,N(q)/Q(q) = 1 + \rho^2$, the maximiser of $r(\rho, q)$;
-# * optimal: the maximiser in the Bellman equation in $x = \rho^2$,
-#
-# $$V(x) = \max_q\; r(x, q) + \gamma\,\big[2Q(q)\,V(\alpha^2 x) + (2\Phi(q) - 1)\,V(\beta^2 x)\big].$$
-#
-# The paper says "10 standard fixed point iterations are sufficient"; we solve both fixed
-# points by safeguarded Newton to $10^{-13}$ instead (both roots are unique: the
-# functions are monotone). At $\rho = 0$ the MM knows $V$: the zero-profit spread is 0, the
-# optimal and myopic MMs coincide at $q^*$ with $q^* N(q^*) = Q(q^*)$, and
-# $V(0) = 2q^*Q(q^*)/(1-\gamma)$.
-#
-# By Thm 2.1 the right-hand side involves only states below $x$, so the paper computes $V(0)$
-# and sweeps up a fine grid once, interpolating linearly between computed points. There is a
-# catch at small $\rho$: one update shrinks $x$ only by $O(x^2)$, so the next states fall
-# *between* the previous node $x_{k-1}$ and the node $x_k$ being computed. Their interpolated
-# value involves the unknown $V(x_k)$. The right-hand side is then affine in it,
-# $a(q) + b(q)V_k$ with $b < \gamma$, and the fixed point of the max is exactly
-# $V_k = \max_q a(q)/(1 - b(q))$: no iteration is needed. Clamping those states to
-# $V(x_{k-1})$ instead (the "naive" treatment) overstates $V$.
+# There is a catch at small $\rho$: one update shrinks $x$ only by
+# $O(x^2)$, so the next states fall *between* the previous node $x_{k-1}$
+# and the node $x_k$ being computed, and their interpolated value involves
+# the unknown $V(x_k)$. The right-hand side is then affine in it,
+# $a(q) + b(q)V_k$ with $b < \gamma$, and the fixed point of the maximum
+# is exactly $V_k = \max_q a(q)/(1 - b(q))$: no iteration is needed.
+# Clamping those states to $V(x_{k-1})$ instead (the "naive" treatment)
+# overstates $V$.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
-t0 = time.perf_counter()
-sol = solve_dp(P)
-print(f"DP on {sol.rho.size} rho nodes: {time.perf_counter() - t0:.2f} s wall")
+v0, v25 = float(sol.value(0.0)), float(sol.value(0.25))
+print(f"q* = {Q_STAR:.6f}, V(0) = {v0:.5f}, V(0.25) = {v25:.4f}")
+led.record("fig3b-qstar", ours=Q_STAR)
+led.record("fig3a-v0", ours=v0)
+led.record("fig3a-v025", ours=v25)
 
-# %%
-print(f"q* = {Q_STAR:.6f}, V(0) = {float(sol.value(0.0)):.5f}, "
-      f"V(0.25) = {float(sol.value(0.25)):.4f}")
-led.compare("Fig 3(b)", "q* (half-spread at rho = 0, solves q N(q) = Q(q))",
-            paper=PAPER["q_star"], ours=Q_STAR, atol=5e-5)
-led.compare("Fig 3(a)", "V(0) = 2 q* Q(q*) / (1 - gamma)", paper=PAPER["V0"],
-            ours=float(sol.value(0.0)), atol=5e-4)
+# %% [markdown]
+# The figure shows the value and the policy, and how much the naive
+# treatment overstates the value on two uniform grids:
 
-# %% mystnb={"figure": {"caption": "The single-pass DP behind the theory curves of Figs. 3(a) and 3(b) of {cite}`das2008` (no figure of its own in the paper). Left: optimal value V(rho) and policy q*(rho). Right: how much the naive treatment of next states between grid nodes overstates V, for the spec grid (step 0.002 then 0.005) and two uniform grids; the self-consistent value does not depend on the grid.", "name": "fig-das-dp"}}
-grids = {"spec grid (0.002 / 0.005)": sol.rho,
-         "uniform 0.01": np.arange(0, 5 + 1e-9, 0.01),
-         "uniform 0.02": np.arange(0, 5 + 1e-9, 0.02)}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source as a figure: the single-pass DP behind the theory curves of Figs. 3(a) and 3(b) of {cite}`das2008`. Left: optimal value V(rho) and policy q*(rho). Right: how much the naive treatment of next states between grid nodes overstates V on two uniform grids of rho in [0, 1].", "name": "fig-das-dp"}, "image": {"alt": "Left: the value falls from 3.4 at rho = 0 to about 1 at rho = 5 while q* rises from 0.75. Right: the naive error is a hump below rho = 1, about twice as high for step 0.02 as for step 0.01."}}
+grid = np.arange(0, 1 + 1e-9, 0.01)
+qg = np.arange(0.3, 2.0, 0.0025)  # q* < 1.1 for rho <= 1
+sc = [gm.solve_dp(P, grid[::k], q_grid=qg) for k in (1, 2)]
+nv = [gm.solve_dp(P, grid[::k], q_grid=qg, method="naive") for k in (1, 2)]
 fig, axes = subplots(1, 2)
-ax = axes[0]
-ax.plot(sol.rho, sol.v, color=C_OPT, label="V(rho) / sigma_eps")
-ax.set_xlabel(r"$\rho$")
-ax.set_ylabel("optimal value (units of sigma_eps)")
-ax2 = ax.twinx()
-ax2.plot(sol.rho, sol.q_grid_values, color=C_ZERO, ls="--", label="q*(rho)")
-ax2.set_ylabel("optimal q*", color=C_ZERO)
-ax.legend(loc="upper right")
-naive_rows = []
-for (label, g), col in zip(grids.items(), (C_OPT, C_MYO, C_ZERO)):
-    sc = sol if g is sol.rho else solve_dp(P, g)
-    nv = solve_dp(P, g, method="naive")
-    gap = nv.v - sc.v
-    axes[1].plot(g, gap, color=col, label=label)
-    k = int(np.argmax(gap))
-    naive_rows.append([float(sc.value(0.25)), float(nv.value(0.25)), gap.max(), g[k]])
-axes[1].set_xlabel(r"$\rho$")
-axes[1].set_ylabel("V naive - V self-consistent")
-axes[1].set_xlim(0, 2)
-axes[1].legend()
+gap = [nv[0].v - sc[0].v, np.interp(grid, grid[::2], nv[1].v - sc[1].v)]
+labels = [["V(rho) / sigma_eps", "q*(rho)"], ["step 0.01", "step 0.02"]]
+gm.plot_curves(
+    axes[0], sol.rho, [sol.v, sol.q_grid_values], COLS, labels=labels[0]
+)
+gm.plot_curves(axes[1], grid, gap, COLS[1:], labels=labels[1])
+axes[0].set(xlabel="rho", ylabel="value and policy")
+axes[1].set(xlabel="rho", ylabel="V naive - V self-consistent")
 print_curve("V(rho)", sol.rho, sol.v, points=6)
-print_curve("q*(rho)", sol.rho, sol.q_grid_values, points=6)
-print_table(list(grids), ["V(0.25) self-cons.", "V(0.25) naive", "max overstatement", "at rho"],
-            naive_rows, digits=4)
 plt.show()
 
 # %% [markdown]
-# The self-consistent value at $\rho = 0.25$ is 3.206 to 3.207 on all three grids (it hardly
-# depends on the grid); the paper's curve reads 3.208. The naive error grows with the grid step, roughly like
-# $\gamma/(1-\gamma)\cdot|V'|\cdot\Delta\rho$: 0.03 on the spec's fine grid, 0.10 with steps of
-# 0.02. The reproduction spec quotes "up to 0.11 (3.320 at 0.25)"; we get that size only on a
-# coarse grid, so that figure must have come from a coarser grid than the one the spec lists.
+# At $\rho = 0.25$ the self-consistent value hardly depends on the grid,
+# while the naive error grows with the grid step, roughly like
+# $\gamma/(1-\gamma)\,|V'|\,\Delta\rho$; the paper's curve reads 3.208:
 
 # %%
-led.compare("Fig 3(a)", "V(0.25), self-consistent single pass", paper=PAPER["V_0.25"],
-            ours=float(sol.value(0.25)), atol=0.005)
-naive_overstates = all(r_[1] - r_[0] > 0.01 for r_ in naive_rows)
-led.qualitative("Fig 3(a)", "single pass: next states between nodes need the self-consistent fix",
-                paper="V(0.25) = 3.208 on the published curve",
-                ours="self-consistent: " + ", ".join(f"{r_[0]:.4f}" for r_ in naive_rows)
-                     + "; naive clamping: " + ", ".join(f"{r_[1]:.4f}" for r_ in naive_rows)
-                     + " (spec, 0.01, 0.02 grids)",
-                holds=naive_overstates and abs(naive_rows[0][0] - PAPER["V_0.25"]) < 0.005)
+v25s = np.array([[float(s.value(0.25)) for s in x] for x in (sc, nv)])
+cols = ["V(0.25), step 0.01", "step 0.02"]
+display(pd.DataFrame(v25s, ["self-consistent", "naive"], cols).round(4))
+fix_ok = (v25s[1] - v25s[0]).min() > 0.01 and abs(v25 - 3.208) < 0.005
+led.record("fig3a-self-consistent", holds=bool(fix_ok), ours="naive > +0.01")
 
 # %% [markdown]
+# ### "10 standard fixed point iterations are sufficient"
+#
+# The paper solves the zero-profit and myopic equations by plain
+# iteration, $q \leftarrow \frac{\rho^2}{1+\rho^2}\lambda(q)$ and
+# $q \leftarrow (1+\rho^2)/\lambda(q)$, and says ten iterations suffice. We
+# solve both by safeguarded Newton to $10^{-13}$ instead (both roots are
+# unique, the functions being monotone) and count how many plain
+# iterations reach a relative error of $10^{-3}$ (about the precision of
+# the figures) and of $10^{-6}$. *Warm* starts each node of the DP grid
+# from the root at the previous node; *cold* starts from $q_0 = 1$ (our
+# choice: the paper gives none) on the grid $\rho = 0.1, 0.2, \dots, 5$.
+
+# %%
+cold_grid = np.round(np.arange(0.1, 5.0001, 0.1), 4)
+fp = gm.fixed_point_table(sol.rho[1:], cold_grid)
+display(fp)
+err10 = gm.cold_start_error(3.0, n_iter=10)
+print(
+    "error after 10 cold iterations, rho = 3:", np.round([*err10.values()], 3)
+)
+
+# %%
+n_warm = int(fp.xs("0.001", level="rtol")["max warm"].max())
+n_cold = int(fp.xs("0.001", level="rtol")["max cold"].max())
+led.record("sec3-fp-warm", holds=n_warm <= 10, ours=f"max {n_warm}")
+led.record("sec3-fp-cold", holds=n_cold <= 10, ours=f"max {n_cold}")
+
+# %% [markdown]
+# Warm-started along a fine grid, ten iterations are plenty at the
+# figures' precision, though not at $10^{-6}$. From a cold start they are
+# not: the slope of each map tends to 1 in absolute value as $\rho$ grows,
+# so the iteration crawls, and at $\rho = 3$ ten iterations leave $q$ 8 %
+# (zero-profit) and 16 % (myopic) short of the root. Newton's method
+# avoids the question.
+#
 # ## Simulations: the real world and the Gaussian world
 #
-# Protocol of the paper (sec. 3): $V \sim N(0, \sigma^2)$ with $\sigma = \rho\,\sigma_\varepsilon$,
-# drawn once per run (**the real world**); the MM starts at $N(0, \sigma^2)$, updates only by the
-# Gaussian table and quotes from its own policy; 100 periods; at least 10,000 runs. The
-# **Gaussian world**, where $V_t \sim N(\mu_t, \sigma_t^2)$ is redrawn every period, is the one in
-# which the DP values are exact. `simulate` is vectorised over runs,
-# and every MM sees the same values and traders (common random numbers). One rho, three MMs,
-# 10,000 runs of 100 periods:
+# The paper's protocol (its sec. 3): $V \sim N(0, \sigma^2)$ with
+# $\sigma = \rho\,\sigma_\varepsilon$, drawn once per run (**the real
+# world**); the market maker starts from the belief $N(0, \sigma^2)$,
+# updates it only by {eq}`eq-das-update` and quotes from its own policy;
+# 100 periods; at least 10,000 runs. In the **Gaussian world**,
+# $V_t \sim N(\mu_t, \sigma_t^2)$ is redrawn every period, and there the DP
+# values are exact.
+#
+# The sweep over $\rho$ uses the grid of Fig. 3(a) (0, 0.002, ..., 0.01,
+# 0.02, ..., 0.1, 0.2, ..., 4), extended to 5 for Fig. 4(c): 64 values,
+# 10,000 runs of 100 periods each. All three market makers see the same
+# values and traders (the seed at $\rho$ is `[0, round(rho * 1e6)]`). The
+# sweep draws each $\rho$'s values and noise once for all three rules,
+# keeps its arrays time-major and reads the zero-profit and myopic
+# half-spreads and update factors from a cubic table accurate to
+# $10^{-11}$ instead of solving the fixed points in every period. That
+# takes 2.7 times less CPU time than simulating run by run
+# (`benchmarks/bench_glosten_milgrom.py`), with the same outputs to
+# round-off (tested). The whole sweep still takes about 35 s of CPU, so
+# `python -m mmkit das-sweep` stores it
+# in `artifacts/glosten_milgrom/rho_sweep.npz` (the folder's README gives
+# the command). We load it and recompute $\rho = 3$ to show that it is
+# current.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
-rules = [optimal_rule(sol), myopic_rule(P), zero_profit_rule(P)]
-t0 = time.perf_counter()
-for r_ in rules:
-    simulate(r_, 3.0, P, n_runs=10_000, n_periods=100, seed=0)
-print(f"3 MMs x 10,000 runs x 100 periods at rho = 3: {time.perf_counter() - t0:.2f} s wall")
+SW = gm.FastSweep.from_npz(artifacts_dir("glosten_milgrom") / "rho_sweep.npz")
+k3, tt = SW.k(3.0), np.arange(1, SW.n_periods + 1)
+chk = gm.fast_sweep(rules, [3.0], P, n_runs=SW.n_runs, seed=SW.seed)
+pairs = [(getattr(chk, a)[:, 0], getattr(SW, a)[:, k3]) for a in chk.ARRAYS]
+same = all(np.allclose(x, y, 1e-9, 1e-12, equal_nan=True) for x, y in pairs)
+print(f"{SW.n_runs} runs at {SW.rho.size} rho; rho = 3 identical: {same}")
 
 # %% [markdown]
-# The sweep over $\rho$ uses the grid of Fig. 3(a) (0, 0.002, ..., 0.01, 0.02, ..., 0.1, 0.2,
-# ..., 4), extended to 5 for Fig. 4(c): 64 values, 10,000 runs each. The theoretical
-# curves come from the DP (optimal) and from the same single pass with $q$ fixed to the
-# myopic rule (myopic).
+# ## Fig. 3(a): profit against the size of the shock
+#
+# The theoretical curves come from the DP (optimal) and from the same
+# single pass with $q$ fixed to the myopic rule (myopic); the realised
+# values are the means over the 10,000 runs, with standard errors stored
+# in the ledger.
 
 # %%
-RHOS = np.round(np.concatenate([[0, 0.002, 0.004, 0.006, 0.008], np.arange(0.01, 0.1001, 0.01),
-                                np.arange(0.2, 5.0001, 0.1)]), 4)
-SW = sweep(rules, RHOS, P, n_runs=10_000, n_periods=100, seed=0)
-OPT, MYO, ZERO = 0, 1, 2
-myo_theory = evaluate_policy(q_myopic, P, sol.rho)
+myo_theory = gm.evaluate_policy(gm.q_myopic, P, sol.rho)
+R3A = AT["fig3a-opt-theory"]
+theory = [sol.value(R3A), np.interp(R3A, sol.rho, myo_theory)]
+real, real_se = SW.at("profit_mean", R3A), SW.at("profit_se", R3A)
+MM = ("opt", "myo", "zero")
+paper3a = [(R3A, led.paper(f"fig3a-{m}-real")) for m in MM]
 
-
-def at_rho(arr, rhos):
-    return np.array([arr[int(np.argmin(np.abs(RHOS - r_)))] for r_ in rhos])
-
-
-R3A = PAPER["fig3a_rho"]
-theory_opt = sol.value(R3A)
-theory_myo = np.interp(R3A, sol.rho, myo_theory)
-
-# %% mystnb={"figure": {"caption": "Rebuilds Fig. 3(a) of {cite}`das2008`: realised discounted profit in the real world (markers, 10,000 runs per rho) and the Gaussian-world theory from the DP (thin black lines); crosses are the digitised paper values.", "name": "fig-das-3a"}}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Fig. 3(a) of {cite}`das2008`: realised discounted profit in the real world (markers, 10,000 runs per rho) and the Gaussian-world theory from the DP (thin black lines); crosses are the digitised paper values.", "name": "fig-das-3a"}, "image": {"alt": "Profit against rho from 0 to 4: the optimal market maker falls smoothly from 3.4 to about 1.35, the myopic one falls to 0 by rho = 3.5, the zero-profit one stays at 0; the paper's crosses lie on our markers."}}
 fig, ax = subplots(width=6.4, height=4.2)
-sel = RHOS <= 4.0001
-for i, (lab, col, mk) in enumerate((("Opt.", C_OPT, "o"), ("Myopic", C_MYO, "s"),
-                                    ("Zero profit", C_ZERO, "^"))):
-    ax.plot(RHOS[sel], SW.profit_mean[i, sel], marker=mk, ms=3, color=col, label=f"{lab} realised")
-ax.plot(sol.rho[sol.rho <= 4], sol.v[sol.rho <= 4], color="k", lw=0.8, label="theory (DP)")
-ax.plot(sol.rho[sol.rho <= 4], myo_theory[sol.rho <= 4], color="k", lw=0.8)
-for key, col in (("fig3a_opt_real", C_OPT), ("fig3a_myo_real", C_MYO),
-                 ("fig3a_zero_real", C_ZERO)):
-    ax.plot(R3A, PAPER[key], "x", color=col, ms=7)
-ax.plot([], [], "x", color="grey", label="paper (digitised)")
-ax.set_xlabel(r"MM information disadvantage $\rho = \sigma/\sigma_\varepsilon$")
-ax.set_ylabel("discounted profit (units of sigma_eps)")
-ax.set_xlim(0, 4)
-ax.legend(fontsize=8)
-print_table(["Opt theory", "Opt realised", "Myopic theory", "Myopic realised", "Zero realised"],
-            [f"{r_:g}" for r_ in R3A],
-            [theory_opt, at_rho(SW.profit_mean[OPT], R3A), theory_myo,
-             at_rho(SW.profit_mean[MYO], R3A), at_rho(SW.profit_mean[ZERO], R3A)], digits=3)
-print(f"largest Monte Carlo standard error: {SW.profit_se[:, sel].max():.4f}")
+gm.plot_curves(ax, SW.rho, SW.profit_mean, COLS, marker=".", paper=paper3a)
+gm.plot_curves(
+    ax,
+    sol.rho,
+    [sol.v, myo_theory],
+    "kk",
+    lw=0.8,
+    labels=["theory (DP)", None],
+)
+ax.set(xlabel="rho", xlim=(0, 4), ylabel="discounted profit (sigma_eps)")
+print(np.round(np.vstack([theory, real]), 3))
 plt.show()
 
 # %%
-led.compare("Fig 3(a)", "Opt theoretical profit (Gaussian world, DP) at rho = 0..4",
-            paper=PAPER["fig3a_opt_theory"], ours=theory_opt, atol=0.005)
-led.compare("Fig 3(a)", "Myopic theoretical profit at rho = 0..4",
-            paper=PAPER["fig3a_myo_theory"], ours=theory_myo, atol=0.005)
-led.compare("Fig 3(a)", "Opt realised profit at rho = 0..4 (10,000 runs)",
-            paper=PAPER["fig3a_opt_real"], ours=at_rho(SW.profit_mean[OPT], R3A), atol=0.05)
-led.compare("Fig 3(a)", "Myopic realised profit at rho = 0..4",
-            paper=PAPER["fig3a_myo_real"], ours=at_rho(SW.profit_mean[MYO], R3A), atol=0.05)
-led.compare("Fig 3(a)", "Zero-profit realised profit at rho = 0..4",
-            paper=PAPER["fig3a_zero_real"], ours=at_rho(SW.profit_mean[ZERO], R3A), atol=0.03)
-k3 = int(np.argmin(np.abs(RHOS - 3.0)))
-for i, lab in ((OPT, "Opt"), (MYO, "Myopic"), (ZERO, "Zero")):
-    led.compare("Fig 3(a)", f"{lab} realised profit at rho = 3 (+-0.03)",
-                paper=PAPER["fig3a_rho3_real"][lab],
-                ours=SW.profit_mean[i, k3], atol=0.03)
-hi = RHOS >= 3.6
-myo_zero = max(SW.profit_mean[MYO, hi].max(), myo_theory[sol.rho >= 3.6].max())
-led.qualitative("Fig 3(a)", "Myopic value is about 0 for rho >= 3.6 (almost nobody trades)",
-                paper="myopic curves at 0.03 (3.5) and 0.00 (4)",
-                ours=f"max over rho >= 3.6 of realised and theory: {myo_zero:.4f}",
-                holds=myo_zero < 0.02)
-big = RHOS[(RHOS >= 2.5) & (RHOS <= 4.0001)]
-excess = at_rho(SW.profit_mean[OPT], big) / sol.value(big) - 1
-led.qualitative("Fig 3(a)", "Opt realised exceeds theory by 1-5 % for rho >= 2.5",
-                paper="realised 1.782/1.619/1.478/1.357 vs theory 1.756/1.585/1.433/1.295",
-                ours=f"excess {100 * excess.min():.1f} % to {100 * excess.max():.1f} % over "
-                     f"rho = 2.5..4", holds=bool(excess.min() > 0 and excess.max() < 0.07),
-                reason="" if excess.min() > 0 else "realised below theory somewhere")
-gap_om = at_rho(SW.profit_mean[OPT], [2.0, 3.0, 4.0]) - at_rho(SW.profit_mean[MYO], [2.0, 3.0, 4.0])
-led.qualitative("Fig 3(a)", "the optimal MM significantly outperforms the myopic MM",
-                paper="Opt above Myopic, by more than 1 at rho = 3",
-                ours="Opt - Myopic realised at rho = 2, 3, 4: "
-                     + ", ".join(f"{g_:.3f}" for g_ in gap_om), holds=bool(gap_om.min() > 0.2))
+led.record("fig3a-opt-theory", ours=theory[0])
+led.record("fig3a-myo-theory", ours=theory[1])
+for i, m in enumerate(MM):
+    led.record(f"fig3a-{m}-real", ours=real[i], se=real_se[i])
+print(f"largest Monte Carlo standard error: {real_se.max():.4f}")
 
 # %% [markdown]
-# The realised (real-world) and theoretical (Gaussian-world) values agree within Monte Carlo
-# error (standard errors about 0.01) up to $\rho \approx 2$; beyond it the realised profit of the optimal MM is a few per cent *above*
-# the theory, as in the paper. The theory itself is exact in the Gaussian world, which we check
-# by simulating it:
+# Three statements of the paper about Fig. 3(a): the myopic market maker
+# earns about nothing beyond $\rho \approx 3.6$ (its quotes are so wide
+# that almost nobody trades), the optimal one's realised profit exceeds
+# the theory at large shocks, and the optimal market maker clearly beats
+# the myopic one. The table gives the excess of realised over theoretical
+# profit in standard errors:
 
 # %%
-gw_rows, gw_ok = [], True
-for r_ in (0.5, 1.0, 2.0, 3.0, 4.0):
-    row = []
-    for rule_, th in ((rules[0], float(sol.value(r_))),
-                      (rules[1], float(np.interp(r_, sol.rho, myo_theory)))):
-        m_, se_m = simulate(rule_, r_, P, n_runs=10_000, seed=1, world="gaussian") \
-            .mean_discounted_profit()
-        row += [th, m_, se_m]
-        gw_ok &= abs(m_ - th) < 4 * se_m
-    gw_rows.append(row)
-print_table([f"rho={r_}" for r_ in (0.5, 1, 2, 3, 4)],
-            ["Opt theory", "Opt Gauss world", "se", "Myo theory", "Myo Gauss world", "se"],
-            gw_rows, digits=4)
-led.qualitative("Fig 3(a)", "the theoretical value is the Gaussian-world value",
-                paper="thin black lines: value function of the Gaussian approximation",
-                ours="Gaussian-world simulation within 4 standard errors of the DP at "
-                     "rho = 0.5, 1, 2, 3, 4 for Opt and Myopic" if gw_ok else
-                     "a Gaussian-world mean is more than 4 se from the DP", holds=gw_ok)
+big = [2.5, 3.0, 3.5, 4.0]
+pm, pse = SW.at("profit_mean", big)[OPT], SW.at("profit_se", big)[OPT]
+z_ex = (pm - sol.value(big)) / pse
+display(pd.DataFrame({"(real - theory) / s.e.": z_ex}, big).round(1))
+myo_hi = max(SW.profit_mean[MYO, -15:].max(), myo_theory[sol.rho >= 3.6].max())
+gap_om = np.subtract(*SW.at("profit_mean", [2.0, 3.0, 4.0])[[OPT, MYO]])
+
+# %%
+led.record("fig3a-myo-zero-high", holds=bool(myo_hi < 0.02), ours=myo_hi)
+zs = f"{z_ex.min():.1f} to {z_ex.max():.1f} s.e."
+led.record("fig3a-opt-excess", holds=bool(z_ex.min() > 0), ours=zs)
+gs = f"Opt - Myopic >= {gap_om.min():.2f}"
+led.record("fig3a-opt-beats-myo", holds=bool(gap_om.min() > 0.2), ours=gs)
+
+# %% [markdown]
+# Realised and theoretical values agree within Monte Carlo error up to
+# $\rho \approx 2$; beyond it the optimal market maker's realised profit
+# is a few per cent *above* the theory, as in the paper. The theory itself
+# is exact in the Gaussian world, which we check by simulating that world
+# (1,000 runs per point; the table gives the DP value, the simulated mean
+# and its standard error). That is true by construction, so it checks our
+# DP and simulator (an *identity* in the ledger), not the paper:
+
+# %%
+rv = [(rules[0], sol.v), (rules[1], myo_theory)]
+gw = gm.gaussian_world_check(rv, sol.rho, [0.5, 2, 4], P, n_runs=1000)
+idx = [f"{m}, rho={r}" for m in ("Opt", "Myopic") for r in (0.5, 2, 4)]
+display(pd.DataFrame(gw.reshape(6, 3), idx, ["DP", "sim.", "se"]).round(4))
+z_gw = np.abs(gw[..., 1] - gw[..., 0]) / gw[..., 2]
+led.record(
+    "fig3a-gauss-world",
+    holds=bool(z_gw.max() < 3),
+    ours=f"largest |z| {z_gw.max():.1f}",
+)
 
 # %% [markdown]
 # ## Fig. 3(b): spreads
 #
-# The y axis of the paper's Fig. 3(b) is labelled "Spread ($2\delta/\sigma_\varepsilon$)", but
-# the plotted values are the **half**-spread $\delta/\sigma_\varepsilon =
-# q\sqrt{1+\rho^2}$: at $\rho = 0$ they equal $q^* = 0.752$, not $2q^* = 1.504$. We plot the
+# The y axis of the paper's Fig. 3(b) is labelled "Spread
+# ($2\delta/\sigma_\varepsilon$)", but the plotted values are the
+# **half**-spread $\delta/\sigma_\varepsilon = q\sqrt{1+\rho^2}$: at
+# $\rho = 0$ they equal $q^* = 0.752$, not $2q^* = 1.504$. We plot the
 # half-spread to match the published numbers.
 
-# %% mystnb={"figure": {"caption": "Rebuilds Fig. 3(b) of {cite}`das2008`: half-spread delta/sigma_eps against rho for the three market makers (the paper's axis label says 2 delta, its values are delta); crosses are the digitised paper values.", "name": "fig-das-3b"}}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Fig. 3(b) of {cite}`das2008`: half-spread delta/sigma_eps against rho for the three market makers (the paper's axis label says 2 delta, its values are delta); crosses are the digitised paper values.", "name": "fig-das-3b"}, "image": {"alt": "Half-spread against rho from 0 to 4: the myopic and zero-profit curves rise steeply and leave the axis at 10 near rho = 3.1 and 3.2; the optimal curve rises slowly to 6.5 and crosses below the zero-profit curve near rho = 1.55."}}
 rf = np.linspace(0, 4, 801)
-hs_opt = sol.half_spread(rf)
-hs_myo = half_spread(rf, q_myopic(rf))
-hs_zero = half_spread(rf, q_zero_profit(rf))
+hs = np.array(
+    [
+        sol.half_spread(rf),
+        gm.half_spread(rf, gm.q_myopic(rf)),
+        gm.half_spread(rf, gm.q_zero_profit(rf)),
+    ]
+)
+paper3b = [(AT[f"fig3b-{m}"], led.paper(f"fig3b-{m}")) for m in MM]
 fig, ax = subplots(width=6.0, height=4.0)
-ax.plot(rf, hs_opt, color=C_OPT, lw=2.5, label="Opt.")
-ax.plot(rf, hs_myo, color="k", lw=0.9, label="Myopic")
-ax.plot(rf, hs_zero, color=C_ZERO, ls="--", label="Zero profit")
-R3B = PAPER["fig3b_rho"]
-ax.plot(R3B, PAPER["fig3b_opt"], "x", color=C_OPT)
-ax.plot(R3B[:7], PAPER["fig3b_myo"], "x", color="k")
-ax.plot(R3B[:7], PAPER["fig3b_zero"], "x", color=C_ZERO)
-ax.set_ylim(0, 10)
-ax.set_xlim(0, 4)
-ax.set_xlabel(r"$\rho = \sigma/\sigma_\varepsilon$")
-ax.set_ylabel(r"half-spread $\delta/\sigma_\varepsilon$")
-ax.legend()
-print_table(["Opt", "Myopic", "Zero"], [f"{r_:g}" for r_ in R3B],
-            [sol.half_spread(R3B), half_spread(R3B, q_myopic(R3B)),
-             half_spread(R3B, q_zero_profit(R3B))], digits=3)
+gm.plot_curves(ax, rf, hs, COLS, paper=paper3b)
+ax.set(ylim=(0, 10), xlabel="rho", ylabel="half-spread delta / sigma_eps")
+print(np.round(hs[:, ::100], 3))
 plt.show()
 
+# %% [markdown]
+# The half-spreads at the digitised points, and where the curves cross:
+# the myopic and zero-profit curves leave the paper's axis (half-spread
+# 10), the optimal curve drops below the zero-profit one, and the optimal
+# market maker's expected profit on the next trade turns negative:
+
 # %%
-from scipy.optimize import brentq  # noqa: E402
-
-exit_myo = brentq(lambda r_: float(half_spread(r_, q_myopic(r_))) - 10, 2.5, 4)
-exit_zero = brentq(lambda r_: float(half_spread(r_, q_zero_profit(r_))) - 10, 2.5, 4)
-cross = brentq(lambda r_: float(sol.half_spread(r_) - half_spread(r_, q_zero_profit(r_))), 1, 2)
-loss = brentq(lambda r_: float(sol.one_step_profit(r_)), 1, 2)
-print(f"Myopic leaves the axis (delta = 10) at rho = {exit_myo:.3f}, Zero at {exit_zero:.3f}")
-print(f"Opt half-spread drops below Zero's at rho = {cross:.3f}; "
-      f"Opt's expected one-step profit turns negative at rho = {loss:.3f}")
-dd = half_spread(sol.rho, q_myopic(sol.rho)) - sol.half_spread(sol.rho)
-d1 = float(dd[np.argmin(np.abs(sol.rho - 1.0))])
-print(f"Myopic - Opt half-spread: min over the grid {dd.min():.1e}; max for rho <= 0.3 "
-      f"{dd[sol.rho <= 0.3].max():.4f}; at rho = 1 {d1:.3f}")
-
-led.compare("Fig 3(b)", "Opt half-spread at rho = 0..4", paper=PAPER["fig3b_opt"],
-            ours=sol.half_spread(R3B), atol=0.01)
-led.compare("Fig 3(b)", "Myopic half-spread at rho = 0..3", paper=PAPER["fig3b_myo"],
-            ours=half_spread(R3B[:7], q_myopic(R3B[:7])), atol=0.01)
-led.compare("Fig 3(b)", "Zero-profit half-spread at rho = 0..3", paper=PAPER["fig3b_zero"],
-            ours=half_spread(R3B[:7], q_zero_profit(R3B[:7])), atol=0.01)
-led.compare("Fig 3(b)", "rho where Myopic leaves the axis", paper=PAPER["fig3b_exit_myo"],
-            ours=exit_myo, atol=0.02)
-led.compare("Fig 3(b)", "rho where Zero leaves the axis", paper=PAPER["fig3b_exit_zero"],
-            ours=exit_zero, atol=0.02)
-led.compare("Fig 3(b)", "rho above which Opt's spread is below Zero's", paper=PAPER["fig3b_cross"],
-            ours=cross, atol=0.03)
-led.compare("Fig 3(b)", "rho above which Opt's one-step expected profit is negative",
-            paper=PAPER["fig3b_cross"], ours=loss, atol=0.03)
-led.qualitative("Fig 3(b)", "Opt spread <= Myopic for every rho; equal at 0, close below 0.3",
-                paper="Opt below Myopic, curves merge at small rho",
-                ours=f"Myopic - Opt >= {dd.min():.1e}; <= {dd[sol.rho <= 0.3].max():.4f} "
-                     f"for rho <= 0.3; {d1:.3f} at rho = 1",
-                holds=bool(dd.min() > -1e-5 and dd[sol.rho <= 0.3].max() < 0.05))  # 1e-5: argmax precision
-led.qualitative("Fig 3(b)", "y-axis label 2 delta / sigma_eps, plotted values delta / sigma_eps",
-                paper="0.752 at rho = 0 on an axis labelled 2 delta / sigma_eps",
-                ours=f"delta/sigma_eps = q* = {Q_STAR:.3f}; 2 delta/sigma_eps = {2 * Q_STAR:.3f}",
-                holds=abs(Q_STAR - 0.752) < 0.001)
+R3B = np.array(AT["fig3b-opt"])
+led.record("fig3b-opt", ours=sol.half_spread(R3B))
+led.record("fig3b-myo", ours=gm.half_spread(R3B[:7], gm.q_myopic(R3B[:7])))
+led.record(
+    "fig3b-zero", ours=gm.half_spread(R3B[:7], gm.q_zero_profit(R3B[:7]))
+)
+cr = gm.crossings(sol)
+display(pd.DataFrame({"rho": cr}).round(3))
+for cid, key in zip(("myo-exit", "zero-exit", "cross", "loss"), cr):
+    led.record(f"fig3b-{cid}", ours=cr[key])
 
 # %% [markdown]
-# Above $\rho \approx 1.55$ the optimal monopolist quotes a *narrower* spread than competitive
-# zero-profit market makers, and exactly there its expected profit on the next trade turns
-# negative: it pays to learn.
+# The optimal spread is never above the myopic one (up to $10^{-5}$, the
+# precision of the DP's maximisation over $q$), and the two nearly merge
+# for small shocks:
+
+# %%
+dd = hs[MYO] - hs[OPT]
+small_gap = dd[rf <= 0.3].max()
+le_ok = bool(dd.min() > -1e-5 and small_gap < 0.05)
+print(f"Myopic - Opt >= -1e-5: {le_ok}; at rho = 1: {dd[200]:.3f}")
+led.record("fig3b-opt-le-myo", holds=le_ok, ours=f"{small_gap:.4f}")
+led.record("fig3b-axis-label", holds=abs(Q_STAR - 0.752) < 0.001, ours=Q_STAR)
+
+# %% [markdown]
+# Above $\rho \approx 1.55$ the optimal monopolist quotes a *narrower*
+# spread than competitive zero-profit market makers, and exactly there its
+# expected profit on the next trade turns negative: it pays to learn.
 #
 # ## Fig. 3(c): profit over time
 #
-# Fig. 3(c) plots "profit" against time at $\rho = 3$ without saying which. Two readings:
-# the mean profit per **period** (over all runs) and the mean profit per **executed trade**
-# (total profit at $t$ over the number of runs that traded at $t$). The per-period profit of any
-# MM is at most $2q^*Q(q^*)\sigma_\varepsilon = 0.34$, so it cannot reach the 0.72 of the paper's
-# optimal curve; per trade, the limit is $q^*\sigma_\varepsilon = 0.75$. At $t = 1$ the
-# per-trade profit of the optimal MM is known exactly,
-# $r(\rho, q^*)/(2Q(q^*))$.
+# Fig. 3(c) plots "profit" against time at $\rho = 3$ without saying
+# which. Two readings: the mean profit per **period** (over all runs) and
+# the mean profit per **executed trade** (over the runs that traded at
+# $t$). The per-period profit of any market maker is at most
+# $2q^*Q(q^*)\sigma_\varepsilon = 0.34$, so it cannot reach the 0.72 of the
+# paper's optimal curve; per trade, the limit is $q^*\sigma_\varepsilon =
+# 0.75$. At $t = 1$ the optimal market maker's per-trade profit is known
+# exactly, $r(\rho, q^*)/(2Q(q^*))$.
 
-# %% mystnb={"figure": {"caption": "Rebuilds Fig. 3(c) of {cite}`das2008` at rho = 3 under two readings: profit per executed trade (left, matches the paper's Opt curve) and per period (right). Crosses: digitised paper values.", "name": "fig-das-3c"}}
-tt = np.arange(1, 101)
-ppt = SW.profit_per_trade[:, k3]
-ppp = SW.profit_per_period[:, k3]
-fig, axes = subplots(1, 2, width=10, height=3.8)
-for ax, Y, title in ((axes[0], ppt, "per executed trade"), (axes[1], ppp, "per period")):
-    for i, (lab, col, mk) in enumerate((("Opt.", "k", "s"), ("Myopic", C_MYO, "D"),
-                                        ("Zero profit", C_ZERO, "^"))):
-        ax.plot(tt[:35], Y[i, :35], marker=mk, ms=3, color=col, label=lab)
-    ax.plot(PAPER["fig3c_t"], PAPER["fig3c_opt"], "x", color="k", ms=7, label="paper Opt.")
-    ax.plot(PAPER["fig3c_myo_late_t"] + PAPER["fig3c_myo_early_t"],
-            PAPER["fig3c_myo_late"] + PAPER["fig3c_myo_early"], "x", color=C_MYO, ms=7)
-    ax.set_ylim(-1, 1)
-    ax.set_xlabel("time step t (periods after the shock)")
-    ax.set_ylabel("profit (units of sigma_eps)")
-    ax.set_title(title)
-axes[0].legend(fontsize=8)
-t1_exact = float(sol.one_step_profit(3.0) / trade_probability(sol.q(3.0)))
-print(f"Opt per-trade profit at t = 1: exact {t1_exact:.4f}, simulated {ppt[OPT, 0]:.4f}")
-tsel = np.array(PAPER["fig3c_t"]) - 1
-print_table(["Opt per trade", "Opt per period", "Myopic per trade", "Myopic per period",
-             "Zero per trade"], [str(t_) for t_ in PAPER["fig3c_t"]],
-            [ppt[OPT, tsel], ppp[OPT, tsel], ppt[MYO, tsel], ppp[MYO, tsel], ppt[ZERO, tsel]],
-            digits=3)
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Fig. 3(c) of {cite}`das2008` at rho = 3 under two readings: profit per executed trade (left, matches the paper's Opt curve) and per period (right). Crosses: digitised paper values.", "name": "fig-das-3c"}, "image": {"alt": "Two panels of profit against time 1 to 35: per trade, the optimal market maker starts at a loss of about 0.8 and rises to 0.72, following the paper's crosses; per period, all curves stay between -0.15 and 0.34."}}
+ppt, ppp = SW.profit_per_trade[:, k3], SW.profit_per_period[:, k3]
+paper3c = [(AT[c], led.paper(c)) for c in ("fig3c-opt", "fig3c-myo-late")]
+fig, axes = subplots(1, 2)
+gm.plot_curves(axes[0], tt[:35], ppt[:, :35], COLS, paper=paper3c + [None])
+gm.plot_curves(axes[1], tt[:35], ppp[:, :35], COLS, legend=False)
+for ax, title in zip(axes, ("per executed trade", "per period")):
+    ax.set(ylim=(-1, 1), title=title, xlabel="t", ylabel="profit (sigma_eps)")
+print(np.round(ppt[:, :35:5], 3))
 plt.show()
 
+# %% [markdown]
+# The optimal market maker's curve point by point, its exact first value,
+# and whether it stays above 0.6 from period 8 as the paper's does:
+
 # %%
-tr3_ = SW.trade_rate[:, k3]
-led.compare("Fig 3(c)", "Opt profit per executed trade at t = 1..35 (13 digitised points)",
-            paper=PAPER["fig3c_opt"], ours=ppt[OPT, tsel], atol=0.1)
-led.compare("Fig 3(c)", "Opt profit per trade at t = 1 (exact, r / P(trade))",
-            paper=PAPER["fig3c_opt"][0], ours=t1_exact, atol=0.1)
-first_above = int(np.argmax(ppt[OPT] > 0.6)) + 1
-stays = bool(np.all(ppt[OPT, first_above - 1:] > 0.6))
-led.qualitative("Fig 3(c)", "Opt per-trade profit exceeds 0.6 from t ~ 8 on",
-                paper="0.665 at t = 8, 0.65-0.73 afterwards",
-                ours=f"first above 0.6 at t = {first_above}; stays above: {stays}",
-                holds=bool(6 <= first_above <= 9 and stays))
-led.qualitative("Fig 3(c)", "the plotted quantity is profit per executed trade (Opt curve)",
-                paper="Opt reaches 0.72",
-                ours=f"per trade -> {ppt[OPT, 30:].mean():.3f} (limit q* = {Q_STAR:.3f}); per "
-                     f"period <= {ppp.max():.3f} (limit 2 q* Q(q*) = "
-                     f"{2 * Q_STAR * float(gm.nsf(Q_STAR)):.3f})",
-                holds=bool(ppp.max() < 0.4 and ppt[OPT, 30:].mean() > 0.65))
-late = np.array(PAPER["fig3c_myo_late_t"]) - 1
-led.compare("Fig 3(c)", "Myopic profit per trade at t = 20, 25, 30, 35",
-            paper=PAPER["fig3c_myo_late"], ours=ppt[MYO, late], atol=0.1)
-early = np.array(PAPER["fig3c_myo_early_t"]) - 1
-led.compare("Fig 3(c)", "Myopic profit at t = 1 and 9 (per-trade reading)",
-            paper=PAPER["fig3c_myo_early"], ours=ppt[MYO, early], atol=0.1,
-            reason=f"At t <= 9 almost no run trades with the myopic MM ({100 * tr3_[MYO, 0]:.1f} % "
-                   "at t = 1), so the "
-                   "per-trade mean is a ratio of a few hundred trades; the paper's early Myopic "
-                   "values (0.002 rising to 0.071) fit neither reading (per period they are "
-                   f"{ppp[MYO, 0]:.4f} and {ppp[MYO, 8]:.4f}). Its Opt curve and its late Myopic "
-                   "values fit the per-trade reading.")
-z_early = np.abs(ppt[ZERO, 1:9]).max()
-# the same 10,000 zero-profit runs as the sweep at rho = 3 (same seed), for standard errors
-zr3 = simulate(rules[2], 3.0, P, n_runs=10_000, seed=[0, 3_000_000])
-z_tr = zr3.trades[:, 4] != 0
-z5, z5_se = zr3.profit[z_tr, 4].mean(), zr3.profit[z_tr, 4].std(ddof=1) / np.sqrt(z_tr.sum())
-print(f"Zero-profit MM, profit per trade at t = 5: {z5:.3f} +- {z5_se:.3f} "
-      f"({int(z_tr.sum())} trades; same runs as the sweep: {np.isclose(z5, ppt[ZERO, 4])})")
-led.qualitative("Fig 3(c)", "Zero-profit profit at t = 2..9 is small (|y| <= 0.035 except t = 5-7)",
-                paper="|y| <= 0.035 except 0.066, 0.108, -0.214 at t = 5-7",
-                ours=f"per trade: up to {z_early:.3f}; per period: up to "
-                     f"{np.abs(ppp[ZERO, 1:9]).max():.3f}", holds=bool(z_early <= 0.25),
-                reason="Per trade, the zero-profit MM earns 0.2-0.4 on the few early trades "
-                       f"(1-6 % of runs trade; t = 5: {z5:.2f} +- {z5_se:.2f}, not noise): "
-                       "its Gaussian belief is not the exact posterior, "
-                       "so zero expected profit under the belief is not zero in the real world. "
-                       "The paper's early Zero values are near 0, as our per-period values are, so "
-                       "the paper's Zero (like its early Myopic) curve does not follow the "
-                       "per-trade reading that fits its Opt curve.")
-z_late = np.abs(ppt[ZERO, 10:35]).max()
-led.qualitative("Fig 3(c)", "Zero-profit profit per trade is about 0 after t = 10",
-                paper="|y| < 0.01 after t = 10", ours=f"max |y| over t = 11..35: {z_late:.4f}",
-                holds=bool(z_late < 0.03))
+se_ppt = SW.profit_per_trade_se[:, k3]
+t_opt = np.array(AT["fig3c-opt"]) - 1
+t1 = float(sol.one_step_profit(3.0) / gm.trade_probability(sol.q(3.0)))
+print(f"Opt at t = 1: exact {t1:.4f}, simulated {ppt[OPT, 0]:.4f}")
+led.record("fig3c-opt", ours=ppt[OPT, t_opt], se=se_ppt[OPT, t_opt])
+led.record("fig3c-opt-t1", ours=t1)
+above = int(np.argmax(ppt[OPT] > 0.6)) + 1
+stays = bool(np.all(ppt[OPT, above - 1 :] > 0.6))
+ok_06 = bool(6 <= above <= 9 and stays)
+led.record("fig3c-opt-above-06", holds=ok_06, ours=f"from t = {above}")
 
 # %% [markdown]
-# The per-trade reading reproduces the optimal MM's curve point by point: a loss of about 0.8
-# per trade at $t = 1$, break-even at $t = 3$, above 0.6 from $t = 8$, and the late myopic
-# values. It does not fit the paper's early myopic values (which fit neither reading) nor its
-# early zero-profit values, which look like per-period profits. Our conclusion: the Opt curve
-# of Fig. 3(c) is profit per executed trade; the figure's other two curves cannot be pinned to
-# one definition.
+# Which reading fits, and the myopic and zero-profit curves under the
+# per-trade reading:
+
+# %%
+late, top = ppt[OPT, 30:].mean(), ppp.max()
+ev = f"per trade {late:.3f}; per period <= {top:.3f}"
+led.record("fig3c-per-trade", holds=bool(top < 0.4 and late > 0.65), ours=ev)
+for cid in ("fig3c-myo-late", "fig3c-myo-early"):
+    ti = np.array(AT[cid]) - 1
+    led.record(cid, ours=ppt[MYO, ti], se=se_ppt[MYO, ti])
+z_early, z_late = np.abs(ppt[ZERO, 1:9]).max(), np.abs(ppt[ZERO, 10:35]).max()
+print(f"Zero per trade, t = 5: {ppt[ZERO, 4]:.2f} +- {se_ppt[ZERO, 4]:.2f}")
+led.record("fig3c-zero-early", holds=bool(z_early <= 0.25), ours=z_early)
+led.record("fig3c-zero-late", holds=bool(z_late < 0.03), ours=f"{z_late:.4f}")
+
+# %% [markdown]
+# The per-trade reading reproduces the optimal market maker's curve point
+# by point: a loss of about 0.8 per trade at $t = 1$, break-even at
+# $t = 3$, above 0.6 from $t = 8$, and the late myopic values. It does not
+# fit the paper's early myopic values (which fit neither reading) nor its
+# early zero-profit values, which look like per-period profits. At
+# $t \le 9$ almost no run trades with the myopic market maker, and the
+# zero-profit one earns 0.2 to 0.45 on its few early trades: its Gaussian
+# belief is not the exact posterior, so zero expected profit under the
+# belief is not zero in the real world. Our conclusion: the Opt curve of
+# Fig. 3(c) is profit per executed trade; the figure's other two curves
+# cannot be pinned to one definition.
 #
-# ## Fig. 4: spread dynamics, trading activity and time to stabilisation (rho = 3)
+# ## Fig. 4: spread dynamics and trading activity at $\rho = 3$
 
-# %% mystnb={"figure": {"caption": "Rebuilds Fig. 4(a) of {cite}`das2008`: mean bid-ask spread a - b over runs at rho = 3 (here the full spread). Crosses: digitised paper values.", "name": "fig-das-4a"}}
-MM3 = (("Opt", "Opt.", C_OPT, "opt"), ("Myopic", "Myopic", C_MYO, "myo"),
-       ("Zero", "Zero profit", C_ZERO, "zero"))
-
-
-def plot_over_time(Y, fig_key, n_t, ylabel):
-    """Our three curves over the first n_t periods, the digitised paper points as crosses,
-    and the plotted numbers printed."""
-    fig, ax = subplots(width=6.0, height=4.0)
-    for i, (short, lab, col, k) in enumerate(MM3):
-        ax.plot(tt[:n_t], Y[i, :n_t], color=col, label=lab)
-        ax.plot(PAPER[f"{fig_key}_{k}_t"], PAPER[f"{fig_key}_{k}"], "x", color=col)
-        print_curve(short, tt[:n_t], Y[i, :n_t], points=8, digits=3, xdigits=0)
-    ax.set_xlabel("time step t (periods after the shock)")
-    ax.set_ylabel(ylabel)
-    ax.legend()
-    return ax
-
-
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Fig. 4(a) of {cite}`das2008`: mean bid-ask spread a - b over runs at rho = 3 (the full spread). Crosses: digitised paper values.", "name": "fig-das-4a"}, "image": {"alt": "Mean spread against time 1 to 40: the optimal market maker starts at 9.1 and falls below 2 by period 8; the zero-profit and myopic ones start off the axis above 17 and fall below 10 only at periods 7 and 14; the paper's crosses lie on the curves."}}
 ms3 = SW.mean_spread[:, k3]
-ax = plot_over_time(ms3, "fig4a", 40, "mean spread a - b (units of sigma_eps)")
-ax.set_ylim(0, 10)
-plt.show()
-
-# %%
-def tsel_(key):
-    return np.array(PAPER[key + "_t"]) - 1
-
-
-led.compare("Fig 4(a)", "Opt mean spread at t = 1..40", paper=PAPER["fig4a_opt"],
-            ours=ms3[OPT, tsel_("fig4a_opt")], atol=0.05)
-led.compare("Fig 4(a)", "Zero-profit mean spread at t = 7..40", paper=PAPER["fig4a_zero"],
-            ours=ms3[ZERO, tsel_("fig4a_zero")], atol=0.3)
-led.compare("Fig 4(a)", "Myopic mean spread at t = 14..40", paper=PAPER["fig4a_myo"],
-            ours=ms3[MYO, tsel_("fig4a_myo")], atol=0.3)
-led.compare("Fig 4(a)", "Opt spread at t = 1 (2 q*(3) sqrt(10), deterministic)",
-            paper=PAPER["fig4a_opt_t1"],
-            ours=float(2 * sol.half_spread(3.0)), atol=0.01)
-below2 = int(np.argmax(ms3[OPT] < 2)) + 1
-led.qualitative("Fig 4(a)", "Opt falls below 2 by t = 8-9; Zero and Myopic start above 17",
-                paper="Opt 1.988 at t = 8; Zero and Myopic off-axis, about 17.3 and 19.1",
-                ours=f"Opt first below 2 at t = {below2}; Zero starts at {ms3[ZERO, 0]:.2f}, "
-                     f"Myopic at {ms3[MYO, 0]:.2f}",
-                holds=bool(below2 in (8, 9) and ms3[ZERO, 0] > 17 and ms3[MYO, 0] > 17))
-led.qualitative("Fig 4(a)", "limits: Opt and Myopic -> 2 q* = 1.504, Zero -> 0",
-                paper="Opt 1.569 and Myopic 1.611 at t = 40, Zero 0.079",
-                ours=f"at t = 100: Opt {ms3[OPT, -1]:.3f}, Myopic {ms3[MYO, -1]:.3f}, "
-                     f"Zero {ms3[ZERO, -1]:.3f}",
-                holds=bool(abs(ms3[OPT, -1] - 2 * Q_STAR) < 0.05
-                           and abs(ms3[MYO, -1] - 2 * Q_STAR) < 0.1 and ms3[ZERO, -1] < 0.1))
-lower = ms3[OPT] < ms3[ZERO]
-led.qualitative("Fig 4(a)", "the optimal MM starts with the lowest spread (more liquidity)",
-                paper="optimal MM initially has significantly lower spread, even compared with "
-                      "the zero profit market-maker",
-                ours=f"Opt spread below Zero's for t = 1..{int(np.argmin(lower))} "
-                     f"(at t = 1: {ms3[OPT, 0]:.2f} vs {ms3[ZERO, 0]:.2f})",
-                holds=bool(lower[:8].all()))
-
-# %% mystnb={"figure": {"caption": "Rebuilds Fig. 4(b) of {cite}`das2008`: fraction of runs with a trade at each time step, rho = 3. Crosses: digitised paper values.", "name": "fig-das-4b"}}
-tr3 = SW.trade_rate[:, k3]
-ax = plot_over_time(tr3, "fig4b", 35, "trade probability (fraction of runs)")
-ax.axhline(2 * float(gm.nsf(Q_STAR)), color="grey", lw=0.7, ls=":")
-plt.show()
-
-# %%
-for i, key, lab in ((OPT, "fig4b_opt", "Opt"), (MYO, "fig4b_myo", "Myopic"),
-                    (ZERO, "fig4b_zero", "Zero-profit")):
-    led.compare("Fig 4(b)", f"{lab} trade probability", paper=PAPER[key],
-                ours=tr3[i, tsel_(key)], atol=0.02)
-p1 = float(trade_probability(sol.q(3.0)))
-led.compare("Fig 4(b)", "Opt first-period trade probability 2 Q(q*(3))",
-            paper=PAPER["fig4b_opt_t1"], ours=p1,
-            atol=0.002)
-led.qualitative("Fig 4(b)", "Myopic and Zero first-period trade probability below 0.01",
-                paper="0.003 and 0.006", ours=f"{tr3[MYO, 0]:.4f} and {tr3[ZERO, 0]:.4f}",
-                holds=bool(tr3[MYO, 0] < 0.01 and tr3[ZERO, 0] < 0.01))
-
-# %% [markdown]
-# Fig. 4(c) plots a "time to stabilisation" of the spread against $\rho$, in whole periods.
-# The definition is not stated; the one recovered in the reproduction spec is: the number of
-# periods before the first period whose mean spread (over runs) is at most
-# $1.1 \times 2q^*\sigma_\varepsilon = 1.654$ (`stabilisation_time`).
-# Under it our sweep reproduces the paper's integers exactly.
-
-# %% mystnb={"figure": {"caption": "Rebuilds Fig. 4(c) of {cite}`das2008`: periods until the mean spread first falls to 1.1 x 2 q* sigma_eps, against rho. Crosses: digitised paper values (values above 80 are off the paper's axis).", "name": "fig-das-4c"}}
-def stab_at(i, rhos):
-    v_ = at_rho(SW.stab_time[i], rhos)
-    return [int(s_) if 0 <= s_ <= 80 else ">80" for s_ in v_]
-
-
-R4C = PAPER["fig4c_rho"]
+paper4a = [(AT[f"fig4a-{m}"], led.paper(f"fig4a-{m}")) for m in MM]
 fig, ax = subplots(width=6.0, height=4.0)
-for i, (lab, col, key) in enumerate((("Opt.", C_OPT, "fig4c_opt"), ("Myopic", C_MYO, "fig4c_myo"),
-                                     ("Zero profit", C_ZERO, "fig4c_zero"))):
-    st_ = SW.stab_time[i].astype(float)
-    st_[st_ < 0] = np.nan
-    ax.plot(RHOS, st_, marker=".", color=col, label=lab)
-    pv = [np.nan if s_ == ">80" else s_ for s_ in PAPER[key]]
-    ax.plot(R4C, pv, "x", color=col)
-ax.set_ylim(0, 82)
-ax.set_xlabel(r"$\rho = \sigma/\sigma_\varepsilon$")
-ax.set_ylabel("time to stabilisation (periods)")
-ax.legend()
-for i, lab in enumerate(("Opt", "Myopic", "Zero")):
-    print(f"{lab:7s}", stab_at(i, R4C))
+gm.plot_curves(ax, tt[:40], ms3[:, :40], COLS, paper=paper4a)
+ax.set(
+    ylim=(0, 10),
+    xlabel="t (periods after the shock)",
+    ylabel="mean spread a - b (sigma_eps)",
+)
+print(np.round(ms3[:, :40:5], 3))
+plt.show()
+
+# %% [markdown]
+# Our spreads at the digitised points (with their standard errors), the
+# deterministic first spread of the optimal market maker, and the
+# paper's statements about the start and the limits of the curves:
+
+# %%
+for i, m in enumerate(MM):
+    ti = np.array(AT[f"fig4a-{m}"]) - 1
+    led.record(f"fig4a-{m}", ours=ms3[i, ti], se=SW.spread_se[i, k3, ti])
+led.record("fig4a-opt-t1", ours=float(2 * sol.half_spread(3.0)))
+below2 = int(np.argmax(ms3[OPT] < 2)) + 1
+start = ms3[1:, 0].min()
+led.record(
+    "fig4a-below-2",
+    holds=bool(below2 in (8, 9) and start > 17),
+    ours=f"t = {below2}; others start >= {start:.1f}",
+)
+
+# %%
+lim = ms3[:, -1]
+lim_ok = np.all(np.abs(lim - [2 * Q_STAR, 2 * Q_STAR, 0]) < [0.05, 0.1, 0.1])
+led.record("fig4a-limits", holds=bool(lim_ok), ours=str(np.round(lim, 3)))
+lower = ms3[OPT] < ms3[ZERO]
+led.record(
+    "fig4a-opt-lowest",
+    holds=bool(lower[:8].all()),
+    ours=f"below Zero for t = 1..{int(np.argmin(lower))}",
+)
+
+# %% [markdown]
+# The caption of Fig. 4(a) adds that the optimal market maker "converges
+# quickest to equilibrium". Equilibrium is not defined. Measured against
+# each market maker's own long-run spread ($2q^*$ for the optimal and
+# myopic ones, 0 for zero-profit), the number of periods before the mean
+# spread stays within $0.1 \times 2q^*$ of it puts the optimal market
+# maker first. Under the paper's own Fig. 4(c) threshold (below) the
+# zero-profit market maker, whose spread falls through $1.1 \times 2q^*$ on
+# its way to 0, gets there first:
+
+# %%
+own = gm.convergence_times(ms3, [2 * Q_STAR, 2 * Q_STAR, 0], 0.2 * Q_STAR)
+stab3 = SW.stab_time[:, k3]
+display(pd.DataFrame({"own limit": own, "Fig. 4(c)": stab3}, SW.names))
+led.record(
+    "fig4a-quickest",
+    holds=bool(own[OPT] < own[1:].min()),
+    ours=f"{own[0]}, {own[1]}, {own[2]} periods",
+)
+led.record(
+    "fig4a-quickest-stab",
+    holds=bool(stab3[OPT] < stab3[1:].min()),
+    ours=f"Opt {stab3[OPT]}, Zero {stab3[ZERO]}",
+)
+
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Fig. 4(b) of {cite}`das2008`: fraction of runs with a trade at each time step, rho = 3; the dotted line is the long-run 2 Q(q*) of the optimal and myopic market makers. Crosses: digitised paper values.", "name": "fig-das-4b"}, "image": {"alt": "Trade probability against time 1 to 35: the optimal market maker trades with probability 0.15 from the first period, rising to 0.44; the myopic and zero-profit ones start near 0, the zero-profit one jumps to 0.48 by period 10 and approaches 1."}}
+tr3 = SW.trade_rate[:, k3]
+paper4b = [(AT[f"fig4b-{m}"], led.paper(f"fig4b-{m}")) for m in MM]
+fig, ax = subplots(width=6.0, height=4.0)
+gm.plot_curves(ax, tt[:35], tr3[:, :35], COLS, paper=paper4b)
+ax.axhline(float(gm.trade_probability(Q_STAR)), color="grey", ls=":")
+ax.set(xlabel="t (periods after the shock)", ylabel="trade probability")
+print(np.round(tr3[:, :35:5], 3))
+plt.show()
+
+# %% [markdown]
+# The trade probabilities at the digitised points, with the binomial
+# standard error $\sqrt{p(1-p)/n}$, the exact first-period probability of
+# the optimal market maker, $2Q(q^*(3))$, and the near-absence of early
+# trades with the other two:
+
+# %%
+for i, m in enumerate(MM):
+    ti = np.array(AT[f"fig4b-{m}"]) - 1
+    led.record(f"fig4b-{m}", ours=tr3[i, ti], se=SW.trade_rate_se[i, k3, ti])
+led.record("fig4b-opt-t1", ours=float(gm.trade_probability(sol.q(3.0))))
+led.record(
+    "fig4b-t1-low",
+    holds=bool(tr3[1:, 0].max() < 0.01),
+    ours=f"{tr3[MYO, 0]:.4f} and {tr3[ZERO, 0]:.4f}",
+)
+
+# %% [markdown]
+# ## Fig. 4(c): time to stabilisation
+#
+# Fig. 4(c) plots a "time to stabilisation" of the spread against $\rho$,
+# in whole periods, without defining it. We use the number of periods
+# before the first period whose mean spread (over runs) is at most
+# $f \times 2q^*\sigma_\varepsilon$, with the factor $f = 1.1$. That factor
+# was **chosen by fitting**, so we split the paper's 83 integers: the
+# optimal market maker's 21 values are the calibration set (that claim is
+# classed *calibrated*), the myopic and zero-profit market makers' 62
+# values are held out. The fit is sharp, which makes the held-out test
+# strong: among factors in $[1.0, 1.2]$ only $[1.1000, 1.1004]$
+# reproduces the optimal row. The table counts the points each factor
+# reproduces:
+
+# %%
+rows4c = dict(opt=0, myo=1, zero=2, **{"myo-extra": 1, "zero-extra": 2})
+pts = {
+    c: (r, AT[f"fig4c-{c}"], led.paper(f"fig4c-{c}"))
+    for c, r in rows4c.items()
+}
+factors = [1.08, 1.0996, 1.1, 1.1004, 1.1008, 1.12]
+match = gm.stabilisation_matches(SW.mean_spread, SW.rho, pts, factors)
+display(pd.DataFrame(match, [f"f = {f}" for f in factors]).T)
+
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Fig. 4(c) of {cite}`das2008`: periods until the mean spread first falls to 1.1 x 2 q* sigma_eps, against rho. Crosses: digitised paper values (values above 80 are off the paper's axis). The factor 1.1 is fitted to the Opt row; the other rows are held out.", "name": "fig-das-4c"}, "image": {"alt": "Time to stabilisation against rho from 0 to 5: the optimal market maker rises to about 15 by rho = 1 and slowly to 20; the myopic one rises steeply beyond rho = 2.5 and leaves the axis at 80 near rho = 3.7; the zero-profit one stays at 0 up to rho = 0.9 and then rises to 80 at rho = 4."}}
+stab = np.where(SW.stab_time < 0, np.nan, SW.stab_time)
+fig, ax = subplots(width=6.0, height=4.0)
+gm.plot_curves(
+    ax, SW.rho, stab, COLS, paper=[p[1:] for p in pts.values()], marker="."
+)
+ax.set(ylim=(0, 82), xlabel="rho", ylabel="time to stabilisation (periods)")
+print(SW.stab_time[:, ::4])
 plt.show()
 
 # %%
-small = RHOS <= 0.2001
-led.exact("Fig 4(c)", "Opt time to stabilisation at 21 rho values", paper=PAPER["fig4c_opt"],
-          ours=stab_at(OPT, R4C))
-led.exact("Fig 4(c)", "Myopic time to stabilisation at 21 rho values", paper=PAPER["fig4c_myo"],
-          ours=stab_at(MYO, R4C))
-led.exact("Fig 4(c)", "Zero-profit time to stabilisation at 21 rho values",
-          paper=PAPER["fig4c_zero"], ours=stab_at(ZERO, R4C))
-ze, me_ = PAPER["fig4c_zero_extra"], PAPER["fig4c_myo_extra"]
-led.exact("Fig 4(c)", "Zero-profit time to stabilisation, 14 further rho values",
-          paper=list(ze.values()), ours=stab_at(ZERO, list(ze)))
-led.exact("Fig 4(c)", "Myopic time to stabilisation, 6 further rho values",
-          paper=list(me_.values()), ours=stab_at(MYO, list(me_)))
-led.qualitative("Fig 4(c)", "all three stabilise at once (0 periods) for rho <= 0.2",
-                paper="0 for rho <= 0.2", ours=f"max over the {int(small.sum())} sweep values "
-                f"rho <= 0.2: {int(SW.stab_time[:, small].max())}",
-                holds=bool(SW.stab_time[:, small].max() == 0))
+for c, (row, rhos, _) in pts.items():
+    led.record(f"fig4c-{c}", gm.stab_labels(SW.at("stab_time", rhos)[row]))
+small = SW.stab_time[:, SW.rho <= 0.2001].max()
+led.record("fig4c-small-rho", holds=bool(small == 0), ours=f"max {small}")
+tot = dict(zip(factors, match["total"]))
+sharp = tot[1.1] > max(tot[1.08], tot[1.12])
+led.record(
+    "fig4c-sensitivity",
+    holds=bool(sharp),
+    ours=f"{tot[1.08]} / {tot[1.1]} / {tot[1.12]}",
+)
 
 # %% [markdown]
+# At $f = 1.08$ or $1.12$ only about 40 of the 83 points match: the
+# optimal and myopic spreads approach $2q^*$ slowly, so the crossing
+# period moves a lot with the threshold, while the zero-profit values
+# hardly depend on it. Every factor that reproduces the optimal row also
+# reproduces all 62 held-out values. So the *definition* is calibrated,
+# but given it, the myopic and zero-profit curves are independent
+# reproductions.
+#
 # ## Beyond the paper: how good is the Gaussian approximation really?
 #
-# The paper validates the Gaussian state indirectly: realised (real-world) profit matches the
-# Gaussian-world theory. It also asserts that maintaining the exact state "leads to no
-# significant differences" but does not show it. We measure both directly. At each $\rho$ two
-# optimal MMs face the same 4,000 runs: the paper's MM, quoting from its Gaussian state while
-# we carry each run's exact posterior alongside it on its own grid
-# (`AdaptiveGridPosterior`, which follows the posterior as it
-# narrows); and an *exact-state* MM that quotes $\mu^{\text{exact}} \pm
-# \delta^*(\sigma^{\text{exact}})$. This takes about three minutes, so it is precomputed by
-# `python -m mmkit das-sim` (see `artifacts/glosten_milgrom/README.md`); we load it, and
-# recompute one $\rho$ here to show the artifact is current.
+# The paper asserts that maintaining the exact state "leads to no
+# significant differences" but does not show it. At each $\rho$ two
+# optimal market makers face the same 4,000 runs: the paper's, quoting
+# from its Gaussian state while we carry each run's exact posterior
+# alongside it on a grid of 201 points that follows the posterior as it
+# narrows; and an *exact-state* market maker that quotes
+# $\mu^{\text{exact}} \pm \delta^*(\sigma^{\text{exact}})$. This takes
+# about three minutes, so `python -m mmkit das-sim` precomputes it (seed
+# 0; the folder's README gives the command) and we load it. The table
+# gives the DP value, both market makers' realised profit, their paired
+# difference with its standard error, and the largest belief error:
 
 # %%
 EV = dict(np.load(artifacts_dir("glosten_milgrom") / "exact_vs_gaussian.npz"))
-n_runs_ev, n_per_ev, n_grid_ev, seed_ev = (int(v_) for v_ in EV["n"])
-k_chk = int(np.argmin(np.abs(EV["rho"] - 1.0)))
-chk = gm.exact_vs_gaussian(sol, [EV["rho"][k_chk]], n_runs=n_runs_ev, n_periods=n_per_ev,
-                           seed=seed_ev, grid_points=n_grid_ev, divergence_at=EV["div_t"])
-same = all(np.allclose(chk[k_][0], EV[k_][k_chk], rtol=1e-10, atol=1e-12)
-           for k_ in ("profit_gauss", "profit_exact", "kl", "w1_rel"))
-print(f"artifact: {n_runs_ev} runs x {n_per_ev} periods, grid {n_grid_ev} points, seed {seed_ev}; "
-      f"rho = {EV['rho'][k_chk]:g} recomputed here: identical = {same}")
+ev = ["theory", "profit_gauss", "profit_exact", "diff", "se_diff"]
+ev = pd.DataFrame({k: EV[k] for k in ev}, EV["rho"]).assign(
+    w1_peak=EV["w1_rel"].max(1)
+)
+display(ev.round(4))
 
-# %% mystnb={"figure": {"caption": "Beyond the paper. Left: realised discounted profit of the optimal MM quoting from its Gaussian state and from the exact posterior (same runs), with the DP theory. Right: belief error of the Gaussian state against the exact posterior, Wasserstein-1 distance in units of the exact sd, over time for several rho.", "name": "fig-das-exact"}}
-fig, axes = subplots(1, 2, width=10, height=3.9)
-ax = axes[0]
-ax.errorbar(EV["rho"], EV["profit_gauss"], yerr=2 * EV["se_gauss"], fmt="o-", ms=3,
-            color=C_OPT, label="Gaussian-state MM (paper)")
-ax.errorbar(EV["rho"], EV["profit_exact"], yerr=2 * EV["se_exact"], fmt="s--", ms=3,
-            color=C_ZERO, label="exact-state MM")
-ax.plot(EV["rho"], EV["theory"], color="k", lw=0.8, label="theory (DP)")
-ax.set_xlabel(r"$\rho$")
-ax.set_ylabel("discounted profit (units of sigma_eps)")
-ax.legend(fontsize=8)
-ax = axes[1]
-dt = EV["div_t"]
-for kk, col in zip([1, 3, 5, 7, 9], PALETTE):
-    ax.plot(dt, EV["w1_rel"][kk], marker=".", color=col, label=fr"$\rho$ = {EV['rho'][kk]:g}")
-ax.set_xscale("symlog", linthresh=1)
-ax.set_xlabel("time step t (periods after the shock)")
-ax.set_ylabel(r"$W_1$(exact, Gaussian) / exact sd")
-ax.legend(fontsize=8)
-print_table([f"rho={r_:g}" for r_ in EV["rho"]],
-            ["theory", "Gauss MM", "exact MM", "diff", "se diff", "peak W1/sd", "peak KL",
-             "peak |dmu|/sd", "peak sd ratio"],
-            np.column_stack([EV["theory"], EV["profit_gauss"], EV["profit_exact"], EV["diff"],
-                             EV["se_diff"], EV["w1_rel"].max(1), EV["kl"].max(1),
-                             EV["mean_err"].max(1), EV["sd_ratio"].max(1)]), digits=4)
-print(f"largest posterior mass lost when re-gridding: {EV['lost_mass'].max():.1e}")
-k4 = int(np.argmin(np.abs(EV["rho"] - 4.0)))
-print(f"rho = 4: |dmu|/sd peaks at t = {dt[np.argmax(EV['mean_err'][k4])]}, W1/sd at "
-      f"t = {dt[np.argmax(EV['w1_rel'][k4])]} (periods where divergences are recorded: "
-      f"{', '.join(map(str, dt))})")
-big_ev = EV["rho"] >= 3
-z_g = (EV["profit_gauss"] - EV["theory"]) / EV["se_gauss"]
-z_e = (EV["profit_exact"] - EV["theory"]) / EV["se_exact"]
-print_table([f"rho={r_:g}" for r_ in EV["rho"][big_ev]],
-            ["exact - Gauss (%)", "z paired", "Gauss MM - theory", "z", "exact MM - theory", "z"],
-            np.column_stack([100 * EV["diff"] / EV["profit_gauss"], EV["diff"] / EV["se_diff"],
-                             EV["profit_gauss"] - EV["theory"], z_g,
-                             EV["profit_exact"] - EV["theory"], z_e])[big_ev], digits=2,
-            title="large shocks: the two MMs against each other and against the DP value "
-                  "(z = difference / standard error)")
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Beyond the paper's figures. Left: realised discounted profit of the optimal market maker quoting from its Gaussian state and from the exact posterior (same runs), with the DP theory. Right: belief error of the Gaussian state, Wasserstein-1 distance to the exact posterior in units of the exact sd, over time for several rho.", "name": "fig-das-exact"}, "image": {"alt": "Left: the two profit curves and the theory line almost coincide from rho = 0.25 to 4. Right: the Wasserstein error stays near 0.01 for rho = 0.25 but peaks near 0.2 around period 3 for rho = 4 before shrinking."}}
+fig, axes = subplots(1, 2)
+gm.plot_curves(
+    axes[0],
+    EV["rho"],
+    ev.iloc[:, [1, 2, 0]].T,
+    COLS[:2] + ["k"],
+    labels=["Gaussian-state MM", "exact-state MM", "DP"],
+    marker=".",
+)
+gm.plot_curves(
+    axes[1],
+    EV["div_t"],
+    EV["w1_rel"][1::2],
+    PALETTE,
+    labels=[f"rho = {r:g}" for r in EV["rho"][1::2]],
+    marker=".",
+)
+axes[0].set(xlabel="rho", ylabel="discounted profit (sigma_eps)")
+axes[1].set(xscale="symlog", xlabel="t", ylabel="W1(exact, Gaussian) / sd")
+print_curve("peak W1/sd", EV["rho"], EV["w1_rel"].max(1), points=10)
 plt.show()
-
-# %% [markdown]
-# The Gaussian state is an excellent approximation up to $\rho \approx 1$ (belief error about
-# 1 % of an sd, profit the same to 0.002). The error grows with the shock: at $\rho = 4$ the
-# Gaussian mean is off by up to 0.14 sd on average (around periods 5 to 7), its sd is up to 3 %
-# too large, and the Wasserstein distance peaks at 0.2 sd around period 3, before the
-# posterior sharpens and the two converge. Quoting from the exact posterior earns slightly more,
-# by 1 to 2 % at $\rho \ge 3$ (2.1 to 3.2 standard errors of the paired difference):
-# "no significant difference" holds in the economic sense, not as a statistical statement at
-# large shocks. Both MMs realise clearly more than the DP value at $\rho = 3.5$ and 4 (3 to 7
-# standard errors); at $\rho = 3$ these 4,000 runs cannot tell them from it, while the
-# 10,000-run sweep of Fig. 3(a) puts the Gaussian-state MM about 1.4 % above. So the paper's
-# "realised exceeds theory" is not caused by the Gaussian quoting rule. Our reading: the DP
-# value is the value in the Gaussian world, and the real world is kinder at large shocks,
-# since the exact posterior is narrower than the Gaussian state (sd ratio up to 1.03): the MM
-# learns faster than its model assumes.
 
 # %%
 rel = EV["diff"] / EV["profit_gauss"]
-led.qualitative("Fig 3(a)", "maintaining the exact state gives no significant difference (sec. 3)",
-                paper="computationally prohibitive, and leads to no significant differences",
-                ours=f"exact-state minus Gaussian-state MM: {100 * rel.min():.2f} % to "
-                     f"{100 * rel.max():.2f} % of profit over rho = 0.25..4 (largest "
-                     f"{EV['diff'].max():.3f} +- {EV['se_diff'][np.argmax(EV['diff'])]:.3f})",
-                holds=bool(np.abs(rel).max() < 0.03))
+z_pair = (EV["diff"] / EV["se_diff"])[EV["rho"] >= 3]
+print(
+    f"exact-state minus Gaussian-state: {100 * rel.min():.2f} % to "
+    f"{100 * rel.max():.2f} %; at rho >= 3: {z_pair.min():.1f} to "
+    f"{z_pair.max():.1f} s.e."
+)
+led.record(
+    "fig3a-exact-state",
+    holds=bool(np.abs(rel).max() < 0.03),
+    ours=f"|difference| <= {100 * np.abs(rel).max():.1f} %",
+)
 
 # %% [markdown]
-# ## The headline: a monopolist provides more liquidity after a shock
+# The Gaussian state is an excellent approximation up to $\rho \approx 1$
+# (belief error about 1 % of an sd). The error grows with the shock: at
+# $\rho = 4$ the Wasserstein distance peaks at 0.2 sd around period 3
+# before the posterior sharpens and the two converge. Quoting from the
+# exact posterior earns slightly more, by 1 to 2 % at $\rho \ge 3$ (2 to 3
+# standard errors of the paired difference): "no significant difference"
+# holds in the economic sense, not as a statistical statement at large
+# shocks. Both market makers realise more than the DP value at large
+# $\rho$, so the paper's "realised exceeds theory" is not caused by the
+# Gaussian quoting rule. Our reading: the DP value is the value in the
+# Gaussian world, and the real world is kinder at large shocks, since the
+# exact posterior is narrower than the Gaussian state: the market maker
+# learns faster than its model assumes.
 #
-# The paper's conclusion in one picture: after a shock, the spread quoted by the optimal
-# monopolist against the spread of zero-profit competition, over time, for three sizes of
-# shock; and the cumulative number of trades, the volume the market actually gets.
+# ## The social outcome: liquidity and price discovery
+#
+# The paper's conclusion is that after a large shock the monopolist
+# "provides greater liquidity than competitive zero-profit market-makers
+# ... in order to learn more quickly, and in doing so offers the better
+# social outcome". Trading here is zero-sum between the market maker and
+# the traders (there are no gains from trade), so we measure the social
+# outcome by its two observable parts: **liquidity**, the expected number
+# of trades, and **price discovery**, the mean distance $E|\mu_t - V|$
+# between the market maker's price (the mid-quote $\mu_t$ after period
+# $t$) and the value, in units of $\sigma_\varepsilon$.
 
-# %% mystnb={"figure": {"caption": "Beyond the paper's figures: the liquidity result that {cite}`das2008` state in words. Left: mean spread after a shock of size rho = 2, 3, 4, optimal monopolist (solid) against zero-profit competition (dashed), log scale. Right: cumulative expected number of trades.", "name": "fig-das-liquidity"}}
-fig, axes = subplots(1, 2, width=10, height=3.9)
-rows_l = []
-for r_, col in zip((2.0, 3.0, 4.0), (C_MYO, C_OPT, PALETTE[3])):
-    kk = int(np.argmin(np.abs(RHOS - r_)))
-    so, sz = SW.mean_spread[OPT, kk, :40], SW.mean_spread[ZERO, kk, :40]
-    axes[0].semilogy(tt[:40], so, color=col, label=fr"Opt., $\rho$ = {r_:g}")
-    axes[0].semilogy(tt[:40], sz, color=col, ls="--", label=fr"Zero profit, $\rho$ = {r_:g}")
-    co, cz = np.cumsum(SW.trade_rate[OPT, kk]), np.cumsum(SW.trade_rate[ZERO, kk])
-    axes[1].plot(tt[:40], co[:40], color=col)
-    axes[1].plot(tt[:40], cz[:40], color=col, ls="--")
-    above = so > sz
-    cross_t = f"{int(np.argmax(above)) + 1}" if above.any() else "> 40"
-    rows_l.append((f"rho = {r_:g}", cross_t, co[9], cz[9], co[19], cz[19]))
-axes[0].set_xlabel("time since the shock (periods)")
-axes[0].set_ylabel("mean spread a - b (log scale)")
-axes[0].legend(fontsize=7, ncol=2)
-axes[1].set_xlabel("time since the shock (periods)")
-axes[1].set_ylabel("cumulative expected trades per run")
-print("shock     Opt spread above Zero's from t   trades by t=10: Opt  Zero   by t=20: Opt  Zero")
-for lab, ct, a10, b10, a20, b20 in rows_l:
-    print(f"{lab:9s} {ct:>31s}   {a10:17.2f} {b10:5.2f} {a20:13.2f} {b20:5.2f}")
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source: the social outcome that {cite}`das2008` state in words. Left: price discovery, mean |mu_t - V| over runs at rho = 3 for the three market makers. Right: cumulative expected number of trades at rho = 2, 3, 4, optimal monopolist (solid) against zero-profit competition (dashed).", "name": "fig-das-social"}, "image": {"alt": "Left: the optimal market maker's price error falls from about 1.8 after the first period to 0.3 by period 10, while the zero-profit one's stays above 2 for five periods and the myopic one's for twelve. Right: the optimal market maker's cumulative trades grow steadily from the first period for every shock; zero-profit trading overtakes it from period 4 at rho = 2, from period 16 at rho = 3, and hardly starts at rho = 4."}}
+cum = np.cumsum(SW.at("trade_rate", [2.0, 3.0, 4.0])[:, :, :40], axis=2)
+fig, axes = subplots(1, 2)
+gm.plot_curves(axes[0], tt[:40], SW.price_error[:, k3, :40], COLS)
+gm.plot_curves(
+    axes[1], tt[:40], cum[OPT], PALETTE, labels=["rho = 2", "3", "4"]
+)
+gm.plot_curves(axes[1], tt[:40], cum[ZERO], PALETTE, ls="--", legend=False)
+axes[0].set(xlabel="periods since the shock", ylabel="mean |mu_t - V|")
+axes[1].set(xlabel="periods since the shock", ylabel="cumulative trades")
+print(np.round(SW.price_error[:, k3, :40:5], 3))
 plt.show()
 
 # %% [markdown]
-# The bigger the shock, the longer the monopolist's advantage lasts. At $\rho = 2$ competition
-# is ahead from the third period. At $\rho = 3$ the monopolist's spread is below the
-# competitive one for the first 10 periods, and by period 10 it has traded more than twice as
-# often. At $\rho = 4$ the zero-profit quotes are so wide that almost nobody trades with them for
-# the whole 40 periods shown, while the monopolist trades from the first period. Once both have
-# learnt $V$, competition wins: its spread falls towards zero while the monopolist's settles at
-# $2q^*\sigma_\varepsilon$.
+# Ten periods after shocks of three sizes: the mean price error of each
+# market maker and the number of trades so far.
+
+# %%
+r_soc = [2.0, 3.0, 4.0]
+pe10 = SW.at("price_error", r_soc)[:, :, 9]
+pe10_se = SW.at("price_error_se", r_soc)[:, :, 9]
+n10 = SW.at("trade_rate", r_soc)[:, :, :10].sum(-1)
+soc = pd.DataFrame(pe10.T, r_soc, SW.names).assign(
+    trades_opt=n10[OPT], trades_zero=n10[ZERO]
+)
+display(soc.round(3))
+
+# %%
+z_soc = (pe10[ZERO, 1] - pe10[OPT, 1]) / np.hypot(*pe10_se[[ZERO, OPT], 1])
+led.record("concl-social", holds=bool(z_soc > 3), ours=f"{z_soc:.0f} s.e.")
+more = np.all(n10[OPT, 1:] > n10[ZERO, 1:])
+led.record(
+    "concl-liquidity",
+    holds=bool(more),
+    ours=f"{n10[0, 1]:.2f} vs {n10[2, 1]:.2f}",
+)
+led.record(
+    "concl-price-error",
+    holds=bool(np.all(pe10.argmin(0) == OPT)),
+    ours="smallest at rho = 2, 3, 4",
+)
+
+# %% [markdown]
+# At $\rho = 3$, ten periods after the shock, the monopolist's price is
+# on average within 0.34 $\sigma_\varepsilon$ of the value, half the
+# zero-profit market's error of 0.70, and it has traded about 3.1 times
+# against 1.2. After a moderate shock ($\rho = 2$) the picture is mixed:
+# the zero-profit market trades more (6.3 against 3.4 trades by period 10)
+# while the two price errors are close, so the liquidity advantage of the
+# monopolist is a large-shock phenomenon, as the paper says. Competition
+# does win in the long run: once both have learnt
+# $V$, the zero-profit spread falls towards 0 while the monopolist's
+# settles at $2q^*\sigma_\varepsilon$.
+#
+# ## Sensitivity: the discount factor and uninformed traders
+#
+# The paper fixes $\gamma = 0.9$ and traders who all hold noisy
+# information. How much depends on those choices? First the discount
+# factor: we solve the DP for four values of $\gamma$ on a coarser grid
+# (step 0.02 in $\rho$ up to 4, candidate $q$ of step 0.01 before the
+# refinement; at $\gamma = 0.9$ this moves values by less than 0.002 and
+# half-spreads by less than 0.01 from the fine solution) and find the
+# shock size above which the optimal market maker quotes inside the
+# zero-profit spread.
+
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source: the optimal half-spread against rho for four discount factors, with the zero-profit half-spread (black, dashed), which does not depend on gamma.", "name": "fig-das-gamma"}, "image": {"alt": "Four optimal half-spread curves rising with rho, lower for larger gamma; each crosses below the steeper dashed zero-profit curve, between rho = 1.5 and 2.3."}}
+gam = gm.gamma_sensitivity(
+    [0.5, 0.8, 0.9, 0.95],
+    rho=[1.0, 2.0, 3.0],
+    rho_grid=np.arange(0, 4 + 1e-9, 0.02),
+    q_grid=np.arange(0.3, 6.0, 0.01),
+)
+hs_g = [s.half_spread(rf) for s in gam["solutions"]] + [hs[ZERO]]
+fig, ax = subplots(width=6.0, height=4.0)
+gm.plot_curves(
+    ax,
+    rf,
+    hs_g,
+    PALETTE[:4] + ["k"],
+    labels=[f"gamma = {g:g}" for g in gam["gamma"]] + ["zero profit"],
+)
+ax.set(ylim=(0, 8), xlabel="rho", ylabel="half-spread delta / sigma_eps")
+print(np.round(gam["half_spread"], 3))
+plt.show()
+
+# %%
+cross_g = gam["opt_below_zero"]
+display(
+    pd.DataFrame(
+        {"V(0)": gam["v0"], "Opt inside Zero from rho": cross_g}, gam["gamma"]
+    ).round(3)
+)
+mono = np.all(np.isfinite(cross_g)) and np.all(np.diff(cross_g) <= 0)
+led.record("sens-gamma", holds=bool(mono), ours=str(np.round(cross_g, 2)))
+
+# %% [markdown]
+# The headline survives every discount factor we tried: the more patient
+# the monopolist, the smaller the shock above which it out-quotes
+# competition, since learning is worth more to it. Even at $\gamma = 0.5$
+# it does so for large enough shocks.
+#
+# Second, the noise model. A share $s$ of traders is uninformed: they buy,
+# sell or hold with probability 1/3 each whatever the quotes. The market
+# makers keep the quoting policies derived for $s = 0$ (the DP policy
+# $q^*(\rho)$ and the zero-profit rule) but update their Gaussian belief
+# with the correct likelihood $s/3 + (1-s)(\dots)$. We simulate both at
+# $\rho = 3$, 2,000 runs of 40 periods, for $s = 0, 0.2, 0.4$.
+
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source: price discovery at rho = 3 when a share s of traders is uninformed, optimal policy (solid) against the zero-profit rule (dashed), both derived for s = 0 and updating their belief for s.", "name": "fig-das-noise"}, "image": {"alt": "Mean price error against time 1 to 40 for three shares of uninformed traders; in each case the optimal policy's error falls faster than the zero-profit rule's, and more uninformed traders slow learning for both."}}
+shares = [0.0, 0.2, 0.4]
+ns = gm.noise_share_study(sol, shares, rho=3.0, n_runs=2000, n_periods=40)
+fig, ax = subplots(width=6.0, height=4.0)
+for j, ls in ((0, "-"), (1, "--")):
+    gm.plot_curves(
+        ax,
+        tt[:40],
+        ns["price_error"][:, j],
+        PALETTE,
+        ls=ls,
+        labels=[f"s = {s}" if j == 0 else None for s in shares],
+    )
+ax.set(xlabel="periods since the shock", ylabel="mean |mu_t - V|")
+print(np.round(ns["price_error"][:, :, ::5], 3))
+plt.show()
+
+# %% [markdown]
+# Ten periods after the shock: the price errors of the two policies, their
+# difference in standard errors, and the largest one-period growth factor
+# of the optimal market maker's belief sd:
+
+# %%
+pe_ns, se_ns = ns["price_error"][:, :, 9], ns["price_error_se"][:, :, 9]
+z_ns = (pe_ns[:, 1] - pe_ns[:, 0]) / np.hypot(se_ns[:, 1], se_ns[:, 0])
+display(
+    pd.DataFrame(pe_ns, shares, ["Opt", "Zero"])
+    .assign(z=z_ns, max_sd_ratio=ns["max_sd_ratio"][:, 0])
+    .round(3)
+)
+led.record(
+    "sens-noise-learning",
+    holds=bool(z_ns[1:].min() > 3),
+    ours=f"z = {z_ns[1]:.0f}, {z_ns[2]:.0f}",
+)
+grow = ns["max_sd_ratio"][1:].max()
+led.record("sens-noise-variance", holds=bool(grow > 1.001), ours=f"{grow:.2f}")
+
+# %% [markdown]
+# With uninformed traders the optimal policy still learns the value faster
+# than the zero-profit rule. One thing changes: Theorem 2.1 no longer
+# holds. A trade may now come from an uninformed trader, so the updated
+# belief is a mixture of "the trade was informative" and "it was not", and
+# the variance of such a mixture can exceed the prior's: in our runs the
+# Gaussian belief's sd grows by up to the factor in the table in a single
+# period. The proof above needed every observation to be an event on $w$
+# alone.
 #
 # ## Reproduction summary
 #
-# Every claim recorded above, with its verdict:
+# Every claim of this chapter, with the paper's value, ours, the evidence
+# class and the verdict. Only *independent* claims count as reproductions:
+# *calibrated* claims were fitted to the paper's numbers, *identity* claims
+# are true by construction (checks of our own code), and *extensions* are
+# findings of ours with no paper value:
 
 # %%
 led.show()
-print(led.summary())
-led.save();
+
+# %%
+led.verdict_table()
+led.save()

@@ -72,3 +72,39 @@ def add_cli(subparsers) -> None:
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_run)
+    _add_sweep(subparsers)
+
+
+def _run_sweep(args: argparse.Namespace) -> int:
+    from mmkit.glosten_milgrom import (
+        SWEEP_RHOS,
+        GMParams,
+        fast_sweep,
+        myopic_rule,
+        optimal_rule,
+        solve_dp,
+        zero_profit_rule,
+    )
+
+    out = artifacts_dir("glosten_milgrom") / "rho_sweep.npz" if args.out is None else Path(args.out)
+    t0 = time.perf_counter()
+    p = GMParams()
+    rules = [optimal_rule(solve_dp(p)), myopic_rule(p), zero_profit_rule(p)]
+    res = fast_sweep(rules, SWEEP_RHOS, p, n_runs=args.runs, n_periods=args.periods, seed=args.seed)
+    buf = io.BytesIO()
+    res.to_npz(buf)
+    atomic_write_bytes(out, buf.getvalue())
+    print(f"wrote {out} in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+def _add_sweep(subparsers) -> None:
+    """Register ``python -m mmkit das-sweep``: the rho sweep of Figs. 3 and 4."""
+    p = subparsers.add_parser("das-sweep", help="Das 2008: three market makers over a rho grid")
+    p.add_argument("--runs", type=int_at_least(2), default=10_000, help="simulated markets per rho (>= 2)")
+    p.add_argument("--periods", type=int_at_least(1), default=100, help="trading periods per run (>= 1)")
+    p.add_argument("--seed", type=nonnegative_int, default=0, help="seed of the random draws (>= 0)")
+    p.add_argument(
+        "--out", default=None, help="output .npz (default artifacts/glosten_milgrom/rho_sweep.npz)"
+    )
+    p.set_defaults(func=_run_sweep)

@@ -69,6 +69,17 @@ Quoting rules and simulation
     :func:`sweep` returning :class:`SweepResult` (summaries over a rho grid);
     :func:`stabilisation_time`; :func:`exact_vs_gaussian` (Gaussian-state vs exact-state
     optimal MM, ``python -m mmkit das-sim`` in :mod:`mmkit.book`).
+Fast sweep (:mod:`~mmkit.glosten_milgrom.fastsweep`)
+    :func:`fast_sweep` returning :class:`FastSweep` (the sweep's summaries with standard
+    errors and the price-discovery error; ``python -m mmkit das-sweep``), :class:`QuoteTable`,
+    :func:`stabilisation_times`, :data:`SWEEP_RHOS`.
+The paper's statements (:mod:`~mmkit.glosten_milgrom.theory`)
+    :func:`verify_integrals_sympy`, :func:`verify_update_table_sympy` (Fig. 2 by sympy),
+    :func:`truncated_normal_variance`, :func:`variance_factor` (Theorem 2.1),
+    :func:`fixed_point_iterate`, :func:`iterations_needed` ("10 fixed point iterations").
+Studies (:mod:`~mmkit.glosten_milgrom.studies`)
+    :func:`two_step_states`, :func:`fig1_runs`, :func:`crossings`, :func:`stab_labels`,
+    :func:`stabilisation_matches`, :func:`gamma_sensitivity`, :func:`noise_share_study`.
 
 A quoting rule is any callable ``rule(mu, sigma) -> (bid, ask)`` on arrays of Gaussian belief
 states (one entry per simulated run), so other chapters can plug in their own pricing, e.g.
@@ -91,6 +102,14 @@ from __future__ import annotations
 
 from mmkit.glosten_milgrom.dp import DPSolution, default_rho_grid, evaluate_policy, solve_dp
 from mmkit.glosten_milgrom.exact import AdaptiveGridPosterior, GridBelief, belief_divergences, grid_likelihood
+from mmkit.glosten_milgrom.fastsweep import (
+    SWEEP_RHOS,
+    FastSweep,
+    QuoteTable,
+    fast_sweep,
+    stabilisation_times,
+)
+from mmkit.glosten_milgrom.figures import MM_LABELS, paper_points, plot_curves, plot_heatmaps
 from mmkit.glosten_milgrom.gaussian import (
     I_integral,
     J_integral,
@@ -123,8 +142,41 @@ from mmkit.glosten_milgrom.simulation import (
     stabilisation_time,
     sweep,
 )
+from mmkit.glosten_milgrom.studies import (
+    TWO_STEP_PATTERNS,
+    Fig1Runs,
+    convergence_times,
+    crossings,
+    fig1_quote_table,
+    fig1_runs,
+    gamma_sensitivity,
+    gaussian_world_check,
+    noise_share_study,
+    stab_labels,
+    stabilisation_matches,
+    two_step_states,
+    two_step_table,
+)
+from mmkit.glosten_milgrom.theory import (
+    FIXED_POINT_KINDS,
+    cold_start_error,
+    fixed_point_iterate,
+    fixed_point_table,
+    integrals_vs_quadrature,
+    iterations_needed,
+    table_vs_exact,
+    theorem21_grid,
+    truncated_normal_variance,
+    variance_factor,
+    verify_integrals_sympy,
+    verify_update_table_sympy,
+)
 
 __all__ = [
+    "MM_LABELS",
+    "paper_points",
+    "plot_curves",
+    "plot_heatmaps",
     "GMParams",
     "I_integral",
     "J_integral",
@@ -161,4 +213,34 @@ __all__ = [
     "simulate",
     "stabilisation_time",
     "sweep",
+    "SWEEP_RHOS",
+    "FastSweep",
+    "QuoteTable",
+    "fast_sweep",
+    "stabilisation_times",
+    "TWO_STEP_PATTERNS",
+    "Fig1Runs",
+    "convergence_times",
+    "crossings",
+    "fig1_quote_table",
+    "fig1_runs",
+    "gaussian_world_check",
+    "gamma_sensitivity",
+    "noise_share_study",
+    "stab_labels",
+    "stabilisation_matches",
+    "two_step_states",
+    "two_step_table",
+    "FIXED_POINT_KINDS",
+    "cold_start_error",
+    "fixed_point_table",
+    "fixed_point_iterate",
+    "integrals_vs_quadrature",
+    "iterations_needed",
+    "table_vs_exact",
+    "theorem21_grid",
+    "truncated_normal_variance",
+    "variance_factor",
+    "verify_integrals_sympy",
+    "verify_update_table_sympy",
 ]

@@ -1,0 +1,71 @@
+"""Drawing helpers for the shock chapter: curves of the three market makers with the source's
+digitised points as crosses, and heat maps. They draw on axes the caller creates (the book's
+style lives in :mod:`mmkit.book.plotting`), so this module needs only matplotlib's axes API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["MM_LABELS", "paper_points", "plot_curves", "plot_heatmaps"]
+
+#: Legend labels of the three market makers, in the order of the sweeps.
+MM_LABELS = ("Opt.", "Myopic", "Zero profit")
+
+
+def paper_points(values) -> np.ndarray:
+    """The source's values as floats, with off-axis entries such as ``">80"`` as nan."""
+    return np.array([np.nan if isinstance(v, str) else float(v) for v in values])
+
+
+def plot_curves(
+    ax,
+    x,
+    Y,
+    colors: Sequence[str],
+    *,
+    labels: Sequence[str] = MM_LABELS,
+    paper: Sequence | None = None,
+    legend: bool = True,
+    **line_kw,
+) -> None:
+    """Plot each row of ``Y`` against ``x``; ``paper[i]`` = (xs, ys) or None adds crosses.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    x : array_like, shape (T,)
+    Y : array_like, shape (rows, T)
+    colors, labels : sequences with one entry per row
+    paper : sequence of (xs, ys) or None, optional
+        The source's points for each row (``ys`` may contain strings such as ``">80"``,
+        drawn as gaps).
+    legend : bool
+        Draw the legend (small font when there are more than four entries).
+    **line_kw
+        Passed to ``ax.plot`` for the curves (e.g. ``marker="."``).
+    """
+    Y = np.atleast_2d(np.asarray(Y, dtype=float))
+    if not (len(colors) >= Y.shape[0] and len(labels) >= Y.shape[0]):
+        raise ValueError("colors and labels need one entry per row of Y")
+    for i, row in enumerate(Y):
+        ax.plot(x, row, color=colors[i], label=labels[i], **line_kw)
+        if paper is not None and paper[i] is not None:
+            xs, ys = paper[i]
+            ax.plot(xs, paper_points(ys), "x", color=colors[i], ms=7)
+    if paper is not None:
+        ax.plot([], [], "x", color="grey", label="paper (digitised)")
+    if legend:
+        n = len(ax.get_legend_handles_labels()[1])
+        ax.legend(fontsize=8 if n > 4 else None)
+
+
+def plot_heatmaps(axes, x, y, Zs, titles, *, xlabel: str, ylabel: str, vmin=0.0, vmax=1.0):
+    """One ``pcolormesh`` per axis (``Zs[i]`` of shape (len(y), len(x))); returns the last
+    mappable for a shared colour bar."""
+    im = None
+    for ax, Z, title in zip(axes, Zs, titles):
+        im = ax.pcolormesh(x, y, Z, shading="auto", vmin=vmin, vmax=vmax)
+        ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    return im

@@ -1,0 +1,409 @@
+r"""Checks of the paper's analytical statements: the Fig. 2 closed forms (by sympy), Theorem 2.1
+(the variance never increases) through truncated-normal variances, and the plain fixed-point
+iterations behind "10 standard fixed point iterations are sufficient".
+
+Theorem 2.1, in the form proved here. Let the belief be :math:`V \sim N(\mu, \sigma^2)` and the
+trader's estimate :math:`w = V + \varepsilon`, :math:`\varepsilon \sim N(0, \sigma_\varepsilon^2)`.
+Every observation (buy, sell, no trade) is an event :math:`\{w \in (l, u)\}`. With
+:math:`c = \sigma^2/(\sigma^2 + \sigma_\varepsilon^2) = \rho^2/(1+\rho^2)`, :math:`E[V \mid w] =
+\mu + c(w - \mu)` and :math:`\mathrm{Var}(V \mid w) = (1 - c)\sigma^2`, so by the law of total
+variance
+
+.. math::
+
+    \mathrm{Var}(V \mid w \in (l, u)) = \sigma^2\,[1 - c\,(1 - v)], \qquad
+    v = \mathrm{Var}(Z \mid Z \in (l', u')),
+
+with :math:`Z` standard normal and :math:`(l', u')` the standardised interval. A normal truncated
+to an interval has variance :math:`0 < v < 1`, hence :math:`(1-c)\,\sigma^2 < \sigma'^2 <
+\sigma^2`. For symmetric quotes :math:`v = 1 - \lambda(q)(\lambda(q) - q)` after a trade
+(:math:`v < 1` is the Mills-ratio bound :math:`\lambda(q) > q`) and
+:math:`v = 1 - 2qN(q)/(2\Phi(q) - 1)` after no trade.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from mmkit.glosten_milgrom.gaussian import mills, npdf
+from mmkit.glosten_milgrom.params import _check_rho
+from mmkit.glosten_milgrom.quotes import q_myopic, q_zero_profit
+
+__all__ = [
+    "FIXED_POINT_KINDS",
+    "cold_start_error",
+    "fixed_point_table",
+    "fixed_point_iterate",
+    "integrals_vs_quadrature",
+    "iterations_needed",
+    "table_vs_exact",
+    "theorem21_grid",
+    "truncated_normal_variance",
+    "variance_factor",
+    "verify_integrals_sympy",
+    "verify_update_table_sympy",
+]
+
+
+# ------------------------------------------------------------------------------ Theorem 2.1
+def truncated_normal_variance(lo, hi):
+    r"""Variance of a standard normal conditioned on :math:`Z \in (lo, hi)`.
+
+    .. math:: v = 1 + \frac{l N(l) - u N(u)}{\Phi(u) - \Phi(l)}
+              - \Big(\frac{N(l) - N(u)}{\Phi(u) - \Phi(l)}\Big)^2,
+
+    with :math:`l N(l) = 0` at :math:`l = \pm\infty`. Computed on the side of the real line
+    where the interval's probability has no cancellation.
+
+    Parameters
+    ----------
+    lo, hi : array_like
+        Interval ends, ``lo < hi`` (``-inf``/``inf`` allowed).
+    """
+    lo, hi = np.broadcast_arrays(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
+    if np.any(np.isnan(lo) | np.isnan(hi)) or np.any(lo >= hi):
+        raise ValueError("lo and hi must satisfy lo < hi (no nan)")
+    flip = lo > 0  # use the mirror image so the interval sits where Phi has no cancellation
+    l_ = np.where(flip, -hi, lo)
+    u_ = np.where(flip, -lo, hi)
+    p = special.ndtr(u_) - special.ndtr(l_)
+    nl, nu = npdf(l_), npdf(u_)
+    with np.errstate(invalid="ignore"):
+        ln = np.where(np.isinf(l_), 0.0, l_ * nl)
+        un = np.where(np.isinf(u_), 0.0, u_ * nu)
+    m = (nl - nu) / p
+    return 1.0 + (ln - un) / p - m * m
+
+
+def variance_factor(rho, lo, hi):
+    r"""Posterior-to-prior variance ratio :math:`1 - c(1 - v)` of Theorem 2.1 (see the module
+    docstring) for the event that the standardised trader estimate
+    :math:`(w - \mu)/(\sigma_\varepsilon\sqrt{1+\rho^2})` lies in ``(lo, hi)``.
+
+    For symmetric quotes :math:`\mu \pm q\sigma_\varepsilon\sqrt{1+\rho^2}`: a buy is
+    ``(q, inf)``, no trade ``(-q, q)``, and the result equals :math:`\alpha^2`, :math:`\beta^2`
+    of :func:`update_factors`.
+    """
+    rho = _check_rho(rho)
+    c = rho**2 / (1.0 + rho**2)
+    return 1.0 - c * (1.0 - truncated_normal_variance(lo, hi))
+
+
+# ------------------------------------------------------------------------------ fixed points
+#: The two fixed-point equations of the paper, as plain iterations q <- f(q).
+FIXED_POINT_KINDS = ("zero-profit", "myopic")
+
+
+def _step(kind: str, rho, q):
+    if kind == "zero-profit":
+        return rho**2 / (1.0 + rho**2) * mills(q)  # q = rho^2/(1+rho^2) N(q)/Q(q)
+    return (1.0 + rho**2) / mills(q)  # q = (1+rho^2) Q(q)/N(q)
+
+
+def _root(kind: str, rho):
+    return q_zero_profit(rho) if kind == "zero-profit" else q_myopic(rho)
+
+
+def _kind(kind: str) -> str:
+    if kind not in FIXED_POINT_KINDS:
+        raise ValueError(f"kind must be one of {FIXED_POINT_KINDS}, got {kind!r}")
+    return kind
+
+
+def fixed_point_iterate(kind: str, rho, q0=1.0, n_iter: int = 10):
+    r"""``n_iter`` plain iterations :math:`q \leftarrow f(q)` of the paper's fixed-point equation.
+
+    ``kind="zero-profit"``: :math:`f(q) = \frac{\rho^2}{1+\rho^2}\frac{N(q)}{Q(q)}`;
+    ``kind="myopic"``: :math:`f(q) = (1+\rho^2)\frac{Q(q)}{N(q)}`.
+
+    Parameters
+    ----------
+    kind : {"zero-profit", "myopic"}
+    rho : array_like, >= 0
+    q0 : array_like
+        Starting value(s), >= 0.
+    n_iter : int, >= 0
+    """
+    _kind(kind)
+    rho = _check_rho(rho)
+    if int(n_iter) != n_iter or n_iter < 0:
+        raise ValueError(f"n_iter must be an int >= 0, got {n_iter}")
+    q = np.broadcast_to(np.asarray(q0, dtype=float), np.shape(rho)).copy()
+    if np.any(q < 0) or np.any(np.isnan(q)):
+        raise ValueError(f"q0 must be >= 0, got {q0}")
+    for _ in range(int(n_iter)):
+        q = _step(kind, rho, q)
+    return q
+
+
+def iterations_needed(
+    kind: str, rhos, *, q0: float = 1.0, warm: bool = False, rtol: float = 1e-6, max_iter=10_000
+):
+    r"""Plain iterations until :math:`|q_n - q|/q \le` ``rtol`` (``q`` the exact root by
+    safeguarded Newton), at each ``rho`` of ``rhos``.
+
+    Parameters
+    ----------
+    kind : {"zero-profit", "myopic"}
+    rhos : array_like, > 0, increasing when ``warm``
+    q0 : float
+        Cold start value (and the start at the first ``rho`` when ``warm``).
+    warm : bool
+        Start each ``rho`` from the exact root at the previous ``rho`` of the grid.
+    rtol : float, > 0
+    max_iter : int
+        Give up after this many (returns ``max_iter + 1`` there).
+
+    Returns
+    -------
+    ndarray of int
+    """
+    _kind(kind)
+    rhos = _check_rho(np.atleast_1d(rhos))
+    if np.any(rhos <= 0):
+        raise ValueError("rhos must be > 0 (at rho = 0 the zero-profit root is q = 0)")
+    if not rtol > 0:
+        raise ValueError(f"rtol must be > 0, got {rtol}")
+    if warm and np.any(np.diff(rhos) <= 0):
+        raise ValueError("rhos must be increasing when warm=True")
+    roots = _root(kind, rhos)
+    starts = np.full(rhos.shape, float(q0))
+    if warm:
+        starts[1:] = roots[:-1]
+    q = starts.copy()
+    n = np.zeros(rhos.shape, dtype=int)
+    done = np.abs(q - roots) <= rtol * roots
+    for it in range(1, int(max_iter) + 1):
+        if done.all():
+            break
+        q = np.where(done, q, _step(kind, rhos, q))
+        newly = ~done & (np.abs(q - roots) <= rtol * roots)
+        n[newly] = it
+        done |= newly
+    n[~done] = int(max_iter) + 1
+    return n
+
+
+# ------------------------------------------------------------------------------ sympy (Fig. 2)
+def _sympy_normal():
+    import sympy as sp
+
+    def N(z):
+        return sp.exp(-(z**2) / 2) / sp.sqrt(2 * sp.pi)
+
+    def Phi(z):
+        return (1 + sp.erf(z / sp.sqrt(2))) / 2
+
+    return sp, N, Phi
+
+
+def _closed_forms():
+    sp, N, Phi = _sympy_normal()
+    a = sp.Symbol("alpha", real=True)
+    b = sp.Symbol("beta", positive=True)
+    s = sp.sqrt(1 + b**2)
+    forms = {
+        "I": Phi(a / s),
+        "J": -b / s * N(a / s),
+        "K": Phi(a / s) - a * b**2 * s**-3 * N(a / s),
+    }
+    return sp, N, Phi, a, b, forms
+
+
+def verify_integrals_sympy() -> dict[str, tuple]:
+    r"""Check the closed forms of :math:`I, J, K` (the paper's Fig. 2) with sympy.
+
+    :math:`\int x^k N(x)\Phi(\alpha - \beta x)\,dx` (k = 0, 1, 2) is not integrated directly;
+    its :math:`\alpha`-derivative, :math:`\int x^k N(x) N(\alpha - \beta x)\,dx`, is a plain
+    Gaussian integral. A closed form with the same derivative and the same limit 0 as
+    :math:`\alpha \to -\infty` is the integral.
+
+    Returns
+    -------
+    dict
+        ``{name: (residual of the derivatives, limit at -oo)}``; both 0 when the form is right.
+    """
+    sp, N, _, a, b, forms = _closed_forms()
+    x = sp.Symbol("x", real=True)
+    out = {}
+    for k, (name, F) in enumerate(forms.items()):
+        d_int = sp.integrate(x**k * N(x) * N(a - b * x), (x, -sp.oo, sp.oo))
+        res = sp.simplify(sp.expand(sp.simplify((d_int - sp.diff(F, a)).rewrite(sp.erf))))
+        out[name] = (res, sp.limit(F, a, -sp.oo))
+    return out
+
+
+def verify_update_table_sympy() -> dict[str, object]:
+    r"""Derive the update table and the one-step profit from :math:`I, J, K` with sympy.
+
+    In standardised units a buy at :math:`\mu + \delta` has :math:`A = 1 - I`, :math:`B = -J`,
+    :math:`C = K - I` at :math:`\alpha = q\sqrt{1+\rho^2}`, :math:`\beta = \rho`; no trade is the
+    difference between :math:`\alpha = \pm q\sqrt{1+\rho^2}`. With :math:`\mu' = \mu + \sigma B/A`
+    and :math:`\sigma'^2 = \sigma^2(1 - (AC + B^2)/A^2)`, each entry below is the difference
+    between the derived expression and the table's, simplified; all are 0 when the table holds.
+
+    Returns
+    -------
+    dict
+        ``kappa``, ``alpha2``, ``beta2``, ``mean shift (no trade)``, ``P(buy)``,
+        ``P(no trade)``, ``profit``.
+    """
+    sp, N, Phi, a, b, forms = _closed_forms()
+    q, rho = sp.symbols("q rho", positive=True)
+    sr = sp.sqrt(1 + rho**2)
+    Nq, Qq = N(q), 1 - Phi(q)
+
+    def at(F, alpha):
+        return F.subs(b, rho).subs(a, alpha)
+
+    I_, J_, K_ = forms["I"], forms["J"], forms["K"]
+    A1, B1, C1 = 1 - at(I_, q * sr), -at(J_, q * sr), at(K_ - I_, q * sr)
+    A0 = at(I_, q * sr) - at(I_, -q * sr)
+    B0 = at(J_, q * sr) - at(J_, -q * sr)
+    C0 = at(I_ - K_, q * sr) - at(I_ - K_, -q * sr)
+    alpha2 = 1 - rho**2 * Nq * (Nq - q * Qq) / ((1 + rho**2) * Qq**2)
+    beta2 = 1 - 2 * rho**2 * q * Nq / ((1 + rho**2) * (2 * Phi(q) - 1))
+    r_ask = q * sr * A1 + rho * at(J_, q * sr)
+    profit = 2 * sr * (q * Qq - rho**2 / (1 + rho**2) * Nq)
+    exprs = {
+        "kappa": B1 / A1 - rho / sr * Nq / Qq,
+        "alpha2": 1 - (A1 * C1 + B1**2) / A1**2 - alpha2,
+        "beta2": 1 - (A0 * C0 + B0**2) / A0**2 - beta2,
+        "mean shift (no trade)": B0,
+        "P(buy)": A1 - Qq,
+        "P(no trade)": A0 - (2 * Phi(q) - 1),
+        "profit": 2 * r_ask - profit,
+    }
+    return {k: sp.simplify(v) for k, v in exprs.items()}
+
+
+# ------------------------------------------------------------------------------ numerical checks
+def integrals_vs_quadrature(n: int = 200, seed: int = 0) -> float:
+    r"""Largest absolute difference between the closed forms :math:`I, J, K` and adaptive
+    quadrature of :math:`\int x^k N(x)\Phi(\alpha - \beta x)\,dx` at ``n`` seeded random points
+    :math:`\alpha \sim U(-4, 4)`, :math:`\beta \sim U(0, 5)`."""
+    from scipy import integrate
+
+    from mmkit.glosten_milgrom.gaussian import I_integral, J_integral, K_integral
+
+    if int(n) < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    rng = np.random.default_rng(seed)
+    worst = 0.0
+    for a, b in zip(rng.uniform(-4, 4, int(n)), rng.uniform(0, 5, int(n))):
+        for k, f in enumerate((I_integral, J_integral, K_integral)):
+            val, _ = integrate.quad(
+                lambda x: x**k * npdf(x) * special.ndtr(a - b * x),
+                -12,
+                12,
+                points=[float(np.clip(a / b, -11.0, 11.0))],
+                epsabs=1e-13,
+                limit=200,
+            )
+            worst = max(worst, abs(float(f(a, b)) - val))
+    return worst
+
+
+def table_vs_exact(cases, v_grid=None):
+    r"""The update table against the exact one-step posterior of a Gaussian prior.
+
+    For each ``(rho, q)`` the prior :math:`N(0, \rho^2)` (``sigma_eps = 1``) is updated on a
+    fine grid after a buy and after no trade at the quotes :math:`\pm q\sqrt{1+\rho^2}`.
+
+    Returns
+    -------
+    rows : ndarray, shape (len(cases), 7)
+        alpha, beta, kappa, exact sd'/sd after a buy, table alpha, exact sd'/sd after no
+        trade, table beta.
+    max_err : float
+        Largest absolute error of the table's mean and sd over all cases and branches.
+    """
+    from mmkit.glosten_milgrom.exact import GridBelief
+    from mmkit.glosten_milgrom.gaussian import half_spread, update_factors
+    from mmkit.glosten_milgrom.params import GMParams
+
+    v = np.linspace(-60, 60, 120001) if v_grid is None else np.asarray(v_grid, dtype=float)
+    p = GMParams()
+    rows, errs = [], []
+    for r, q in cases:
+        al, be, ka = (float(x) for x in update_factors(r, q))
+        d = float(half_spread(r, q))
+        prior = GridBelief.gaussian(0.0, r, v)
+        out = []
+        for x, (m, s) in ((1, (ka * r, al * r)), (0, (0.0, be * r))):
+            post = prior.update(-d, d, x, p)
+            errs += [abs(float(post.mean()) - m), abs(float(post.sd()) - s)]
+            out += [float(post.sd()) / r, s / r]
+        rows.append([al, be, ka, *out])
+    return np.array(rows), max(errs)
+
+
+def theorem21_grid(rho, q) -> dict[str, float]:
+    r"""Theorem 2.1 on a grid: the factors :math:`\alpha^2, \beta^2` of :func:`update_factors`,
+    their identity with :func:`variance_factor`, and the bounds of the proof.
+
+    Returns
+    -------
+    dict
+        ``max_factor`` (largest alpha^2 or beta^2 where rho > 0), ``min_gap`` (smallest
+        1 - factor there), ``identity_err`` (largest |table - 1 + c(1 - v)|), ``lower_ok``
+        (every factor >= 1 - c), ``n`` (grid points), ``alpha2``/``beta2`` (the grids).
+    """
+    from mmkit.glosten_milgrom.gaussian import update_factors
+
+    R, Qg = np.meshgrid(np.asarray(rho, dtype=float), np.asarray(q, dtype=float), indexing="ij")
+    a, b, _ = update_factors(R, Qg)
+    a2, b2 = a**2, b**2
+    pos = (R > 0) & (Qg > 0)
+    fa = variance_factor(R[pos], Qg[pos], np.inf)
+    fb = variance_factor(R[pos], -Qg[pos], Qg[pos])
+    c = R[pos] ** 2 / (1 + R[pos] ** 2)
+    top = np.maximum(a2[pos], b2[pos])
+    return {
+        "max_factor": float(top.max()),
+        "min_gap": float((1 - top).min()),
+        "identity_err": float(max(np.abs(fa - a2[pos]).max(), np.abs(fb - b2[pos]).max())),
+        "lower_ok": bool(np.all(np.minimum(a2[pos], b2[pos]) >= 1 - c - 1e-12)),
+        "n": int(R.size),
+        "alpha2": a2,
+        "beta2": b2,
+    }
+
+
+def fixed_point_table(warm_grid, cold_grid, tols=(1e-3, 1e-6), q0: float = 1.0):
+    """Iterations the plain fixed-point iterations need, as a table.
+
+    For each kind and tolerance: the most iterations over ``warm_grid`` warm-started from the
+    previous node's root, the most over ``cold_grid`` from ``q0``, and the smallest rho of
+    ``cold_grid`` needing more than 10 from the cold start (nan if none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (kind, rtol); columns ``max warm``, ``max cold``, ``cold > 10 from rho``.
+    """
+    import pandas as pd
+
+    cold_grid = np.asarray(cold_grid, dtype=float)
+    rows, idx = [], []
+    for kind in FIXED_POINT_KINDS:
+        for tol in tols:
+            w = iterations_needed(kind, warm_grid, warm=True, rtol=tol)
+            c = iterations_needed(kind, cold_grid, q0=q0, rtol=tol)
+            over = cold_grid[c > 10]
+            rows.append([int(w.max()), int(c.max()), float(over.min()) if over.size else np.nan])
+            idx.append((kind, f"{tol:g}"))
+    return pd.DataFrame(
+        rows,
+        index=pd.MultiIndex.from_tuples(idx, names=["kind", "rtol"]),
+        columns=["max warm", "max cold", "cold > 10 from rho"],
+    )
+
+
+def cold_start_error(rho: float, n_iter: int = 10, q0: float = 1.0) -> dict[str, float]:
+    """Relative error of q after ``n_iter`` plain iterations from ``q0``, per kind."""
+    return {
+        kind: float(fixed_point_iterate(kind, rho, q0, n_iter) / _root(kind, rho) - 1.0)
+        for kind in FIXED_POINT_KINDS
+    }
