@@ -18,6 +18,7 @@ CLI_MODULES = [
     "mmkit.book.report",
     "mmkit.book.cli_das",
     "mmkit.book.cli_marl",
+    "mmkit.book.cli_kinathil",
 ]
 
 
