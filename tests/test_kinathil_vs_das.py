@@ -24,3 +24,13 @@ def test_mpc_long_horizon_runs_and_reports_standard_errors():
     assert r["paired_diff"][1] > 0
     with pytest.raises(ValueError, match="lookahead"):
         kinathil_mpc_vs_das(ShockedMarketConfig(periods=2, runs=10), lookahead=0)
+
+
+def test_summary_rows():
+    from mmkit.experiments.kinathil_vs_das import summary_rows
+
+    rows = [
+        {"rho": 2.0, "x": 1, "results": {"A (x)": [0.5, 0.1], "B": [0.2, 0.1]}, "paired_diff": [0.3, 0.05]}
+    ]
+    assert summary_rows(rows) == [{"rho": 2.0, "A": 0.5, "B": 0.2, "K - Das opt.": 0.3, "s.e.": 0.05}]
+    assert summary_rows(rows, ("rho", "x"))[0]["x"] == 1

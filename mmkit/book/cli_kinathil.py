@@ -158,6 +158,9 @@ def das_study(runs: int) -> dict:
     grid7 = (-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5)
     for rho in (1.0, 2.0, 4.0):
         add("7 prices", rho=rho, price_grid=grid7)
+    wide7 = (-2.25, -1.5, -0.75, 0.0, 0.75, 1.5, 2.25)
+    for rho in (1.0, 2.0, 4.0):
+        add("7 prices, wider", rho=rho, price_grid=wide7)
     return {"rows": rows}
 
 

@@ -25,7 +25,7 @@ from mmkit.symbolic.inventory_pomdp import (
 )
 from mmkit.symbolic.pbvi import policy_tree, solve
 
-__all__ = ["ShockedMarketConfig", "kinathil_vs_das", "kinathil_mpc_vs_das", "kinathil_model"]
+__all__ = ["ShockedMarketConfig", "kinathil_vs_das", "kinathil_mpc_vs_das", "kinathil_model", "summary_rows"]
 
 
 @dataclass(frozen=True)
@@ -227,3 +227,17 @@ def kinathil_mpc_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig(), lookah
         das[name] = r.discounted_profit()
         out[name] = _stats(das[name])
     return {"results": out, "paired_diff": _stats(prof - das["Das optimal"]), "beliefs": dp.nodes}
+
+
+def summary_rows(rows: list[dict], keys: tuple[str, ...] = ("rho",)) -> list[dict]:
+    """Flatten stored comparison rows (as written by ``python -m mmkit kinathil-study``) into
+    one dict per row: the ``keys``, each MM's mean discounted profit (names shortened to the
+    part before a parenthesis), the paired difference
+    Kinathil minus Das optimal and its standard error."""
+    out = []
+    for r in rows:
+        d = {k: r[k] for k in keys}
+        d.update({name.split(" (")[0]: v[0] for name, v in r["results"].items()})
+        d["K - Das opt."], d["s.e."] = r["paired_diff"][0], r["paired_diff"][1]
+        out.append(d)
+    return out
