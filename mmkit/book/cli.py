@@ -20,6 +20,7 @@ CLI_MODULES = [
     "mmkit.book.cli_das",
     "mmkit.book.cli_marl",
     "mmkit.book.cli_futures",
+    "mmkit.book.cli_kinathil",
 ]
 
 

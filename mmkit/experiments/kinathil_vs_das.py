@@ -19,9 +19,11 @@ from mmkit.common.validation import (
     check_positive,
     check_real,
 )
+from mmkit.symbolic.bounds import CellDP
 from mmkit.symbolic.inventory_pomdp import (
     MAX_HORIZON,
     OBS,
+    Belief,
     InventoryPOMDP,
     TraderModel,
     TraderType,
@@ -31,7 +33,7 @@ from mmkit.symbolic.inventory_pomdp import (
 )
 from mmkit.symbolic.pbvi import policy_tree, solve
 
-__all__ = ["ShockedMarketConfig", "kinathil_vs_das"]
+__all__ = ["ShockedMarketConfig", "kinathil_vs_das", "kinathil_mpc_vs_das", "kinathil_model", "summary_rows"]
 
 
 @dataclass(frozen=True)
@@ -104,26 +106,8 @@ def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
     if not isinstance(cfg, ShockedMarketConfig):
         raise TypeError(f"cfg must be a ShockedMarketConfig, got {type(cfg).__name__}")
     T, s = cfg.periods, cfg.sigma_eps
-    inv0 = T if cfg.inventory is None else int(cfg.inventory)
-    pm = _q4(cfg.model_uninformed)
-    c = _q4(cfg.noise_c * s)
-    traders = TraderModel(
-        (
-            TraderType("informed", (1 - pm) / 3),
-            TraderType("over", (1 - pm) / 3, c),
-            TraderType("under", (1 - pm) / 3, -c),
-            TraderType("uninformed", pm, uninformed=True),
-        ),
-        name="Discrete + uninformed",
-    )
-    scale = s * float(np.sqrt(1.0 + cfg.rho**2))
-    model = InventoryPOMDP(
-        make_actions([_q4(p * scale) for p in cfg.price_grid]),
-        traders,
-        gamma=_q4(cfg.gamma),
-        reward="mark_to_market",
-    )
-    prior = gaussian_prior(cfg.rho * s, cfg.prior_edges, inv0)
+    model, prior = kinathil_model(cfg)
+    inv0 = prior.inventory
     res = solve(model, [prior], T)
     tree = policy_tree(res, prior)
 
@@ -181,3 +165,103 @@ def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
         "tree": tree,
         "result": res,
     }
+
+
+def kinathil_model(cfg: ShockedMarketConfig) -> tuple[InventoryPOMDP, Belief]:
+    """Kinathil's MM's own model of the shocked market (see :class:`ShockedMarketConfig`)
+    and its prior belief (piecewise uniform, inventory ``cfg.inventory`` or ``cfg.periods``)."""
+    s = cfg.sigma_eps
+    inv0 = cfg.periods if cfg.inventory is None else int(cfg.inventory)
+    pm = _q4(cfg.model_uninformed)
+    c = _q4(cfg.noise_c * s)
+    traders = TraderModel(
+        (
+            TraderType("informed", (1 - pm) / 3),
+            TraderType("over", (1 - pm) / 3, c),
+            TraderType("under", (1 - pm) / 3, -c),
+            TraderType("uninformed", pm, uninformed=True),
+        ),
+        name="Discrete + uninformed",
+    )
+    scale = s * float(np.sqrt(1.0 + cfg.rho**2))
+    model = InventoryPOMDP(
+        make_actions([_q4(p * scale) for p in cfg.price_grid]),
+        traders,
+        gamma=_q4(cfg.gamma),
+        reward="mark_to_market",
+    )
+    return model, gaussian_prior(cfg.rho * s, cfg.prior_edges, inv0)
+
+
+def _stats(d: np.ndarray) -> tuple[float, float]:
+    return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
+
+
+def kinathil_mpc_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig(), lookahead: int = 3) -> dict:
+    r"""Kinathil's MM re-planning every period against Das's MMs, for long horizons.
+
+    With h periods to go, Kinathil's MM plays the first quote of the optimal
+    :math:`\min(L, h)`-step plan of its own model from its current belief (exact, on the
+    de-duplicated belief tree of :class:`mmkit.symbolic.bounds.CellDP`), sees the trade,
+    updates its belief by Bayes' rule in its model and re-plans. Runs sharing a history share
+    the belief, so each distinct belief is planned once. Same draws as :func:`kinathil_vs_das`
+    (common random numbers). Returns per-MM (mean, s.e.) of the discounted profit and the
+    paired difference Kinathil minus Das optimal, with its standard error.
+    """
+    if isinstance(lookahead, bool) or int(lookahead) != lookahead or lookahead < 1:
+        raise ValueError(f"lookahead must be an integer >= 1, got {lookahead!r}")
+    T, s = cfg.periods, cfg.sigma_eps
+    model, prior = kinathil_model(cfg)
+    dp = CellDP(model, prior)
+    acts = np.array([[float(b), float(a)] for b, a in model.actions])
+    rng = np.random.default_rng(cfg.seed)
+    V = cfg.rho * s * rng.standard_normal(cfg.runs)
+    W = V[:, None] + s * rng.standard_normal((cfg.runs, T))
+    disc = cfg.gamma ** np.arange(T)
+    # every run starts in the prior; group runs by (belief, inventory)
+    groups = {dp._key(dp.mass0, prior.inventory, T): (dp.mass0, prior.inventory, np.arange(cfg.runs))}
+    prof = np.zeros(cfg.runs)
+    for t in range(T):
+        h = T - t
+        nxt: dict = {}
+        for m, i, idx in groups.values():
+            q = dp.q(m, i, min(int(lookahead), h))
+            a = int(np.flatnonzero(q >= q.max() - 1e-12)[0])
+            bid, ask = acts[a]
+            w, v = W[idx, t], V[idx]
+            buy = (w > ask) & (i >= 1)
+            sell = w < bid
+            prof[idx] += disc[t] * np.where(buy, ask - v, np.where(sell, v - bid, 0.0))
+            L, _ = dp.tab[i >= 1]
+            for o, sel in ((0, buy), (1, sell), (2, ~buy & ~sell)):
+                if sel.any():
+                    post = L[a, o] * m
+                    m2 = post / post.sum()
+                    i2 = (i - 1, i + 1, i)[o]
+                    k = dp._key(m2, i2, h - 1)
+                    prev = nxt.get(k)
+                    nxt[k] = (m2, i2, idx[sel] if prev is None else np.concatenate([prev[2], idx[sel]]))
+        groups = nxt
+    params = gmm.GMParams(sigma_eps=s, gamma=cfg.gamma)
+    sol = gmm.solve_dp(params)
+    out = {f"Kinathil (MPC, {int(lookahead)}-step)": _stats(prof)}
+    das = {}
+    for name, rule in (("Das optimal", gmm.optimal_rule(sol)), ("Das myopic", gmm.myopic_rule(params))):
+        r = gmm.simulate(rule, cfg.rho, params, n_runs=cfg.runs, n_periods=T, seed=cfg.seed)
+        das[name] = r.discounted_profit()
+        out[name] = _stats(das[name])
+    return {"results": out, "paired_diff": _stats(prof - das["Das optimal"]), "beliefs": dp.nodes}
+
+
+def summary_rows(rows: list[dict], keys: tuple[str, ...] = ("rho",)) -> list[dict]:
+    """Flatten stored comparison rows (as written by ``python -m mmkit kinathil-study``) into
+    one dict per row: the ``keys``, each MM's mean discounted profit (names shortened to the
+    part before a parenthesis), the paired difference
+    Kinathil minus Das optimal and its standard error."""
+    out = []
+    for r in rows:
+        d = {k: r[k] for k in keys}
+        d.update({name.split(" (")[0]: v[0] for name, v in r["results"].items()})
+        d["K - Das opt."], d["s.e."] = r["paired_diff"][0], r["paired_diff"][1]
+        out.append(d)
+    return out

@@ -187,6 +187,14 @@ class Belief:
     pieces: tuple[tuple[Fraction, Fraction, Fraction], ...]
     inventory: int
 
+    def __hash__(self) -> int:
+        # computed once: beliefs key every solver cache, and hashing Fractions is slow
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.pieces, self.inventory))
+            object.__setattr__(self, "_hash", h)
+        return h
+
     @classmethod
     def from_masses(cls, pieces: Sequence[tuple[Number, Number, Number]], inventory: int = 0) -> Belief:
         """Belief from ``(lo, hi, mass)`` pieces; masses are normalised to sum to 1."""

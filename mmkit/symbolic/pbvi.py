@@ -87,6 +87,7 @@ class StageStats:
     nodes_total: int
     nodes_max: int
     seconds: float
+    ops: int = 0  # memoised XADD operations performed in the stage (deterministic work)
 
 
 class _Evaluator:
@@ -322,6 +323,7 @@ def solve(
     res = PBVIResult(model, H, [[zero]], [], [], [dict()], tie_tol, _Evaluator(model))
     for h in range(1, H + 1):
         t0 = time.perf_counter()
+        ops0 = len(X._cache)
         Bh = _stage_beliefs(schedule, layers, belief_set, H, h)
         Vh: list[Alpha] = []
         seen: dict[int, int] = {}
@@ -354,6 +356,7 @@ def solve(
                 int(sum(per)),
                 int(max(per)),
                 time.perf_counter() - t0,
+                len(X._cache) - ops0,
             )
         )
     return res

@@ -12,8 +12,14 @@ variables and partition the state space, and whose values :math:`f_j` are linear
 (LPWL) or constant (LPWC). An XADD stores a case statement as a reduced, ordered
 decision diagram: every internal node tests one canonical linear inequality
 :math:`\sum_k c_k x_k + c_0 \;(> \text{ or } \ge)\; 0`, every leaf holds a linear
-expression, and equal sub-diagrams are shared (hash-consing), so two case statements
-are equal as functions on every consistent path iff they are the same node.
+expression, and equal sub-diagrams are shared (hash-consing). A test is dropped when it is
+decided by the tests above it (exact interval reasoning) or when it is *redundant*: when
+the branch taken where it holds already equals, restricted to where it fails, the other
+branch. With single-variable tests (``x > c``, ``x >= c``, the only kind the market-making
+POMDP creates) this makes the diagram canonical: two case statements are equal as
+functions iff they are the same node (property-tested with hypothesis). Multi-variable
+tests are normalised and ordered, but their implications are not derived, so diagrams with
+them may keep a redundant test (:meth:`XADD.prune` removes infeasible paths with an LP).
 
 This module is written for the one-dimensional piecewise-linear functions of the
 market-making POMDP of :mod:`mmkit.symbolic.inventory_pomdp` (a continuous asset value ``v`` and a
@@ -522,6 +528,10 @@ class XADD:
         l_ = self.restrict(lo, d, False)
         if h == l_:
             r = h
+        elif self.restrict(h, d, False) == l_:  # redundant test: h already equals lo where d fails
+            r = h
+        elif self.restrict(l_, d, True) == h:  # redundant test: lo already equals h where d holds
+            r = l_
         else:
             kd = self._dec_key[d]
             th, tl = self._top(h), self._top(l_)
@@ -723,11 +733,16 @@ class XADD:
         self, f: int, var: str, lo: Number, hi: Number, assign: Mapping[str, Number] | None = None
     ) -> Fraction:
         r"""Exact :math:`\int_{lo}^{hi} f\, d\,var` with the other variables fixed by ``assign``."""
+        return self._integrate_pieces(self.pieces(f, var, assign), var, lo, hi)
+
+    @staticmethod
+    def _integrate_pieces(pcs: list, var: str, lo: Number, hi: Number) -> Fraction:
+        """Integral over [lo, hi] of a function given by its sorted ``(lo, hi, expr)`` pieces."""
         lo, hi = Q(lo), Q(hi)
         if hi < lo:
             raise ValueError(f"hi must be >= lo, got lo={lo}, hi={hi}")
         total = Fraction(0)
-        for a, b, e in self.pieces(f, var, assign):
+        for a, b, e in pcs:
             a2 = lo if a is None or a < lo else a
             b2 = hi if b is None or b > hi else b
             if b2 > a2:
@@ -744,7 +759,8 @@ class XADD:
     ) -> Fraction:
         r"""Exact :math:`\int f(x)\, b(x)\, dx` for a piecewise-uniform density
         ``b = Σ_k d_k 1[lo_k < x < hi_k]`` given as ``(lo_k, hi_k, d_k)`` triples."""
-        return sum((Q(d) * self.integrate(f, var, lo, hi, assign) for lo, hi, d in density), Fraction(0))
+        pcs = self.pieces(f, var, assign)  # once, not once per density piece
+        return sum((Q(d) * self._integrate_pieces(pcs, var, lo, hi) for lo, hi, d in density), Fraction(0))
 
     # ------------------------------------------------------------------ pruning with an LP
     def prune(self, f: int) -> int:
