@@ -17,6 +17,8 @@ def _train(args: argparse.Namespace) -> int:
     cfg = get_config(args.config)
     if args.beta is not None:
         cfg = replace(cfg, beta=args.beta)
+    if args.seed is not None:
+        cfg = replace(cfg, seed=args.seed)
     roles = tuple(args.roles) if args.roles else STAGES
     train_all(cfg, args.out, roles=roles, progress=not args.no_progress)
     return 0
@@ -42,8 +44,32 @@ def _sweep(args: argparse.Namespace) -> int:
     from mmkit.marl.evaluation import beta_sweep
 
     torch.set_num_threads(1)
-    res = beta_sweep(args.models, args.betas, steps=args.steps, out=args.out, progress=not args.no_progress)
+    res = beta_sweep(
+        args.models, args.betas, steps=args.steps, out=args.out, progress=not args.no_progress, seed=args.seed
+    )
     print(json.dumps(res["summary"], indent=1))
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from mmkit.marl.legacy import convert_folder
+
+    for p in convert_folder(args.folder):
+        print(f"converted {p}")
+    return 0
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from mmkit.book.paths import artifacts_dir
+    from mmkit.common.manifest import check_manifest, write_manifest
+
+    root = Path(args.root) if args.root else artifacts_dir()
+    if args.check:
+        problems = check_manifest(root)
+        for p in problems:
+            print(p)
+        return 1 if problems else 0
+    print(f"wrote {write_manifest(root)}")
     return 0
 
 
@@ -53,6 +79,7 @@ def add_cli(subparsers) -> None:
     p.add_argument("--out", default="artifacts/marl", help="output folder for models and curves")
     p.add_argument("--roles", nargs="*", help="subset of stages to (re)train, in stage order")
     p.add_argument("--beta", type=float, help="override B-star's omega-penalty weight")
+    p.add_argument("--seed", type=int, help="base seed (stage k uses seed + 1000 k); default: the config's")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_train)
 
@@ -68,5 +95,17 @@ def add_cli(subparsers) -> None:
     p.add_argument("--betas", type=float, nargs="+", default=[1.0, 3.0, 10.0, 30.0, 100.0])
     p.add_argument("--steps", type=int, default=100_000)
     p.add_argument("--out", default="artifacts/marl/beta_sweep")
+    p.add_argument("--seed", type=int, default=123, help="base seed of the B-star runs")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_sweep)
+
+    p = subparsers.add_parser(
+        "marl-convert", help="rewrite 0.1 (zip + pickle) MARL checkpoints pickle-free, once"
+    )
+    p.add_argument("--folder", default="artifacts/marl")
+    p.set_defaults(func=_convert)
+
+    p = subparsers.add_parser("artifacts-manifest", help="(re)write or --check artifacts/MANIFEST.json")
+    p.add_argument("--root", help="folder to list (default: artifacts/)")
+    p.add_argument("--check", action="store_true", help="compare with the files; exit 1 on a difference")
+    p.set_defaults(func=_manifest)

@@ -108,8 +108,8 @@ def evaluate_ppo(folder: str | Path, n_episodes: int = 100, progress: bool = Fal
     from mmkit.marl.policies import load_agent
 
     folder = Path(folder)
-    agents = {r: load_agent(folder, r) for r in ("A", "B1", "B2", "Bstar") if (folder / f"{r}.zip").exists()}
-    adv = load_agent(folder, "adversary") if (folder / "adversary.zip").exists() else None
+    agents = {r: load_agent(folder, r) for r in ("A", "B1", "B2", "Bstar") if (folder / f"{r}.json").exists()}
+    adv = load_agent(folder, "adversary") if (folder / "adversary.json").exists() else None
     res = evaluate_agents(agents, adv, n_episodes, progress)
     return {"n_episodes": n_episodes, "seeds": f"0..{n_episodes - 1}", "settings": res}
 
@@ -193,9 +193,12 @@ def beta_sweep(
     out: str | Path,
     progress: bool = True,
     n_episodes: int = 100,
+    seed: int = 123,
 ) -> dict:
     """Train B-star against the frozen A of ``folder`` for each ``beta`` (short runs) and
     record its mean omega and its A-B-star metrics; writes ``<out>/beta_sweep.json``."""
+    from mmkit.common.manifest import read_verified
+    from mmkit.marl.checkpoint import file_names
     from mmkit.marl.policies import load_agent
     from mmkit.marl.train import get_config, train_role
 
@@ -206,9 +209,9 @@ def beta_sweep(
     for beta in betas:
         sub = out / f"beta_{beta:g}"
         sub.mkdir(parents=True, exist_ok=True)
-        for f in ("A.zip", "A_vecnormalize.pkl", "A.json"):
-            (sub / f).write_bytes((Path(folder) / f).read_bytes())
-        cfg = replace(get_config("default"), beta=float(beta))
+        for f in file_names("A").values():
+            (sub / f).write_bytes(read_verified(Path(folder) / f))
+        cfg = replace(get_config("default"), beta=float(beta), seed=int(seed))
         train_role("Bstar", cfg, sub, progress=progress, steps=steps)
         bs = load_agent(sub, "Bstar")
         _, s = run_setting([A, bs], n_episodes)
@@ -223,7 +226,7 @@ def beta_sweep(
                 "pnl_Bstar": float(s["PnL_mean"].mean[1]),
             }
         )
-        for f in ("A.zip", "A_vecnormalize.pkl", "A.json"):
+        for f in file_names("A").values():
             (sub / f).unlink()
     res = {"steps": int(steps), "summary": rows}
     (out / "beta_sweep.json").write_text(json.dumps(res, indent=1) + "\n")
