@@ -51,6 +51,29 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_sweep(args: argparse.Namespace) -> int:
+    from mmkit.marl.sweep import Task, publish, run_sweep
+
+    betas = args.betas or [None]
+    tasks = [Task(c, s, b, args.episodes) for c in args.configs for s in args.seeds for b in betas]
+    res = run_sweep(tasks, args.out, args.backend, args.workers, args.address, budgets=not args.no_budgets)
+    for t, r in zip(tasks, res):
+        print(f"{t.config} seed {t.seed}: {sum(x['timesteps'] for x in r['runs'])} steps")
+        if args.publish:
+            publish(t.folder(args.out), t.folder(args.publish))
+    return 0
+
+
+def _untrained(args: argparse.Namespace) -> int:
+    from mmkit.common.io import atomic_write_text
+    from mmkit.marl.sweep import untrained_a_fix
+
+    rows = untrained_a_fix(range(args.seeds), args.episodes)
+    atomic_write_text(args.out, json.dumps({"seeds": args.seeds, "rows": rows}, indent=1) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _convert(args: argparse.Namespace) -> int:
     from mmkit.marl.legacy import convert_folder
 
@@ -98,6 +121,25 @@ def add_cli(subparsers) -> None:
     p.add_argument("--seed", type=int, default=123, help="base seed of the B-star runs")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_sweep)
+
+    p = subparsers.add_parser("marl-sweep", help="train and evaluate chains: configs x seeds x beta")
+    p.add_argument("--configs", nargs="+", default=["seeds"], help="training configurations")
+    p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="base seeds")
+    p.add_argument("--betas", type=float, nargs="*", help="B-star penalty weights (default: the config's)")
+    p.add_argument("--backend", default="pool", choices=["serial", "pool", "ray"])
+    p.add_argument("--workers", type=int, default=2, help="processes (pool) or CPUs (local ray)")
+    p.add_argument("--address", help="Ray cluster address (backend ray)")
+    p.add_argument("--episodes", type=int, default=100)
+    p.add_argument("--out", default="runs/marl_sweep", help="scratch folder (resumable)")
+    p.add_argument("--publish", help="copy finished chains here (e.g. artifacts/marl/sweep)")
+    p.add_argument("--no-budgets", action="store_true", help="skip the budget x protocol grid")
+    p.set_defaults(func=_run_sweep)
+
+    p = subparsers.add_parser("marl-untrained", help="untrained MlpPolicy networks as agent A (A_Fix)")
+    p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--episodes", type=int, default=100)
+    p.add_argument("--out", default="artifacts/marl/untrained.json")
+    p.set_defaults(func=_untrained)
 
     p = subparsers.add_parser(
         "marl-convert", help="rewrite 0.1 (zip + pickle) MARL checkpoints pickle-free, once"

@@ -94,9 +94,18 @@ def _steps(adv: int, a: int, b: int) -> dict:
     return {"adversary": adv, "A": a, "B1": b, "B2": b, "Bstar": b}
 
 
-#: ``smoke``: every stage end to end in seconds (CI). ``default``: the committed artifacts.
+#: ``smoke``/``tiny``: every stage end to end in seconds (CI). ``default``: the committed
+#: single-seed artifacts. ``seeds``: the same settings at about a tenth of the budget, for
+#: several seeds. ``authors``: the authors' public code (its PPO settings, 3,200 steps).
 CONFIGS: dict[str, TrainConfig] = {
     "smoke": TrainConfig("smoke", _steps(1600, 1600, 1600), PPOSettings(n_steps=200)),
+    "tiny": TrainConfig("tiny", _steps(800, 800, 800), PPOSettings(n_steps=200)),
+    "authors": TrainConfig("authors", _steps(3200, 3200, 3200), PPOSettings()),
+    "seeds": TrainConfig(
+        "seeds",
+        _steps(50_000, 300_000, 200_000),
+        PPOSettings(learning_rate=3e-4, ent_coef=0.0, log_std_init=-1.0, n_envs=8, n_steps=200),
+    ),
     "default": TrainConfig(
         "default",
         _steps(500_000, 3_000_000, 2_000_000),
