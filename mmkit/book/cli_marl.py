@@ -74,6 +74,34 @@ def _untrained(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval_default(args: argparse.Namespace) -> int:
+    import torch
+
+    from mmkit.common.io import atomic_write_text
+    from mmkit.marl.sweep import evaluate_default
+
+    torch.set_num_threads(1)
+    res = evaluate_default(args.models, args.episodes)
+    atomic_write_text(args.out, json.dumps(res, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _surrogates(args: argparse.Namespace) -> int:
+    from mmkit.book.ledger import load_targets
+    from mmkit.common.io import atomic_write_text
+    from mmkit.marl.agents import ConstantMarket
+    from mmkit.marl.sweep import fit_surrogates
+    from mmkit.marl.tables import paper_tables
+
+    paper = paper_tables(load_targets("marl2025")["tables"])
+    res = fit_surrogates(paper, ConstantMarket(args.lam, args.sigma))
+    out = {"adversarial_market": [args.lam, args.sigma], "offsets": res}
+    atomic_write_text(args.out, json.dumps(out, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _convert(args: argparse.Namespace) -> int:
     from mmkit.marl.legacy import convert_folder
 
@@ -134,6 +162,18 @@ def add_cli(subparsers) -> None:
     p.add_argument("--publish", help="copy finished chains here (e.g. artifacts/marl/sweep)")
     p.add_argument("--no-budgets", action="store_true", help="skip the budget x protocol grid")
     p.set_defaults(func=_run_sweep)
+
+    p = subparsers.add_parser("marl-eval-default", help="the default run under four protocols (+ histograms)")
+    p.add_argument("--models", default="artifacts/marl")
+    p.add_argument("--episodes", type=int, default=100)
+    p.add_argument("--out", default="artifacts/marl/eval_protocols.json")
+    p.set_defaults(func=_eval_default)
+
+    p = subparsers.add_parser("marl-surrogates", help="fit constant-offset surrogates to the paper's tables")
+    p.add_argument("--lam", type=float, default=500.0, help="surrogate adversarial market: lambda")
+    p.add_argument("--sigma", type=float, default=1.453, help="surrogate adversarial market: sigma")
+    p.add_argument("--out", default="artifacts/marl/surrogates.json")
+    p.set_defaults(func=_surrogates)
 
     p = subparsers.add_parser("marl-untrained", help="untrained MlpPolicy networks as agent A (A_Fix)")
     p.add_argument("--seeds", type=int, default=5)

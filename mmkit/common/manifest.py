@@ -31,6 +31,7 @@ __all__ = [
     "find_manifest",
     "read_verified",
     "verify_bytes",
+    "read_json",
 ]
 
 MANIFEST_NAME = "MANIFEST.json"
@@ -134,3 +135,8 @@ def read_verified(path: str | os.PathLike[str]) -> bytes:
         )
     verify_bytes(p, data, entry["sha256"], entry.get("bytes"))
     return data
+
+
+def read_json(path: str | os.PathLike[str]):
+    """:func:`read_verified`, then parse as JSON."""
+    return json.loads(read_verified(path))

@@ -34,6 +34,10 @@ __all__ = [
     "BACKENDS",
     "strip_wall",
     "publish",
+    "evaluate_default",
+    "fit_surrogates",
+    "load_results",
+    "load_curves",
 ]
 
 #: Evaluation protocols: name -> (deterministic, normalised observations).
@@ -94,14 +98,16 @@ def evaluate_run(
 
 
 #: Settings of the budget x protocol grid (the headline numbers).
-GRID_SETTINGS = ("A_Fix", "A vs B2", "B1 vs B1", "A vs Bstar")
+GRID_SETTINGS = ("A_Fix", "A vs B2", "B1 vs B1")
 
 
 def evaluate_budgets(folder: str | Path, n_episodes: int = 100) -> dict:
-    """Every common checkpoint budget of a chain under every protocol, on :data:`GRID_SETTINGS`.
+    """The log-spaced budgets of a chain's longest role under every protocol, on :data:`GRID_SETTINGS`.
 
-    A budget ``b`` uses each role's checkpoint ``checkpoints/<role>/<b>`` (A's frozen opponent in
-    the B stages was A's *final* policy during training). Returns ``{budget: evaluate_run(...)}``.
+    At budget ``b`` each role uses its latest checkpoint at or below ``b`` (``checkpoints/<role>/
+    <steps>``), so a role whose own budget is smaller stays at its final policy; A's frozen
+    opponent in the B stages was A's *final* policy during training. Returns
+    ``{budget: evaluate_run(...)}``.
     """
     import shutil
     import tempfile
@@ -110,15 +116,21 @@ def evaluate_budgets(folder: str | Path, n_episodes: int = 100) -> dict:
 
     folder = Path(folder)
     roles = ("adversary", "A", "B1", "B2", "Bstar")
-    sets = [{p.name for p in (folder / "checkpoints" / r).iterdir() if p.name.isdigit()} for r in roles]
-    budgets = sorted(set.intersection(*sets), key=int)
+    have = {
+        r: sorted(int(p.name) for p in (folder / "checkpoints" / r).iterdir() if p.name.isdigit())
+        for r in roles
+    }
+    from mmkit.marl.train import checkpoint_budgets
+
+    budgets = checkpoint_budgets(max(max(h) for h in have.values()))
     out = {}
     for b in budgets:
         with tempfile.TemporaryDirectory() as tmp:
             for r in roles:
+                c = max((x for x in have[r] if x <= b), default=have[r][0])
                 for f in file_names(r).values():
-                    shutil.copy(folder / "checkpoints" / r / b / f, Path(tmp) / f)
-            out[b] = evaluate_run(tmp, tuple(PROTOCOLS), n_episodes, GRID_SETTINGS)
+                    shutil.copy(folder / "checkpoints" / r / str(c) / f, Path(tmp) / f)
+            out[str(b)] = evaluate_run(tmp, tuple(PROTOCOLS), n_episodes, GRID_SETTINGS)
     return out
 
 
@@ -160,7 +172,7 @@ def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool =
         "seed": task.seed,
         "beta": cfg.beta,
         "runs": runs,
-        "eval": evaluate_run(folder, ("sampled-norm", "sampled-raw", "mean-raw"), task.n_episodes),
+        "eval": evaluate_run(folder, ("sampled-norm", "sampled-raw"), task.n_episodes),
     }
     if budgets:
         res["budgets"] = evaluate_budgets(folder, task.n_episodes)
@@ -236,3 +248,92 @@ def publish(folder: str | Path, dest: str | Path) -> list[Path]:
         shutil.copy(folder / n, dest / n)
         out.append(dest / n)
     return out
+
+
+def evaluate_default(folder: str | Path, n_episodes: int = 100) -> dict:
+    """The committed single-seed run under all four protocols, plus the per-step omega
+    histogram of B-star (sampled, normalised) and the trained adversary's (lambda, sigma)
+    histogram in A_Adversarial."""
+    from mmkit.marl.evaluation import run_setting
+    from mmkit.marl.policies import load_agent
+
+    res = {"protocols": evaluate_run(folder, tuple(PROTOCOLS), n_episodes)}
+    ag = {r: load_agent(folder, r) for r in ("adversary", "A", "B1", "Bstar")}
+    edges = np.linspace(0.0, 1.0, 41)
+    res["omega_hist"] = {"edges": edges.tolist()}
+    for name, x in (("A vs Bstar", "A"), ("B1 vs Bstar", "B1")):
+        tr, _ = run_setting([ag[x], ag["Bstar"]], n_episodes)
+        om = tr.omega[:, :, 1].ravel()
+        res["omega_hist"][name] = {
+            "counts": np.histogram(om, edges)[0].tolist(),
+            "mean": float(om.mean()),
+            "sd": float(om.std()),
+        }
+    tr, _ = run_setting([ag["A"]], n_episodes, ag["adversary"])
+    lam_e, sig_e = np.linspace(300.0, 500.0, 31), np.linspace(0.2, 2.0, 31)
+    h = np.histogram2d(tr.lam.ravel(), tr.sigma.ravel(), [lam_e, sig_e])[0]
+    res["adversary"] = {
+        "lam_edges": lam_e.tolist(),
+        "sigma_edges": sig_e.tolist(),
+        "counts": h.astype(int).tolist(),
+        "lam_mean": float(tr.lam.mean()),
+        "sigma_mean": float(tr.sigma.mean()),
+    }
+    return res
+
+
+def fit_surrogates(paper: dict, market_adv) -> dict:
+    """Constant-offset surrogates calibrated on the paper's tables (see
+    :func:`mmkit.marl.evaluation.calibrate_single` and ``calibrate_pair``): ``{setting:
+    [[bid, ask], ...]}`` per agent."""
+    from mmkit.marl.evaluation import PAIRS, SINGLE, calibrate_pair, calibrate_single, value
+
+    out = {}
+    for name, _, mkt in SINGLE:
+        q = calibrate_single(
+            value(paper[name], "Quote_aggressiveness"),
+            value(paper[name], "PnL_mean"),
+            market_adv if mkt == "adversarial" else None,
+        )
+        out[name] = [[q.bid, q.ask]]
+    for name, _, _ in PAIRS:
+        p = paper[name]
+        ax, ay = (value(p, "Quote_aggressiveness", k) for k in (0, 1))
+        X, Y = calibrate_pair(
+            ay,
+            value(p, "Quote_distance_bid"),
+            value(p, "Quote_distance_ask"),
+            value(p, "PnL_mean", 1),
+            x_wider_bid=ax >= ay,
+            x_wider_ask=(ax >= ay) and name != "B1 vs Bstar",
+        )
+        out[name] = [[X.bid, X.ask], [Y.bid, Y.ask]]
+    return out
+
+
+def load_results(folder: str | Path) -> list[dict]:
+    """The ``result.json`` of every published chain under ``folder`` (checked against the
+    manifest), in seed order."""
+    from mmkit.common.manifest import read_json
+
+    paths = sorted(Path(folder).glob("seed_*/result.json"), key=lambda p: int(p.parent.name.split("_")[1]))
+    return [read_json(p) for p in paths]
+
+
+def load_curves(folder: str | Path, role: str):
+    """Learning curves of ``role`` for every published seed under ``folder``: ``(timesteps, rows)``
+    with one row per seed of (episode return, action std, a1, a2)."""
+    import io
+
+    import pandas as pd
+
+    from mmkit.common.manifest import read_verified
+
+    dfs = [
+        pd.read_csv(io.BytesIO(read_verified(p / f"{role}_curve.csv")))
+        for p in sorted(Path(folder).glob("seed_*"), key=lambda p: int(p.name.split("_")[1]))
+    ]
+    n = min(len(d) for d in dfs)
+    return dfs[0].timesteps.to_numpy()[:n], {
+        c: np.stack([d[c].to_numpy()[:n] for d in dfs]) for c in dfs[0].columns
+    }
