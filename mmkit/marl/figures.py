@@ -6,7 +6,17 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["draw_architecture", "role_spaces", "band"]
+__all__ = [
+    "draw_architecture",
+    "role_spaces",
+    "band",
+    "plot_fill",
+    "plot_paths",
+    "plot_curves",
+    "plot_budget",
+    "plot_adversary",
+    "plot_omega",
+]
 
 ROLE_TEXT = {
     "adversary": "Adversary\nsets (λ, σ)",
@@ -64,3 +74,100 @@ def band(ax, x, ys, label: str, color=None) -> None:
     ys = np.asarray(ys, dtype=float)
     (line,) = ax.plot(x, ys.mean(axis=0), label=label, color=color)
     ax.fill_between(x, ys.min(axis=0), ys.max(axis=0), alpha=0.2, color=line.get_color())
+
+
+def plot_fill(a1, a2, d, w, dd, closed, share, d_max: float) -> None:
+    """Fill weight against distance (left); two-agent share against the offset difference (right)."""
+    a1.plot(d, w)
+    a1.axvline(d_max, ls=":", c="0.5")
+    a1.set_xlabel("distance d from the post-move mid (price units)")
+    a1.set_ylabel("priority weight w(d)")
+    a2.plot(dd, closed, label="closed form")
+    a2.plot(dd, share, "o", label="simulated")
+    a2.set_xlabel("offset difference δ_X − δ_Y (price units)")
+    a2.set_ylabel("X's market share")
+    a2.legend()
+
+
+def plot_paths(axs, tr, t) -> None:
+    """Price, inventory and cumulative PnL of agent 0 (five seeds and the mean)."""
+    labels = ["mid-price (price units)", "inventory (units)", "cumulative PnL (cash units)"]
+    for ax, path, lab in zip(axs, [tr.price, tr.q[..., 0], tr.pnl[..., 0]], labels):
+        ax.plot(t, path[:5].T, lw=1)
+        ax.plot(t, path.mean(0), "k--", lw=1.5)
+        ax.set_xlabel("time t (episode fraction)")
+        ax.set_ylabel(lab)
+    axs[1].plot(t, 0.4908 * np.arange(1, len(t) + 1), ":", c="0.4")
+
+
+def plot_curves(a1, a2, curves: Mapping) -> dict:
+    """Learning curves across seeds: ``curves[role] = (timesteps, {column: seeds x rollouts})``.
+
+    Returns the mean (over seeds) 10-rollout-smoothed return per role, for printing.
+    """
+    out = {}
+    for r, (x, c) in curves.items():
+        ret = c["episode_return"]
+        k = np.ones(10)
+        sm = np.stack(
+            [np.convolve(row, k)[: len(row)] / np.minimum(np.arange(1, len(row) + 1), 10) for row in ret]
+        )
+        band(a1, x, sm, r)
+        band(a2, x, c["action_std"], r)
+        out[r] = (x, sm.mean(axis=0))
+    a1.set_xlabel("environment steps")
+    a1.set_ylabel("episode return (reward units)")
+    a2.set_xlabel("environment steps")
+    a2.set_ylabel("action std (raw action units)")
+    a2.set_yscale("log")
+    a1.legend()
+    return out
+
+
+def plot_budget(axs, results, protocols, panels, paper_values) -> dict:
+    """Headline cells against the budget, one band per protocol (across seeds).
+
+    ``panels``: ``[(setting, metric, agent, title)]``; returns ``{(title, protocol): (budgets, mean)}``.
+    """
+    budgets = sorted(set.intersection(*[set(r["budgets"]) for r in results]), key=int)
+    x = [int(b) for b in budgets]
+    out = {}
+    for ax, (n, m, k, title), pv in zip(axs, panels, paper_values):
+        for p in protocols:
+            ys = [[np.atleast_1d(r["budgets"][b][p][n][m]["mean"])[k] for b in budgets] for r in results]
+            band(ax, x, ys, p)
+            out[(title, p)] = (x, np.mean(ys, axis=0))
+        ax.axhline(pv, ls=":", c="k")
+        ax.set_xscale("log")
+        ax.set_xlabel("training steps per agent")
+        ax.set_ylabel(title)
+    axs[0].legend()
+    return out
+
+
+def plot_adversary(a1, a2, lams, sigs, bench, hist: Mapping) -> None:
+    """Benchmark PnL against lambda (left); 2-D histogram of the adversary's actions (right)."""
+    for s, row in zip(sigs, bench):
+        a1.plot(lams, row, "o-", label=f"σ = {s}")
+    a1.set_xlabel("order intensity λ (orders per unit time)")
+    a1.set_ylabel("benchmark final PnL (cash units)")
+    a1.legend()
+    a2.pcolormesh(hist["lam_edges"], hist["sigma_edges"], np.array(hist["counts"]).T, cmap="Blues")
+    a2.set_xlabel("adversary's λ (orders per unit time)")
+    a2.set_ylabel("adversary's σ (price units)")
+
+
+def plot_omega(a1, a2, omega_hist: Mapping, betas, omegas, rate: float) -> None:
+    """Per-step omega histograms (left); learned mean omega against beta and the one-step optimum."""
+    for name in ("A vs Bstar", "B1 vs Bstar"):
+        a1.stairs(omega_hist[name]["counts"], omega_hist["edges"], label=name)
+    a1.set_xlabel("ω per step (weight on own reward)")
+    a1.set_ylabel("steps")
+    a1.legend()
+    grid = np.geomspace(min(betas), max(betas), 50)
+    a2.plot(betas, omegas, "o", label="learned (short runs)")
+    a2.plot(grid, np.clip(0.5 + rate / (2 * grid), 0, 1), label="one-step optimum")
+    a2.set_xscale("log")
+    a2.set_xlabel("penalty weight β (reward units)")
+    a2.set_ylabel("mean ω")
+    a2.legend()

@@ -214,7 +214,7 @@ def seed_means(per_seed: Sequence[Mapping]) -> tuple[dict, dict]:
     seeds and whose std is the mean episode std; ``spread[setting][metric]`` a dict with the
     across-seed standard error ``se``, the half-width ``ci95`` of the 95 % t-interval, the
     mean episode standard error ``se_episode`` (episode std / sqrt(100)) and the seed count ``n``."""
-    from scipy.stats import t as student_t
+    from scipy.special import stdtrit
 
     n = len(per_seed)
     if n < 1:
@@ -226,7 +226,7 @@ def seed_means(per_seed: Sequence[Mapping]) -> tuple[dict, dict]:
             mu = np.array([r[setting][m]["mean"] for r in per_seed], dtype=float)
             sd = np.array([r[setting][m]["std"] for r in per_seed], dtype=float)
             se = mu.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(mu.shape[1], np.nan)
-            q = student_t.ppf(0.975, n - 1) if n > 1 else np.nan
+            q = stdtrit(n - 1, 0.975) if n > 1 else np.nan
             means[setting][m] = Summary(mu.mean(axis=0), sd.mean(axis=0))
             spread[setting][m] = {"se": se, "ci95": q * se, "se_episode": sd.mean(axis=0) / 10.0, "n": n}
     return means, spread

@@ -95,7 +95,7 @@ def _steps(adv: int, a: int, b: int) -> dict:
 
 
 #: ``smoke``/``tiny``: every stage end to end in seconds (CI). ``default``: the committed
-#: single-seed artifacts. ``seeds``: the same settings at about a thirtieth of the budget
+#: single-seed artifacts. ``seeds``: the same settings at about 1/35 of the budget
 #: (what the shared machine allowed for several seeds). ``authors``: the authors' public code (its PPO settings, 3,200 steps).
 CONFIGS: dict[str, TrainConfig] = {
     "smoke": TrainConfig("smoke", _steps(1600, 1600, 1600), PPOSettings(n_steps=200)),
@@ -103,7 +103,7 @@ CONFIGS: dict[str, TrainConfig] = {
     "authors": TrainConfig("authors", _steps(3200, 3200, 3200), PPOSettings()),
     "seeds": TrainConfig(
         "seeds",
-        _steps(50_000, 100_000, 60_000),
+        _steps(50_000, 100_000, 40_000),
         PPOSettings(learning_rate=3e-4, ent_coef=0.0, log_std_init=-1.0, n_envs=8, n_steps=200),
     ),
     "default": TrainConfig(
