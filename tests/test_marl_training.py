@@ -24,8 +24,9 @@ def test_smoke_trains_every_stage(smoke_models):
     folder, runs = smoke_models
     assert [r["role"] for r in runs] == list(STAGES)
     for role in STAGES:
-        for f in (f"{role}.zip", f"{role}_vecnormalize.pkl", f"{role}.json", f"{role}_curve.csv"):
+        for f in (f"{role}.pt", f"{role}_obsnorm.npz", f"{role}.json", f"{role}_curve.csv"):
             assert (folder / f).exists(), f
+        assert (folder / "checkpoints" / role / "1600" / f"{role}.pt").exists()
         meta = json.loads((folder / f"{role}.json").read_text())
         assert meta["version"] == MODEL_VERSION and meta["timesteps"] >= 1600
 
@@ -46,14 +47,14 @@ def test_loaded_models_act_and_evaluate(smoke_models):
 
 def test_incompatible_checkpoint_is_refused(smoke_models, tmp_path):
     folder, _ = smoke_models
-    for f in ("A.zip", "A_vecnormalize.pkl"):
+    for f in ("A.pt", "A_obsnorm.npz"):
         (tmp_path / f).write_bytes((folder / f).read_bytes())
     meta = json.loads((folder / "A.json").read_text())
     meta["version"] = "mmkit-marl-0"
     (tmp_path / "A.json").write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="incompatible checkpoint"):
         load_agent(tmp_path, "A")
-    with pytest.raises(ValueError, match="not found"):
+    with pytest.raises(ValueError, match=r"B1\.json is missing"):
         load_agent(tmp_path, "B1")
 
 
@@ -82,14 +83,52 @@ def test_bad_config_errors():
 
 
 def test_training_is_bit_reproducible(tmp_path):
-    """Same config and seed -> identical policy parameters (single thread, seeded envs)."""
-    from stable_baselines3 import PPO
+    """Same config and seed -> identical policy parameters (single thread, seeded envs);
+    another seed -> other parameters."""
+    from dataclasses import replace
 
+    from mmkit.marl.policies import load_policy
     from mmkit.marl.train import train_role
 
     cfg = get_config("smoke")
-    for d in ("a", "b"):
-        train_role("adversary", cfg, tmp_path / d, progress=False, steps=800)
-    pa = PPO.load(tmp_path / "a" / "adversary.zip").policy.state_dict()
-    pb = PPO.load(tmp_path / "b" / "adversary.zip").policy.state_dict()
+    for d, c in (("a", cfg), ("b", cfg), ("c", replace(cfg, seed=7))):
+        train_role("adversary", c, tmp_path / d, progress=False, steps=800)
+    pa, pb, pc = (load_policy(tmp_path / d, "adversary")[0].state_dict() for d in "abc")
     assert all(torch.equal(pa[k], pb[k]) for k in pa)
+    assert not all(torch.equal(pa[k], pc[k]) for k in pa)
+
+
+def test_checkpoint_budgets_are_log_spaced():
+    from mmkit.marl.train import checkpoint_budgets
+
+    assert checkpoint_budgets(3200) == [3200]
+    assert checkpoint_budgets(100_000) == [3200, 10119, 32000, 100000]
+    with pytest.raises(ValueError, match="total"):
+        checkpoint_budgets(0)
+
+
+def test_interrupted_training_resumes(tmp_path, monkeypatch):
+    """A run killed after its 3,200-step checkpoint resumes there and finishes the budget."""
+    from mmkit.marl import train as tr
+
+    cfg = get_config("smoke")
+    calls = {"n": 0}
+    real = tr.save_run_state
+
+    def crash_after_first(*a, **k):
+        real(*a, **k)
+        calls["n"] += 1
+        if k.get("budget") == 3200:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(tr, "save_run_state", crash_after_first)
+    with pytest.raises(KeyboardInterrupt):
+        tr.train_role("adversary", cfg, tmp_path, progress=False, steps=6400)
+    monkeypatch.setattr(tr, "save_run_state", real)
+    assert not (tmp_path / "adversary.json").exists()
+    r = tr.train_role("adversary", cfg, tmp_path, progress=False, steps=6400)
+    assert r["timesteps"] == 6400
+    meta = json.loads((tmp_path / "adversary.json").read_text())
+    assert meta["timesteps"] == 6400 and meta["budget"] == 6400
+    curve = (tmp_path / "adversary_curve.csv").read_text().splitlines()
+    assert len(curve) == 1 + 6400 // 800  # header + one row per rollout, none lost or repeated

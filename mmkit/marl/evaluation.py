@@ -129,12 +129,13 @@ def evaluate_ppo(
     folder = Path(folder)
     check_int(n_episodes, "n_episodes", 2)
     check_int(first_seed, "first_seed", 0)
-    if not folder.is_dir() or not any((folder / f"{r}.zip").exists() for r in ("A", "B1", "B2", "Bstar")):
+    roles = [r for r in ("A", "B1", "B2", "Bstar") if (folder / f"{r}.json").exists()]
+    if not folder.is_dir() or not roles:
         raise ValueError(
-            f"folder must be an existing folder with trained agents (A.zip, B1.zip, ...), got {folder}"
+            f"folder must be an existing folder with trained agents (A.json, B1.json, ...), got {folder}"
         )
-    agents = {r: load_agent(folder, r) for r in ("A", "B1", "B2", "Bstar") if (folder / f"{r}.zip").exists()}
-    adv = load_agent(folder, "adversary") if (folder / "adversary.zip").exists() else None
+    agents = {r: load_agent(folder, r) for r in roles}
+    adv = load_agent(folder, "adversary") if (folder / "adversary.json").exists() else None
     res = evaluate_agents(agents, adv, n_episodes, progress, first_seed=first_seed)
     seeds = f"{first_seed}..{first_seed + n_episodes - 1}"
     return {"n_episodes": n_episodes, "seeds": seeds, "settings": res}
@@ -219,10 +220,12 @@ def beta_sweep(
     out: str | Path,
     progress: bool = True,
     n_episodes: int = 100,
-    seed: int | None = None,
+    seed: int | None = 123,
 ) -> dict:
     """Train B-star against the frozen A of ``folder`` for each ``beta`` (short runs) and
     record its mean omega and its A-B-star metrics; writes ``<out>/beta_sweep.json``."""
+    from mmkit.common.manifest import read_verified
+    from mmkit.marl.checkpoint import file_names
     from mmkit.marl.policies import load_agent
     from mmkit.marl.train import get_config, train_role
 
@@ -239,8 +242,8 @@ def beta_sweep(
     betas = [check_real(b, "betas", 0.0) for b in betas]
     if not betas:
         raise ValueError("betas must hold at least one penalty weight >= 0")
-    if not (Path(folder) / "A.zip").exists():
-        raise ValueError(f"folder must hold the trained agent A.zip, got {folder}")
+    if not (Path(folder) / "A.json").exists():
+        raise ValueError(f"folder must hold the trained agent A (A.json), got {folder}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     A = load_agent(folder, "A")
@@ -248,8 +251,8 @@ def beta_sweep(
     for beta in betas:
         sub = out / f"beta_{beta:g}"
         sub.mkdir(parents=True, exist_ok=True)
-        for f in ("A.zip", "A_vecnormalize.pkl", "A.json"):
-            (sub / f).write_bytes((Path(folder) / f).read_bytes())
+        for f in file_names("A").values():
+            (sub / f).write_bytes(read_verified(Path(folder) / f))
         cfg = replace(base, beta=float(beta))
         train_role("Bstar", cfg, sub, progress=progress, steps=steps)
         bs = load_agent(sub, "Bstar")
@@ -265,7 +268,7 @@ def beta_sweep(
                 "pnl_Bstar": float(s["PnL_mean"].mean[1]),
             }
         )
-        for f in ("A.zip", "A_vecnormalize.pkl", "A.json"):
+        for f in file_names("A").values():
             (sub / f).unlink()
     res = {"steps": int(steps), "summary": rows}
     (out / "beta_sweep.json").write_text(json.dumps(res, indent=1) + "\n")

@@ -8,15 +8,14 @@ to ``[0, 1]`` by SB3's action clipping ("raw actions are clamped within a bounde
 The omega penalty ``beta (omega - 1/2)^2`` lives in the reward
 (:func:`mmkit.marl.agents.role_reward`).
 
-A trained agent is stored as three files in one folder: ``<role>.zip`` (the SB3 model),
-``<role>_vecnormalize.pkl`` (its ``VecNormalize`` statistics) and ``<role>.json`` (metadata
-with :data:`MODEL_VERSION`). :func:`load_agent` refuses a checkpoint of another version.
+A trained agent is stored without pickle (:mod:`mmkit.marl.checkpoint`): ``<role>.pt`` (a
+plain state dict), ``<role>_obsnorm.npz`` (its normalisation statistics) and ``<role>.json``
+(metadata with :data:`MODEL_VERSION` and the files' hashes). :func:`load_agent` rebuilds the
+policy from the metadata and refuses a checkpoint of another version or role.
 """
 
 from __future__ import annotations
 
-import json
-import pickle
 from pathlib import Path
 
 import numpy as np
@@ -24,13 +23,20 @@ import torch
 from stable_baselines3.common.policies import ActorCriticPolicy
 from torch import nn
 
+from mmkit.common.manifest import ArtifactError
 from mmkit.marl.agents import check_role, market_from_action, offsets_from_action
+from mmkit.marl.checkpoint import MODEL_VERSION, read_policy_files
 from mmkit.marl.core import MarketConfig
 
-__all__ = ["OmegaHead", "OmegaActorCriticPolicy", "FrozenPolicy", "load_agent", "save_meta", "MODEL_VERSION"]
-
-#: Bumped whenever observations, actions, rewards or the policy layout change.
-MODEL_VERSION = "mmkit-marl-1"
+__all__ = [
+    "OmegaHead",
+    "OmegaActorCriticPolicy",
+    "FrozenPolicy",
+    "build_policy",
+    "load_policy",
+    "load_agent",
+    "MODEL_VERSION",
+]
 
 
 class OmegaHead(nn.Module):
@@ -70,10 +76,32 @@ class OmegaActorCriticPolicy(ActorCriticPolicy):
         return self.action_net(latent_pi)[..., 2]
 
 
-def save_meta(path: Path, role: str, steps: int, extra: dict | None = None) -> None:
-    meta = {"version": MODEL_VERSION, "role": role, "timesteps": int(steps)}
-    meta.update(extra or {})
-    Path(path).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+def build_policy(role: str, log_std_init: float, config: MarketConfig | None = None):
+    """A fresh SB3 policy of ``role``'s layout (``MlpPolicy`` 64-64 tanh; B-star: omega head)."""
+    from mmkit.marl.env import action_space, observation_space
+
+    check_role(role)
+    cls = OmegaActorCriticPolicy if role == "Bstar" else ActorCriticPolicy
+    cfg = MarketConfig() if config is None else config
+    return cls(
+        observation_space(role, cfg), action_space(role), lambda _: 0.0, log_std_init=float(log_std_init)
+    )
+
+
+def load_policy(folder: str | Path, role: str, config: MarketConfig | None = None):
+    """Rebuild ``role``'s stored policy (pickle-free files of :mod:`mmkit.marl.checkpoint`).
+
+    Returns ``(policy, norm, meta)``: the SB3 policy in eval mode, its normalisation
+    statistics and the metadata dict.
+    """
+    wpath, sd, norm, meta = read_policy_files(folder, role)
+    policy = build_policy(role, meta["log_std_init"], config)
+    try:
+        policy.load_state_dict(sd, strict=True)
+    except RuntimeError as exc:
+        raise ArtifactError(f"artifact {wpath} does not fit the {role} policy ({exc})") from exc
+    policy.set_training_mode(False)
+    return policy, norm, meta
 
 
 class FrozenPolicy:
@@ -98,7 +126,7 @@ class FrozenPolicy:
         normalize: bool = True,
     ) -> None:
         self.model = model
-        self.policy = model.policy
+        self.policy = getattr(model, "policy", model)
         self.role = check_role(role)
         self.config = MarketConfig() if config is None else config
         self.obs_mean, self.obs_var = np.asarray(obs_mean), np.asarray(obs_var)
@@ -152,37 +180,13 @@ def load_agent(
     deterministic: bool = False,
     normalize: bool = True,
 ) -> FrozenPolicy:
-    """Load ``<folder>/<role>.zip`` with its VecNormalize statistics as a :class:`FrozenPolicy`.
+    """Load ``role``'s stored policy from ``folder`` as a :class:`FrozenPolicy` (no pickle).
 
-    Raises ``ValueError`` if the files are missing or were written by another
-    :data:`MODEL_VERSION` (an incompatible checkpoint).
+    Raises :class:`~mmkit.common.manifest.ArtifactError` (a ``ValueError``) if a file is
+    missing, truncated, tampered, written for another role or by another :data:`MODEL_VERSION`.
     """
-    from stable_baselines3 import PPO
-
     check_role(role)
-    folder = Path(folder)
-    meta_p, zip_p, vn_p = folder / f"{role}.json", folder / f"{role}.zip", folder / f"{role}_vecnormalize.pkl"
-    for p in (meta_p, zip_p, vn_p):
-        if not p.exists():
-            raise ValueError(f"checkpoint file {p} not found (train with `python -m mmkit marl-train`)")
-    meta = json.loads(meta_p.read_text())
-    if meta.get("version") != MODEL_VERSION or meta.get("role") != role:
-        raise ValueError(
-            f"incompatible checkpoint {zip_p}: version {meta.get('version')!r} role "
-            f"{meta.get('role')!r}, this mmkit reads version {MODEL_VERSION!r} role {role!r}; "
-            "retrain with `python -m mmkit marl-train`"
-        )
-    model = PPO.load(zip_p, device="cpu")
-    with open(vn_p, "rb") as f:
-        vn = pickle.load(f)
+    policy, norm, _ = load_policy(folder, role, config)
     return FrozenPolicy(
-        model,
-        vn.obs_rms.mean,
-        vn.obs_rms.var,
-        vn.clip_obs,
-        vn.epsilon,
-        role,
-        config,
-        deterministic,
-        normalize,
+        policy, norm.mean, norm.var, norm.clip_obs, norm.epsilon, role, config, deterministic, normalize
     )

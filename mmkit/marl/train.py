@@ -13,6 +13,7 @@ learning-curve CSV are written per role.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mmkit.common.io import atomic_write_bytes, atomic_write_text
 from mmkit.common.validation import (
     check_discount,
     check_finite,
@@ -33,7 +35,17 @@ from mmkit.common.validation import (
 from mmkit.marl.agents import check_role
 from mmkit.marl.core import MarketConfig
 
-__all__ = ["PPOSettings", "TrainConfig", "CONFIGS", "train_role", "train_all", "get_config"]
+__all__ = [
+    "PPOSettings",
+    "TrainConfig",
+    "CONFIGS",
+    "train_role",
+    "train_all",
+    "get_config",
+    "checkpoint_budgets",
+    "stage_seed",
+    "role_done",
+]
 
 #: Training order (a later stage loads the earlier stages' models).
 STAGES = ("adversary", "A", "B1", "B2", "Bstar")
@@ -114,9 +126,18 @@ def _steps(adv: int, a: int, b: int) -> dict:
     return {"adversary": adv, "A": a, "B1": b, "B2": b, "Bstar": b}
 
 
-#: ``smoke``: every stage end to end in seconds (CI). ``default``: the committed artifacts.
+#: ``smoke``/``tiny``: every stage end to end in seconds (CI). ``default``: the committed
+#: single-seed artifacts. ``seeds``: the same settings at about 1/35 of the budget
+#: (what the shared machine allowed for several seeds). ``authors``: the authors' public code (its PPO settings, 3,200 steps).
 CONFIGS: dict[str, TrainConfig] = {
     "smoke": TrainConfig("smoke", _steps(1600, 1600, 1600), PPOSettings(n_steps=200)),
+    "tiny": TrainConfig("tiny", _steps(800, 800, 800), PPOSettings(n_steps=200)),
+    "authors": TrainConfig("authors", _steps(3200, 3200, 3200), PPOSettings()),
+    "seeds": TrainConfig(
+        "seeds",
+        _steps(50_000, 100_000, 40_000),
+        PPOSettings(learning_rate=3e-4, ent_coef=0.0, log_std_init=-1.0, n_envs=8, n_steps=200),
+    ),
     "default": TrainConfig(
         "default",
         _steps(500_000, 3_000_000, 2_000_000),
@@ -206,27 +227,161 @@ def make_vec_env(role: str, cfg: TrainConfig, folder: Path, seed: int):
     return VecNormalize(venv, norm_obs=True, norm_reward=True, gamma=cfg.ppo.gamma)
 
 
+def stage_seed(cfg: TrainConfig, role: str) -> int:
+    """PPO and VecEnv seed of ``role``'s stage: ``cfg.seed + 1000 k`` for stage ``k``."""
+    return cfg.seed + 1000 * STAGES.index(check_role(role))
+
+
+def checkpoint_budgets(total: int, first: int = 3_200) -> list[int]:
+    """Log-spaced budgets ``first * 10^(k/2)`` (3,200, 10,119, 32,000, ...) below ``total``, then ``total``.
+
+    The authors' example budget (3,200 steps) is the first; checkpoints are taken at the first
+    rollout end at or after each budget.
+    """
+    if total < 1:
+        raise ValueError(f"total must be >= 1, got {total}")
+    out, k = [], 0
+    while (b := int(round(first * 10 ** (k / 2)))) < total:
+        out.append(b)
+        k += 1
+    return out + [int(total)]
+
+
+def _write_curve(path: Path, rows: list[dict]) -> None:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["timesteps"], lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
+    atomic_write_text(path, buf.getvalue())
+
+
+def _read_curve(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path, newline="") as f:
+        return [
+            {k: (int(v) if k == "timesteps" else float(v)) for k, v in r.items()} for r in csv.DictReader(f)
+        ]
+
+
+def _checkpoint_callback(
+    role: str, cfg: TrainConfig, folder: Path, budgets: list[int], rows: list, meta: dict
+):
+    """Saves the policy at each budget (``checkpoints/<role>/<steps>``) and a resume state."""
+    from stable_baselines3.common.callbacks import BaseCallback
+
+    class Checkpoints(BaseCallback):
+        """At a rollout start (all updates so far applied): the budget checkpoints passed,
+        and every ``RESUME_EVERY`` rollouts a resume state."""
+
+        def _on_step(self) -> bool:
+            return True
+
+        def _on_rollout_start(self) -> None:
+            done = [b for b in budgets if b <= self.num_timesteps]
+            todo = [b for b in done if not (folder / "checkpoints" / role / f"{b}").exists()]
+            self.k = getattr(self, "k", 0) + 1
+            if todo or self.k % RESUME_EVERY == 0:
+                save_run_state(self.model, role, cfg, folder, rows, meta, budget=max(todo, default=None))
+
+    return Checkpoints()
+
+
+#: Rollouts between resume states (besides the budget checkpoints).
+RESUME_EVERY = 50
+
+
+def _meta(role: str, cfg: TrainConfig, steps: int, wall: float) -> dict:
+    return {
+        "config": cfg.name,
+        "seed": stage_seed(cfg, role),
+        "base_seed": cfg.seed,
+        "beta": cfg.beta,
+        "ppo": asdict(cfg.ppo),
+        "log_std_init": cfg.ppo.log_std_init,
+        "budget": int(steps),
+        "wall_seconds": round(wall, 1),
+    }
+
+
+def save_run_state(model, role: str, cfg: TrainConfig, folder: Path, rows: list, meta: dict, budget=None):
+    """Checkpoint a run without pickle: the policy (``checkpoints/<role>/<budget>/``) and, in
+    ``checkpoints/<role>/resume``, the policy, optimiser and RNG state needed to resume."""
+    import torch
+
+    from mmkit.marl.checkpoint import ObsNorm, save_policy
+
+    env = model.get_env()
+    norm = ObsNorm.from_vecnormalize(env)
+    m = {**meta, "timesteps": int(model.num_timesteps)}
+    base = folder / "checkpoints" / role
+    if budget is not None:
+        save_policy(base / f"{budget}", role, model.policy, norm, m)
+    state = {
+        "optimizer": model.policy.optimizer.state_dict(),
+        "torch_rng": torch.get_rng_state(),
+        "num_timesteps": int(model.num_timesteps),
+        "n_episodes": int(env.venv.n_episodes),
+    }
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    atomic_write_bytes(base / "resume" / "state.pt", buf.getvalue())
+    save_policy(base / "resume", role, model.policy, norm, m)
+    _write_curve(base / "resume" / "curve.csv", rows)
+
+
+def _resume(model, role: str, folder: Path, rows: list, meta: dict) -> int:
+    """Load ``checkpoints/<role>/resume`` into ``model``; returns the steps already done (0 if none)."""
+    import torch
+
+    from mmkit.marl.policies import load_policy
+
+    base = folder / "checkpoints" / role / "resume"
+    if not (base / "state.pt").exists():
+        return 0
+    policy, norm, old = load_policy(base, role)
+    if any(old.get(k) != meta.get(k) for k in ("base_seed", "budget", "beta", "ppo", "config")):
+        return 0  # a resume state of another run: start afresh
+    model.policy.load_state_dict(policy.state_dict())
+    state = torch.load(base / "state.pt", weights_only=True)
+    model.policy.optimizer.load_state_dict(state["optimizer"])
+    torch.set_rng_state(state["torch_rng"])
+    env = model.get_env()
+    norm.apply_to(env)
+    env.venv.n_episodes = state["n_episodes"]
+    model.num_timesteps = state["num_timesteps"]
+    rows.extend(_read_curve(base / "curve.csv"))
+    return int(state["num_timesteps"])
+
+
 def train_role(
     role: str, cfg: TrainConfig, folder: str | Path, progress: bool = True, steps: int | None = None
 ) -> dict:
-    """Train one role with PPO and save model, VecNormalize stats, metadata and curve CSV.
+    """Train one role with PPO; save the policy (pickle-free), metadata and curve CSV.
 
-    Returns a dict with the wall time and the number of timesteps.
+    Policies are also saved at the log-spaced budgets of :func:`checkpoint_budgets` under
+    ``checkpoints/<role>/<steps>/``; an interrupted run resumes from its last checkpoint
+    (policy, optimiser, normalisation and RNG state; the resumed run is a valid run of the
+    same budget but not bit-identical to an uninterrupted one). Returns a dict with the wall
+    time and the number of timesteps.
     """
     import torch
     from stable_baselines3 import PPO
+    from stable_baselines3.common.callbacks import CallbackList
 
-    from mmkit.marl.policies import OmegaActorCriticPolicy, save_meta
+    from mmkit.marl.checkpoint import ObsNorm, save_policy
+    from mmkit.marl.policies import OmegaActorCriticPolicy
 
     check_role(role)
     torch.set_num_threads(1)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     n = int(steps if steps is not None else cfg.steps[role])
-    seed = cfg.seed + 1000 * STAGES.index(role)
+    seed = stage_seed(cfg, role)
     # SB3 re-seeds the VecEnv with the PPO seed (VecEnv.seed), so the training episodes of
-    # stage k use seeds seed_k + n_envs * episode + i, with seed_k = 123 + 1000 k: never the
-    # evaluation seeds 0..99.
+    # stage k use seeds seed_k + n_envs * episode + i, with seed_k = seed + 1000 k: never the
+    # evaluation seeds 0..99 for seed >= 100.
     env = make_vec_env(role, cfg, folder, seed=seed)
     p = cfg.ppo
     policy = OmegaActorCriticPolicy if role == "Bstar" else "MlpPolicy"
@@ -248,29 +403,38 @@ def train_role(
         policy_kwargs={"log_std_init": p.log_std_init},
     )
     rows: list[dict] = []
-    t0 = time.perf_counter()
-    model.learn(total_timesteps=n, callback=_curve_callback(role, n, rows, progress))
-    wall = time.perf_counter() - t0
-    model.save(folder / f"{role}.zip")
-    env.save(str(folder / f"{role}_vecnormalize.pkl"))
-    save_meta(
-        folder / f"{role}.json",
-        role,
-        model.num_timesteps,
-        {
-            "config": cfg.name,
-            "seed": seed,
-            "beta": cfg.beta,
-            "ppo": asdict(p),
-            "wall_seconds": round(wall, 1),
-        },
+    meta = _meta(role, cfg, n, 0.0)
+    done = _resume(model, role, folder, rows, meta)
+    callbacks = CallbackList(
+        [
+            _curve_callback(role, n, rows, progress),
+            _checkpoint_callback(role, cfg, folder, checkpoint_budgets(n), rows, meta),
+        ]
     )
-    with open(folder / f"{role}_curve.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["timesteps"])
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
+    t0 = time.perf_counter()
+    if n > done:
+        model.learn(total_timesteps=n - done, callback=callbacks, reset_num_timesteps=done == 0)
+    wall = time.perf_counter() - t0
+    meta = {**_meta(role, cfg, n, wall), "timesteps": int(model.num_timesteps)}
+    norm = ObsNorm.from_vecnormalize(env)
+    save_policy(folder / "checkpoints" / role / f"{n}", role, model.policy, norm, meta)
+    save_policy(folder, role, model.policy, norm, meta)
+    _write_curve(folder / f"{role}_curve.csv", rows)
     return {"role": role, "timesteps": int(model.num_timesteps), "wall_seconds": wall}
+
+
+def role_done(folder: str | Path, role: str, cfg: TrainConfig) -> bool:
+    """Whether ``folder`` already holds ``role`` trained with this config, seed and budget."""
+    path = Path(folder) / f"{role}.json"
+    if not path.exists():
+        return False
+    meta = json.loads(path.read_text())
+    return (
+        meta.get("base_seed") == cfg.seed
+        and meta.get("budget") == cfg.steps.get(role)
+        and meta.get("beta") == cfg.beta
+        and meta.get("ppo") == asdict(cfg.ppo)
+    )
 
 
 def train_all(
@@ -279,15 +443,25 @@ def train_all(
     roles: tuple[str, ...] = STAGES,
     progress: bool = True,
     log: Callable[[str], None] = print,
+    resume: bool = True,
 ) -> list[dict]:
-    """Run the stages in order (each later stage needs the earlier models in ``folder``)."""
+    """Run the stages in order (each later stage needs the earlier models in ``folder``).
+
+    With ``resume``, a role already trained in ``folder`` with the same configuration is
+    skipped and an interrupted role continues from its last checkpoint.
+    """
     out = []
     for role in STAGES:
-        if role in roles:
+        if role not in roles:
+            continue
+        if resume and role_done(folder, role, cfg):
+            meta = json.loads(Path(folder, f"{role}.json").read_text())
+            r = {"role": role, "timesteps": meta["timesteps"], "wall_seconds": meta["wall_seconds"]}
+            log(f"{role}: already trained ({r['timesteps']} steps), skipped")
+        else:
             r = train_role(role, cfg, folder, progress=progress)
             log(f"{role}: {r['timesteps']} steps in {r['wall_seconds']:.1f} s")
-            out.append(r)
-    Path(folder, "train_summary.json").write_text(
-        json.dumps({"config": cfg.name, "runs": out}, indent=1) + "\n"
-    )
+        out.append(r)
+    summary = {"config": cfg.name, "seed": cfg.seed, "runs": out}
+    atomic_write_text(Path(folder, "train_summary.json"), json.dumps(summary, indent=1) + "\n")
     return out

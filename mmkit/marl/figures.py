@@ -1,0 +1,173 @@
+"""Drawing helpers of the MARL chapter (matplotlib only; the book's style is set by the caller)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__ = [
+    "draw_architecture",
+    "role_spaces",
+    "band",
+    "plot_fill",
+    "plot_paths",
+    "plot_curves",
+    "plot_budget",
+    "plot_adversary",
+    "plot_omega",
+]
+
+ROLE_TEXT = {
+    "adversary": "Adversary\nsets (λ, σ)",
+    "A": "Agent A\nself-interested",
+    "B1": "B1\nself-interested",
+    "B2": "B2\nzero-sum vs A",
+    "Bstar": "B⋆\nω-weighted",
+}
+POS = {
+    "adversary": (0.5, 0.86),
+    "A": (0.5, 0.52),
+    "B1": (0.17, 0.14),
+    "B2": (0.5, 0.14),
+    "Bstar": (0.83, 0.14),
+}
+
+
+def role_spaces(config=None) -> dict[str, tuple[int, int]]:
+    """``role -> (observation dim, action dim)`` read from the Gymnasium spaces."""
+    from mmkit.marl.core import MarketConfig
+    from mmkit.marl.env import action_space, observation_space
+
+    cfg = MarketConfig() if config is None else config
+    return {r: (observation_space(r, cfg).shape[0], action_space(r).shape[0]) for r in POS}
+
+
+def draw_architecture(ax, spaces: Mapping[str, tuple[int, int]]) -> None:
+    """The three-layer diagram: a box per role with its space dimensions, arrows for training order."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.axis("off")
+    for role, (x, y) in POS.items():
+        od, ad = spaces[role]
+        fc = "#FBE9E0" if role == "adversary" else "#E8F1FA"
+        box = FancyBboxPatch((x - 0.14, y - 0.09), 0.28, 0.18, boxstyle="round,pad=0.01", fc=fc, ec="0.3")
+        ax.add_patch(box)
+        ax.text(x, y + 0.02, ROLE_TEXT[role], ha="center", va="center")
+        ax.text(x, y - 0.065, f"obs {od}, action {ad}", ha="center", color="0.3")
+    ax.text(
+        0.86, 0.86, "benchmark quoter\n(the adversary's\ntarget)", ha="center", va="center", style="italic"
+    )
+    for b in ("B1", "B2", "Bstar"):
+        (x0, y0), (x1, y1) = POS["A"], POS[b]
+        ax.add_patch(FancyArrowPatch((x0, y0 - 0.1), (x1, y1 + 0.1), arrowstyle="-|>", mutation_scale=12))
+    (x0, y0), (x1, y1) = POS["adversary"], POS["A"]
+    ax.add_patch(FancyArrowPatch((x0, y0 - 0.1), (x1, y1 + 0.1), arrowstyle="-|>", mutation_scale=12))
+    ax.text(0.53, 0.69, "stage 2: A trains in\nthe adversary's market", va="center")
+    ax.text(0.55, 0.33, "stage 3: each B trains\nagainst the frozen A", va="center")
+
+
+def band(ax, x, ys, label: str, color=None) -> None:
+    """Mean line and min-max band of several curves ``ys`` (rows) over ``x``."""
+    ys = np.asarray(ys, dtype=float)
+    (line,) = ax.plot(x, ys.mean(axis=0), label=label, color=color)
+    ax.fill_between(x, ys.min(axis=0), ys.max(axis=0), alpha=0.2, color=line.get_color())
+
+
+def plot_fill(a1, a2, d, w, dd, closed, share, d_max: float) -> None:
+    """Fill weight against distance (left); two-agent share against the offset difference (right)."""
+    a1.plot(d, w)
+    a1.axvline(d_max, ls=":", c="0.5")
+    a1.set_xlabel("distance d from the post-move mid (price units)")
+    a1.set_ylabel("priority weight w(d)")
+    a2.plot(dd, closed, label="closed form")
+    a2.plot(dd, share, "o", label="simulated")
+    a2.set_xlabel("offset difference δ_X − δ_Y (price units)")
+    a2.set_ylabel("X's market share")
+    a2.legend()
+
+
+def plot_paths(axs, tr, t) -> None:
+    """Price, inventory and cumulative PnL of agent 0 (five seeds and the mean)."""
+    labels = ["mid-price (price units)", "inventory (units)", "cumulative PnL (cash units)"]
+    for ax, path, lab in zip(axs, [tr.price, tr.q[..., 0], tr.pnl[..., 0]], labels):
+        ax.plot(t, path[:5].T, lw=1)
+        ax.plot(t, path.mean(0), "k--", lw=1.5)
+        ax.set_xlabel("time t (episode fraction)")
+        ax.set_ylabel(lab)
+    axs[1].plot(t, 0.4908 * np.arange(1, len(t) + 1), ":", c="0.4")
+
+
+def plot_curves(a1, a2, curves: Mapping) -> dict:
+    """Learning curves across seeds: ``curves[role] = (timesteps, {column: seeds x rollouts})``.
+
+    Returns the mean (over seeds) 10-rollout-smoothed return per role, for printing.
+    """
+    out = {}
+    for r, (x, c) in curves.items():
+        ret = c["episode_return"]
+        k = np.ones(10)
+        sm = np.stack(
+            [np.convolve(row, k)[: len(row)] / np.minimum(np.arange(1, len(row) + 1), 10) for row in ret]
+        )
+        band(a1, x, sm, r)
+        band(a2, x, c["action_std"], r)
+        out[r] = (x, sm.mean(axis=0))
+    a1.set_xlabel("environment steps")
+    a1.set_ylabel("episode return (reward units)")
+    a2.set_xlabel("environment steps")
+    a2.set_ylabel("action std (raw action units)")
+    a2.set_yscale("log")
+    a1.legend()
+    return out
+
+
+def plot_budget(axs, results, protocols, panels, paper_values) -> dict:
+    """Headline cells against the budget, one band per protocol (across seeds).
+
+    ``panels``: ``[(setting, metric, agent, title)]``; returns ``{(title, protocol): (budgets, mean)}``.
+    """
+    budgets = sorted(set.intersection(*[set(r["budgets"]) for r in results]), key=int)
+    x = [int(b) for b in budgets]
+    out = {}
+    for ax, (n, m, k, title), pv in zip(axs, panels, paper_values):
+        for p in protocols:
+            ys = [[np.atleast_1d(r["budgets"][b][p][n][m]["mean"])[k] for b in budgets] for r in results]
+            band(ax, x, ys, p)
+            out[(title, p)] = (x, np.mean(ys, axis=0))
+        ax.axhline(pv, ls=":", c="k")
+        ax.set_xscale("log")
+        ax.set_xlabel("training steps per agent")
+        ax.set_ylabel(title)
+    axs[0].legend()
+    return out
+
+
+def plot_adversary(a1, a2, lams, sigs, bench, hist: Mapping) -> None:
+    """Benchmark PnL against lambda (left); 2-D histogram of the adversary's actions (right)."""
+    for s, row in zip(sigs, bench):
+        a1.plot(lams, row, "o-", label=f"σ = {s}")
+    a1.set_xlabel("order intensity λ (orders per unit time)")
+    a1.set_ylabel("benchmark final PnL (cash units)")
+    a1.legend()
+    a2.pcolormesh(hist["lam_edges"], hist["sigma_edges"], np.array(hist["counts"]).T, cmap="Blues")
+    a2.set_xlabel("adversary's λ (orders per unit time)")
+    a2.set_ylabel("adversary's σ (price units)")
+
+
+def plot_omega(a1, a2, omega_hist: Mapping, betas, omegas, rate: float) -> None:
+    """Per-step omega histograms (left); learned mean omega against beta and the one-step optimum."""
+    for name in ("A vs Bstar", "B1 vs Bstar"):
+        a1.stairs(omega_hist[name]["counts"], omega_hist["edges"], label=name)
+    a1.set_xlabel("ω per step (weight on own reward)")
+    a1.set_ylabel("steps")
+    a1.legend()
+    grid = np.geomspace(min(betas), max(betas), 50)
+    a2.plot(betas, omegas, "o", label="learned (short runs)")
+    a2.plot(grid, np.clip(0.5 + rate / (2 * grid), 0, 1), label="one-step optimum")
+    a2.set_xscale("log")
+    a2.set_xlabel("penalty weight β (reward units)")
+    a2.set_ylabel("mean ω")
+    a2.legend()

@@ -1,0 +1,339 @@
+"""Sweeps of the PPO pipeline: seeds x configurations x beta, with budgets from checkpoints.
+
+One *task* trains the whole chain (adversary, A, B1, B2, B-star) of one configuration and one
+base seed into ``<out>/<config>/seed_<s>/`` (resuming whatever an interrupted run left) and
+evaluates it (:func:`evaluate_run`). Roles are not separate tasks because each stage loads the
+previous one; budgets are not separate runs because every run saves log-spaced checkpoints
+(:func:`mmkit.marl.train.checkpoint_budgets`), which :func:`evaluate_budgets` re-evaluates.
+
+Backends: ``serial`` (in this process), ``pool`` (a local ``ProcessPoolExecutor``, one
+single-threaded process per task) and ``ray`` (Ray core tasks, ``pip install ray``; optional).
+A task's result depends only on its arguments (seeded environments, single-threaded torch,
+numpy-seeded evaluation noise), so every backend returns bit-identical results.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from mmkit.common.io import atomic_write_text
+
+__all__ = [
+    "PROTOCOLS",
+    "Task",
+    "run_task",
+    "run_sweep",
+    "evaluate_run",
+    "evaluate_budgets",
+    "untrained_a_fix",
+    "BACKENDS",
+    "strip_wall",
+    "publish",
+    "evaluate_default",
+    "fit_surrogates",
+    "load_results",
+    "load_curves",
+]
+
+#: Evaluation protocols: name -> (deterministic, normalised observations).
+PROTOCOLS = {
+    "sampled-norm": (False, True),
+    "sampled-raw": (False, False),
+    "mean-norm": (True, True),
+    "mean-raw": (True, False),
+}
+BACKENDS = ("serial", "pool", "ray")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One chain: configuration name, base seed, B-star's beta (``None``: the config's)."""
+
+    config: str
+    seed: int
+    beta: float | None = None
+    n_episodes: int = 100
+
+    def folder(self, out: str | Path) -> Path:
+        tag = f"seed_{self.seed}" + ("" if self.beta is None else f"_beta_{self.beta:g}")
+        return Path(out) / self.config / tag
+
+
+def evaluate_run(
+    folder: str | Path,
+    protocols: Sequence[str] = ("sampled-norm",),
+    n_episodes: int = 100,
+    settings: Sequence[str] | None = None,
+) -> dict:
+    """Tables 5-7 settings of the agents in ``folder`` under each protocol.
+
+    Returns ``{protocol: {setting: {metric: {"mean": [...], "std": [...]}}}}`` (episode mean and
+    sample std over seeds ``0..n_episodes-1``).
+    """
+    from mmkit.marl.evaluation import PAIRS, SINGLE, run_setting, summary_to_json
+    from mmkit.marl.policies import load_agent
+
+    out = {}
+    for name in protocols:
+        det, norm = PROTOCOLS[name]
+        ag = {
+            r: load_agent(folder, r, deterministic=det, normalize=norm)
+            for r in ("adversary", "A", "B1", "B2", "Bstar")
+        }
+        res = {}
+        for s, role, mkt in SINGLE:
+            if settings is None or s in settings:
+                market = ag["adversary"] if mkt == "adversarial" else None
+                res[s] = summary_to_json(run_setting([ag[role]], n_episodes, market)[1])
+        for s, x, y in PAIRS:
+            if settings is None or s in settings:
+                res[s] = summary_to_json(run_setting([ag[x], ag[y]], n_episodes)[1])
+        out[name] = res
+    return out
+
+
+#: Settings of the budget x protocol grid (the headline numbers).
+GRID_SETTINGS = ("A_Fix", "A vs B2", "B1 vs B1")
+
+
+def evaluate_budgets(folder: str | Path, n_episodes: int = 100) -> dict:
+    """The log-spaced budgets of a chain's longest role under every protocol, on :data:`GRID_SETTINGS`.
+
+    At budget ``b`` each role uses its latest checkpoint at or below ``b`` (``checkpoints/<role>/
+    <steps>``), so a role whose own budget is smaller stays at its final policy; A's frozen
+    opponent in the B stages was A's *final* policy during training. Returns
+    ``{budget: evaluate_run(...)}``.
+    """
+    import shutil
+    import tempfile
+
+    from mmkit.marl.checkpoint import file_names
+
+    folder = Path(folder)
+    roles = ("adversary", "A", "B1", "B2", "Bstar")
+    have = {
+        r: sorted(int(p.name) for p in (folder / "checkpoints" / r).iterdir() if p.name.isdigit())
+        for r in roles
+    }
+    from mmkit.marl.train import checkpoint_budgets
+
+    budgets = checkpoint_budgets(max(max(h) for h in have.values()))
+    out = {}
+    for b in budgets:
+        with tempfile.TemporaryDirectory() as tmp:
+            for r in roles:
+                c = max((x for x in have[r] if x <= b), default=have[r][0])
+                for f in file_names(r).values():
+                    shutil.copy(folder / "checkpoints" / r / str(c) / f, Path(tmp) / f)
+            out[str(b)] = evaluate_run(tmp, tuple(PROTOCOLS), n_episodes, GRID_SETTINGS)
+    return out
+
+
+def untrained_a_fix(seeds: Sequence[int] = range(5), n_episodes: int = 100) -> list[dict]:
+    """Untrained SB3 ``MlpPolicy`` networks as agent A (``torch.manual_seed(s)`` before the
+    orthogonal initialisation, log-std 0), mean actions on raw observations, alone in the fixed
+    market: per seed, the A_Fix metrics."""
+    import torch
+
+    from mmkit.marl.evaluation import run_setting, summary_to_json
+    from mmkit.marl.policies import FrozenPolicy, build_policy
+
+    rows = []
+    for s in seeds:
+        torch.manual_seed(int(s))
+        pol = build_policy("A", 0.0)
+        agent = FrozenPolicy(
+            pol, np.zeros(4), np.ones(4), 10.0, 1e-8, "A", deterministic=True, normalize=False
+        )
+        rows.append({"seed": int(s), **summary_to_json(run_setting([agent], n_episodes)[1])})
+    return rows
+
+
+def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool = False) -> dict:
+    """Train (or resume) one chain and evaluate it; returns a JSON-able dict (also written to
+    ``<folder>/result.json``)."""
+    import torch
+
+    from mmkit.marl.train import get_config, train_all
+
+    torch.set_num_threads(1)
+    cfg = replace(get_config(task.config), seed=int(task.seed))
+    if task.beta is not None:
+        cfg = replace(cfg, beta=float(task.beta))
+    folder = task.folder(out)
+    runs = train_all(cfg, folder, progress=progress, log=lambda s: None)
+    res = {
+        "config": task.config,
+        "seed": task.seed,
+        "beta": cfg.beta,
+        "runs": runs,
+        "eval": evaluate_run(folder, ("sampled-norm", "sampled-raw"), task.n_episodes),
+    }
+    if budgets:
+        res["budgets"] = evaluate_budgets(folder, task.n_episodes)
+    for r in res["runs"]:
+        r["wall_seconds"] = round(float(r["wall_seconds"]), 1)
+    atomic_write_text(folder / "result.json", json.dumps(res, indent=1, sort_keys=True) + "\n")
+    return res
+
+
+def strip_wall(res: dict) -> dict:
+    """A task result without its wall-clock times (the part that is bit-identical across backends)."""
+    return {**res, "runs": [{k: v for k, v in r.items() if k != "wall_seconds"} for r in res["runs"]]}
+
+
+def run_sweep(
+    tasks: Sequence[Task],
+    out: str | Path,
+    backend: str = "pool",
+    workers: int = 2,
+    address: str | None = None,
+    budgets: bool = True,
+) -> list[dict]:
+    """Run ``tasks`` on a backend (``serial``, ``pool`` or ``ray``); results in task order.
+
+    Finished chains are resumed from their files, so an interrupted sweep restarts where it
+    stopped. ``address``: a Ray cluster (``ray.init(address=...)``); default a local instance
+    with ``workers`` CPUs.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    out = str(out)
+    if backend == "serial":
+        res = [run_task(t, out, budgets) for t in tasks]
+    elif backend == "pool":
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
+            res = list(ex.map(run_task, tasks, [out] * len(tasks), [budgets] * len(tasks)))
+    else:
+        try:
+            import ray
+        except ImportError as exc:
+            raise ImportError("backend 'ray' needs Ray: pip install 'mmkit-book[ray]'") from exc
+        started = not ray.is_initialized()
+        if started:
+            ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False)
+        try:
+            remote = ray.remote(num_cpus=1)(run_task)
+            res = ray.get([remote.remote(t, out, budgets) for t in tasks])
+        finally:
+            if started:
+                ray.shutdown()
+    return res
+
+
+def publish(folder: str | Path, dest: str | Path) -> list[Path]:
+    """Copy a finished chain's final policies, curves and ``result.json`` (not its checkpoints)
+    from a scratch folder to ``dest`` (under ``artifacts/``; then refresh the manifest)."""
+    import shutil
+
+    from mmkit.marl.checkpoint import file_names
+
+    folder, dest = Path(folder), Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    names = ["result.json", "train_summary.json"]
+    for r in ("adversary", "A", "B1", "B2", "Bstar"):
+        names += [*file_names(r).values(), f"{r}_curve.csv"]
+    out = []
+    for n in names:
+        shutil.copy(folder / n, dest / n)
+        out.append(dest / n)
+    return out
+
+
+def evaluate_default(folder: str | Path, n_episodes: int = 100) -> dict:
+    """The committed single-seed run under all four protocols, plus the per-step omega
+    histogram of B-star (sampled, normalised) and the trained adversary's (lambda, sigma)
+    histogram in A_Adversarial."""
+    from mmkit.marl.evaluation import run_setting
+    from mmkit.marl.policies import load_agent
+
+    res = {"protocols": evaluate_run(folder, tuple(PROTOCOLS), n_episodes)}
+    ag = {r: load_agent(folder, r) for r in ("adversary", "A", "B1", "Bstar")}
+    edges = np.linspace(0.0, 1.0, 41)
+    res["omega_hist"] = {"edges": edges.tolist()}
+    for name, x in (("A vs Bstar", "A"), ("B1 vs Bstar", "B1")):
+        tr, _ = run_setting([ag[x], ag["Bstar"]], n_episodes)
+        om = tr.omega[:, :, 1].ravel()
+        res["omega_hist"][name] = {
+            "counts": np.histogram(om, edges)[0].tolist(),
+            "mean": float(om.mean()),
+            "sd": float(om.std()),
+        }
+    tr, _ = run_setting([ag["A"]], n_episodes, ag["adversary"])
+    lam_e, sig_e = np.linspace(300.0, 500.0, 31), np.linspace(0.2, 2.0, 31)
+    h = np.histogram2d(tr.lam.ravel(), tr.sigma.ravel(), [lam_e, sig_e])[0]
+    res["adversary"] = {
+        "lam_edges": lam_e.tolist(),
+        "sigma_edges": sig_e.tolist(),
+        "counts": h.astype(int).tolist(),
+        "lam_mean": float(tr.lam.mean()),
+        "sigma_mean": float(tr.sigma.mean()),
+    }
+    return res
+
+
+def fit_surrogates(paper: dict, market_adv) -> dict:
+    """Constant-offset surrogates calibrated on the paper's tables (see
+    :func:`mmkit.marl.evaluation.calibrate_single` and ``calibrate_pair``): ``{setting:
+    [[bid, ask], ...]}`` per agent."""
+    from mmkit.marl.evaluation import PAIRS, SINGLE, calibrate_pair, calibrate_single, value
+
+    out = {}
+    for name, _, mkt in SINGLE:
+        q = calibrate_single(
+            value(paper[name], "Quote_aggressiveness"),
+            value(paper[name], "PnL_mean"),
+            market_adv if mkt == "adversarial" else None,
+        )
+        out[name] = [[q.bid, q.ask]]
+    for name, _, _ in PAIRS:
+        p = paper[name]
+        ax, ay = (value(p, "Quote_aggressiveness", k) for k in (0, 1))
+        X, Y = calibrate_pair(
+            ay,
+            value(p, "Quote_distance_bid"),
+            value(p, "Quote_distance_ask"),
+            value(p, "PnL_mean", 1),
+            x_wider_bid=ax >= ay,
+            x_wider_ask=(ax >= ay) and name != "B1 vs Bstar",
+        )
+        out[name] = [[X.bid, X.ask], [Y.bid, Y.ask]]
+    return out
+
+
+def load_results(folder: str | Path) -> list[dict]:
+    """The ``result.json`` of every published chain under ``folder`` (checked against the
+    manifest), in seed order."""
+    from mmkit.common.manifest import read_json
+
+    paths = sorted(Path(folder).glob("seed_*/result.json"), key=lambda p: int(p.parent.name.split("_")[1]))
+    return [read_json(p) for p in paths]
+
+
+def load_curves(folder: str | Path, role: str):
+    """Learning curves of ``role`` for every published seed under ``folder``: ``(timesteps, rows)``
+    with one row per seed of (episode return, action std, a1, a2)."""
+    import io
+
+    import pandas as pd
+
+    from mmkit.common.manifest import read_verified
+
+    dfs = [
+        pd.read_csv(io.BytesIO(read_verified(p / f"{role}_curve.csv")))
+        for p in sorted(Path(folder).glob("seed_*"), key=lambda p: int(p.name.split("_")[1]))
+    ]
+    n = min(len(d) for d in dfs)
+    return dfs[0].timesteps.to_numpy()[:n], {
+        c: np.stack([d[c].to_numpy()[:n] for d in dfs]) for c in dfs[0].columns
+    }

@@ -1,0 +1,75 @@
+"""Sweep runner: results identical across backends; findings and seed statistics."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from mmkit.book.ledger import load_targets
+from mmkit.marl.findings import FINDING_IDS, seed_means, text_findings
+from mmkit.marl.sweep import Task, run_sweep, strip_wall
+from mmkit.marl.tables import compare_frame, paper_tables
+
+
+@pytest.fixture(scope="module")
+def paper():
+    return paper_tables(load_targets("marl2025")["tables"])
+
+
+def test_findings_on_the_papers_tables(paper):
+    f = text_findings(paper)
+    assert tuple(f) == FINDING_IDS
+    # the paper's own numbers: A earns more in its adversarial market, B2 dominates A ...
+    assert f["f51-a-adv-pnl"][1] and f["f53-b2-dominates-a"][1] and f["f55-bstar-wins"][1]
+    # ... but its B1-B1 row contradicts "combined PnL falls in every pair" (441.6 > 437.3)
+    assert not f["x-combined-every-pair"][1]
+    assert "+4.4" in f["x-combined-every-pair"][0]
+
+
+def test_every_finding_is_declared():
+    decls = load_targets("marl2025")["decls"]
+    assert set(FINDING_IDS) <= set(decls)
+
+
+def test_seed_means_and_interval():
+    runs = [{"s": {"m": {"mean": [x, None], "std": [1.0, None]}}} for x in (1.0, 2.0, 3.0)]
+    means, spread = seed_means(runs)
+    assert means["s"]["m"].mean[0] == 2.0 and np.isnan(means["s"]["m"].mean[1])
+    assert spread["s"]["m"]["se"][0] == pytest.approx(1 / np.sqrt(3))
+    assert spread["s"]["m"]["ci95"][0] == pytest.approx(4.302653 / np.sqrt(3), rel=1e-6)
+    with pytest.raises(ValueError, match="per_seed"):
+        seed_means([])
+
+
+def test_compare_frame_is_narrow(paper):
+    df = compare_frame(paper, paper, ["A vs B1", "A vs B2"])
+    assert df.shape[1] == 4 and max(len(str(i)) for i in df.index) <= 20
+
+
+def test_bad_backend():
+    with pytest.raises(ValueError, match="backend"):
+        run_sweep([], "x", backend="spark")
+    with pytest.raises(ValueError, match="workers"):
+        run_sweep([], "x", workers=0)
+
+
+def test_backends_give_identical_results(tmp_path):
+    tasks = [Task("tiny", s, n_episodes=4) for s in (11, 12)]
+    serial = run_sweep(tasks, tmp_path / "serial", backend="serial", budgets=False)
+    pool = run_sweep(tasks, tmp_path / "pool", backend="pool", workers=2, budgets=False)
+    assert [strip_wall(r) for r in serial] == [strip_wall(r) for r in pool]
+    assert serial[0]["eval"] != serial[1]["eval"]  # the seeds matter
+    if importlib.util.find_spec("ray") is None:
+        pytest.skip("ray is not installed (optional extra)")
+    ray_res = run_sweep(tasks, tmp_path / "ray", backend="ray", workers=2, budgets=False)
+    assert [strip_wall(r) for r in ray_res] == [strip_wall(r) for r in serial]
+
+
+def test_interrupted_sweep_resumes(tmp_path):
+    """A finished chain is not retrained: its result comes back from its files."""
+    t = Task("tiny", 13, n_episodes=4)
+    a = run_sweep([t], tmp_path, backend="serial", budgets=False)[0]
+    b = run_sweep([t], tmp_path, backend="serial", budgets=False)[0]
+    assert strip_wall(a) == strip_wall(b)
