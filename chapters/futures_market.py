@@ -654,32 +654,33 @@ pd.DataFrame(
     columns=[f"pos={s}" for s in LEVELS],
 )
 
-# %% tags=["remove-output"]
+# %%
 r_myopic = rd.myopic_rewards(M, C_PENALTY)
 target = np.arange(-2, 3)[np.argmax(r_myopic, axis=1)]
 toward = np.sign(target[:, None] - np.arange(-2, 3)[None, :])
 lam0 = md.policy_iteration(mm.trading_mdp(M, C_PENALTY, 0.0)).policy
-print_table(LEVELS, LEVELS, r_myopic, digits=4, title="r(i, pos')")
 print(
-    "myopic targets:",
-    target.tolist(),
-    "; policy = step towards target:",
-    np.array_equal(ours_tab, toward),
-    "; same as lambda = 0:",
-    np.array_equal(ours_tab, mm.policy_table(lam0, 2)),
+    f"targets {target.tolist()}; optimum steps towards them: "
+    f"{np.array_equal(ours_tab, toward)}; same as for lambda = 0: "
+    f"{np.array_equal(ours_tab, mm.policy_table(lam0, 2))}"
 )
+pd.DataFrame(
+    r_myopic,
+    index=[f"i={s}" for s in LEVELS],
+    columns=[f"pos'={s}" for s in LEVELS],
+).round(4)
 
 # %% [markdown]
 # The economics of our optimum. The drift $m(i)$ is $\le 0$ in every state
-# (table above) and zero at $i \in \{1, 2\}$, so a long position never pays
+# (drift table in the first section) and zero at $i \in \{1, 2\}$, so a long position never pays
 # in expectation, and the penalty $c\max(|pos'|-|j|,0)$ taxes every position
 # larger than the next volume. The one-step trade-off
 # $m(i)\,pos' - c\,E[\max(|pos'|-|j|,0)]$ has a best position for each $i$:
 # $-2$ at $i=-2$ (the strongest downward drift), $-1$ at $i \in \{-1, 0\}$,
 # and $0$ at $i \ge 1$ (no drift to earn, only penalty to pay). The optimal
 # policy moves one contract per step towards that myopic target, and it is
-# the same policy as for $\lambda = 0$ (both checked in the hidden cell
-# above): with $r(i,\cdot)$ concave in $pos'$, looking ahead changes nothing.
+# the same policy as for $\lambda = 0$ (both checked in the cell above, whose
+# table gives the one-step reward of each position $pos'$): with $r(i,\cdot)$ concave in $pos'$, looking ahead changes nothing.
 # At $i = 0$ the edge of $-1$ over $0$ is small, so this entry is fragile,
 # but it is not a tie. The slides' table, by contrast, sells almost
 # everywhere, and in three states with a negative drift it takes or keeps a
