@@ -106,11 +106,11 @@ def main(quick: bool = False) -> None:
         to, tt, m, qe = duel(
             lambda: md.FiniteMDP.from_dense(R, P, BETA), lambda: DiscreteDP(R, P, BETA), reps
         )
-        row(f"dense n={n} build (checked)", to, tt, None)
+        row(f"dense n={n} from_dense (checked)", to, tt, None)
         to, tt, m, qe = duel(
-            lambda: md.FiniteMDP.from_dense(R, P, BETA, check=False), lambda: DiscreteDP(R, P, BETA), reps
+            lambda: md.FiniteMDP.from_product(R, P, BETA, check=False), lambda: DiscreteDP(R, P, BETA), reps
         )
-        row(f"dense n={n} build (check=False)", to, tt, None)
+        row(f"dense n={n} from_product(check=False)", to, tt, None)
         bench(f"dense n={n}", m, qe, reps)
         if n == 100:
             to, tt, ro, rt = duel(lambda: md.solve_dual_lp(m), lambda: qe.solve("lp"), 3)

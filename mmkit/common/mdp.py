@@ -121,20 +121,14 @@ class FiniteMDP:
         if self.P.ndim != 2 or self.P.shape[0] != L:
             raise ValueError(f"P must have shape (L, n_states) with L = {L}, got {self.P.shape}")
         self.n_states = self.P.shape[1]
-        if data.size and data.min() < 0:
+        if np.any(data < 0):
             raise ValueError("P must have non-negative entries")
-        rows = np.asarray(self.P @ np.ones(self.n_states)).ravel()
+        rows = np.asarray(self.P.sum(axis=1)).ravel()
         if np.max(np.abs(rows - 1.0)) > 1e-9:
             raise ValueError("rows of P must sum to 1 (within 1e-9)")
         if np.any(np.diff(self.s_indices) < 0):
             raise ValueError("pairs must be sorted by state (s_indices non-decreasing)")
-        steps = np.diff(self.s_indices)
-        if (
-            L == 0
-            or self.s_indices[0] != 0
-            or self.s_indices[-1] != self.n_states - 1
-            or steps.max(initial=0) > 1
-        ):
+        if set(np.unique(self.s_indices).tolist()) != set(range(self.n_states)):
             raise ValueError("every state needs at least one feasible action")
         if self.n_actions is None:
             self.n_actions = int(self.a_indices.max()) + 1
@@ -142,42 +136,18 @@ class FiniteMDP:
 
     @classmethod
     def from_dense(
-        cls,
-        R: np.ndarray,
-        P: np.ndarray,
-        discount: float,
-        feasible: np.ndarray | None = None,
-        check: bool = True,
+        cls, R: np.ndarray, P: np.ndarray, discount: float, feasible: np.ndarray | None = None
     ) -> FiniteMDP:
-        """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs.
-
-        Without a mask every pair is feasible and ``P`` is used as a view (no copy).
-        ``check=False`` skips the validation of ``P`` (non-negative rows summing to 1), a
-        pass over all :math:`|S|^2|A|` entries: for trusted input built by code that
-        guarantees it (QuantEcon's ``DiscreteDP`` does not check either).
-        """
+        """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs."""
+        if feasible is None:  # every pair feasible: P as a view, no copy (see from_product)
+            return cls.from_product(R, P, discount)
         R = np.asarray(R, dtype=float)
         P = np.asarray(P, dtype=float)
         if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
             raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
-        if feasible is None:  # product form: a view of P, no copy
-            S, A = R.shape
-            s_idx, a_idx = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)
-            args = (R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S), s_idx, a_idx)
-            return cls(*args, discount, A) if check else cls._unchecked(*args, discount, A)
-        mask = np.asarray(feasible, bool)
+        mask = np.ones(R.shape, bool) if feasible is None else np.asarray(feasible, bool)
         s_idx, a_idx = np.nonzero(mask)
         return cls(R[s_idx, a_idx], P[s_idx, a_idx], s_idx, a_idx, discount, R.shape[1])
-
-    @classmethod
-    def _unchecked(cls, R, P, s_idx, a_idx, discount, n_actions) -> FiniteMDP:
-        """Build without validating ``P`` (trusted, product-form input; see ``from_dense``)."""
-        obj = cls.__new__(cls)
-        obj.R, obj.P, obj.s_indices, obj.a_indices = R, P, s_idx, a_idx
-        obj.discount, obj.n_actions = check_discount(discount), int(n_actions)
-        obj.n_states = P.shape[1]
-        obj._starts = np.arange(obj.n_states) * obj.n_actions
-        return obj
 
     # helpers ---------------------------------------------------------------------------
     def pair_index(self, policy: np.ndarray) -> np.ndarray:
@@ -198,6 +168,34 @@ class FiniteMDP:
         cand = np.where(is_max, np.arange(len(values)), len(values))
         arg = np.minimum.reduceat(cand, self._starts)
         return vmax, arg
+
+    @classmethod
+    def from_product(cls, R: np.ndarray, P: np.ndarray, discount: float, check: bool = True) -> FiniteMDP:
+        r"""Build from ``R[s, a]`` and ``P[s, a, j]`` with every pair feasible (product form).
+
+        ``P`` is used as a view (no copy) when it is a C-contiguous float array.
+        ``check=False`` skips the validation of ``P`` (non-negative rows summing to 1), a pass
+        over all :math:`|S|^2|A|` entries, for trusted input built by code that guarantees it
+        (QuantEcon's ``DiscreteDP`` does not check either).
+        """
+        R = np.asarray(R, dtype=float)
+        P = np.asarray(P, dtype=float)
+        if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
+            raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
+        S, A = R.shape
+        s_idx, a_idx = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)
+        args = (R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S), s_idx, a_idx)
+        return cls(*args, discount, A) if check else cls._unchecked(*args, discount, A)
+
+    @classmethod
+    def _unchecked(cls, R, P, s_idx, a_idx, discount, n_actions) -> FiniteMDP:
+        """Build without validating ``P`` (trusted product-form input, see ``from_product``)."""
+        obj = cls.__new__(cls)
+        obj.R, obj.P, obj.s_indices, obj.a_indices = R, P, s_idx, a_idx
+        obj.discount, obj.n_actions = check_discount(discount), int(n_actions)
+        obj.n_states = P.shape[1]
+        obj._starts = np.arange(obj.n_states) * obj.n_actions
+        return obj
 
 
 @dataclass(frozen=True)
@@ -310,8 +308,6 @@ def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None, method: str =
     ``alpha`` defaults to the uniform weights :math:`1/|S|`; it must be positive and sum to 1.
     The returned ``V`` is minus the constraint multipliers (HiGHS minimises :math:`-r^\top x`),
     which equals :math:`V^\star`; the objective equals :math:`\alpha^\top V^\star`.
-    ``method`` is SciPy's HiGHS variant; the default, the interior-point method followed by
-    crossover to a vertex, was the fastest on the book's models (``benchmarks/``).
     """
     n = mdp.n_states
     alpha = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
