@@ -79,7 +79,7 @@ def row(name: str, to: float, tt: float | None, same: bool | None) -> None:
     ratio = f"{to / tt:6.2f}" if tt else "   n/a"
     theirs = f"{tt * 1e3:10.2f}" if tt is not None else "   skipped"
     agree = "" if same is None else ("same policy" if same else "POLICIES DIFFER")
-    print(f"{name:34s} {to * 1e3:10.2f} {theirs} {ratio}  {agree}", flush=True)
+    print(f"{name:44s} {to * 1e3:10.2f} {theirs} {ratio}  {agree}", flush=True)
 
 
 def bench(label: str, ours_mdp, qe, repeats: int, skip_qe_pi: bool = False) -> None:
@@ -99,18 +99,18 @@ def bench(label: str, ours_mdp, qe, repeats: int, skip_qe_pi: bool = False) -> N
 
 def main(quick: bool = False) -> None:
     print("CPU ms (median of interleaved repeats); ratio = ours / QuantEcon")
-    print(f"{'case':34s} {'ours':>10s} {'QuantEcon':>10s} {'ratio':>6s}")
+    print(f"{'case':44s} {'ours':>10s} {'QuantEcon':>10s} {'ratio':>6s}")
     for n in (100, 500) if quick else (100, 500, 2000):
         R, P = dense_model(n, seed=n)
         reps = 7 if n <= 500 else 3
         to, tt, m, qe = duel(
             lambda: md.FiniteMDP.from_dense(R, P, BETA), lambda: DiscreteDP(R, P, BETA), reps
         )
-        row(f"dense n={n} build (checked)", to, tt, None)
+        row(f"dense n={n} from_dense (checked)", to, tt, None)
         to, tt, m, qe = duel(
-            lambda: md.FiniteMDP.from_dense(R, P, BETA, check=False), lambda: DiscreteDP(R, P, BETA), reps
+            lambda: md.FiniteMDP.from_product(R, P, BETA, check=False), lambda: DiscreteDP(R, P, BETA), reps
         )
-        row(f"dense n={n} build (check=False)", to, tt, None)
+        row(f"dense n={n} from_product(check=False)", to, tt, None)
         bench(f"dense n={n}", m, qe, reps)
         if n == 100:
             to, tt, ro, rt = duel(lambda: md.solve_dual_lp(m), lambda: qe.solve("lp"), 3)

@@ -214,18 +214,15 @@ for ax, (A, title, cmap, lim) in zip(axes, panels):
     fig.colorbar(im, ax=ax, shrink=0.8, label="probability")
 print_table(LEVELS, LEVELS, M_sim - M, digits=4, title="simulated - M")
 
-# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the source (which states its simulation claim without a figure): the largest entry-wise error of the empirical transition matrix against the number of simulated steps, with the n^(-1/2) reference line.", "name": "fig-futures-convergence"}, "image": {"alt": "A log-log plot of the largest error against the number of simulated steps from one thousand to one million: the points fall along a straight line of slope minus one half, from about 0.05 to about 0.002."}}
-fig, ax = subplots()
-ax.loglog(checkpoints, errs, "o-", label="max |empirical - M|")
-ax.loglog(
-    checkpoints,
-    errs[0] * np.sqrt(checkpoints[0] / checkpoints),
-    "--",
-    label="slope -1/2",
-)
-ax.set(xlabel="simulated steps n", ylabel="max abs error (probability)")
-ax.legend()
-print_curve("max error", checkpoints, errs, points=7, digits=4, xdigits=0)
+# %% [markdown]
+# The largest entry-wise error falls like $n^{-1/2}$: multiplied by
+# $\sqrt n$ it stays of the same size from a thousand to a million steps.
+
+# %%
+pd.DataFrame(
+    {"max |error|": errs, "error x sqrt(n)": errs * np.sqrt(checkpoints)},
+    index=pd.Index(checkpoints, name="steps n"),
+).iloc[::2].round(4)
 
 # %% [markdown]
 # The ledger compares the simulated matrix with the printed one entry by
@@ -276,12 +273,12 @@ gap_36 = lump.lumpability_gap(ag_36)[0]
 tests = []
 for seed in (1, 2, 3):
     for name, ag in (("slides' agents", [T1, T2]), ("N=3, rho=0.6", ag_36)):
-        Xs = mm.simulate_agents(ag, STEPS // 2, np.random.default_rng(seed))
+        Xs = mm.simulate_agents(ag, 400_000, np.random.default_rng(seed))
         t = lump.markov_test(Xs.sum(axis=1), len(ag))
         tests.append((name, seed, t.chi2 / t.dof, t.pvalue))
 
 # %% [markdown]
-# The table gives, for three seeds of $5 \cdot 10^5$ steps each, the chi-square
+# The table gives, for three seeds of 400,000 steps each, the chi-square
 # statistic per degree of freedom (1 in expectation under the Markov
 # hypothesis) and whether the p-value falls below $10^{-6}$.
 
@@ -294,7 +291,7 @@ tests_df.drop(columns="p").round(2)
 # %% [markdown]
 # The persistent market is rejected decisively in every seed, while the
 # slides' market is not, at this sample size: its exact gap (printed above)
-# is too small for $5 \cdot 10^5$ steps to see reliably. The pressure of the slides'
+# is too small for 400,000 steps to see reliably. The pressure of the slides'
 # own agents is therefore Markov to a good approximation, and the model's
 # error comes from memory. How large is it, as memory and market size grow?
 # We compute, exactly, three measures on a grid of market sizes
@@ -654,32 +651,33 @@ pd.DataFrame(
     columns=[f"pos={s}" for s in LEVELS],
 )
 
-# %% tags=["remove-output"]
+# %%
 r_myopic = rd.myopic_rewards(M, C_PENALTY)
 target = np.arange(-2, 3)[np.argmax(r_myopic, axis=1)]
 toward = np.sign(target[:, None] - np.arange(-2, 3)[None, :])
 lam0 = md.policy_iteration(mm.trading_mdp(M, C_PENALTY, 0.0)).policy
-print_table(LEVELS, LEVELS, r_myopic, digits=4, title="r(i, pos')")
 print(
-    "myopic targets:",
-    target.tolist(),
-    "; policy = step towards target:",
-    np.array_equal(ours_tab, toward),
-    "; same as lambda = 0:",
-    np.array_equal(ours_tab, mm.policy_table(lam0, 2)),
+    f"targets {target.tolist()}; optimum steps towards them: "
+    f"{np.array_equal(ours_tab, toward)}; same as for lambda = 0: "
+    f"{np.array_equal(ours_tab, mm.policy_table(lam0, 2))}"
 )
+pd.DataFrame(
+    r_myopic,
+    index=[f"i={s}" for s in LEVELS],
+    columns=[f"pos'={s}" for s in LEVELS],
+).round(4)
 
 # %% [markdown]
 # The economics of our optimum. The drift $m(i)$ is $\le 0$ in every state
-# (table above) and zero at $i \in \{1, 2\}$, so a long position never pays
+# (drift table in the first section) and zero at $i \in \{1, 2\}$, so a long position never pays
 # in expectation, and the penalty $c\max(|pos'|-|j|,0)$ taxes every position
 # larger than the next volume. The one-step trade-off
 # $m(i)\,pos' - c\,E[\max(|pos'|-|j|,0)]$ has a best position for each $i$:
 # $-2$ at $i=-2$ (the strongest downward drift), $-1$ at $i \in \{-1, 0\}$,
 # and $0$ at $i \ge 1$ (no drift to earn, only penalty to pay). The optimal
 # policy moves one contract per step towards that myopic target, and it is
-# the same policy as for $\lambda = 0$ (both checked in the hidden cell
-# above): with $r(i,\cdot)$ concave in $pos'$, looking ahead changes nothing.
+# the same policy as for $\lambda = 0$ (both checked in the cell above, whose
+# table gives the one-step reward of each position $pos'$): with $r(i,\cdot)$ concave in $pos'$, looking ahead changes nothing.
 # At $i = 0$ the edge of $-1$ over $0$ is small, so this entry is fragile,
 # but it is not a tie. The slides' table, by contrast, sells almost
 # everywhere, and in three states with a negative drift it takes or keeps a

@@ -193,14 +193,14 @@ def test_large_sparse_random_model_solved_fast():
     assert np.max(np.abs(TV - pi.V)) < 1e-8
 
 
-def test_from_dense_product_form_is_a_view_and_unchecked_path():
+def test_from_dense_product_form_is_a_view_and_from_product_unchecked():
     rng = np.random.default_rng(0)
     P = rng.random((4, 2, 4))
     P /= P.sum(axis=2, keepdims=True)
     R = rng.normal(size=(4, 2))
     m = md.FiniteMDP.from_dense(R, P, 0.9)
     assert np.shares_memory(m.P, P)
-    u = md.FiniteMDP.from_dense(R, P, 0.9, check=False)
+    u = md.FiniteMDP.from_product(R, P, 0.9, check=False)
     assert np.array_equal(md.solve_policy_iteration(u).policy, md.policy_iteration(m).policy)
     with pytest.raises(ValueError, match="rows of P"):
         md.FiniteMDP.from_dense(R, P * 1.1, 0.9)

@@ -147,9 +147,9 @@ class FiniteMDP:
         if self.P.ndim != 2 or self.P.shape[0] != L:
             raise ValueError(f"P must have shape (L, n_states) with L = {L}, got {self.P.shape}")
         self.n_states = self.P.shape[1]
-        if data.size and data.min() < 0:
+        if np.any(data < 0):
             raise ValueError("P must have non-negative entries")
-        rows = np.asarray(self.P @ np.ones(self.n_states)).ravel()
+        rows = np.asarray(self.P.sum(axis=1)).ravel()
         if np.max(np.abs(rows - 1.0)) > 1e-9:
             raise ValueError("rows of P must sum to 1 (within 1e-9)")
         if np.any(np.diff(self.s_indices) < 0):
@@ -170,21 +170,14 @@ class FiniteMDP:
 
     @classmethod
     def from_dense(
-        cls,
-        R: np.ndarray,
-        P: np.ndarray,
-        discount: float,
-        feasible: np.ndarray | None = None,
-        check: bool = True,
+        cls, R: np.ndarray, P: np.ndarray, discount: float, feasible: np.ndarray | None = None
     ) -> FiniteMDP:
         """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs.
 
-        Without a mask every pair is feasible and ``P`` is used as a view (no copy).
-        ``check=False`` skips the validation of ``P`` (non-negative rows summing to 1), a
-        pass over all :math:`|S|^2|A|` entries: for trusted input built by code that
-        guarantees it (QuantEcon's ``DiscreteDP`` does not check either).
+        Without a mask every pair is feasible and ``P`` is used as a view (no copy; see
+        :meth:`from_product`).
         """
-        R = check_array(R, "R", ndim=2) if check else np.asarray(R, dtype=float)
+        R = check_array(R, "R", ndim=2)
         if P is None or isinstance(P, (str, bytes, dict, set)):
             raise TypeError(f"P must be an array of transition probabilities, got {type(P).__name__}")
         try:
@@ -193,11 +186,8 @@ class FiniteMDP:
             raise TypeError(f"P must be an array of transition probabilities ({exc})") from None
         if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
             raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
-        if feasible is None:  # product form: a view of P, no copy
-            S, A = R.shape
-            s_idx, a_idx = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)
-            args = (R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S), s_idx, a_idx)
-            return cls(*args, discount, A) if check else cls._unchecked(*args, discount, A)
+        if feasible is None:  # every pair feasible: P as a view, no copy
+            return cls.from_product(R, P, discount)
         mask = np.asarray(feasible)
         if mask.shape != R.shape or mask.dtype != bool:
             raise ValueError(
@@ -205,16 +195,6 @@ class FiniteMDP:
             )
         s_idx, a_idx = np.nonzero(mask)
         return cls(R[s_idx, a_idx], P[s_idx, a_idx], s_idx, a_idx, discount, R.shape[1])
-
-    @classmethod
-    def _unchecked(cls, R, P, s_idx, a_idx, discount, n_actions) -> FiniteMDP:
-        """Build without validating ``P`` (trusted, product-form input; see ``from_dense``)."""
-        obj = cls.__new__(cls)
-        obj.R, obj.P, obj.s_indices, obj.a_indices = R, P, s_idx, a_idx
-        obj.discount, obj.n_actions = check_discount(discount), int(n_actions)
-        obj.n_states = P.shape[1]
-        obj._starts = np.arange(obj.n_states) * obj.n_actions
-        return obj
 
     # helpers ---------------------------------------------------------------------------
     def pair_index(self, policy: np.ndarray, name: str = "policy") -> np.ndarray:
@@ -242,6 +222,34 @@ class FiniteMDP:
         cand = np.where(is_max, np.arange(len(values)), len(values))
         arg = np.minimum.reduceat(cand, self._starts)
         return vmax, arg
+
+    @classmethod
+    def from_product(cls, R: np.ndarray, P: np.ndarray, discount: float, check: bool = True) -> FiniteMDP:
+        r"""Build from ``R[s, a]`` and ``P[s, a, j]`` with every pair feasible (product form).
+
+        ``P`` is used as a view (no copy) when it is a C-contiguous float array.
+        ``check=False`` skips the validation of ``P`` (non-negative rows summing to 1), a pass
+        over all :math:`|S|^2|A|` entries, for trusted input built by code that guarantees it
+        (QuantEcon's ``DiscreteDP`` does not check either).
+        """
+        R = np.asarray(R, dtype=float)
+        P = np.asarray(P, dtype=float)
+        if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
+            raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
+        S, A = R.shape
+        s_idx, a_idx = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)
+        args = (R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S), s_idx, a_idx)
+        return cls(*args, discount, A) if check else cls._unchecked(*args, discount, A)
+
+    @classmethod
+    def _unchecked(cls, R, P, s_idx, a_idx, discount, n_actions) -> FiniteMDP:
+        """Build without validating ``P`` (trusted product-form input, see ``from_product``)."""
+        obj = cls.__new__(cls)
+        obj.R, obj.P, obj.s_indices, obj.a_indices = R, P, s_idx, a_idx
+        obj.discount, obj.n_actions = check_discount(discount), int(n_actions)
+        obj.n_states = P.shape[1]
+        obj._starts = np.arange(obj.n_states) * obj.n_actions
+        return obj
 
 
 @dataclass(frozen=True)
@@ -393,8 +401,6 @@ def solve_dual_lp(mdp: FiniteMDP, alpha: np.ndarray | None = None, method: str =
     ``alpha`` defaults to the uniform weights :math:`1/|S|`; it must be positive and sum to 1.
     The returned ``V`` is minus the constraint multipliers (HiGHS minimises :math:`-r^\top x`),
     which equals :math:`V^\star`; the objective equals :math:`\alpha^\top V^\star`.
-    ``method`` is SciPy's HiGHS variant; the default, the interior-point method followed by
-    crossover to a vertex, was the fastest on the book's models (``benchmarks/``).
     """
     _check_mdp(mdp)
     check_choice(method, "method", ("highs", "highs-ds", "highs-ipm"))
