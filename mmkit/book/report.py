@@ -70,6 +70,13 @@ def item_status(claims: list[dict]) -> str:
     """
     if not claims:
         return "not yet"
+    if all(c.get("evidence") == "extension" for c in claims):  # our findings: no source value
+        held = sum(c["verdict"] == "holds" for c in claims)
+        return (
+            "beyond the source: holds"
+            if held == len(claims)
+            else f"beyond the source: {held}/{len(claims)} hold"
+        )
     n = len(claims)
     k = sum(c["verdict"] in GOOD for c in claims)
     close = sum(c["verdict"] == "close" for c in claims)
@@ -87,6 +94,7 @@ def item_status(claims: list[dict]) -> str:
 def source_status(items: list[dict], by_item: dict[str, list[dict]]) -> str:
     """``full`` when every item is reproduced, ``not yet`` when nothing is built, else ``partial``."""
     statuses = [item_status(by_item.get(it["id"], [])) for it in items]
+    statuses = [s for s in statuses if not s.startswith("beyond the source")] or ["not yet"]
     if all(s == "not yet" for s in statuses):
         return "not yet"
     if all(s == "reproduced" for s in statuses):
