@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from mmkit.common.io import atomic_write_text
+
 T1 = np.array([[0.3, 0.4, 0.3]] * 3)
 T2 = np.array([[0.4, 0.3, 0.3], [0.4, 0.2, 0.4], [0.3, 0.4, 0.3]])
 T_BUY = np.array([[0.60, 0.30, 0.10], [0.05, 0.75, 0.20], [0.02, 0.18, 0.80]])
@@ -111,17 +113,17 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     which = set(args.only or ("p2p", "markov", "readings", "scaling"))
     if "p2p" in which:
-        np.savez(out / "p2p_sweep.npz", **p2p_sweeps())
+        _save_npz(out / "p2p_sweep.npz", p2p_sweeps())
         print(f"wrote {out / 'p2p_sweep.npz'}")
     if "markov" in which:
-        np.savez(out / "markov_error.npz", **markov_error())
+        _save_npz(out / "markov_error.npz", markov_error())
         print(f"wrote {out / 'markov_error.npz'}")
     if "readings" in which:
-        (out / "readings_baseline.json").write_text(json.dumps(readings_baseline(), indent=1) + "\n")
+        atomic_write_text(out / "readings_baseline.json", json.dumps(readings_baseline(), indent=1) + "\n")
         print(f"wrote {out / 'readings_baseline.json'}")
     if "scaling" in which:
         lines = ["method,N,cpu_seconds"] + [f"{m},{n},{t:.6f}" for m, n, t in scaling_rows()]
-        (out / "scaling.csv").write_text("\n".join(lines) + "\n")
+        atomic_write_text(out / "scaling.csv", "\n".join(lines) + "\n")
         print(f"wrote {out / 'scaling.csv'}")
     return 0
 
@@ -136,3 +138,14 @@ def add_cli(sub) -> None:
         "--only", nargs="*", choices=("p2p", "markov", "readings", "scaling"), help="a subset to rebuild"
     )
     p.set_defaults(func=run)
+
+
+def _save_npz(path: Path, arrays: dict) -> None:
+    """Write ``arrays`` as ``.npz`` atomically (no pickle: plain arrays only)."""
+    import io
+
+    from mmkit.common.io import atomic_write_bytes
+
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    atomic_write_bytes(path, buf.getvalue())

@@ -463,6 +463,7 @@ def _layout(mdp: FiniteMDP) -> _Layout:
     lay = mdp.__dict__.get("_layout_cache")
     if lay is not None and lay[0] is mdp.s_indices and lay[1] is mdp.a_indices:
         return lay[2]
+    assert mdp.n_actions is not None
     n, m, L = mdp.n_states, int(mdp.n_actions), len(mdp.R)
     product = (
         L == n * m
@@ -497,6 +498,7 @@ def _policy_rows(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
     pol = np.asarray(policy, dtype=np.int64)
     if lay.product:
         return np.arange(mdp.n_states) * lay.m + pol
+    assert lay.table is not None
     rows = lay.table[np.arange(mdp.n_states), pol]
     if np.any(rows < 0):
         raise ValueError("policy takes an infeasible action")

@@ -92,7 +92,9 @@ def config_chain(agents) -> _Chain:
     if N > MAX_AGENTS:
         raise ValueError(f"N must be <= {MAX_AGENTS} for the agent-level chain (3^N states), got {N}")
     Ts = [g.T for g in groups for _ in range(g.n)]
-    T, w, S = np.ones((1, 1)), np.ones(1), np.zeros(1, dtype=np.int64)
+    T: np.ndarray = np.ones((1, 1))
+    w: np.ndarray = np.ones(1)
+    S = np.zeros(1, dtype=np.int64)
     for Tk in Ts:
         T = np.kron(T, Tk)
         w = np.kron(w, stationary_distribution(Tk))

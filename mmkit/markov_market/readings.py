@@ -50,6 +50,7 @@ def _check_table(table: np.ndarray, n: int | None = None) -> np.ndarray:
 
 def dense_arrays(mdp: FiniteMDP) -> tuple[np.ndarray, np.ndarray]:
     """``R[s, a]`` (``-inf`` where infeasible) and ``P[s, a, j]`` of a small MDP."""
+    assert mdp.n_actions is not None
     n, m = mdp.n_states, int(mdp.n_actions)
     R = np.full((n, m), -np.inf)
     R[mdp.s_indices, mdp.a_indices] = mdp.R
@@ -248,7 +249,8 @@ def wide_search(
     perms = np.array(list(itertools.permutations(range(n))))
     relabels = [np.array(p) for p in itertools.permutations(range(3))]
     hist = np.zeros(n * n + 1, dtype=np.int64)
-    best, n_best, examples, identity_best = -1, 0, [], 0
+    examples: list = []
+    best, n_best, identity_best = -1, 0, 0
     rows = np.arange(n)
     for sigma in perms:
         Ms = M[np.ix_(sigma, sigma)]
