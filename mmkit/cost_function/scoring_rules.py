@@ -383,8 +383,11 @@ class LMSR(CostFunctionMarketMaker):
         zs = [x / b for x in qs]
         z_i = zs[i]
         rest = zs[:i] + zs[i + 1 :]
-        m = max(rest)
-        u = m + log(sum([exp(z - m) for z in rest]))  # log-sum-exp of the other outcomes
+        if len(rest) == 1:  # two outcomes: the log-sum-exp of the other one is itself
+            u = rest[0]
+        else:
+            m = max(rest)
+            u = m + log(sum([exp(z - m) for z in rest]))  # log-sum-exp of the other outcomes
         # C(q + k e_i) - C(q) = b [logaddexp(u, z_i + k/b) - logaddexp(u, z_i)], each formed
         # in log space (no overflow for huge k/b, no subnormal sums for far-apart outcomes)
         v = z_i + k / b
