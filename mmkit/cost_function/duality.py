@@ -144,6 +144,7 @@ class DualCostMarketMaker(CostFunctionMarketMaker):
     # ------------------------------------------------------------------ solver
     def _solve_separable(self, q: NDArray[np.float64]) -> NDArray[np.float64]:
         g1, inv = self.rule.dg, self.rule.dg_inv
+        assert g1 is not None and inv is not None  # callers check rule.separable first
         n = q.size
         lo = q.max() - float(g1(1.0))  # the largest outcome alone already gets r = 1
         hi = q.max() - float(g1(1.0 / n))  # every r_i <= 1/n

@@ -41,7 +41,7 @@ def order_book_scenario(b: float = 100.0) -> tuple[LimitOrderMarket, NDArray[np.
     Returns the market and the price of outcome 1 after each market order (first entry: the
     price before the first push).
     """
-    mkt = LimitOrderMarket(LMSR(b), [100.0] * 4 + [10_000.0], [0.0, 0.0])
+    mkt = LimitOrderMarket(LMSR(b), np.array([100.0] * 4 + [10_000.0]), np.zeros(2))
     mkt.market_order(3, 0, 40.0)
     mkt.limit_order(3, 0, "sell", 40.0, 0.60)
     mkt.limit_order(1, 0, "buy", 30.0, 0.45)
@@ -112,14 +112,14 @@ def dual_beside_closed_forms(states: int, seed: int, b: float = 100.0) -> dict[s
     lm, qm = LMSR(b), QuadraticMSR(b)
     dl, dq = DualCostMarketMaker(log_rule(b)), DualCostMarketMaker(quadratic_rule(b))
     ds = DualCostMarketMaker(spherical_rule(b))
-    gaps = dict(log_cost=0.0, log_price=0.0, quad_cost=0.0, quad_price=0.0, bounds=0.0)
+    gaps: dict[str, float] = dict(log_cost=0.0, log_price=0.0, quad_cost=0.0, quad_price=0.0, bounds=0.0)
     for t in range(int(states)):
         n = 2 + t % 4
         q = rng.normal(0.0, 2 * b, n)
-        gaps["log_cost"] = max(gaps["log_cost"], abs(dl.cost(q) - lm.cost(q)))
+        gaps["log_cost"] = max(gaps["log_cost"], abs(float(dl.cost(q)) - float(lm.cost(q))))
         gaps["log_price"] = max(gaps["log_price"], float(np.abs(dl.prices(q) - lm.prices(q)).max()))
         qv = rng.uniform(-0.4, 0.4, n) * b / n  # inside the quadratic rule's valid region
-        gaps["quad_cost"] = max(gaps["quad_cost"], abs(dq.cost(qv) - qm.cost(qv)))
+        gaps["quad_cost"] = max(gaps["quad_cost"], abs(float(dq.cost(qv)) - float(qm.cost(qv))))
         gaps["quad_price"] = max(gaps["quad_price"], float(np.abs(dq.prices(qv) - qm.prices(qv)).max()))
     for n in range(2, 7):
         exact = (b * np.log(n), b * (1 - 1 / n), b * (1 - 1 / np.sqrt(n)))
@@ -169,7 +169,7 @@ def combinatorial_independence(k: int, trades: int, seed: int, b: float = 100.0)
     for _ in range(int(trades)):
         event = m.var(int(rng.integers(k)), bool(rng.random() < 0.5))
         q_new, cost = m.buy(q, event, float(rng.normal(0.0, 40.0)))
-        gap = max(gap, abs(cost - m.lmsr.trade_cost(q, q_new)))
+        gap = max(gap, abs(float(cost) - float(m.lmsr.trade_cost(q, q_new))))
         q = q_new
     marg = [m.price(q, m.var(j)) for j in range(k)]
     indep = max(

@@ -88,7 +88,7 @@ class LimitOrderMarket:
     """
 
     mm: CostFunctionMarketMaker
-    cash: ArrayLike
+    cash: np.ndarray  # any array_like is accepted and converted in __post_init__
     q0: ArrayLike
     orders: list[Order] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
@@ -244,7 +244,7 @@ class LimitOrderMarket:
     # ------------------------------------------------------------------ invariants
     def mm_loss(self) -> NDArray[np.float64]:
         """Market maker's loss if each outcome occurs: payout ``q - q0`` minus money collected."""
-        return (self.q - self.q0) - self.collected
+        return np.asarray((self.q - self.q0) - self.collected, dtype=float)
 
     def settle(self, outcome: int) -> NDArray[np.float64]:
         """Each trader's final wealth if ``outcome`` occurs (cash plus $1 per winning share)."""

@@ -371,7 +371,7 @@ class LMSR(CostFunctionMarketMaker):
             qs = a.tolist()
         i = outcome if type(outcome) is int and 0 <= outcome < len(qs) else _check_outcome(outcome, len(qs))
         if isinstance(shares, (str, bytes, bool, np.bool_)):
-            raise TypeError(f"shares must be a finite number, got {type(shares).__name__} {shares!r}")
+            raise ValueError(f"shares must be a finite number, got {type(shares).__name__} {shares!r}")
         try:
             k = float(shares)
         except (TypeError, ValueError):
