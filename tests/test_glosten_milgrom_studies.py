@@ -448,3 +448,9 @@ def test_exact_vs_gaussian_artifact_is_current(sol):
     )
     for k in ("profit_gauss", "profit_exact", "diff", "kl", "w1_rel"):
         np.testing.assert_allclose(got[k][0], ev[k][0], rtol=1e-8, atol=1e-12)
+
+
+def test_table_vs_integrals_agrees_and_validates():
+    assert gm.table_vs_integrals(n=200, seed=1) < 1e-10
+    with pytest.raises(ValueError, match="n"):
+        gm.table_vs_integrals(n=0)

@@ -38,6 +38,7 @@ __all__ = [
     "integrals_vs_quadrature",
     "iterations_needed",
     "table_vs_exact",
+    "table_vs_integrals",
     "theorem21_grid",
     "truncated_normal_variance",
     "variance_factor",
@@ -407,3 +408,21 @@ def cold_start_error(rho: float, n_iter: int = 10, q0: float = 1.0) -> dict[str,
         kind: float(fixed_point_iterate(kind, rho, q0, n_iter) / _root(kind, rho) - 1.0)
         for kind in FIXED_POINT_KINDS
     }
+
+
+def table_vs_integrals(n: int = 1000, seed: int = 0) -> float:
+    r"""Largest difference between the update table (:func:`update_factors`) and the paper's
+    equations (2)-(3) evaluated through the integrals A, B, C (:func:`gaussian_update`, which
+    never uses the table), at ``n`` seeded random states :math:`\rho \sim U(0.01, 5)`,
+    :math:`q \sim U(0.01, 4)` and observations; in units of the prior sd."""
+    from mmkit.glosten_milgrom.gaussian import gaussian_update, update_factors
+
+    if int(n) < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    rng = np.random.default_rng(seed)
+    rho, q = rng.uniform(0.01, 5, int(n)), rng.uniform(0.01, 4, int(n))
+    x = rng.integers(-1, 2, int(n))
+    d = q * np.sqrt(1 + rho**2)
+    mu, sd = gaussian_update(np.zeros(n), rho, -d, d, x)
+    a, b, k = update_factors(rho, q)
+    return float(max(np.abs(mu - x * k * rho).max(), np.abs(sd - np.where(x == 0, b, a) * rho).max()))
