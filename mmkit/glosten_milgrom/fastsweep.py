@@ -300,7 +300,7 @@ def stabilisation_times(mean_spread, sigma_eps: float = 1.0, factor: float = 1.1
 
 def fast_sweep(
     rules: Sequence[SymmetricRule],
-    rhos: Sequence[float],
+    rhos: Sequence[float] | np.ndarray,
     params: GMParams = GMParams(),
     *,
     n_runs: int = 10_000,
@@ -339,16 +339,16 @@ def fast_sweep(
         raise TypeError("rules must be a non-empty sequence of SymmetricRule")
     if int(n_runs) < 2 or int(n_periods) < 1:
         raise ValueError(f"n_runs must be >= 2 and n_periods >= 1, got {n_runs}, {n_periods}")
-    rhos = _check_rho(np.atleast_1d(np.asarray(rhos, dtype=float)))
-    R, K, T, n = len(rules), rhos.size, int(n_periods), int(n_runs)
-    tables = [_RuleTable(r, rhos.max()) for r in rules]
+    rho_arr = _check_rho(np.atleast_1d(np.asarray(rhos, dtype=float)))
+    R, K, T, n = len(rules), rho_arr.size, int(n_periods), int(n_runs)
+    tables = [_RuleTable(r, rho_arr.max()) for r in rules]
     keys2 = ("profit_mean", "profit_se")
     out = {k: np.empty((R, K)) for k in keys2}
     out.update({k: np.empty((R, K, T)) for k in FastSweep.ARRAYS if k not in keys2 + ("stab_time",)})
     se = params.sigma_eps
     for k in range(K):
-        rng = np.random.default_rng([seed, int(round(rhos[k] * 1e6))])
-        sig0 = rhos[k] * se
+        rng = np.random.default_rng([seed, int(round(rho_arr[k] * 1e6))])
+        sig0 = rho_arr[k] * se
         V = mu0 + sig0 * rng.standard_normal(n)
         epsT = np.ascontiguousarray((se * rng.standard_normal((n, T))).T)
         for i, table in enumerate(tables):
@@ -365,4 +365,4 @@ def fast_sweep(
             out["price_error"][i, k], out["price_error_se"][i, k] = m["price_error"], s["price_error"]
     stab = stabilisation_times(out["mean_spread"], se)
     names = [r.name for r in rules]
-    return FastSweep(names, rhos, n, T, int(seed), stab_time=stab, **out)
+    return FastSweep(names, rho_arr, n, T, int(seed), stab_time=stab, **out)

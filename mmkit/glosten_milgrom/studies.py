@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.optimize import brentq
@@ -180,7 +181,7 @@ def crossings(solution: DPSolution, level: float = 10.0) -> dict[str, float]:
 
 
 # ------------------------------------------------------------------------------ Fig. 4(c)
-def stab_labels(times: Sequence[int], cap: int = 80) -> list:
+def stab_labels(times: Sequence[int] | np.ndarray, cap: int = 80) -> list:
     """Stabilisation times as the paper prints them: an int up to ``cap``, ``">cap"`` above or
     when never reached (-1)."""
     return [int(t) if 0 <= t <= cap else f">{cap}" for t in np.asarray(times).ravel()]
@@ -189,7 +190,7 @@ def stab_labels(times: Sequence[int], cap: int = 80) -> list:
 def stabilisation_matches(
     mean_spread: np.ndarray,
     rho_grid: np.ndarray,
-    points: Mapping[str, tuple[Sequence[float], Sequence]],
+    points: Mapping[str, tuple[int, Sequence[float], Sequence]],
     factors: Sequence[float],
     *,
     sigma_eps: float = 1.0,
@@ -215,7 +216,7 @@ def stabilisation_matches(
         ``{name: matches}`` with ``matches[j]`` the number of points equal at ``factors[j]``,
         and ``"total"``.
     """
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for name, (row, rhos, values) in points.items():
         idx = [int(np.argmin(np.abs(rho_grid - r))) for r in rhos]
         ms = np.asarray(mean_spread)[row][idx]
@@ -225,7 +226,7 @@ def stabilisation_matches(
                 for f in factors
             ]
         )
-    out["total"] = sum(out.values())
+    out["total"] = np.sum(list(out.values()), axis=0)
     return out
 
 
@@ -368,7 +369,7 @@ def fig1_quote_table(
 
 
 def two_step_table(
-    rules: Sequence[Callable], sigma0s: Sequence[float], mu0: float = 3.0, params: GMParams = GMParams()
+    rules: Sequence[Any], sigma0s: Sequence[float], mu0: float = 3.0, params: GMParams = GMParams()
 ):
     """Gaussian sd after two steps, per rule and prior sd (rows) and kind of sequence (columns:
     trade or none at each step; a sell has the sd of a buy). Rules need a ``name``.
