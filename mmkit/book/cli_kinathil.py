@@ -8,6 +8,7 @@ Everything is deterministic (exact arithmetic, seeded draws) except the wall tim
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -169,10 +170,16 @@ def das_long_study(runs: int, periods: int, lookahead: int) -> dict:
     from mmkit.experiments import ShockedMarketConfig, kinathil_mpc_vs_das
 
     rows = []
-    for rho in (1.0, 2.0, 4.0):
-        r = kinathil_mpc_vs_das(ShockedMarketConfig(rho=rho, periods=periods, runs=runs, seed=0), lookahead)
+    grids = {
+        "base": (-1.5, -0.75, 0.0, 0.75, 1.5),
+        "7 prices, wider": (-2.25, -1.5, -0.75, 0.0, 0.75, 1.5, 2.25),
+    }
+    for (setting, grid), rho in itertools.product(grids.items(), (1.0, 2.0, 4.0)):
+        cfg = ShockedMarketConfig(rho=rho, periods=periods, runs=runs, seed=0, price_grid=grid)
+        r = kinathil_mpc_vs_das(cfg, lookahead)
         rows.append(
             {
+                "setting": setting,
                 "rho": rho,
                 "periods": periods,
                 "results": {k: list(v) for k, v in r["results"].items()},
