@@ -69,8 +69,8 @@ def _tables(model: InventoryPOMDP, mids: np.ndarray, has_unit: bool) -> tuple[np
     L = np.zeros((A, _NO, C))
     r = np.zeros((A, C))
     mtm = model.reward_kind == "mark_to_market"
-    for a, (bid, ask) in enumerate(model.actions):
-        bid, ask = float(bid), float(ask)
+    for a, (bid_q, ask_q) in enumerate(model.actions):
+        bid, ask = float(bid_q), float(ask_q)
         sale = (ask - mids) if mtm else np.full(C, ask)
         purchase = (mids - bid) if mtm else np.full(C, -bid)
         for t in model.traders.types:

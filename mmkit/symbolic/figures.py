@@ -55,7 +55,7 @@ def draw_dbn(ax, colors, parents=DBN_PARENTS, pos=DBN_POS) -> list[str]:
 def draw_tree(ax, model: InventoryPOMDP, tree: PolicyNode, colors) -> None:
     """Draw a depth-3 policy tree: nodes are (bid, ask) boxes framed by the inventory's
     colour, edges carry the observation and its exact probability."""
-    xy = {(): (0.0, 2.0)}
+    xy: dict[tuple[str, ...], tuple[float, float]] = {(): (0.0, 2.0)}
     for k, o in enumerate(OBS):
         xy[(o,)] = (-3 + 3 * k, 1.0)
         for k2, o2 in enumerate(OBS):
