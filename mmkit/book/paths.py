@@ -10,8 +10,8 @@ def find_repo_root() -> Path | None:
     """The repository root, or ``None`` when not running inside the book's repository.
 
     ``MMKIT_ROOT`` wins when set; otherwise the first parent of the working directory holding
-    ``_toc.yml`` and ``mmkit/``; otherwise the parent of the package when that is the repository
-    (an editable install).
+    ``_toc.yml`` and ``mmkit/``. A chapter downloaded and run in another folder is outside the
+    repository even when mmkit is installed from it (editable): its ledger records nothing.
     """
     env = os.environ.get("MMKIT_ROOT")
     if env:
@@ -20,8 +20,7 @@ def find_repo_root() -> Path | None:
     for p in (here, *here.parents):
         if (p / "_toc.yml").exists() and (p / "mmkit").is_dir():
             return p
-    pkg_parent = Path(__file__).resolve().parents[2]
-    return pkg_parent if (pkg_parent / "_toc.yml").exists() else None
+    return None
 
 
 def repo_root() -> Path:
