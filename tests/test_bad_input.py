@@ -896,7 +896,7 @@ def _symbolic() -> None:
         "symbolic.TraderModel.discrete",
         ip.TraderModel.discrete,
         {},
-        {"c": SYM + [-1], "probs": [(0.5, 0.5), (0.5, 0.6, -0.1), None]},
+        {"c": SYM, "probs": [(0.5, 0.5), (0.5, 0.6, -0.1), None]},
     )
     spec(
         "symbolic.Belief.uniform",

@@ -44,6 +44,13 @@ def _interval(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool) 
     return f"{left}{a}, {b}{right}"
 
 
+def _bound(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool) -> str:
+    """``">= 1"``, ``"> 0"`` for one-sided ranges, else the interval ``"[0, 1)"``."""
+    if hi is None and lo is not None:
+        return f"{'>' if lo_open else '>='} {lo:g}"
+    return "in " + _interval(lo, hi, lo_open, hi_open)
+
+
 def _in(v: float, lo: float | None, hi: float | None, lo_open: bool, hi_open: bool) -> bool:
     if lo is not None and (v < lo or (lo_open and v == lo)):
         return False
@@ -72,7 +79,9 @@ def check_real(
             raise TypeError(f"{name} must be a real number in {rng}, got {type(x).__name__} {x!r}")
     v = float(x)
     if not np.isfinite(v) or not _in(v, lo, hi, lo_open, hi_open):
-        raise ValueError(f"{name} must be a finite number in {rng}, got {x!r}")
+        raise ValueError(
+            f"{name} must be {_bound(lo, hi, lo_open, hi_open)}, got {x!r} (a finite number in {rng})"
+        )
     return v
 
 
@@ -103,7 +112,7 @@ def check_int(x: Any, name: str, lo: int | None = None, hi: int | None = None) -
         raise TypeError(f"{name} must be an integer in {rng}, got {type(x).__name__} {x!r}")
     v = int(x)
     if not _in(v, lo, hi, False, False):
-        raise ValueError(f"{name} must be an integer in {rng}, got {v}")
+        raise ValueError(f"{name} must be {_bound(lo, hi, False, False)}, got {v} (an integer in {rng})")
     return v
 
 

@@ -68,7 +68,7 @@ class GridBelief:
 
     def __post_init__(self) -> None:
         self.v = check_array(self.v, "v", ndim=1)
-        self.p = check_array(self.p, "p", lo=0.0)
+        self.p = check_array(self.p, "p (the belief's cell masses)", lo=0.0)
         if self.v.ndim != 1 or self.v.size < 2 or np.any(np.diff(self.v) <= 0):
             raise ValueError("v must be an increasing 1-D grid with >= 2 points")
         self.p = np.array(self.p, dtype=float, copy=True)

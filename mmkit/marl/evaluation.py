@@ -545,7 +545,9 @@ def natural_actions(
     if not isinstance(cfg, MarketConfig):
         raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
     x1 = np.atleast_1d(check_array(a1, "a1"))
-    x2 = np.atleast_1d(check_array(a2, "a2", shape=x1.shape))
+    x2 = np.atleast_1d(check_array(a2, "a2"))
+    if x2.shape != x1.shape:
+        raise ValueError(f"a2 must have the shape of a1 {x1.shape}, got {x2.shape}")
     a = np.stack([x1, x2], axis=-1)
     if role == "adversary":
         return market_from_action(a, cfg)

@@ -115,9 +115,7 @@ class TraderModel:
             raise TypeError(f"probs must be 3 proportions (informed, over, under), got {probs!r}")
         if any(Q(p, "probs") < 0 for p in probs):
             raise ValueError(f"probs must be >= 0 and sum to 1, got {probs!r}")
-        c = Q(c, "c")
-        if c < 0:
-            raise ValueError(f"c (the noise size) must be >= 0, got {fmt_num(c)}")
+        c = Q(c, "c")  # either sign: the over/under labels swap (tests/test_pbvi.py)
         return cls(
             (
                 TraderType("informed", Q(probs[0])),
@@ -151,7 +149,7 @@ def make_actions(
         raise TypeError("asks must be a sequence of prices")
     ask_list = bid_list if asks is None else sorted({Q(a, "asks") for a in asks})
     if not any(b < a for b in bid_list for a in ask_list):
-        raise ValueError("bids and asks must give at least one pair with bid < ask")
+        raise ValueError("actions must be a non-empty set: bids and asks give no pair with bid < ask")
     return check_actions([(b, a) for b in bid_list for a in ask_list if b < a])
 
 

@@ -68,7 +68,7 @@ def Q(x: Number, name: str = "x") -> Fraction:
         return Fraction(x)
     if isinstance(x, float):
         if not math.isfinite(x):
-            raise ValueError(f"{name} must be a finite number, got {x}")
+            raise ValueError(f"{name} must be finite, got {x}")
         return Fraction(repr(x))
     if isinstance(x, str):
         try:
