@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -180,6 +181,34 @@ def headline(cases: list[dict]) -> list[str]:
     return out
 
 
+def chapter_section(page: Path) -> list[str]:
+    """What re-executing each chapter costs (``benchmarks/results/chapters.json``), if measured."""
+    path = Path(__file__).resolve().parent / "results" / "chapters.json"
+    if not path.exists():
+        return []
+    doc = json.loads(path.read_text())
+    lines = [
+        "## What re-executing a chapter costs",
+        "",
+        "CPU time (user + system of the test process and its kernel) of `pytest --nbval` on each "
+        "chapter, as `make test` runs it, measured by `python -m benchmarks.chapters` on "
+        f"{doc['date']} (load average {doc['load_average_start'][0]:.1f} at the start). The book's "
+        f"budget is {doc['budget_s']:g} s for all chapters; about 6-7 s of each row is the fixed cost "
+        "of starting pytest and a kernel. Slow results (training, sweeps) come from committed "
+        "artifacts made by the command line, so a reader re-executing a chapter never trains.",
+        "",
+        "| chapter | CPU (s) | wall (s) | outputs reproduce |",
+        "|---|---:|---:|---|",
+        *[
+            f"| {r['chapter']} | {r['cpu_s']:.1f} | {r['wall_s']:.1f} | {'yes' if r['passed'] else 'no'} |"
+            for r in doc["chapters"]
+        ],
+        f"| **all** | **{doc['total_cpu_s']:.1f}** | | |",
+        "",
+    ]
+    return lines
+
+
 def render(doc: dict, page: Path, fig_path: Path | None = None) -> None:
     """Write ``page`` (Markdown) and its figure (default ``benchmarks/results/scaling.png``)."""
     page = Path(page)
@@ -265,6 +294,7 @@ def render(doc: dict, page: Path, fig_path: Path | None = None) -> None:
         "|---|---|---|---|",
         *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in fits],
         "",
+        *chapter_section(page),
         "## All cases",
         "",
         *ratio_table(cases),
