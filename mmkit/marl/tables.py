@@ -85,7 +85,8 @@ def compare_frame(
 ):
     """Narrow DataFrame: one row per metric (and agent), a (setting, paper | ours) column pair.
 
-    With ``spread`` (across-seed statistics), ours is ``mean ± 95 % half-width`` across seeds.
+    Cells are ``mean (episode std)``; with ``spread`` (across-seed statistics) ours is
+    ``mean ± 95 % half-width across seeds (mean episode std)``.
     """
     import pandas as pd
 
@@ -94,14 +95,15 @@ def compare_frame(
     for n in names:
         pc, oc = [], []
         for _, m, k in rows:
-            pc.append(f"{value(paper[n], m, k):.{digits}f}" if m in paper[n] else "")
+            sd = lambda s: f" ({value(s[n], m, k, 'std'):.{digits}f})"
+            pc.append(f"{value(paper[n], m, k):.{digits}f}" + sd(paper) if m in paper[n] else "")
             if m not in ours.get(n, {}):
                 oc.append("")
                 continue
             o = f"{value(ours[n], m, k):.{digits}f}"
             if spread is not None:
                 o += f" ± {float(np.atleast_1d(spread[n][m]['ci95'])[k]):.{digits}f}"
-            oc.append(o)
+            oc.append(o + sd(ours))
         data[(n, "paper")] = pc
         data[(n, label)] = oc
     return pd.DataFrame(data, index=[r for r, _, _ in rows])
