@@ -219,7 +219,8 @@ def seed_means(per_seed: Sequence[Mapping]) -> tuple[dict, dict]:
     n = len(per_seed)
     if n < 1:
         raise ValueError("per_seed must hold at least one evaluation")
-    means, spread = {}, {}
+    means: dict[str, dict] = {}
+    spread: dict[str, dict] = {}
     for setting in per_seed[0]:
         means[setting], spread[setting] = {}, {}
         for m in per_seed[0][setting]:

@@ -18,6 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -167,7 +168,7 @@ def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool =
         cfg = replace(cfg, beta=float(task.beta))
     folder = task.folder(out)
     runs = train_all(cfg, folder, progress=progress, log=lambda s: None)
-    res = {
+    res: dict[str, Any] = {
         "config": task.config,
         "seed": task.seed,
         "beta": cfg.beta,
