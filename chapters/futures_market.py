@@ -665,7 +665,7 @@ pd.DataFrame(
     r_myopic,
     index=[f"i={s}" for s in LEVELS],
     columns=[f"pos'={s}" for s in LEVELS],
-).round(4)
+).round(4) + 0.0  # + 0.0: no negative zeros
 
 # %% [markdown]
 # The economics of our optimum. The drift $m(i)$ is $\le 0$ in every state
