@@ -664,8 +664,8 @@ pd.DataFrame({"statement": [r["quantity"] for r in rows],
 # anything B1 learned. Of the pair statements, those about who wins mostly hold for our
 # agents (B1 over A, B2 over A and B1, B$^\star$ over both while hurting A less than B2
 # does, combined PnL below the solo baselines); those that depend on finer quote structure
-# fail (whose inventory is calmer, where joint drawdowns are higher, which pair quotes
-# closer). "No herding except B1-B1" fails only on its B1-B1 half, for the sampling reason
+# fail (whose inventory is calmer in A-B1, which pair quotes closer, whether B$^\star$
+# widens the spread against B1). "No herding except B1-B1" fails only on its B1-B1 half, for the sampling reason
 # above. One statement is contradicted by the paper itself: the general form "combined PnL
 # falls in every pair" fails on the paper's own B1-B1 row (441.6 against B1's 437.3 alone);
 # the paper states it only for A-B2 and the B$^\star$ pairs, and we record the general form
@@ -702,7 +702,7 @@ led.show("Table 3")
 # The environment is exact: every policy-independent number reproduces to the printed
 # digits, and B1's single-agent cells need only one bit of its policy. The tables are, to
 # first order, a readout of mean quote offsets, which constant-offset surrogates fitted to
-# the paper's own numbers recover to a few per cent. Our PPO agents (three seeds at 1/35 of
+# the paper's own numbers recover to a few per cent. Our PPO agents (five seeds at 1/35 of
 # the default budget, beside one seed at the full budget) reproduce the paper's competitive
 # ordering, who takes the flow and who earns more, but almost none of its numbers, and the
 # seeds disagree by more than the paper's printed ± suggests. The single-agent cells and
