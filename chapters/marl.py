@@ -363,7 +363,9 @@ runs.groupby("config").agg(seeds=("seed", "size"), steps=("steps", "sum"),
 
 # %% [markdown]
 # Wall times are single-threaded on a shared two-core machine under other jobs' load, so
-# they overstate the CPU time; the default chain took 21 minutes.
+# they overstate the CPU time (the first seed's also include about 8.5 minutes during which
+# its process was paused); the default chain took 21 minutes. Evaluating each chain adds a
+# few minutes.
 #
 # ### Tables 5-7 across seeds
 #
