@@ -264,10 +264,13 @@ offsets.set_axis(["bid X", "ask X", "bid Y", "ask Y"], axis=1)
 # agents of a pair):
 
 # %%
-compare_frame(PAPER, sur, T6, label="surr.")
+from IPython.display import display
+
+for names in (T6[:2], T6[2:]):
+    display(compare_frame(PAPER, sur, names, digits=2, label="surr."))
 
 # %%
-compare_frame(PAPER, sur, T7, label="surr.")
+compare_frame(PAPER, sur, T7, digits=2, label="surr.")
 
 # %% [markdown]
 # The claims: a lone agent's PnL spread, and per table the cells that were not fitted
@@ -379,10 +382,12 @@ runs.groupby("config").agg(seeds=("seed", "size"), steps=("steps", "sum"),
 
 # %%
 OURS, SPREAD = seed_means([r["eval"]["sampled-norm"] for r in RES])
-compare_frame(PAPER, OURS, S_NAMES, SPREAD, digits=2)
+for names in (S_NAMES[::2], S_NAMES[1::2]):
+    display(compare_frame(PAPER, OURS, names, SPREAD, digits=2))
 
 # %%
-compare_frame(PAPER, OURS, T6, SPREAD, digits=2)
+for names in (T6[:2], T6[2:]):
+    display(compare_frame(PAPER, OURS, names, SPREAD, digits=2))
 
 # %%
 compare_frame(PAPER, OURS, T7, SPREAD, digits=2)
