@@ -447,7 +447,7 @@ def test_exact_vs_gaussian_artifact_is_current(sol):
         divergence_at=ev["div_t"],
     )
     for k in ("profit_gauss", "profit_exact", "diff", "kl", "w1_rel"):
-        np.testing.assert_allclose(got[k][0], ev[k][0], rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(got[k][0], ev[k][0], rtol=1e-8, atol=1e-9)  # diff ~ 0: round-off
 
 
 def test_table_vs_integrals_agrees_and_validates():

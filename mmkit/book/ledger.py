@@ -603,12 +603,15 @@ class Ledger:
         assert self.root is not None
         return ledger_dir(Path(self.root)) / f"{self.source}.json"
 
-    def save(self) -> Path | None:
+    def save(self) -> None:
         """Write the ledger atomically (see :func:`ledger_dir`), with the chapter's and the
-        registry's SHA-256 and a completion mark; raise if a declared claim was not recorded."""
+        registry's SHA-256 and a completion mark; raise if a declared claim was not recorded.
+
+        Returns nothing, so a chapter's last cell shows no machine-dependent path; the file is
+        at :meth:`path`."""
         if not self.active:
             print("mmkit: ledger not saved (outside the book's repository)")
-            return None
+            return
         root = Path(self.root)  # type: ignore[arg-type]
         missing = [
             cid for cid, d in self.decls.items() if d.kind != "not attempted" and cid not in self.records
@@ -626,7 +629,7 @@ class Ledger:
             "complete": True,
             "claims": self.rows(),
         }
-        return atomic_write_text(self.path(), json.dumps(payload, indent=1, sort_keys=True) + "\n")
+        atomic_write_text(self.path(), json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
 
 def chapter_source(registry: dict, root: Path) -> Path | None:
