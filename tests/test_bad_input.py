@@ -1384,10 +1384,20 @@ def _library_new() -> None:
         "markov_market.lumpability.persistent_agents",
         lp.persistent_agents,
         {"N": 2, "rho": 0.5},
-        {"N": "int_pos", "rho": "prob", "laws": "stoch"},
+        {
+            "N": "int_pos",
+            "rho": PROB + [1.0],
+            "laws": [np.full((3, 3), 0.3), np.ones((3, 2)) / 2, np.full((3, 3), NAN), -np.eye(3), "L", None],
+        },
     )
     for fn in ("config_chain", "two_step_conditional", "lumpability_gap", "two_step_error"):
-        spec(f"markov_market.lumpability.{fn}", getattr(lp, fn), {"agents": agents}, {"agents": AG})
+        spec(
+            f"markov_market.lumpability.{fn}",
+            getattr(lp, fn),
+            {"agents": agents},
+            {"agents": AG},
+            agents=("agents", "T", "N"),
+        )
     path = mm.simulate_agents([T1, T2], 200, np.random.default_rng(1)).sum(axis=1)
     spec(
         "markov_market.lumpability.markov_test",
@@ -1400,6 +1410,7 @@ def _library_new() -> None:
         lp.policy_value_error,
         {"agents": agents},
         {"agents": AG, "c": "real", "discount": "discount"},
+        agents=("agents", "T", "N"),
     )
     spec(
         "markov_market.lumpability.error_grid",
@@ -1428,6 +1439,7 @@ def _library_new() -> None:
             "discount": "discount",
             "max_iter": "int_pos",
         },
+        R=("R", "P"),
     )
     mask = md.optimal_action_mask(tm, md.value_iteration(tm).V)
     spec(
@@ -1435,13 +1447,14 @@ def _library_new() -> None:
         rd.tie_aware_hits,
         {"mask": mask, "table": table},
         {"mask": [None, "m", np.ones((2, 2), bool)], "table": [None, "t", np.zeros((2, 2), int)]},
+        table=("table", "mask"),
     )
     for fn in ("reading_agreement", "closest_optimal_table"):
         spec(
             f"markov_market.readings.{fn}",
             getattr(rd, fn),
             {"mdp": tm, "table": table},
-            {"mdp": MDP, "table": [None, "t", np.zeros((2, 2), int), np.full((5, 5), -1)], "tol": "nonneg"},
+            {"mdp": MDP, "table": [None, "t", np.zeros((2, 2), int), np.full((5, 5), 2)], "tol": "nonneg"},
         )
     spec(
         "markov_market.readings.agreement_sweep",
@@ -1462,11 +1475,11 @@ def _library_new() -> None:
         {"M": M, "c": 0.1},
         {"M": "stoch", "c": "real"},
     )
-    ENT = [[(0, 0, 0)], [(9, 0, 0)], [(-1, 0, 0)], [], None]
+    ENT = [[(0, 0, 1)], [(9, 0, 1)], [(0, 0, 5)], [(0, 1)], [], None]
     spec(
         "markov_market.readings.impossible_margins",
         rd.impossible_margins,
-        {"M": M, "entries": [(0, 0, 0)], "c_grid": [0.1], "discounts": [0.9]},
+        {"M": M, "entries": [(0, 0, 1)], "c_grid": [0.1], "discounts": [0.9]},
         {
             "M": "stoch",
             "entries": ENT[1:],
@@ -1478,7 +1491,7 @@ def _library_new() -> None:
     spec(
         "markov_market.readings.coupling_bounds",
         rd.coupling_bounds,
-        {"M": M, "entries": [(0, 0, 0)]},
+        {"M": M, "entries": [(0, 0, 1)]},
         {"M": "stoch", "entries": ENT[1:]},
     )
     spec(
