@@ -110,7 +110,7 @@ class Spec:
 
 SPECS: dict[str, Spec] = {}
 #: Callables whose valid base call takes minutes (checked by their own tests).
-HEAVY_BASE = {"experiments.kinathil_vs_das"}
+HEAVY_BASE = {"experiments.kinathil_vs_das", "experiments.kinathil_mpc_vs_das"}
 
 
 def spec(name: str, call: Callable[..., Any], base: dict, kinds: dict, **aliases: tuple[str, ...]) -> None:
@@ -1012,6 +1012,22 @@ def _experiments() -> None:
         kd.kinathil_vs_das,
         {"cfg": kd.ShockedMarketConfig(runs=2, periods=1)},
         {"cfg": ["c", 3, None]},
+    )
+    small = kd.ShockedMarketConfig(runs=2, periods=1)
+    spec("experiments.kinathil_model", kd.kinathil_model, {"cfg": small}, {"cfg": ["c", 3, None]})
+    spec(
+        "experiments.kinathil_mpc_vs_das",
+        kd.kinathil_mpc_vs_das,
+        {"cfg": small, "lookahead": 1},
+        {"cfg": ["c", 3, None], "lookahead": INT_POS + [10**9]},
+    )
+    row = {"rho": 1.0, "results": {"Das (optimal)": [1.0, 0.1]}, "paired_diff": [0.0, 0.1]}
+    spec(
+        "experiments.summary_rows",
+        kd.summary_rows,
+        {"rows": [row]},
+        {"rows": [None, "r", 3, [{"rho": 1.0}], [3]], "keys": [None, "rho", (3,), ("sigma",)]},
+        keys=("keys", "rows"),
     )
 
 
