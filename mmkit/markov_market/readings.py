@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -63,20 +64,20 @@ def _check_mdp(mdp: object) -> FiniteMDP:
     return mdp
 
 
-def _check_grid(x: object, name: str, discount: bool = False) -> list[float]:
+def _check_grid(x: Any, name: str, discount: bool = False) -> list[float]:
     """A non-empty sequence of finite reals (of discounts in [0, 1) when ``discount``)."""
     if x is None or isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) == 0:
         raise TypeError(f"{name} must be a non-empty sequence of numbers, got {x!r}")
     return [check_discount(v, name) if discount else check_real(v, name) for v in x]
 
 
-def _check_bounds(bounds: object) -> list[str]:
+def _check_bounds(bounds: Any) -> list[str]:
     if bounds is None or isinstance(bounds, (str, bytes)) or not hasattr(bounds, "__len__") or not bounds:
         raise TypeError(f"bounds must be a non-empty sequence of 'restrict'/'clip', got {bounds!r}")
     return [check_choice(b, "bounds", ("restrict", "clip")) for b in bounds]
 
 
-def _check_entries(entries: object, N: int) -> list[tuple[int, int, int]]:
+def _check_entries(entries: Any, N: int) -> list[tuple[int, int, int]]:
     if entries is None or isinstance(entries, (str, bytes)) or not hasattr(entries, "__len__") or not entries:
         raise TypeError(f"entries must be a non-empty sequence of (i, pos, a) triples, got {entries!r}")
     out = []
