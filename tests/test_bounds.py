@@ -89,8 +89,10 @@ def test_bad_input(fig2):
     m, dp = fig2
     with pytest.raises(ValueError, match="horizon"):
         dp.value(0)
-    with pytest.raises(ValueError, match="horizon"):
+    with pytest.raises(TypeError, match="horizon"):  # a non-integer (common validators: TypeError)
         full_information_bound(m, ROOT, 1.5)
+    with pytest.raises(ValueError, match="horizon"):
+        full_information_bound(m, ROOT, 10**9)  # bounded by MAX_HORIZON: no hang
     with pytest.raises(TypeError, match="model"):
         CellDP("m", ROOT)
     with pytest.raises(TypeError, match="belief"):

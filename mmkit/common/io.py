@@ -17,6 +17,18 @@ from pathlib import Path
 __all__ = ["atomic_write_bytes", "atomic_write_text", "sha256_bytes", "sha256_file"]
 
 
+def as_path(path: object, name: str = "path") -> Path:
+    """``path`` as a :class:`~pathlib.Path`; anything but a ``str`` or path-like raises ``TypeError``."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or os.PathLike path, got {type(path).__name__} {path!r}")
+    return Path(path)
+
+
+def _check_bytes(data: object, name: str = "data") -> None:
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"{name} must be bytes, got {type(data).__name__}")
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename).
 
@@ -32,9 +44,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     pathlib.Path
         The destination path.
     """
-    if not isinstance(data, (bytes, bytearray)):
-        raise TypeError(f"data must be bytes, got {type(data).__name__}")
-    out = Path(path)
+    _check_bytes(data)
+    out = as_path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
@@ -53,18 +64,25 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "
     """Write ``text`` to ``path`` atomically (see :func:`atomic_write_bytes`)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
-    return atomic_write_bytes(path, text.encode(encoding))
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a codec name (str), got {type(encoding).__name__}")
+    try:
+        data = text.encode(encoding)
+    except LookupError:
+        raise ValueError(f"encoding must be a known codec name such as 'utf-8', got {encoding!r}") from None
+    return atomic_write_bytes(as_path(path), data)
 
 
 def sha256_bytes(data: bytes) -> str:
     """Hex SHA-256 of ``data``."""
+    _check_bytes(data)
     return hashlib.sha256(data).hexdigest()
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
     """Hex SHA-256 of the file at ``path`` (read in 1 MiB blocks)."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open(as_path(path), "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()

@@ -20,7 +20,8 @@ import json
 import os
 from pathlib import Path
 
-from mmkit.common.io import atomic_write_text, sha256_bytes, sha256_file
+from mmkit.common.io import as_path, atomic_write_text, sha256_bytes, sha256_file
+from mmkit.common.validation import check_nonnegative_int
 
 __all__ = [
     "MANIFEST_NAME",
@@ -50,11 +51,16 @@ def _listed_files(root: Path) -> list[Path]:
     return out
 
 
+def _folder(root: object) -> Path:
+    out = as_path(root, "root")
+    if not out.is_dir():
+        raise ValueError(f"root must be an existing folder, got {out}")
+    return out
+
+
 def build_manifest(root: str | os.PathLike[str]) -> dict:
     """The manifest of every file under ``root``: ``{"algorithm", "files": {rel: {sha256, bytes}}}``."""
-    root = Path(root)
-    if not root.is_dir():
-        raise ValueError(f"root must be an existing folder, got {root}")
+    root = _folder(root)
     files = {
         p.relative_to(root).as_posix(): {"sha256": sha256_file(p), "bytes": p.stat().st_size}
         for p in _listed_files(root)
@@ -65,12 +71,12 @@ def build_manifest(root: str | os.PathLike[str]) -> dict:
 def write_manifest(root: str | os.PathLike[str]) -> Path:
     """(Re)write ``<root>/MANIFEST.json`` atomically; returns its path."""
     data = build_manifest(root)
-    return atomic_write_text(Path(root) / MANIFEST_NAME, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    return atomic_write_text(_folder(root) / MANIFEST_NAME, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def check_manifest(root: str | os.PathLike[str]) -> list[str]:
     """Differences between ``<root>/MANIFEST.json`` and the files on disk (empty when current)."""
-    root = Path(root)
+    root = _folder(root)
     path = root / MANIFEST_NAME
     if not path.exists():
         return [f"{path}: manifest missing (run `python -m mmkit artifacts-manifest`)"]
@@ -90,7 +96,7 @@ def check_manifest(root: str | os.PathLike[str]) -> list[str]:
 
 def find_manifest(path: str | os.PathLike[str]) -> Path | None:
     """The nearest ``MANIFEST.json`` in a parent folder of ``path`` (``None`` if there is none)."""
-    p = Path(path).resolve()
+    p = as_path(path).resolve()
     for parent in p.parents:
         cand = parent / MANIFEST_NAME
         if cand.is_file():
@@ -100,6 +106,12 @@ def find_manifest(path: str | os.PathLike[str]) -> Path | None:
 
 def verify_bytes(path: str | os.PathLike[str], data: bytes, sha256: str, size: int | None = None) -> None:
     """Raise :class:`ArtifactError` unless ``data`` (read from ``path``) has this size and hash."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"data must be bytes, got {type(data).__name__}")
+    if not (isinstance(sha256, str) and len(sha256) == 64 and all(c in "0123456789abcdef" for c in sha256)):
+        raise ValueError(f"sha256 must be a 64-character lower-case hex digest, got {sha256!r}")
+    if size is not None:
+        size = check_nonnegative_int(size, "size")
     if size is not None and len(data) != size:
         kind = "truncated" if len(data) < size else "has extra bytes"
         raise ArtifactError(f"artifact {path} is {kind}: {len(data)} bytes, expected {size}")
@@ -120,7 +132,7 @@ def read_verified(path: str | os.PathLike[str]) -> bytes:
         If the file is missing, or a manifest covers it and the file is not listed, truncated
         or modified.
     """
-    p = Path(path)
+    p = as_path(path)
     if not p.is_file():
         raise ArtifactError(f"artifact {p} is missing")
     data = p.read_bytes()

@@ -51,6 +51,7 @@ from mmkit.common.validation import (
     check_array,
     check_choice,
     check_discount,
+    check_nonnegative_int,
     check_positive,
     check_positive_int,
     check_probability_vector,
@@ -482,6 +483,12 @@ def _layout(mdp: FiniteMDP) -> _Layout:
 def bellman(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""The Bellman update and a greedy policy: :math:`(TV)(s) = \max_a Q(s, a)` and the
     first maximising action label of every state (QuantEcon's tie rule)."""
+    _check_mdp(mdp)
+    return _bellman(mdp, check_array(V, "V", shape=(mdp.n_states,)))
+
+
+def _bellman(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bellman` without the argument checks (the solvers' inner loop)."""
     lay = _layout(mdp)
     vals = mdp.R + mdp.discount * (mdp.P @ V)
     if lay.product:
@@ -564,25 +571,17 @@ def evaluate_policy(
 
 
 def _iterations(max_iter: int) -> int:
-    if int(max_iter) != max_iter or max_iter < 1:
-        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}")
-    return int(max_iter)
+    return check_positive_int(max_iter, "max_iter")
 
 
 def _epsilon(epsilon: float) -> float:
-    e = float(epsilon)
-    if not (e > 0 and np.isfinite(e)):
-        raise ValueError(f"epsilon must be a finite number > 0, got {epsilon!r}")
-    return e
+    return check_positive(epsilon, "epsilon")
 
 
 def _start(mdp: FiniteMDP, V0: np.ndarray | None, default: np.ndarray) -> np.ndarray:
     if V0 is None:
         return default
-    V = np.array(V0, dtype=float)
-    if V.shape != (mdp.n_states,) or not np.all(np.isfinite(V)):
-        raise ValueError(f"V0 must be {mdp.n_states} finite values, got shape {V.shape}")
-    return V
+    return check_array(V0, "V0", shape=(mdp.n_states,))
 
 
 def _max_reward(mdp: FiniteMDP) -> np.ndarray:
@@ -601,19 +600,20 @@ def solve_value_iteration(
     :math:`\|V_{k+1} - V_k\|_\infty < \varepsilon(1-\lambda)/(2\lambda)`; the policy greedy
     for the last iterate is then :math:`\varepsilon`-optimal (Puterman 1994, Thm 6.3.1).
     """
+    _check_mdp(mdp)
     epsilon, max_iter = _epsilon(epsilon), _iterations(max_iter)
     lam = mdp.discount
     tol = epsilon * (1 - lam) / (2 * lam) if lam > 0 else np.inf
     V = _start(mdp, V0, _max_reward(mdp))
     for k in range(1, max_iter + 1):
-        TV, _ = bellman(mdp, V)
+        TV, _ = _bellman(mdp, V)
         done = np.max(np.abs(TV - V)) < tol
         V = TV
         if done:
             break
     else:
         raise RuntimeError(f"value iteration did not converge in {max_iter} iterations")
-    return MDPSolution(V, bellman(mdp, V)[1], k)
+    return MDPSolution(V, _bellman(mdp, V)[1], k)
 
 
 def solve_policy_iteration(
@@ -628,13 +628,15 @@ def solve_policy_iteration(
     evaluates the policy by :func:`evaluate_policy` (``evaluation``: exact LU, or a Krylov
     method warm-started from the previous value for large sparse models) and improves it.
     """
+    _check_mdp(mdp)
+    check_choice(evaluation, "evaluation", EVALUATION_METHODS)
     max_iter = _iterations(max_iter)
     V = _start(mdp, V0, _max_reward(mdp))
-    _, pol = bellman(mdp, V)
+    _, pol = _bellman(mdp, V)
     Vp = None
     for k in range(1, max_iter + 1):
         Vp = evaluate_policy(mdp, pol, evaluation, V0=Vp)
-        _, new = bellman(mdp, Vp)
+        _, new = _bellman(mdp, Vp)
         if np.array_equal(new, pol):
             return MDPSolution(Vp, pol, k)
         pol = new
@@ -658,14 +660,14 @@ def modified_policy_iteration(
     Starts from :math:`\min_{s,a} r(s,a)/(1-\lambda)`, below :math:`V^\star`, so the iterates
     increase monotonically.
     """
+    _check_mdp(mdp)
     epsilon, max_iter = _epsilon(epsilon), _iterations(max_iter)
-    if int(k) != k or k < 0:
-        raise ValueError(f"k must be an integer >= 0, got {k!r}")
+    k = check_nonnegative_int(k, "k")
     lam = mdp.discount
     tol = epsilon * (1 - lam) / lam if lam > 0 else np.inf
     V = _start(mdp, V0, np.full(mdp.n_states, mdp.R.min() / (1 - lam)))
     for it in range(1, max_iter + 1):
-        U, sigma = bellman(mdp, V)
+        U, sigma = _bellman(mdp, V)
         diff = U - V
         lo, hi = diff.min(), diff.max()
         if hi - lo < tol:

@@ -49,7 +49,7 @@ class CombinatorialLMSR:
     b: float = 100.0
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.k, (int, np.integer)) and 1 <= self.k <= 26):
+        if isinstance(self.k, bool) or not (isinstance(self.k, (int, np.integer)) and 1 <= self.k <= 26):
             raise ValueError(f"k must be an integer in [1, 26], got {self.k!r}")
         LMSR(self.b)  # validates b
 

@@ -71,6 +71,16 @@ class ScoringRule:
     dg: Callable | None = None
     dg_inv: Callable | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a str label, got {type(self.name).__name__}")
+        if not callable(self.score):
+            raise TypeError(f"score must be a callable score(r) -> S, got {type(self.score).__name__}")
+        for key in ("g", "dg", "dg_inv"):
+            f = getattr(self, key)
+            if f is not None and not callable(f):
+                raise TypeError(f"{key} must be a callable or None, got {type(f).__name__}")
+
     def expected(self, r: ArrayLike) -> float:
         """Expected score :math:`G(r) = \\sum_i r_i S_i(r)` (convex on the simplex)."""
         r = np.asarray(r, dtype=float)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from mmkit.common.validation import check_array, check_nonnegative, check_nonnegative_int, check_positive_int
 from mmkit.cost_function.scoring_rules import CostFunctionMarketMaker, as_quantities
 
 __all__ = ["Order", "Fill", "LimitOrderMarket", "random_order_flow"]
@@ -99,7 +100,7 @@ class LimitOrderMarket:
         self.q0 = as_quantities(self.q0, "q0").astype(float).copy()
         if self.q0.ndim != 1:
             raise ValueError(f"q0 must be one share vector, got shape {self.q0.shape}")
-        self.cash = np.asarray(self.cash, dtype=float).copy()
+        self.cash = check_array(self.cash, "cash").copy()
         if self.cash.ndim != 1 or self.cash.size < 1 or not np.all(np.isfinite(self.cash)):
             raise ValueError("cash must be a 1-D array of finite numbers, one per trader")
         if np.any(self.cash < 0):
@@ -282,6 +283,10 @@ def random_order_flow(
     """A seeded random market: ``events`` actions, each a market buy or sell, a limit buy or
     sell, or a cancellation, by a random trader, sized 1-30 shares, limits uniform in
     (0.05, 0.95). Actions a trader cannot afford are skipped."""
+    check_positive_int(traders, "traders")
+    check_nonnegative_int(events, "events")
+    check_nonnegative_int(seed, "seed")
+    check_nonnegative(cash, "cash")
     rng = np.random.default_rng(seed)
     mkt = LimitOrderMarket(mm, np.full(traders, cash), np.zeros(n))
     for _ in range(int(events)):

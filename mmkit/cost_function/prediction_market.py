@@ -24,6 +24,7 @@ from scipy.special import softmax
 
 from mmkit.common.numerics import logsumexp
 from mmkit.common.validation import (
+    check_array,
     check_nonnegative,
     check_nonnegative_int,
     check_positive,
@@ -149,10 +150,14 @@ def simulate_belief_grid(
     numbers: every ``b`` sees the same realised outcomes and the same traders' beliefs, so the
     differences between liquidities are not sampling noise. Returns ``{b: MarketRun}``.
     """
-    b_arr = np.asarray(bs, dtype=float).ravel()
-    if b_arr.size < 1 or not np.all(np.isfinite(b_arr)) or np.any(b_arr <= 0):
+    if not isinstance(config, TraderConfig):
+        raise TypeError(f"config must be a TraderConfig, got {type(config).__name__}")
+    check_positive_int(runs, "runs")
+    check_nonnegative_int(seed, "seed")
+    b_arr = check_array(bs, "bs").ravel()
+    if np.any(b_arr <= 0):
         raise ValueError(f"bs must be finite liquidities > 0, got {b_arr.tolist()}")
-    p_true = np.asarray(truth, dtype=float)
+    p_true = check_array(truth, "truth")
     if p_true.ndim != 1 or p_true.size < 2 or np.any(p_true <= 0) or not np.isclose(p_true.sum(), 1.0):
         raise ValueError(
             "truth must be a probability vector of length >= 2 with entries in (0, 1) "

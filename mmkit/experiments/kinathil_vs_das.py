@@ -17,6 +17,7 @@ from mmkit.common.validation import (
     check_int,
     check_nonnegative_int,
     check_positive,
+    check_positive_int,
     check_real,
 )
 from mmkit.symbolic.bounds import CellDP
@@ -167,9 +168,15 @@ def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
     }
 
 
+def _check_cfg(cfg: object) -> None:
+    if not isinstance(cfg, ShockedMarketConfig):
+        raise TypeError(f"cfg must be a ShockedMarketConfig, got {type(cfg).__name__}")
+
+
 def kinathil_model(cfg: ShockedMarketConfig) -> tuple[InventoryPOMDP, Belief]:
     """Kinathil's MM's own model of the shocked market (see :class:`ShockedMarketConfig`)
     and its prior belief (piecewise uniform, inventory ``cfg.inventory`` or ``cfg.periods``)."""
+    _check_cfg(cfg)
     s = cfg.sigma_eps
     inv0 = cfg.periods if cfg.inventory is None else int(cfg.inventory)
     pm = _q4(cfg.model_uninformed)
@@ -208,8 +215,8 @@ def kinathil_mpc_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig(), lookah
     (common random numbers). Returns per-MM (mean, s.e.) of the discounted profit and the
     paired difference Kinathil minus Das optimal, with its standard error.
     """
-    if isinstance(lookahead, bool) or int(lookahead) != lookahead or lookahead < 1:
-        raise ValueError(f"lookahead must be an integer >= 1, got {lookahead!r}")
+    _check_cfg(cfg)
+    check_positive_int(lookahead, "lookahead", MAX_HORIZON)
     T, s = cfg.periods, cfg.sigma_eps
     model, prior = kinathil_model(cfg)
     dp = CellDP(model, prior)
@@ -258,6 +265,14 @@ def summary_rows(rows: list[dict], keys: tuple[str, ...] = ("rho",)) -> list[dic
     one dict per row: the ``keys``, each MM's mean discounted profit (names shortened to the
     part before a parenthesis), the paired difference
     Kinathil minus Das optimal and its standard error."""
+    if rows is None or isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows must be a list of comparison dicts, got {type(rows).__name__}")
+    if keys is None or isinstance(keys, (str, bytes)) or not all(isinstance(k, str) for k in keys):
+        raise TypeError(f"keys must be a tuple of column names (str), got {keys!r}")
+    need = ("results", "paired_diff", *keys)
+    for r in rows:
+        if not isinstance(r, dict) or any(k not in r for k in need):
+            raise ValueError(f"rows must hold dicts with the keys {need}, got {r!r:.80}")
     out = []
     for r in rows:
         d = {k: r[k] for k in keys}

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
+from mmkit.common.validation import check_array, check_positive, check_real, check_real_array
 from mmkit.glosten_milgrom.gaussian import mills, update_factors
 from mmkit.glosten_milgrom.params import GMParams, _check_rho
 from mmkit.glosten_milgrom.quotes import Q_STAR, q_myopic, q_zero_profit
@@ -89,8 +90,8 @@ class QuoteTable:
     def __post_init__(self) -> None:
         if self.q_of_rho not in (q_zero_profit, q_myopic):
             raise ValueError("q_of_rho must be q_zero_profit or q_myopic")
-        if not (np.isfinite(self.rho_max) and self.rho_max > 0):
-            raise ValueError(f"rho_max must be > 0, got {self.rho_max}")
+        self.rho_max = check_positive(self.rho_max, "rho_max")
+        self.step = check_positive(self.step, "step")
         if not (0 < self.step <= self.rho_max):
             raise ValueError(f"step must be in (0, rho_max], got {self.step}")
         n = int(np.ceil(self.rho_max / self.step)) + 1
@@ -290,9 +291,11 @@ def stabilisation_times(mean_spread, sigma_eps: float = 1.0, factor: float = 1.1
     factor : float
         Threshold factor, > 0 (1.1 reproduces the paper's Fig. 4(c)).
     """
-    if not (np.isfinite(factor) and factor > 0):
-        raise ValueError(f"factor must be > 0, got {factor}")
-    m = np.asarray(mean_spread, dtype=float)
+    factor = check_positive(factor, "factor")
+    sigma_eps = check_positive(sigma_eps, "sigma_eps")
+    m = check_array(mean_spread, "mean_spread", lo=0.0)
+    if m.ndim < 1:
+        raise ValueError(f"mean_spread must have at least one axis (periods), got shape {m.shape}")
     hit = m <= factor * 2.0 * Q_STAR * sigma_eps
     first = np.argmax(hit, axis=-1)
     return np.where(hit.any(axis=-1), first, -1)
@@ -334,12 +337,20 @@ def fast_sweep(
     -------
     FastSweep
     """
+    from mmkit.glosten_milgrom.simulation import _check_run_args
+
+    _check_run_args(params, n_runs, n_periods, seed)
     params.require_no_noise("fast_sweep")
-    if not all(isinstance(r, SymmetricRule) for r in rules) or not rules:
+    if (
+        not isinstance(rules, (list, tuple))
+        or not rules
+        or not all(isinstance(r, SymmetricRule) for r in rules)
+    ):
         raise TypeError("rules must be a non-empty sequence of SymmetricRule")
-    if int(n_runs) < 2 or int(n_periods) < 1:
-        raise ValueError(f"n_runs must be >= 2 and n_periods >= 1, got {n_runs}, {n_periods}")
-    rho_arr = _check_rho(np.atleast_1d(np.asarray(rhos, dtype=float)))
+    if int(n_runs) < 2:
+        raise ValueError(f"n_runs must be >= 2, got {n_runs}")
+    mu0 = check_real(mu0, "mu0")
+    rho_arr = _check_rho(np.atleast_1d(check_real_array(rhos, "rhos", 0.0)))
     R, K, T, n = len(rules), rho_arr.size, int(n_periods), int(n_runs)
     tables = [_RuleTable(r, rho_arr.max()) for r in rules]
     keys2 = ("profit_mean", "profit_se")

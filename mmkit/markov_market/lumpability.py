@@ -37,6 +37,13 @@ import numpy as np
 from scipy.special import chdtrc
 
 from mmkit.common.mdp import policy_iteration
+from mmkit.common.validation import (
+    check_array,
+    check_discount,
+    check_nonnegative_int,
+    check_positive_int,
+    check_real,
+)
 from mmkit.markov_market.pressure import (
     STATES,
     as_groups,
@@ -69,11 +76,11 @@ MAX_AGENTS = 8
 def persistent_agents(N: int, rho: float, laws: np.ndarray = BASE_LAWS) -> list[np.ndarray]:
     r"""``N`` agents :math:`T_k = \rho I + (1-\rho)\mathbf 1\pi_k^\top`, the laws cycling
     through ``laws`` (seller, neutral, buyer, seller, ...)."""
-    if int(N) != N or N < 1:
-        raise ValueError(f"N must be an integer >= 1, got {N!r}")
-    if not (0.0 <= rho < 1.0):
-        raise ValueError(f"rho (persistence) must be in [0, 1), got {rho!r}")
-    laws = np.asarray(laws, dtype=float)
+    N = check_positive_int(N, "N")
+    rho = check_real(rho, "rho", 0.0, 1.0, hi_open=True)
+    laws = check_array(laws, "laws", shape=(None, 3), lo=0.0, hi=1.0)
+    if not np.allclose(laws.sum(axis=1), 1.0, rtol=0.0, atol=1e-9):
+        raise ValueError("laws must be probability vectors over (sell, hold, buy): rows summing to 1")
     return [rho * np.eye(3) + (1 - rho) * np.tile(laws[k % len(laws)], (3, 1)) for k in range(int(N))]
 
 
@@ -161,7 +168,12 @@ def markov_test(pressure: np.ndarray, N: int, min_count: int = 5) -> MarkovTest:
     middle values are added (independent tables), with
     :math:`\sum (r-1)(c-1)` degrees of freedom.
     """
-    p = np.asarray(pressure, dtype=np.int64) + N
+    N = check_positive_int(N, "N")
+    min_count = check_nonnegative_int(min_count, "min_count")
+    raw = check_array(pressure, "pressure", ndim=1)
+    if np.any(raw != np.round(raw)):
+        raise ValueError("pressure must hold integer values in [-N, N]")
+    p = raw.astype(np.int64) + N
     n = 2 * N + 1
     if p.ndim != 1 or p.size < 3 or p.min() < 0 or p.max() >= n:
         raise ValueError(f"pressure must be a 1-D path of at least 3 values in [-{N}, {N}]")
@@ -233,8 +245,8 @@ def _iterate(ch: _Chain, r: np.ndarray, nxt: np.ndarray, lam: float, pol=None, t
 
 def policy_value_error(agents, c: float = 0.1, discount: float = 0.95) -> PolicyValueError:
     """Solve the trading MDP on the pressure chain, then value its policy on the true chain."""
-    if not (0.0 <= discount < 1.0):
-        raise ValueError(f"discount must be in [0, 1), got {discount!r}")
+    discount = check_discount(discount)
+    c = check_real(c, "c")
     ch = config_chain(agents)
     N = ch.N
     model = trading_mdp(pressure_matrix(agents), c, discount)
@@ -276,6 +288,12 @@ def error_grid(
         "actual",
         "optimal",
     )
+    for name, seq in (("sizes", sizes), ("persistences", persistences)):
+        if seq is None or isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__") or len(seq) == 0:
+            raise TypeError(f"{name} must be a non-empty sequence, got {seq!r}")
+    sizes = [check_positive_int(N, "sizes") for N in sizes]
+    persistences = [check_real(r, "persistences", 0.0, 1.0, hi_open=True) for r in persistences]
+    c, discount = check_real(c, "c"), check_discount(discount)
     out = {k: np.zeros((len(sizes), len(persistences))) for k in keys}
     for i, N in enumerate(sizes):
         for j, rho in enumerate(persistences):

@@ -17,10 +17,21 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from mmkit.common.mdp import FiniteMDP, optimal_action_mask, policy_iteration, solve_dual_lp
+from mmkit.common.validation import (
+    check_array,
+    check_choice,
+    check_discount,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive_int,
+    check_real,
+    check_stochastic_matrix,
+)
 from mmkit.markov_market.pressure import ACTIONS, TradingReading, expected_next, policy_table, trading_mdp
 
 __all__ = [
@@ -39,7 +50,54 @@ __all__ = [
 ]
 
 
+def _check_M(M: object) -> np.ndarray:
+    """A pressure matrix: (2N+1) x (2N+1) row-stochastic, N >= 1."""
+    A = check_stochastic_matrix(M, "M")
+    if A.shape[0] < 3 or A.shape[0] % 2 == 0:
+        raise ValueError(f"M must be a (2N+1) x (2N+1) pressure matrix with N >= 1, got shape {A.shape}")
+    return A
+
+
+def _check_mdp(mdp: object) -> FiniteMDP:
+    if not isinstance(mdp, FiniteMDP):
+        raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
+    return mdp
+
+
+def _check_grid(x: Any, name: str, discount: bool = False) -> list[float]:
+    """A non-empty sequence of finite reals (of discounts in [0, 1) when ``discount``)."""
+    if x is None or isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) == 0:
+        raise TypeError(f"{name} must be a non-empty sequence of numbers, got {x!r}")
+    return [check_discount(v, name) if discount else check_real(v, name) for v in x]
+
+
+def _check_bounds(bounds: Any) -> list[str]:
+    if bounds is None or isinstance(bounds, (str, bytes)) or not hasattr(bounds, "__len__") or not bounds:
+        raise TypeError(f"bounds must be a non-empty sequence of 'restrict'/'clip', got {bounds!r}")
+    return [check_choice(b, "bounds", ("restrict", "clip")) for b in bounds]
+
+
+def _check_entries(entries: Any, N: int) -> list[tuple[int, int, int]]:
+    if entries is None or isinstance(entries, (str, bytes)) or not hasattr(entries, "__len__") or not entries:
+        raise TypeError(f"entries must be a non-empty sequence of (i, pos, a) triples, got {entries!r}")
+    out = []
+    for e in entries:
+        if not (isinstance(e, (tuple, list)) and len(e) == 3):
+            raise ValueError(f"entries must hold (i, pos, a) triples, got {e!r}")
+        i, p, a = (check_real(v, "entries") for v in e)
+        if not (-N <= i <= N and -N <= p <= N and a in (-1, 0, 1)) or any(v != round(v) for v in (i, p, a)):
+            raise ValueError(
+                f"entries must have integers i, pos in [-{N}, {N}] and a in {{-1, 0, 1}}, got {e!r}"
+            )
+        out.append((int(i), int(p), int(a)))
+    return out
+
+
 def _check_table(table: np.ndarray, n: int | None = None) -> np.ndarray:
+    if table is None or isinstance(table, (str, bytes)):
+        raise TypeError(
+            f"table must be a square array of actions in {{-1, 0, 1}}, got {type(table).__name__}"
+        )
     t = np.asarray(table)
     if t.ndim != 2 or t.shape[0] != t.shape[1] or not np.isin(t, ACTIONS).all():
         raise ValueError(f"table must be a square array of actions in {{-1, 0, 1}}, got shape {t.shape}")
@@ -50,6 +108,7 @@ def _check_table(table: np.ndarray, n: int | None = None) -> np.ndarray:
 
 def dense_arrays(mdp: FiniteMDP) -> tuple[np.ndarray, np.ndarray]:
     """``R[s, a]`` (``-inf`` where infeasible) and ``P[s, a, j]`` of a small MDP."""
+    _check_mdp(mdp)
     assert mdp.n_actions is not None
     n, m = mdp.n_states, int(mdp.n_actions)
     R = np.full((n, m), -np.inf)
@@ -63,6 +122,14 @@ def dense_arrays(mdp: FiniteMDP) -> tuple[np.ndarray, np.ndarray]:
 def solve_dense(R: np.ndarray, P: np.ndarray, discount: float, max_iter: int = 1000):
     r"""Policy iteration on dense arrays; returns ``(V, Q)`` with :math:`Q(s,a)` (``-inf`` if
     infeasible). Improves only where an action is better by more than ``1e-12``."""
+    R = check_array(R, "R", ndim=2, finite=False)
+    if np.isnan(R).any() or (R == np.inf).any() or not np.isfinite(R).any(axis=1).all():
+        raise ValueError(
+            "R must hold finite rewards (-inf only for infeasible actions, one feasible per state)"
+        )
+    P = check_array(P, "P", shape=(R.shape[0], R.shape[1], R.shape[0]), lo=0.0, hi=1.0)
+    discount = check_discount(discount)
+    max_iter = check_positive_int(max_iter, "max_iter")
     n = R.shape[0]
     ar = np.arange(n)
     pol = np.argmax(R, axis=1)
@@ -87,12 +154,21 @@ def _mask(V: np.ndarray, Q: np.ndarray, tol: float) -> np.ndarray:
 def tie_aware_hits(mask: np.ndarray, table: np.ndarray) -> int:
     """Printed entries that are among the optimal actions (``mask[s, a]``, states row-major)."""
     t = _check_table(table)
+    if mask is None or isinstance(mask, (str, bytes)):
+        raise TypeError(f"mask must be a boolean array of shape (states, 3), got {type(mask).__name__}")
+    mask = np.asarray(mask)
+    if mask.dtype != bool or mask.shape != (t.size, 3):
+        raise ValueError(
+            f"mask must be a boolean array of shape ({t.size}, 3), got {mask.dtype} {mask.shape}"
+        )
     return int(mask[np.arange(t.size), t.ravel() + 1].sum())
 
 
 def reading_agreement(mdp: FiniteMDP, table: np.ndarray, tol: float = 1e-9) -> tuple[int, int]:
     """(entries of the dual-LP policy equal to the table, tie-aware count) for one model."""
-    t = _check_table(table)
+    n = _check_mdp(mdp).n_states
+    t = _check_table(table, int(round(np.sqrt(n))))
+    check_nonnegative(tol, "tol")
     N = (t.shape[0] - 1) // 2
     lp_tab = policy_table(solve_dual_lp(mdp).policy, N)
     sol = policy_iteration(mdp)
@@ -102,7 +178,9 @@ def reading_agreement(mdp: FiniteMDP, table: np.ndarray, tol: float = 1e-9) -> t
 def closest_optimal_table(mdp: FiniteMDP, table: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     """The optimal policy closest to ``table``: the printed action wherever it is optimal,
     else policy iteration's action."""
-    t = _check_table(table)
+    n = _check_mdp(mdp).n_states
+    t = _check_table(table, int(round(np.sqrt(n))))
+    check_nonnegative(tol, "tol")
     N = (t.shape[0] - 1) // 2
     sol = policy_iteration(mdp)
     ok = optimal_action_mask(mdp, sol.V, tol)[np.arange(t.size), t.ravel() + 1].reshape(t.shape)
@@ -131,7 +209,10 @@ def agreement_sweep(
 
     Returns an int array of shape ``(len(discounts), len(c_grid))``.
     """
+    M = _check_M(M)
     t = _check_table(table, M.shape[0])
+    c_grid, discounts = _check_grid(c_grid, "c_grid"), _check_grid(discounts, "discounts", True)
+    bounds, tol = _check_bounds(bounds), check_nonnegative(tol, "tol")
     out = np.zeros((len(discounts), len(c_grid)), dtype=np.int64)
     for bnd in bounds:
         R1, R2, P = _reward_parts(M, TradingReading(bounds=bnd))
@@ -145,7 +226,8 @@ def agreement_sweep(
 def myopic_rewards(M: np.ndarray, c: float) -> np.ndarray:
     r"""One-step expected reward :math:`m(i)\,p - c\,E[\max(|p| - |j|, 0) \mid i]` of holding
     position ``p`` after observing ``i``; shape ``(2N+1, 2N+1)`` (rows ``i``, columns ``p``)."""
-    M = np.asarray(M, dtype=float)
+    M = _check_M(M)
+    c = check_real(c, "c")
     N = (M.shape[0] - 1) // 2
     vals = np.arange(-N, N + 1)
     pen = np.maximum(np.abs(vals)[:, None] - np.abs(vals)[None, :], 0)  # (p, j)
@@ -165,7 +247,11 @@ def impossible_margins(
     len(entries))`` and the number of solved models whose (first-index) optimal policy takes a
     printed action in one of the entries.
     """
+    M = _check_M(M)
     N = (M.shape[0] - 1) // 2
+    entries = _check_entries(entries, N)
+    c_grid, discounts = _check_grid(c_grid, "c_grid"), _check_grid(discounts, "discounts", True)
+    bounds = _check_bounds(bounds)
     cells = np.array([(i + N) * (2 * N + 1) + (p + N) for i, p, _ in entries])
     acts = np.array([a + 1 for _, _, a in entries])
     rows, taken = [], 0
@@ -182,7 +268,9 @@ def impossible_margins(
 def coupling_bounds(M: np.ndarray, entries: Sequence[tuple[int, int, int]]) -> np.ndarray:
     r"""Lower bounds of the margins from the coupling argument: :math:`-2m(i)` for a buy at
     ``pos = 0``, :math:`-m(i)` for a hold at ``pos = 1`` (``m`` the drift)."""
+    M = _check_M(M)
     N = (M.shape[0] - 1) // 2
+    entries = _check_entries(entries, N)
     m = expected_next(M)
     out = []
     for i, p, a in entries:
@@ -244,7 +332,10 @@ def wide_search(
     :math:`N = 2` that is :math:`120 \cdot 2 \cdot |c| \cdot 2 \cdot 120 \cdot 6` readings from
     :math:`240|c|` solved models.
     """
+    M = _check_M(M)
     t = _check_table(table, M.shape[0])
+    c_values = _check_grid(c_values, "c_values")
+    discount, tol = check_discount(discount), check_nonnegative(tol, "tol")
     n = t.shape[0]
     perms = np.array(list(itertools.permutations(range(n))))
     relabels = [np.array(p) for p in itertools.permutations(range(3))]
@@ -307,9 +398,12 @@ def chance_baseline(
     by ``seed``): how much agreement the search finds in a table that carries no information
     about the model.
     """
+    M = _check_M(M)
     t = _check_table(table, M.shape[0])
-    if int(n_tables) != n_tables or n_tables < 1:
-        raise ValueError(f"n_tables must be an integer >= 1, got {n_tables!r}")
+    n_tables = check_positive_int(n_tables, "n_tables")
+    check_nonnegative_int(seed, "seed")
+    c_values = _check_grid(c_values, "c_values")
+    discount = check_discount(discount)
     rng = np.random.default_rng(seed)
     out = np.empty(int(n_tables), dtype=np.int64)
     for k in range(int(n_tables)):

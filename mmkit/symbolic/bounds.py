@@ -36,7 +36,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mmkit.symbolic.inventory_pomdp import OBS, Belief, InventoryPOMDP
+from mmkit.common.validation import check_array, check_int, check_nonnegative_int, check_positive_int
+from mmkit.symbolic.inventory_pomdp import MAX_HORIZON, OBS, Belief, InventoryPOMDP
 
 __all__ = ["CellDP", "full_information_bound", "simulate_policy", "gap_table"]
 
@@ -114,10 +115,8 @@ class CellDP:
     """
 
     def __init__(self, model: InventoryPOMDP, belief: Belief, digits: int = 12):
-        if not isinstance(model, InventoryPOMDP):
-            raise TypeError(f"model must be an InventoryPOMDP, got {type(model).__name__}")
-        if not isinstance(belief, Belief):
-            raise TypeError(f"belief must be a Belief, got {type(belief).__name__}")
+        _check_model(model, belief)
+        digits = check_positive_int(digits, "digits", 17)
         self.model = model
         self.edges, self.mids, self.mass0 = _cells(model, belief)
         self.i0 = belief.inventory
@@ -178,7 +177,7 @@ class CellDP:
         the observation; its value satisfies
         :math:`V^π_h = r_{a}\cdot m + γ\sum_o P(o\mid m,a) V^π_{h-1}(m^{a,o})`.
         """
-        H, Lk = _check_h(horizon), _check_h(lookahead)
+        H, Lk = _check_h(horizon), _check_h(lookahead, "lookahead")
         memo: dict = {}
 
         def vpi(m, i, h):
@@ -201,10 +200,16 @@ class CellDP:
         return vpi(self.mass0, self.i0, H)
 
 
-def _check_h(h) -> int:
-    if isinstance(h, bool) or int(h) != h or h < 1:
-        raise ValueError(f"horizon must be an integer >= 1, got {h!r}")
-    return int(h)
+def _check_h(h, name: str = "horizon") -> int:
+    """A horizon in ``[1, MAX_HORIZON]`` (the work grows with it: bounded, never a hang)."""
+    return check_positive_int(h, name, MAX_HORIZON)
+
+
+def _check_model(model: object, belief: object) -> None:
+    if not isinstance(model, InventoryPOMDP):
+        raise TypeError(f"model must be an InventoryPOMDP, got {type(model).__name__}")
+    if not isinstance(belief, Belief):
+        raise TypeError(f"belief must be a Belief, got {type(belief).__name__}")
 
 
 def full_information_bound(model: InventoryPOMDP, belief: Belief, horizon: int) -> np.ndarray:
@@ -217,6 +222,7 @@ def full_information_bound(model: InventoryPOMDP, belief: Belief, horizon: int) 
     For a mark-to-market reward the cell (not v) is revealed, which keeps the bound valid
     because the likelihoods are constant on a cell.
     """
+    _check_model(model, belief)
     H = _check_h(horizon)
     _, mids, mass = _cells(model, belief)
     tab = {u: _tables(model, mids, u) for u in (False, True)}
@@ -241,9 +247,11 @@ def simulate_policy(dp: CellDP, horizon: int, lookahead: int, runs: int, seed: i
     :meth:`CellDP.mpc_value`: v's cell drawn from the initial belief, v uniform in it,
     observations drawn from the cell's likelihoods, rewards realised (ask on an executed
     sale, minus the bid on a purchase; mark-to-market uses the drawn v)."""
-    H, Lk = _check_h(horizon), _check_h(lookahead)
-    if isinstance(runs, bool) or int(runs) != runs or runs < 2:
-        raise ValueError(f"runs must be an integer >= 2, got {runs!r}")
+    if not isinstance(dp, CellDP):
+        raise TypeError(f"dp must be a CellDP, got {type(dp).__name__}")
+    H, Lk = _check_h(horizon), _check_h(lookahead, "lookahead")
+    runs = check_int(runs, "runs", 2)
+    check_nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     acts = [(float(b), float(a)) for b, a in dp.model.actions]
     mtm = dp.model.reward_kind == "mark_to_market"
@@ -276,7 +284,7 @@ def simulate_policy(dp: CellDP, horizon: int, lookahead: int, runs: int, seed: i
 def gap_table(lower: Sequence[float], upper: Sequence[float]) -> np.ndarray:
     """Relative gap (upper - lower) / upper per horizon; raises if a lower bound exceeds
     its upper bound by more than 1e-9 (relative)."""
-    lo, up = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    lo, up = check_array(lower, "lower", ndim=1), check_array(upper, "upper", ndim=1)
     if lo.shape != up.shape:
         raise ValueError(f"lower and upper must have the same shape, got {lo.shape} and {up.shape}")
     if np.any(lo > up + 1e-9 * np.abs(up)):
