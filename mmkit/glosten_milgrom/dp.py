@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mmkit.common.validation import check_bool, check_positive, check_real_array
-from mmkit.glosten_milgrom.gaussian import half_spread, nsf, one_step_profit, update_factors
+from mmkit.glosten_milgrom.gaussian import _factors, half_spread, nsf, one_step_profit
 from mmkit.glosten_milgrom.params import GMParams, _check_rho, check_params
 from mmkit.glosten_milgrom.quotes import Q_STAR
 
@@ -111,7 +111,7 @@ def _continuation(x_next, xs, vs, k, method):
 
 def _node_objective(q, rho, k, xs, vs, gamma, method):
     """Self-consistent value for node k at actions q: a(q) / (1 - b(q))."""
-    alpha, beta, _ = update_factors(rho, q)
+    alpha, beta, _ = _factors(np.asarray(rho, dtype=float), np.asarray(q, dtype=float))
     x = rho * rho
     p_tr = 2.0 * nsf(q)
     r = one_step_profit(rho, q)
