@@ -513,8 +513,8 @@ loss_shift = float(np.abs(m1[..., K["scale"]] - m0[..., K["scale"]]).max())
 corr0, corr1 = m0[..., K["corr"]], m1[..., K["corr"]]
 print(
     f"|scale - predicted| over {gap_scale.size} runs: max "
-    f"{gap_scale.max():.3f}; largest change of the scale by loss "
-    f"{loss_shift:.3f}; mean corr {corr0.mean():.3f} -> {corr1.mean():.3f}"
+    f"{gap_scale.max():.3f}\nlargest change of the scale by loss "
+    f"{loss_shift:.3f}\nmean corr {corr0.mean():.3f} -> {corr1.mean():.3f}"
 )
 
 # %% [markdown]
@@ -657,8 +657,8 @@ target = np.arange(-2, 3)[np.argmax(r_myopic, axis=1)]
 toward = np.sign(target[:, None] - np.arange(-2, 3)[None, :])
 lam0 = md.policy_iteration(mm.trading_mdp(M, C_PENALTY, 0.0)).policy
 print(
-    f"targets {target.tolist()}; optimum steps towards them: "
-    f"{np.array_equal(ours_tab, toward)}; same as for lambda = 0: "
+    f"targets {target.tolist()}\noptimum steps towards them: "
+    f"{np.array_equal(ours_tab, toward)}\nsame as for lambda = 0: "
     f"{np.array_equal(ours_tab, mm.policy_table(lam0, 2))}"
 )
 pd.DataFrame(
