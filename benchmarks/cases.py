@@ -557,19 +557,7 @@ def sb3_ppo(steps: int) -> int:
     model = PPO(
         "MlpPolicy",
         _ppo_env(p, cfg.market),
-        learning_rate=p.learning_rate,
-        n_steps=p.n_steps,
-        batch_size=p.batch_size,
-        n_epochs=p.n_epochs,
-        gamma=p.gamma,
-        gae_lambda=p.gae_lambda,
-        clip_range=p.clip_range,
-        ent_coef=p.ent_coef,
-        vf_coef=p.vf_coef,
-        seed=123,
-        device="cpu",
-        verbose=0,
-        policy_kwargs={"log_std_init": p.log_std_init},
+        **p.sb3_kwargs(123),
     )
     model.learn(total_timesteps=steps)
     return int(model.num_timesteps)

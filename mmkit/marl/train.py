@@ -67,6 +67,24 @@ class PPOSettings:
     n_envs: int = 4
     log_std_init: float = 0.0
 
+    def sb3_kwargs(self, seed: int) -> dict:
+        """Keyword arguments of SB3 ``PPO`` for these settings (CPU, silent, seeded)."""
+        return dict(
+            learning_rate=self.learning_rate,
+            n_steps=self.n_steps,
+            batch_size=self.batch_size,
+            n_epochs=self.n_epochs,
+            gamma=self.gamma,
+            gae_lambda=self.gae_lambda,
+            clip_range=self.clip_range,
+            ent_coef=self.ent_coef,
+            vf_coef=self.vf_coef,
+            seed=seed,
+            device="cpu",
+            verbose=0,
+            policy_kwargs={"log_std_init": self.log_std_init},
+        )
+
     def __post_init__(self) -> None:
         check_positive(self.learning_rate, "learning_rate")
         for name in ("n_envs", "n_steps", "batch_size", "n_epochs"):
@@ -388,19 +406,7 @@ def train_role(
     model = PPO(
         policy,
         env,
-        learning_rate=p.learning_rate,
-        n_steps=p.n_steps,
-        batch_size=p.batch_size,
-        n_epochs=p.n_epochs,
-        gamma=p.gamma,
-        gae_lambda=p.gae_lambda,
-        clip_range=p.clip_range,
-        ent_coef=p.ent_coef,
-        vf_coef=p.vf_coef,
-        seed=seed,
-        device="cpu",
-        verbose=0,
-        policy_kwargs={"log_std_init": p.log_std_init},
+        **p.sb3_kwargs(seed),
     )
     rows: list[dict] = []
     meta = _meta(role, cfg, n, 0.0)
