@@ -97,7 +97,8 @@ def plot_paths(axs, tr, t) -> None:
         ax.plot(t, path.mean(0), "k--", lw=1.5)
         ax.set_xlabel("time t (episode fraction)")
         ax.set_ylabel(lab)
-    axs[1].plot(t, 0.4908 * np.arange(1, len(t) + 1), ":", c="0.4")
+    odd = (1.0 - np.exp(-4.0)) / 2.0  # P(an order batch of Poisson(2) + Poisson(2) is odd) = 0.4908
+    axs[1].plot(t, odd * np.arange(1, len(t) + 1), ":", c="0.4")
 
 
 def plot_curves(a1, a2, curves: Mapping) -> dict:
