@@ -27,7 +27,7 @@ help:
 	@echo "make lock     regenerate requirements/*.txt from pyproject.toml (pip-tools)"
 
 # The environment is installed from the lock files in requirements/, never resolved afresh:
-#   requirements/lock.txt  every extra (marl, mdp, book, test, dev, bench), torch==2.13.0+cpu included;
+#   requirements/lock.txt  every extra (marl, ray, mdp, book, test, dev, bench), torch==2.13.0+cpu included;
 #   requirements/book.txt  core + the book extra only (no torch), pinned to the same versions.
 # `make book` installs only the book lock; `make test` (and every other target) the full lock,
 # into the same .venv. `make lock` regenerates both from pyproject.toml with pip-tools.
@@ -60,7 +60,7 @@ PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet
 lock:
 	test -x $(VENV)/bin/pip-compile || { test -x $(PY) || $(PYTHON) -m venv $(VENV); \
 		$(PY) -m pip install "$$(grep -E '^pip-tools==' $(LOCK))"; }
-	$(PIP_COMPILE) --extra marl --extra mdp --extra book --extra test --extra dev --extra bench \
+	$(PIP_COMPILE) --extra marl --extra ray --extra mdp --extra book --extra test --extra dev --extra bench \
 		-o $(LOCK) pyproject.toml requirements/build.in
 	$(PIP_COMPILE) --extra book -c $(LOCK) -o $(BOOK_LOCK) pyproject.toml requirements/build.in
 	! grep -n -E '^(nvidia-|triton|torch==[0-9.]+$$)' $(LOCK) $(BOOK_LOCK)
