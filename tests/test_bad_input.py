@@ -711,7 +711,13 @@ def _marl() -> None:
         "marl.MarketCore",
         core.MarketCore,
         {"n_agents": 2},
-        {"config": ["c", 3], "n_agents": "int_pos", "adversarial": "bool"},
+        {"config": ["c", 3], "n_agents": "int_pos", "adversarial": "bool", "streams": NAME},
+    )
+    spec(
+        "marl.batch_rng",
+        core.batch_rng,
+        {"seeds": [0, 1], "key": 0},
+        {"seeds": [[], [-1], [0.5], "ab", None], "key": [-1, 1.5, "0", None]},
     )
     spec(
         "marl.MarketCore.reset",
@@ -747,7 +753,13 @@ def _marl() -> None:
         "marl.episode_streams",
         core.episode_streams,
         {"seeds": [0], "config": core.MarketConfig(n_steps=3), "lam_ref": 400.0},
-        {"seeds": [[], [-1], [0.5], None], "config": ["c", None], "lam_ref": "nonneg", "thin": "bool"},
+        {
+            "seeds": [[], [-1], [0.5], None],
+            "config": ["c", None],
+            "lam_ref": "nonneg",
+            "thin": "bool",
+            "streams": NAME,
+        },
     )
     spec(
         "marl.ConstantQuoter",
@@ -862,6 +874,7 @@ def _marl_train() -> None:
             "seed": "seed",
             "beta": "nonneg",
             "market": ["m", None],
+            "streams": NAME,
         },
     )
     spec("marl.get_config", train.get_config, {"name": "smoke"}, {"name": NAME})
@@ -1057,7 +1070,13 @@ def _more() -> None:
         "marl.noise_stream",
         env.noise_stream,
         {"seeds": [0, 1], "key": 3, "n_steps": 4, "dim": 2},
-        {"seeds": [[], [-1], [0.5], None], "key": [-1, 1.5, None], "n_steps": "int_pos", "dim": "int_nonneg"},
+        {
+            "seeds": [[], [-1], [0.5], None],
+            "key": [-1, 1.5, None],
+            "n_steps": "int_pos",
+            "dim": "int_nonneg",
+            "streams": NAME,
+        },
     )
     spec(
         "marl.observation_space",
@@ -1067,13 +1086,16 @@ def _more() -> None:
     )
     spec("marl.action_space", env.action_space, {"role": "A"}, {"role": NAME})
     spec(
-        "marl.RoleMarket", env.RoleMarket, {"role": "A"}, {"role": NAME, "config": ["c", 3], "beta": "nonneg"}
+        "marl.RoleMarket",
+        env.RoleMarket,
+        {"role": "A"},
+        {"role": NAME, "config": ["c", 3], "beta": "nonneg", "streams": NAME},
     )
     spec(
         "marl.MarketMakerEnv",
         env.MarketMakerEnv,
         {"role": "A"},
-        {"role": NAME, "config": ["c", 3], "beta": "nonneg"},
+        {"role": NAME, "config": ["c", 3], "beta": "nonneg", "streams": NAME},
     )
     spec(
         "marl.MarketParallelEnv",
@@ -1085,14 +1107,27 @@ def _more() -> None:
         "marl.MarketVecEnv",
         vec_env.MarketVecEnv,
         {"role": "A", "n_envs": 2},
-        {"role": NAME, "n_envs": "int_pos", "seed": "seed", "config": ["c", 3], "beta": "nonneg"},
+        {
+            "role": NAME,
+            "n_envs": "int_pos",
+            "seed": "seed",
+            "config": ["c", 3],
+            "beta": "nonneg",
+            "streams": NAME,
+        },
     )
     q = ev.ConstantQuoter(1.0, 1.0)
     spec(
         "marl.run_setting",
         ev.run_setting,
         {"agents": [q], "n_episodes": 2, "config": core.MarketConfig(n_steps=3)},
-        {"agents": [[], None, ["a"]], "n_episodes": INT_POS + [1], "config": ["c", 3], "first_seed": "seed"},
+        {
+            "agents": [[], None, ["a"]],
+            "n_episodes": INT_POS + [1],
+            "config": ["c", 3],
+            "first_seed": "seed",
+            "streams": NAME,
+        },
     )
     spec("marl.se_tol", ev.se_tol, {"std": 1.0}, {"std": "nonneg"})
     _, summ = ev.run_setting([q], 2, config=core.MarketConfig(n_steps=3))
@@ -1597,6 +1632,7 @@ for _b in BUILDERS:
 RESULT_RECORDS = "a plain result record built by the library (no user input to validate)"
 PROTOCOL = "an abstract protocol/base class (not called with data)"
 EXEMPT: dict[str, str] = {
+    "mmkit.marl.env.register_envs": "no parameters (registers the Gymnasium ids; idempotent)",
     **{
         n: RESULT_RECORDS
         for n in (

@@ -2,8 +2,10 @@
 
 - :mod:`mmkit.marl.core`: the numpy-vectorised market (spec A.2);
 - :mod:`mmkit.marl.agents`: roles, action maps, benchmark module, surrogates, rewards;
-- :mod:`mmkit.marl.env`: Gymnasium / PettingZoo views and roll-outs; :mod:`mmkit.marl.vec_env`:
-  the SB3 VecEnv (imported on first use of ``MarketVecEnv``: SB3 imports torch);
+- :mod:`mmkit.marl.env`: Gymnasium / PettingZoo views and roll-outs (Gymnasium ids
+  ``mmkit/MarketMaker-v0`` and ``mmkit/MarketAdversary-v0``, registered on import);
+  :mod:`mmkit.marl.vec_env`: the SB3 VecEnv (imported on first use of ``MarketVecEnv``:
+  SB3 imports torch);
 - :mod:`mmkit.marl.metrics`: the paper's metrics exactly as the authors' code;
 - :mod:`mmkit.marl.evaluation`: the Tables 5-7 settings, surrogate calibration, beta sweep,
   paper tables and ledger claims, learning-curve convergence;
@@ -13,7 +15,7 @@
 
 from mmkit.marl.agents import ROLES, BenchmarkQuoter, ConstantMarket, ConstantQuoter, FlatQuoter, role_reward
 from mmkit.marl.core import MarketConfig, MarketCore, fill_weight
-from mmkit.marl.env import MarketMakerEnv, MarketParallelEnv, RoleMarket, Trajectory, simulate
+from mmkit.marl.env import MarketMakerEnv, MarketParallelEnv, RoleMarket, Trajectory, register_envs, simulate
 from mmkit.marl.metrics import episode_metrics, metric_table, summarise
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
     "metric_table",
     "summarise",
 ]
+
+register_envs()  # gymnasium.make("mmkit/MarketMaker-v0"), gymnasium.make("mmkit/MarketAdversary-v0")
 
 
 def __getattr__(name: str):

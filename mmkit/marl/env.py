@@ -13,7 +13,16 @@
 
 Frozen co-players draw their exploration noise from per-episode generators
 ``default_rng([seed, 3 + k])`` (quoting agent ``k``) and ``default_rng([seed, 9])`` (adversary),
-so an episode is a deterministic function of its seed and the learner's actions.
+so an episode is a deterministic function of its seed and the learner's actions. With the
+opt-in ``streams="batch"`` (training) every stream of a reset comes from one generator of the
+whole batch (:func:`mmkit.marl.core.batch_rng` with key ``3 + k`` or 9): an episode is then a
+deterministic function of the batch of seeds.
+
+The Gymnasium ids ``mmkit/MarketMaker-v0`` (:class:`MarketMakerEnv`, role A in the fixed
+market by default; ``role``, ``opponent``, ``adversary``, ``beta``, ``streams`` are keyword
+arguments of ``gymnasium.make``) and ``mmkit/MarketAdversary-v0`` (the adversary against the
+benchmark module) are registered when :mod:`mmkit.marl` is imported
+(``gymnasium.make("mmkit.marl:mmkit/MarketMaker-v0")`` imports it first).
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ from mmkit.marl.agents import (
     offsets_from_action,
     role_reward,
 )
-from mmkit.marl.core import MarketConfig, MarketCore
+from mmkit.marl.core import MarketConfig, MarketCore, batch_rng, check_streams, seed_array
 
 __all__ = [
     "RoleMarket",
@@ -51,13 +60,28 @@ __all__ = [
     "noise_stream",
     "observation_space",
     "action_space",
+    "register_envs",
+    "GYM_IDS",
 ]
 
 ADV_KEY = 9
 
 
-def noise_stream(seeds: Sequence[int], key: int, n_steps: int, dim: int) -> np.ndarray:
-    """Standard normals (B, T, dim), episode ``e`` from ``default_rng([seeds[e], key])``."""
+def noise_stream(
+    seeds: Sequence[int], key: int, n_steps: int, dim: int, streams: str = "exact"
+) -> np.ndarray:
+    """Standard normals (B, T, dim), episode ``e`` from ``default_rng([seeds[e], key])``.
+
+    ``streams="batch"``: the whole array from one generator, ``batch_rng(seeds, key)``.
+    """
+    if check_streams(streams) == "batch":
+        check_nonnegative_int(key, "key")
+        check_positive_int(n_steps, "n_steps")
+        check_nonnegative_int(dim, "dim")
+        arr = seed_array(seeds)
+        if not dim:
+            return np.zeros((len(arr), n_steps, 0))
+        return batch_rng(arr, key).standard_normal((len(arr), n_steps, dim))
     if seeds is None or isinstance(seeds, (str, bytes)) or len(seeds) == 0:
         raise TypeError("seeds must be a non-empty sequence of integers >= 0")
     seeds = [check_nonnegative_int(s, "seeds") for s in seeds]
@@ -95,15 +119,19 @@ def action_space(role: str) -> gym.spaces.Box:
     return gym.spaces.Box(-1.0, 1.0, (2,), dtype=np.float32)
 
 
-def _market_core(config: MarketConfig, n_agents: int, market) -> tuple[MarketCore, Any]:
+def _market_core(
+    config: MarketConfig, n_agents: int, market, streams: str = "exact"
+) -> tuple[MarketCore, Any]:
     """A core for ``market``: None (fixed), ConstantMarket (exact streams) or a MarketAgent."""
     if market is None:
-        return MarketCore(config, n_agents), None
+        return MarketCore(config, n_agents, streams=streams), None
     if isinstance(market, ConstantMarket):
         if market.lam > config.lam_bounds[1] or market.lam < 0:
             raise ValueError(f"lambda must be in [0, {config.lam_bounds[1]}], got {market.lam}")
-        return MarketCore(replace(config, lam=market.lam, sigma=market.sigma), n_agents), None
-    return MarketCore(config, n_agents, adversarial=True), market
+        return MarketCore(
+            replace(config, lam=market.lam, sigma=market.sigma), n_agents, streams=streams
+        ), None
+    return MarketCore(config, n_agents, adversarial=True, streams=streams), market
 
 
 class RoleMarket:
@@ -120,6 +148,9 @@ class RoleMarket:
         Who sets ``(lambda, sigma)`` for A (a trained adversary); None is the fixed market.
     beta : float
         B-star's omega-penalty weight.
+    streams : {"exact", "batch"}
+        Per-episode random streams (default, the paper's) or one generator per reset batch
+        (opt-in, training; see :func:`mmkit.marl.core.episode_streams`).
     """
 
     def __init__(
@@ -129,8 +160,10 @@ class RoleMarket:
         opponent: QuotingAgent | None = None,
         adversary: MarketAgent | None = None,
         beta: float = 10.0,
+        streams: str = "exact",
     ) -> None:
         self.role = check_role(role)
+        self.streams = check_streams(streams)
         self.config = MarketConfig() if config is None else config
         if not isinstance(self.config, MarketConfig):
             raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
@@ -144,11 +177,11 @@ class RoleMarket:
             raise ValueError(f"role {role!r} trades alone; opponent must be None")
         if role == "adversary":
             self.quoters: list[QuotingAgent] = [BenchmarkQuoter()]
-            self.core = MarketCore(self.config, 1, adversarial=True)
+            self.core = MarketCore(self.config, 1, adversarial=True, streams=streams)
             self.market = None
         else:
             self.quoters = [] if opponent is None else [opponent]
-            self.core, self.market = _market_core(self.config, len(self.quoters) + 1, adversary)
+            self.core, self.market = _market_core(self.config, len(self.quoters) + 1, adversary, streams)
         self.me = len(self.quoters) if role != "adversary" else 0
         self.obs_dim = 2 if role == "adversary" else 4
         self.act_dim = 3 if role == "Bstar" else 2
@@ -160,8 +193,9 @@ class RoleMarket:
     def reset(self, seeds: Sequence[int]) -> np.ndarray:
         self.core.reset(seeds)
         T = self.config.n_steps
-        self.eps = [noise_stream(seeds, 3 + k, T, a.noise_dim) for k, a in enumerate(self.quoters)]
-        self.eps_adv = noise_stream(seeds, ADV_KEY, T, getattr(self.market, "noise_dim", 0))
+        st = self.streams
+        self.eps = [noise_stream(seeds, 3 + k, T, a.noise_dim, st) for k, a in enumerate(self.quoters)]
+        self.eps_adv = noise_stream(seeds, ADV_KEY, T, getattr(self.market, "noise_dim", 0), st)
         return self._obs()
 
     def step(self, action: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, dict]:
@@ -206,9 +240,10 @@ class MarketMakerEnv(gym.Env):
         opponent: QuotingAgent | None = None,
         adversary: MarketAgent | None = None,
         beta: float = 10.0,
+        streams: str = "exact",
     ) -> None:
         super().__init__()
-        self.sim = RoleMarket(role, config, opponent, adversary, beta)
+        self.sim = RoleMarket(role, config, opponent, adversary, beta, streams)
         self.observation_space = observation_space(role, self.sim.config)
         self.action_space = action_space(role)
         self.episode_seed: int | None = None
@@ -265,13 +300,16 @@ def simulate(
     seeds: Sequence[int],
     config: MarketConfig | None = None,
     market: MarketAgent | None = None,
+    streams: str = "exact",
 ) -> Trajectory:
     """Roll out ``agents`` quoting together in ``len(seeds)`` episodes at once.
 
     ``market``: None for the fixed market ``(config.lam, config.sigma)``, a
     :class:`ConstantMarket`, or an adversary (``MarketAgent``, thinned arrivals).
-    Agent ``k`` draws its noise from ``default_rng([seed, 3 + k])``.
+    Agent ``k`` draws its noise from ``default_rng([seed, 3 + k])``; ``streams="batch"``
+    (opt-in) draws every stream from one generator of the batch instead.
     """
+    check_streams(streams)
     cfg = MarketConfig() if config is None else config
     if not isinstance(cfg, MarketConfig):
         raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
@@ -285,11 +323,11 @@ def simulate(
     if seeds is None or isinstance(seeds, (str, bytes)) or len(seeds) == 0:
         raise TypeError("seeds must be a non-empty sequence of integers >= 0")
     seeds = [check_nonnegative_int(s, "seeds") for s in seeds]
-    core, adv = _market_core(cfg, len(agents), market)
+    core, adv = _market_core(cfg, len(agents), market, streams)
     core.reset(seeds)
     B, T, M = len(seeds), cfg.n_steps, len(agents)
-    eps = [noise_stream(seeds, 3 + k, T, a.noise_dim) for k, a in enumerate(agents)]
-    eps_adv = noise_stream(seeds, ADV_KEY, T, getattr(adv, "noise_dim", 0))
+    eps = [noise_stream(seeds, 3 + k, T, a.noise_dim, streams) for k, a in enumerate(agents)]
+    eps_adv = noise_stream(seeds, ADV_KEY, T, getattr(adv, "noise_dim", 0), streams)
     f = lambda *shape: np.zeros((B, T) + shape)
     rec = dict(
         price=f(),
@@ -421,3 +459,23 @@ class MarketParallelEnv(ParallelEnv):
 
     def close(self):
         pass
+
+
+# ---------------------------------------------------------------------- Gymnasium ids
+#: Gymnasium ids registered by :func:`register_envs` (on ``import mmkit.marl``): id -> fixed kwargs.
+GYM_IDS: dict[str, dict] = {
+    "mmkit/MarketMaker-v0": {},
+    "mmkit/MarketAdversary-v0": {"role": "adversary"},
+}
+
+
+def register_envs() -> list[str]:
+    """Register :data:`GYM_IDS` with Gymnasium (entry point :class:`MarketMakerEnv`); idempotent.
+
+    Episodes end by themselves after ``config.n_steps`` steps (``terminated``), so no
+    ``TimeLimit`` is added. Returns the ids.
+    """
+    for env_id, kwargs in GYM_IDS.items():
+        if env_id not in gym.registry:
+            gym.register(id=env_id, entry_point="mmkit.marl.env:MarketMakerEnv", kwargs=dict(kwargs))
+    return list(GYM_IDS)

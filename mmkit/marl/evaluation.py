@@ -82,13 +82,18 @@ def run_setting(
     market=None,
     config: MarketConfig | None = None,
     first_seed: int = 0,
+    streams: str = "exact",
 ):
-    """Simulate one setting on seeds ``first_seed..first_seed+n_episodes-1``; return (trajectory, summary)."""
+    """Simulate one setting on seeds ``first_seed..first_seed+n_episodes-1``; return (trajectory, summary).
+
+    ``streams="batch"`` (opt-in) draws the episodes from one generator of the batch of seeds
+    (:func:`mmkit.marl.env.simulate`); the default keeps the paper-exact per-episode streams.
+    """
     check_int(n_episodes, "n_episodes", 2)
     check_int(first_seed, "first_seed", 0)
     if agents is None or isinstance(agents, (str, bytes)):
         raise TypeError("agents must be a sequence of quoting agents")
-    tr = simulate(list(agents), range(first_seed, first_seed + n_episodes), config, market)
+    tr = simulate(list(agents), range(first_seed, first_seed + n_episodes), config, market, streams)
     return tr, summarise(episode_metrics(tr))
 
 

@@ -33,7 +33,7 @@ from mmkit.common.validation import (
     check_probability,
 )
 from mmkit.marl.agents import check_role
-from mmkit.marl.core import MarketConfig
+from mmkit.marl.core import MarketConfig, check_streams
 
 __all__ = [
     "PPOSettings",
@@ -108,7 +108,13 @@ class PPOSettings:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """One training run: steps per role, PPO settings, seed and B-star's omega-penalty weight."""
+    """One training run: steps per role, PPO settings, seed and B-star's omega-penalty weight.
+
+    ``streams``: the training environments' random streams, ``"exact"`` (per-episode
+    generators, the default) or ``"batch"`` (one generator per reset of the ``n_envs``
+    episodes; opt-in, see :func:`mmkit.marl.core.episode_streams`). Evaluation always uses
+    the exact streams unless asked otherwise.
+    """
 
     name: str
     steps: dict = field(default_factory=dict)
@@ -116,6 +122,7 @@ class TrainConfig:
     seed: int = 123
     beta: float = 10.0
     market: MarketConfig = MarketConfig()
+    streams: str = "exact"
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -128,6 +135,7 @@ class TrainConfig:
             raise TypeError(f"market must be a MarketConfig, got {type(self.market).__name__}")
         check_nonnegative_int(self.seed, "seed")
         check_nonnegative(self.beta, "beta")
+        check_streams(self.streams)
         for r, n in self.steps.items():
             if not isinstance(r, str) or r not in STAGES:
                 raise ValueError(f"steps keys must be role names in {STAGES}, got {r!r}")
@@ -241,6 +249,7 @@ def make_vec_env(role: str, cfg: TrainConfig, folder: Path, seed: int):
         opponent=opponent,
         adversary=adversary,
         beta=cfg.beta,
+        streams=cfg.streams,
     )
     return VecNormalize(venv, norm_obs=True, norm_reward=True, gamma=cfg.ppo.gamma)
 
@@ -311,7 +320,7 @@ RESUME_EVERY = 50
 
 
 def _meta(role: str, cfg: TrainConfig, steps: int, wall: float) -> dict:
-    return {
+    out = {
         "config": cfg.name,
         "seed": stage_seed(cfg, role),
         "base_seed": cfg.seed,
@@ -321,6 +330,9 @@ def _meta(role: str, cfg: TrainConfig, steps: int, wall: float) -> dict:
         "budget": int(steps),
         "wall_seconds": round(wall, 1),
     }
+    if cfg.streams != "exact":  # absent = exact: the default run's files are unchanged
+        out["streams"] = cfg.streams
+    return out
 
 
 def save_run_state(model, role: str, cfg: TrainConfig, folder: Path, rows: list, meta: dict, budget=None):
@@ -359,7 +371,7 @@ def _resume(model, role: str, folder: Path, rows: list, meta: dict) -> int:
     if not (base / "state.pt").exists():
         return 0
     policy, norm, old = load_policy(base, role)
-    if any(old.get(k) != meta.get(k) for k in ("base_seed", "budget", "beta", "ppo", "config")):
+    if any(old.get(k) != meta.get(k) for k in ("base_seed", "budget", "beta", "ppo", "config", "streams")):
         return 0  # a resume state of another run: start afresh
     model.policy.load_state_dict(policy.state_dict())
     state = torch.load(base / "state.pt", weights_only=True)
@@ -440,6 +452,7 @@ def role_done(folder: str | Path, role: str, cfg: TrainConfig) -> bool:
         and meta.get("budget") == cfg.steps.get(role)
         and meta.get("beta") == cfg.beta
         and meta.get("ppo") == asdict(cfg.ppo)
+        and meta.get("streams", "exact") == cfg.streams
     )
 
 

@@ -23,7 +23,8 @@ class MarketVecEnv(VecEnv):
 
     All episodes have the same length, so they end and restart together; episode ``k`` of
     env ``i`` uses seed ``seed + k * n_envs + i``. The last observation of a finished episode
-    is in ``info["terminal_observation"]`` as SB3 expects.
+    is in ``info["terminal_observation"]`` as SB3 expects. ``streams="batch"`` (opt-in) draws
+    each reset's random numbers from one generator of the batch (see :class:`RoleMarket`).
     """
 
     def __init__(
@@ -35,10 +36,11 @@ class MarketVecEnv(VecEnv):
         opponent: QuotingAgent | None = None,
         adversary: MarketAgent | None = None,
         beta: float = 10.0,
+        streams: str = "exact",
     ) -> None:
         check_positive_int(n_envs, "n_envs")
         check_nonnegative_int(seed, "seed")
-        self.sim = RoleMarket(role, config, opponent, adversary, beta)
+        self.sim = RoleMarket(role, config, opponent, adversary, beta, streams)
         super().__init__(n_envs, observation_space(role, self.sim.config), action_space(role))
         self.base_seed = int(seed)
         self.n_episodes = 0
