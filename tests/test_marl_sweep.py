@@ -55,21 +55,56 @@ def test_bad_backend():
         run_sweep([], "x", workers=0)
 
 
-def test_backends_give_identical_results(tmp_path):
-    tasks = [Task("tiny", s, n_episodes=4) for s in (11, 12)]
-    serial = run_sweep(tasks, tmp_path / "serial", backend="serial", budgets=False)
-    pool = run_sweep(tasks, tmp_path / "pool", backend="pool", workers=2, budgets=False)
-    assert [strip_wall(r) for r in serial] == [strip_wall(r) for r in pool]
+#: The CI sweep: two chains of the ``tiny`` config (800 steps per role, every stage), each
+#: evaluated on one protocol, two settings (a single agent in the adversarial market, a pair)
+#: and 2 episodes: the backends' comparison costs seconds of training, not minutes of evaluation.
+TINY = [
+    Task("tiny", s, n_episodes=2, protocols=("sampled-norm",), settings=("A_Adversarial", "A vs B2"))
+    for s in (11, 12)
+]
+
+
+@pytest.fixture(scope="module")
+def pool_results(tmp_path_factory):
+    return run_sweep(TINY, tmp_path_factory.mktemp("pool"), backend="pool", workers=2, budgets=False)
+
+
+def test_backends_give_identical_results(tmp_path, pool_results):
+    serial = run_sweep(TINY, tmp_path / "serial", backend="serial", budgets=False)
+    assert [strip_wall(r) for r in serial] == [strip_wall(r) for r in pool_results]
     assert serial[0]["eval"] != serial[1]["eval"]  # the seeds matter
+    assert set(serial[0]["eval"]["sampled-norm"]) == {"A_Adversarial", "A vs B2"}
+
+
+def test_ray_backend_matches_the_pool(tmp_path, pool_results):
+    """A local Ray instance (2 CPUs, no dashboard) runs the same tiny sweep bit for bit."""
     if importlib.util.find_spec("ray") is None:
-        pytest.skip("ray is not installed (optional extra)")
-    ray_res = run_sweep(tasks, tmp_path / "ray", backend="ray", workers=2, budgets=False)
-    assert [strip_wall(r) for r in ray_res] == [strip_wall(r) for r in serial]
+        pytest.fail("ray is not installed: it is in requirements/lock.txt (make venv reinstalls the lock)")
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        ray_res = run_sweep(TINY, tmp_path, backend="ray", budgets=False)
+    finally:
+        ray.shutdown()
+    assert [strip_wall(r) for r in ray_res] == [strip_wall(r) for r in pool_results]
+
+
+def test_default_task_is_unchanged():
+    """Defaults of a task: both sampled protocols, every setting, exact streams, no folder tag."""
+    t = Task("tiny", 3)
+    assert t.protocols == ("sampled-norm", "sampled-raw") and t.settings is None and t.streams == "exact"
+    assert t.folder("o").as_posix() == "o/tiny/seed_3"
+    assert Task("tiny", 3, streams="batch").folder("o").as_posix() == "o/tiny/seed_3_batch"
+    with pytest.raises(ValueError, match="protocols"):
+        Task("tiny", 3, protocols=("mean",))
+    with pytest.raises(ValueError, match="streams"):
+        Task("tiny", 3, streams="fast")
 
 
 def test_interrupted_sweep_resumes(tmp_path):
     """A finished chain is not retrained: its result comes back from its files."""
-    t = Task("tiny", 13, n_episodes=4)
+    t = Task("tiny", 13, n_episodes=2, protocols=("sampled-norm",), settings=("A_Fix",))
     a = run_sweep([t], tmp_path, backend="serial", budgets=False)[0]
     b = run_sweep([t], tmp_path, backend="serial", budgets=False)[0]
     assert strip_wall(a) == strip_wall(b)

@@ -49,6 +49,8 @@ def _train(args: argparse.Namespace) -> int:
         cfg = replace(cfg, beta=args.beta)
     if args.seed is not None:
         cfg = replace(cfg, seed=args.seed)
+    if args.streams != "exact":
+        cfg = replace(cfg, streams=args.streams)
     roles = tuple(args.roles) if args.roles else STAGES
     train_all(cfg, args.out, roles=roles, progress=not args.no_progress)
     return 0
@@ -85,7 +87,12 @@ def _run_sweep(args: argparse.Namespace) -> int:
     from mmkit.marl.sweep import Task, publish, run_sweep
 
     betas = args.betas or [None]
-    tasks = [Task(c, s, b, args.episodes) for c in args.configs for s in args.seeds for b in betas]
+    tasks = [
+        Task(c, s, b, args.episodes, streams=args.streams)
+        for c in args.configs
+        for s in args.seeds
+        for b in betas
+    ]
     res = run_sweep(tasks, args.out, args.backend, args.workers, args.address, budgets=not args.no_budgets)
     for t, r in zip(tasks, res):
         print(f"{t.config} seed {t.seed}: {sum(x['timesteps'] for x in r['runs'])} steps")
@@ -154,6 +161,15 @@ def _manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _streams_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--streams",
+        default="exact",
+        choices=["exact", "batch"],
+        help="training random streams: per-episode (exact, default) or one generator per reset (batch, faster)",
+    )
+
+
 def add_cli(subparsers) -> None:
     """Register the three MARL commands (they need the ``marl`` extra)."""
     p = subparsers.add_parser("marl-train", help="three-stage PPO training (adversary, A, B1/B2/B-star)")
@@ -170,6 +186,7 @@ def add_cli(subparsers) -> None:
         help="base seed (stage k uses seed + 1000 k; >= 0); default: the configuration's",
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    _streams_arg(p)
     p.set_defaults(func=_train)
 
     p = subparsers.add_parser("marl-eval", help="evaluate trained agents (100 episodes, seeds 0..99)")
@@ -224,6 +241,7 @@ def add_cli(subparsers) -> None:
     p.add_argument("--out", default="runs/marl_sweep", help="scratch folder (resumable)")
     p.add_argument("--publish", help="copy finished chains here (e.g. artifacts/marl/sweep)")
     p.add_argument("--no-budgets", action="store_true", help="skip the budget x protocol grid")
+    _streams_arg(p)
     p.set_defaults(func=_run_sweep)
 
     p = subparsers.add_parser("marl-eval-default", help="the default run under four protocols (+ histograms)")

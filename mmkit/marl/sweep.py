@@ -51,17 +51,39 @@ PROTOCOLS = {
 BACKENDS = ("serial", "pool", "ray")
 
 
+#: Protocols a task evaluates its final agents under (:func:`run_task`) unless told otherwise.
+TASK_PROTOCOLS = ("sampled-norm", "sampled-raw")
+
+
 @dataclass(frozen=True)
 class Task:
-    """One chain: configuration name, base seed, B-star's beta (``None``: the config's)."""
+    """One chain: configuration name, base seed, B-star's beta (``None``: the config's).
+
+    ``n_episodes``, ``protocols`` and ``settings`` (``None``: all of Tables 5-7) choose the
+    evaluation of the final agents; ``streams="batch"`` trains with the opt-in batch random
+    streams (:class:`mmkit.marl.train.TrainConfig`; its folder gets a ``_batch`` tag).
+    """
 
     config: str
     seed: int
     beta: float | None = None
     n_episodes: int = 100
+    protocols: tuple[str, ...] = TASK_PROTOCOLS
+    settings: tuple[str, ...] | None = None
+    streams: str = "exact"
+
+    def __post_init__(self) -> None:
+        from mmkit.marl.core import check_streams
+
+        check_streams(self.streams)
+        if not isinstance(self.protocols, tuple) or not set(self.protocols) <= set(PROTOCOLS):
+            raise ValueError(
+                f"protocols must be a tuple of names in {tuple(PROTOCOLS)}, got {self.protocols!r}"
+            )
 
     def folder(self, out: str | Path) -> Path:
         tag = f"seed_{self.seed}" + ("" if self.beta is None else f"_beta_{self.beta:g}")
+        tag += "" if self.streams == "exact" else f"_{self.streams}"
         return Path(out) / self.config / tag
 
 
@@ -166,6 +188,8 @@ def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool =
     cfg = replace(get_config(task.config), seed=int(task.seed))
     if task.beta is not None:
         cfg = replace(cfg, beta=float(task.beta))
+    if task.streams != "exact":
+        cfg = replace(cfg, streams=task.streams)
     folder = task.folder(out)
     runs = train_all(cfg, folder, progress=progress, log=lambda s: None)
     res: dict[str, Any] = {
@@ -173,8 +197,10 @@ def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool =
         "seed": task.seed,
         "beta": cfg.beta,
         "runs": runs,
-        "eval": evaluate_run(folder, ("sampled-norm", "sampled-raw"), task.n_episodes),
+        "eval": evaluate_run(folder, task.protocols, task.n_episodes, task.settings),
     }
+    if task.streams != "exact":  # absent = exact: a default task's result is unchanged
+        res["streams"] = task.streams
     if budgets:
         res["budgets"] = evaluate_budgets(folder, task.n_episodes)
     for r in res["runs"]:
