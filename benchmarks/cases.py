@@ -35,6 +35,7 @@ SIZES: dict[str, tuple[list[int], list[int]]] = {
     "lmsr_trade_cost_numba": ([1_000_000], [1_000_000]),
     "marl_core_step": ([4096], [4096]),
     "marl_core_reset": ([4096], [4096]),
+    "marl_core_reset_batch": ([4096], [4096]),
     "pressure_matrix": ([100, 500], [50, 100, 200, 500, 1000]),
     "pbvi_exact": ([1, 2], [1, 2, 3, 4]),
     "ppo_sb3": ([], [3200]),
@@ -465,6 +466,23 @@ def marl_cases(quick: bool) -> Iterator[Case]:
             "one generator, vectorised draws",
             kind="limit",
             note="the same numbers of draws; per-episode seeding is what makes episodes reproducible",
+        )
+        batch = MarketCore(n_agents=2, streams="batch")
+        batch.reset(seeds)
+        z, n, _ = draw_one_generator()
+        if batch.streams is None or batch.streams.z.shape != z.shape or batch.streams.n.shape != n.shape:
+            raise AssertionError("MARL: batch streams differ in size from one vectorised generator")
+        yield Case(
+            "marl_core_reset_batch",
+            B,
+            "episodes (batch)",
+            lambda: batch.reset(seeds),
+            draw_one_generator,
+            'MarketCore.reset (streams="batch")',
+            "one generator, vectorised draws",
+            kind="limit",
+            note="opt-in training mode: one generator per reset (seeded by a hash of the batch's seeds); "
+            "the same draws as the limit, plus the order offsets and the state",
         )
 
 

@@ -117,6 +117,32 @@ def test_default_streams_reproduce_the_frozen_paths():
         assert _close([1.0], [1.0 + 1e-6])
 
 
+def _authors_streams(seeds, cfg, lam_ref, thin):
+    """The exact streams written as the authors' code draws them (the reference of the default)."""
+    T = cfg.n_steps
+    z = np.stack([np.random.default_rng(s).standard_normal(T) for s in seeds])
+    n = np.stack([np.random.default_rng(s).poisson(lam_ref * cfg.dt, T) for s in seeds])
+    u = [np.random.default_rng([s, 1]).random(int(k)) for s, k in zip(seeds, n.sum(axis=1))]
+    v = [np.random.default_rng([s, 2]).random(int(k)) for s, k in zip(seeds, n.sum(axis=1))] if thin else None
+    return z, n, u, v
+
+
+def test_default_streams_are_the_authors_draws_bit_for_bit():
+    from mmkit.marl.core import MarketConfig, episode_streams
+
+    cfg = MarketConfig()
+    seeds = [*range(40), 2**40, 2**62]
+    for thin, lam_ref in ((False, 400.0), (True, 500.0)):
+        st = episode_streams(seeds, cfg, lam_ref, thin=thin)
+        z, n, u, v = _authors_streams(seeds, cfg, lam_ref, thin)
+        assert np.array_equal(st.z, z) and np.array_equal(st.n, n)
+        for i, ui in enumerate(u):
+            assert np.array_equal(st.u_alloc[i, : len(ui)], ui)
+            assert np.all(st.u_alloc[i, len(ui) :] == 1.0)
+            if thin:
+                assert st.u_thin is not None and np.array_equal(st.u_thin[i, : len(ui)], v[i])
+
+
 def test_batch_streams_are_seeded_and_differ_from_the_exact_ones():
     from mmkit.marl.core import MarketCore, episode_streams
 
