@@ -7,7 +7,8 @@ previous one; budgets are not separate runs because every run saves log-spaced c
 (:func:`mmkit.marl.train.checkpoint_budgets`), which :func:`evaluate_budgets` re-evaluates.
 
 Backends: ``serial`` (in this process), ``pool`` (a local ``ProcessPoolExecutor``, one
-single-threaded process per task) and ``ray`` (Ray core tasks; the optional ``ray`` extra, pinned in requirements/lock.txt).
+single-threaded process per task) and ``ray`` (Ray core tasks; the optional ``ray`` extra,
+pinned in requirements/lock.txt).
 A task's result depends only on its arguments (seeded environments, single-threaded torch,
 numpy-seeded evaluation noise), so every backend returns bit-identical results.
 """
