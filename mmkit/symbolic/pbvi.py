@@ -277,6 +277,7 @@ def solve(
     belief_set: Sequence[Belief] | None = None,
     tie_tol: float = 1e-9,
     check: bool = False,
+    method: str = "cells",
 ) -> PBVIResult:
     r"""Symbolic PBVI to ``horizon`` from the initial beliefs ``init``.
 
@@ -298,6 +299,12 @@ def solve(
         Relative float gap under which candidates are compared exactly.
     check : bool
         Assert that every new α-function evaluates at its belief exactly to the backed-up value.
+    method : {"cells", "xadd"}
+        ``"cells"`` (default): decisions in float64 on the cell grid of
+        :mod:`mmkit.symbolic.pbvi_cells`, near-ties and values exact (integer mass vectors and
+        cell averages). ``"xadd"``: the reference path, every α·b integrated from the case
+        statement in rational arithmetic. Both give the same α-functions, beliefs and values;
+        ``"cells"`` falls back to ``"xadd"`` for a model that tests ``v`` jointly with ``i``.
     """
     check_positive_int(horizon, "horizon", MAX_HORIZON)
     _check_model_init(model, init)
@@ -311,11 +318,18 @@ def solve(
         raise ValueError(f"tie_tol must be >= 0, got {tie_tol}")
     if belief_set is not None and schedule != "fixed":
         raise ValueError(f"belief_set is used only with schedule='fixed', got schedule={schedule!r}")
+    if method not in ("cells", "xadd"):
+        raise ValueError(f"method must be 'cells' or 'xadd', got {method!r}")
+    if schedule == "fixed" and not belief_set:
+        raise ValueError("belief_set must be a non-empty set of beliefs for schedule='fixed'")
+    if method == "cells":
+        from mmkit.symbolic.pbvi_cells import CellGrid, solve_cells
+
+        if CellGrid.supported(model):
+            return solve_cells(model, init, horizon, schedule, belief_set, tie_tol, check)
     H = int(horizon)
     X = model.X
     if schedule == "fixed":
-        if not belief_set:
-            raise ValueError("belief_set must be a non-empty set of beliefs for schedule='fixed'")
         layers = [list(dict.fromkeys(init))]
     else:
         layers = reachable_beliefs(model, init, H)

@@ -1,0 +1,508 @@
+r"""Exact symbolic PBVI at expectimax speed: float decisions on a cell grid, exact certificates.
+
+:func:`mmkit.symbolic.pbvi.solve` (``method="cells"``, the default) calls :func:`solve_cells`;
+``method="xadd"`` keeps the reference implementation, which evaluates every α-function by
+integrating its case statement against each belief in rational arithmetic. Both return the
+same :class:`~mmkit.symbolic.pbvi.PBVIResult`: the same α-functions (nodes, actions, plans), the
+same beliefs in the same order and the same exact values (``tests/test_pbvi_cells.py``).
+
+The cell grid
+-------------
+Cut the hull of the initial beliefs' supports at every belief edge and at every breakpoint of
+the likelihoods :math:`L_{a,o}(\cdot, i)` and expected rewards :math:`\bar R_a(\cdot, i)`.
+On each cell :math:`c = (e_c, e_{c+1})` every likelihood is constant and every reward linear, so
+
+* a belief reachable from the initial ones is a vector of cell masses :math:`m_c` (its density is
+  uniform within a cell); its Bayes update is :math:`m'_c \propto m_c L_{a,o,c}(i)`, and
+  :math:`P(o\mid b, a) = \sum_c m_c L_{a,o,c}(i)`;
+* an α-function enters only through its cell averages :math:`A_c(i) = \frac1{w_c}\int_c α(v,i)\,dv`,
+  because :math:`α\cdot b = \sum_c m_c A_c(i_b)`; the backup of eq. (2) averages cell by cell,
+
+.. math::
+
+    A^h_c(i) = \bar R_{a,c}(i) + γ \sum_o L_{a,o,c}(i)\, A^{h-1}_{j_o,c}\big(i'(i,o)\big),
+
+  where :math:`(a, j_{buy}, j_{sell}, j_{hold})` is the α-function's action and plan.
+
+Exact where it matters
+----------------------
+Masses are stored exactly as primitive integer vectors :math:`n` (:math:`m = n / \sum n`, the
+update multiplies by the likelihoods' integer numerators and divides by the gcd), so equal
+beliefs are equal vectors and de-duplication is exact. Cell averages are stored exactly as
+integer numerators over one denominator per stage. Every argmax is taken in float64 first; a
+candidate within ``tie_tol`` (relative) of the maximum is compared exactly (integer dot
+products for α-functions at a belief, rationals for action values), with the tie-breaking
+rules of :mod:`mmkit.symbolic.pbvi`. The exact value of every backed-up belief is a rational
+assembled from a few integer dot products. The case statements of the α-functions are built
+with the XADD once per distinct (action, plan), in the same order as the reference path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import operator
+import time
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from mmkit.symbolic.inventory_pomdp import MAX_BELIEFS, OBS, Belief, InventoryPOMDP
+from mmkit.symbolic.pbvi import Alpha, PBVIResult, StageStats, _Evaluator, _near
+
+__all__ = ["CellGrid", "BeliefSet", "solve_cells"]
+
+_I64_SAFE = 2**62
+
+
+def _lcm(values) -> int:
+    out = 1
+    for v in values:
+        out = out * v // math.gcd(out, v)
+    return out
+
+
+def _idot(x: Sequence[int], y: Sequence[int]) -> int:
+    """Exact integer dot product."""
+    return sum(map(operator.mul, x, y))
+
+
+class CellGrid:
+    r"""Cells of ``v`` on which every likelihood is constant and every expected reward linear.
+
+    Parameters
+    ----------
+    model : InventoryPOMDP
+    beliefs : sequence of Belief
+        The beliefs whose supports and edges the grid must contain.
+
+    Attributes
+    ----------
+    edges : list of Fraction
+        Cell boundaries :math:`e_0 < \dots < e_C`: the beliefs' edges and every threshold of a
+        test on ``v`` in the likelihoods and expected rewards (for every inventory) inside the
+        hull of the supports.
+    DL, DR : int
+        Common denominators of the likelihoods and of the rewards' cell averages.
+
+    :meth:`table` gives, per inventory ``i`` (computed once), the integer numerators
+    :math:`L_{a,o,c}(i) D_L` and :math:`\bar R_{a,c}(i) D_R` and the same tables in float64.
+    """
+
+    def __init__(self, model: InventoryPOMDP, beliefs: Sequence[Belief]):
+        if not self.supported(model):
+            raise ValueError("model must test v only in single-variable conditions for the cell grid")
+        self.model = model
+        lo = min(b.support()[0] for b in beliefs)
+        hi = max(b.support()[1] for b in beliefs)
+        cuts: set[Fraction] = {lo, hi}
+        for b in beliefs:
+            cuts.update(b.edges())
+        cuts.update(t for t in self._thresholds(model) if lo < t < hi)
+        self.edges = sorted(cuts)
+        self.n_cells = len(self.edges) - 1
+        self.width = [b - a for a, b in zip(self.edges, self.edges[1:])]
+        self.mid = [(a + b) / 2 for a, b in zip(self.edges, self.edges[1:])]
+        self._wnum = [w.numerator for w in self.width]
+        self._wden = [w.denominator for w in self.width]
+        self._raw: dict[int, tuple[list, list]] = {}
+        self._tab: dict[int, tuple] = {}
+        nA = len(model.actions)
+        # common denominators: the likelihood/reward values do not depend on i beyond the
+        # tests on i in the case statements, so scan the leaves of every case
+        X = model.X
+        lik_nodes = [model.lik[a][o] for a in range(nA) for o in OBS]
+        rew_nodes = list(model.rbar)
+        self.DL = _lcm(X.node(f)[1].const.denominator for f in X.reachable(*lik_nodes) if X.is_leaf(f))
+        self.DR = _lcm(
+            x.denominator
+            for f in X.reachable(*rew_nodes)
+            if X.is_leaf(f)
+            for x in self._leaf_cell_values(X.node(f)[1])
+        )
+        self.lik_max = 0
+
+    @staticmethod
+    def supported(model: InventoryPOMDP) -> bool:
+        """Whether every test involving ``v`` in the likelihoods and rewards is single-variable."""
+        X = model.X
+        roots = [f for row in model.lik for f in row.values()] + list(model.rbar)
+        for f in X.reachable(*roots):
+            n = X.node(f)
+            if n[0] == "D":
+                vs = X.decision(n[1]).expr.vars()
+                if "v" in vs and len(vs) > 1:
+                    return False
+        return True
+
+    @staticmethod
+    def _thresholds(model: InventoryPOMDP) -> set[Fraction]:
+        X = model.X
+        roots = [f for row in model.lik for f in row.values()] + list(model.rbar)
+        out = set()
+        for f in X.reachable(*roots):
+            n = X.node(f)
+            if n[0] == "D" and X.decision(n[1]).single_var() == "v":
+                out.add(X.decision(n[1]).threshold())
+        return out
+
+    def _leaf_cell_values(self, e) -> list[Fraction]:
+        """A leaf's values at the cell midpoints (its cell averages: it is linear)."""
+        s = e.coef("v")
+        return [e.const + s * m for m in self.mid]
+
+    def table(self, i: int) -> tuple:
+        """``(lik_num, lik_f, rew_num, rew_f, lik_list)`` at inventory ``i``: shapes (|A|, 3, C)
+        int64, (|A|, 3, C) float, |A| lists of C ints, (|A|, C) float, nested int lists."""
+        t = self._tab.get(i)
+        if t is None:
+            m = self.model
+            nA = len(m.actions)
+            lik = [[[self._at(m.lik_pieces(a, o, i), x) for x in self.mid] for o in OBS] for a in range(nA)]
+            rew = [[self._at(m.X.pieces(m.rbar[a], "v", {"i": i}), x) for x in self.mid] for a in range(nA)]
+            lik_list = [[[int(x * self.DL) for x in row] for row in la] for la in lik]
+            rew_num = [[int(x * self.DR) for x in row] for row in rew]
+            assert all(x * self.DL == int(x * self.DL) for la in lik for row in la for x in row)
+            assert all(x * self.DR == int(x * self.DR) for row in rew for x in row)
+            lik_num = np.array(lik_list, dtype=np.int64)
+            t = (
+                lik_num,
+                np.array([[[float(x) for x in row] for row in la] for la in lik]),
+                rew_num,
+                np.array([[float(x) for x in row] for row in rew]),
+                lik_list,
+            )
+            self.lik_max = max(self.lik_max, int(lik_num.max(initial=0)))
+            self._tab[i] = t
+        return t
+
+    @staticmethod
+    def _at(pieces: list, x: Fraction) -> Fraction:
+        """Value at ``x`` (a cell midpoint, never a breakpoint) of a function given by pieces."""
+        k = bisect.bisect_right([-math.inf if p[0] is None else p[0] for p in pieces], x) - 1
+        e = pieces[k][2]
+        return e.const + e.coef("v") * x
+
+    # ------------------------------------------------------------------ beliefs <-> mass vectors
+    def masses(self, b: Belief) -> list[int]:
+        """The primitive integer mass vector of ``b`` (masses proportional to it)."""
+        starts = [p[0] for p in b.pieces]
+        ms: list[Fraction] = []
+        for c, w in enumerate(self.width):
+            k = bisect.bisect_right(starts, self.mid[c]) - 1
+            inside = k >= 0 and b.pieces[k][0] <= self.edges[c] and self.edges[c + 1] <= b.pieces[k][1]
+            ms.append(b.pieces[k][2] * w if inside else Fraction(0))
+        den = _lcm(x.denominator for x in ms)
+        n = [int(x * den) for x in ms]
+        g = math.gcd(*n)
+        return [x // g for x in n]
+
+    def belief(self, n: Sequence[int], inventory: int) -> Belief:
+        """The :class:`Belief` with integer masses ``n`` (canonical: adjacent equal densities merged)."""
+        N = sum(n)
+        pieces: list[tuple[Fraction, Fraction, Fraction]] = []
+        prev = -1
+        for c, x in enumerate(n):
+            if x == 0:
+                continue
+            if prev == c - 1 and prev >= 0:
+                # equal densities: n_p / w_p == n_c / w_c
+                if n[prev] * self._wden[prev] * self._wnum[c] == x * self._wden[c] * self._wnum[prev]:
+                    lo, _, d = pieces[-1]
+                    pieces[-1] = (lo, self.edges[c + 1], d)
+                    prev = c
+                    continue
+            pieces.append((self.edges[c], self.edges[c + 1], Fraction(x * self._wden[c], N * self._wnum[c])))
+            prev = c
+        return Belief(tuple(pieces), inventory)
+
+
+class BeliefSet:
+    """Distinct beliefs as exact integer mass rows (``int64`` while safe, Python ints beyond)."""
+
+    def __init__(self, grid: CellGrid, inv: np.ndarray, rows: np.ndarray):
+        self.grid = grid
+        self.inv = np.asarray(inv, dtype=np.int64)
+        self.rows = rows
+        self.n = [list(map(int, r)) for r in rows.tolist()]
+        self.N = [sum(r) for r in self.n]
+        if rows.dtype == object:
+            self.M = np.array([[x / N for x in r] for r, N in zip(self.n, self.N)], dtype=float).reshape(
+                rows.shape
+            )
+        else:
+            self.M = rows / rows.sum(axis=1, keepdims=True)
+        self._beliefs: list[Belief] | None = None
+
+    def __len__(self) -> int:
+        return len(self.inv)
+
+    @classmethod
+    def of(cls, grid: CellGrid, beliefs: Sequence[Belief]) -> BeliefSet:
+        rows = [grid.masses(b) for b in beliefs]
+        arr = np.array(rows, dtype=object).reshape(len(rows), grid.n_cells)
+        if max((max(r) for r in rows), default=0) < _I64_SAFE:
+            arr = arr.astype(np.int64)
+        out = cls(grid, np.array([b.inventory for b in beliefs]), arr)
+        out._beliefs = list(beliefs)
+        return out
+
+    def beliefs(self) -> list[Belief]:
+        if self._beliefs is None:
+            self._beliefs = [self.grid.belief(n, int(i)) for n, i in zip(self.n, self.inv)]
+        return self._beliefs
+
+    def expand(self) -> tuple[BeliefSet, np.ndarray]:
+        """Distinct successors (in the order: belief, action, observation; first occurrence kept)
+        and the map ``(belief, action, observation) -> successor index`` (-1 when P(o|b,a) = 0)."""
+        g = self.grid
+        nb, nA, C = len(self), len(g.model.actions), g.n_cells
+        invs = [int(i) for i in np.unique(self.inv)]
+        for i in invs:
+            g.table(i)
+        big = self.rows.dtype == object or int(self.rows.max(initial=0)) * g.lik_max >= _I64_SAFE
+        dt = object if big else np.int64
+        prod = np.zeros((nb, nA, 3, C), dtype=dt)
+        inv2 = np.zeros((nb, nA, 3), dtype=np.int64)
+        rows = self.rows.astype(dt)
+        for i in invs:
+            sel = np.flatnonzero(self.inv == i)
+            prod[sel] = rows[sel][:, None, None, :] * g.table(i)[0].astype(dt)[None]
+            for k, o in enumerate(OBS):
+                inv2[sel, :, k] = g.model.next_inventory(i, o)
+        gcd = np.gcd.reduce(prod, axis=-1)
+        pos = gcd != 0
+        flat = prod[pos] // gcd[pos][:, None]
+        keys = inv2[pos]
+        idx = np.full((nb, nA, 3), -1, dtype=np.int64)
+        if big:
+            row_keys: list = [(k, *row) for row, k in zip(flat.tolist(), keys.tolist())]
+        else:
+            both = np.ascontiguousarray(np.concatenate([keys[:, None], flat], axis=1))
+            row_keys = both.view(np.dtype((np.void, both.itemsize * both.shape[1]))).ravel().tolist()
+        seen: dict = {}
+        inverse = np.fromiter(
+            (seen.setdefault(t, len(seen)) for t in row_keys), dtype=np.int64, count=len(row_keys)
+        )
+        order = np.unique(inverse, return_index=True)[1]  # first occurrence of each id (ids in that order)
+        uniq_rows = flat[order]
+        if big:
+            uniq_rows = np.array(uniq_rows, dtype=object).reshape(len(order), C)
+        idx[pos] = inverse
+        return BeliefSet(g, keys[order], uniq_rows), idx
+
+
+def _layers(grid: CellGrid, init: Sequence[Belief], depth: int) -> tuple[list[BeliefSet], list[np.ndarray]]:
+    """Beliefs reachable at depths 0..depth-1 (as :func:`reachable_beliefs`, same budget) and
+    the successor maps from each layer to the next one."""
+    sets = [BeliefSet.of(grid, list(dict.fromkeys(init)))]
+    maps: list[np.ndarray] = []
+    total = len(sets[0])
+    for k in range(depth - 1):
+        nxt, idx = sets[-1].expand()
+        sets.append(nxt)
+        maps.append(idx)
+        total += len(nxt)
+        if total > MAX_BELIEFS:
+            raise ValueError(
+                f"depth (horizon) must be small enough for at most MAX_BELIEFS = {MAX_BELIEFS} reachable "
+                f"beliefs; {total} are reachable by depth {k + 2} of {depth} "
+                "(use a smaller horizon or the 'fixed' PBVI schedule)"
+            )
+    return sets, maps
+
+
+class _Alphas:
+    """Cell averages of the α-functions of one stage: float, and exact as ``num[i] / den``."""
+
+    def __init__(self, num: list[np.ndarray], den: int, flt: list[np.ndarray]):
+        self.num, self.den, self.flt = num, den, flt
+
+    @classmethod
+    def zero(cls, C: int, i_top: int) -> _Alphas:
+        return cls(
+            [np.zeros((1, C), dtype=object) for _ in range(i_top + 1)],
+            1,
+            [np.zeros((1, C)) for _ in range(i_top + 1)],
+        )
+
+    def backup(
+        self, grid: CellGrid, gamma: Fraction, acts: np.ndarray, plans: np.ndarray, i_top: int
+    ) -> _Alphas:
+        """Cell averages of the α-functions with actions ``acts`` and plans ``plans`` (eq. above)."""
+        g_num, g_den = gamma.numerator, gamma.denominator
+        DR, DL = grid.DR, grid.DL
+        c_rew = g_den * DL * self.den  # scale of the reward term to the new denominator
+        c_fut = g_num * DR
+        gf = float(gamma)
+        num, flt = [], []
+        for i in range(i_top + 1):
+            lik_num, lik_f, rew_num, rew_f, _ = grid.table(i)
+            acc = np.array(rew_num, dtype=object)[acts] * c_rew
+            accf = rew_f[acts].copy()
+            for k, o in enumerate(OBS):
+                i2 = grid.model.next_inventory(i, o)
+                acc = acc + c_fut * lik_num[acts, k].astype(object) * self.num[i2][plans[:, k]]
+                accf += gf * lik_f[acts, k] * self.flt[i2][plans[:, k]]
+            num.append(acc)
+            flt.append(accf)
+        den = DR * g_den * DL * self.den
+        cont = math.gcd(den, *(int(x) for a in num for x in a.ravel()))
+        if cont > 1:
+            num = [a // cont for a in num]
+            den //= cont
+        return _Alphas(num, den, flt)
+
+
+def solve_cells(
+    model: InventoryPOMDP,
+    init: Sequence[Belief],
+    horizon: int,
+    schedule: str = "layered",
+    belief_set: Sequence[Belief] | None = None,
+    tie_tol: float = 1e-9,
+    check: bool = False,
+) -> PBVIResult:
+    """Symbolic PBVI on the cell grid (arguments as :func:`mmkit.symbolic.pbvi.solve`, already
+    validated there). Same result as the reference path, see the module docstring."""
+    H = int(horizon)
+    X = model.X
+    nA = len(model.actions)
+    acts_q = model.actions
+    grid = CellGrid(model, [*init, *(belief_set or ())])
+    if schedule == "layered":
+        sets, maps = _layers(grid, init, H)
+        last, idx_last = sets[-1].expand()  # successors of the deepest layer (stage 1)
+        sets.append(last)
+        maps.append(idx_last)
+        stage_sets = [(sets[H - h], sets[H - h + 1], maps[H - h]) for h in range(1, H + 1)]
+    else:
+        if schedule == "fixed":
+            base = BeliefSet.of(grid, list(belief_set))  # type: ignore[arg-type]
+        else:
+            sets, _ = _layers(grid, init, H)
+            base = BeliefSet.of(grid, list(dict.fromkeys(b for s in sets for b in s.beliefs())))
+        succ, idx = base.expand()
+        stage_sets = [(base, succ, idx)] * H
+    # α-functions are evaluated at successors' inventories; A^h is needed up to i_eval + H - h
+    i_eval = max(int(np.max(S.inv)) for _, S, _ in stage_sets)
+    zero = Alpha(X.const(0), -1, 0)
+    res = PBVIResult(model, H, [[zero]], [], [], [dict()], tie_tol, _Evaluator(model))
+    gamma = model.gamma
+    gf = float(gamma)
+    A = _Alphas.zero(grid.n_cells, i_eval + H)
+    for h in range(1, H + 1):
+        t0 = time.perf_counter()
+        ops0 = len(X._cache)
+        B, S, idx = stage_sets[h - 1]
+        Vprev = res.V[h - 1]
+        # best α of V^{h-1} at every successor: float, near-ties exact
+        best_j = np.zeros(len(S), dtype=np.int64)
+        best_f = np.zeros(len(S))
+        tie_exact: dict[int, Fraction] = {}
+        for i in np.unique(S.inv):
+            sel = np.flatnonzero(S.inv == i)
+            vals = S.M[sel] @ A.flt[i].T
+            mx = vals.max(axis=1)
+            near = vals >= (mx - tie_tol * (1.0 + np.abs(mx)))[:, None]
+            best_j[sel] = np.argmax(near, axis=1)
+            best_f[sel] = vals[np.arange(len(sel)), best_j[sel]]
+            for r in np.flatnonzero(near.sum(axis=1) > 1):
+                s = int(sel[r])
+                cand = np.flatnonzero(near[r])
+                ex = {int(j): _idot(S.n[s], A.num[i][j]) for j in cand}
+                m = max(ex.values())
+                j = min(j for j, x in ex.items() if x == m)
+                best_j[s] = j
+                tie_exact[s] = Fraction(m, S.N[s] * A.den)
+                best_f[s] = float(tie_exact[s])
+        exact_s: dict[int, Fraction] = dict(tie_exact)
+
+        def v_exact(s: int, i: int) -> Fraction:
+            v = exact_s.get(s)
+            if v is None:
+                v = exact_s[s] = Fraction(_idot(S.n[s], A.num[i][best_j[s]]), S.N[s] * A.den)
+            return v
+
+        # float Q(b, a) for every backed-up belief
+        q = np.zeros((len(B), nA))
+        vnext = np.where(idx >= 0, best_f[np.maximum(idx, 0)], 0.0)
+        for i in np.unique(B.inv):
+            sel = np.flatnonzero(B.inv == i)
+            Mi = B.M[sel]
+            tab = grid.table(int(i))
+            P = np.einsum("bc,aoc->bao", Mi, tab[1])
+            q[sel] = Mi @ tab[3].T + gf * np.sum(P * vnext[sel], axis=2)
+
+        def q_exact(b: int, a: int) -> Fraction:
+            tab = grid.table(int(B.inv[b]))
+            n, N = B.n[b], B.N[b]
+            v = Fraction(_idot(n, tab[2][a]), N * grid.DR)
+            for k in range(3):
+                s = int(idx[b, a, k])
+                if s >= 0:
+                    p = Fraction(_idot(n, tab[4][a][k]), N * grid.DL)
+                    v += gamma * p * v_exact(s, int(S.inv[s]))
+            return v
+
+        Vh: list[Alpha] = []
+        seen: dict[int, int] = {}
+        node_of: dict[tuple, int] = {}  # (action, plan) -> case statement, this stage
+        vals_h: dict[Belief, Fraction] = {}
+        new_acts: list[int] = []
+        new_plans: list[tuple[int, ...]] = []
+        Bbel = B.beliefs()
+        for b in range(len(B)):
+            cand = _near(q[b], tie_tol)
+            if len(cand) == 1:
+                a = int(cand[0])
+                qa = q_exact(b, a)
+            else:
+                exq = {int(a): q_exact(b, int(a)) for a in cand}
+                qa = max(exq.values())
+                a = min(
+                    (a for a, x in exq.items() if x == qa), key=lambda a: (-acts_q[a][1], acts_q[a][0], a)
+                )
+            plan = tuple(int(best_j[s]) if s >= 0 else 0 for s in idx[b, a].tolist())
+            key = (a, plan)
+            node = node_of.get(key)
+            if node is None:
+                node = node_of[key] = X.sum(model.backproject(Vprev[j].node, a, o) for o, j in zip(OBS, plan))
+            if check:
+                got = model.dot(node, Bbel[b])
+                assert got == qa, f"α·b = {got} but backup value = {qa} at {Bbel[b]}"
+            vals_h[Bbel[b]] = qa
+            if node not in seen:
+                seen[node] = len(Vh)
+                Vh.append(Alpha(node, a, h, plan))
+                new_acts.append(a)
+                new_plans.append(plan)
+        # successors' best α (as the reference path caches them) for later queries
+        if h > 1:
+            Sbel = S.beliefs()
+            for s in range(len(S)):
+                ex_s = tie_exact.get(s)
+                res._succ_best[(Sbel[s], h - 1)] = (int(best_j[s]), float(best_f[s]), ex_s)
+                if s in exact_s:
+                    res._exact[(Vprev[int(best_j[s])].node, Sbel[s])] = exact_s[s]
+        A = A.backup(grid, gamma, np.array(new_acts), np.array(new_plans, dtype=np.int64), i_eval + H - h)
+        res.V.append(Vh)
+        nodes = [al.node for al in Vh]
+        per = [X.node_count(n) for n in nodes]
+        res.beliefs.append(Bbel)
+        res.values.append(vals_h)
+        res.stats.append(
+            StageStats(
+                h,
+                len(B),
+                len(S),
+                len(Vh),
+                X.node_count(*nodes),
+                int(sum(per)),
+                int(max(per)),
+                time.perf_counter() - t0,
+                len(X._cache) - ops0,
+            )
+        )
+    return res
