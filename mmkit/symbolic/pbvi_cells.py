@@ -1,6 +1,6 @@
 r"""Exact symbolic PBVI at expectimax speed: float decisions on a cell grid, exact certificates.
 
-:func:`mmkit.symbolic.pbvi.solve` (``method="cells"``, the default) calls :func:`solve_cells`;
+:func:`mmkit.symbolic.pbvi.solve` (``method="cells"``, the default) runs on the grid of this module;
 ``method="xadd"`` keeps the reference implementation, which evaluates every α-function by
 integrating its case statement against each belief in rational arithmetic. Both return the
 same :class:`~mmkit.symbolic.pbvi.PBVIResult`: the same α-functions (nodes, actions, plans), the
@@ -42,16 +42,14 @@ from __future__ import annotations
 import bisect
 import math
 import operator
-import time
 from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
 
 from mmkit.symbolic.inventory_pomdp import MAX_BELIEFS, OBS, Belief, InventoryPOMDP
-from mmkit.symbolic.pbvi import Alpha, PBVIResult, StageStats, _Evaluator, _near
 
-__all__ = ["CellGrid", "BeliefSet", "solve_cells"]
+__all__ = ["CellGrid", "BeliefSet", "reachable_layers", "AlphaCells", "idot"]
 
 _I64_SAFE = 2**62
 
@@ -63,7 +61,7 @@ def _lcm(values) -> int:
     return out
 
 
-def _idot(x: Sequence[int], y: Sequence[int]) -> int:
+def idot(x: Sequence[int], y: Sequence[int]) -> int:
     """Exact integer dot product."""
     return sum(map(operator.mul, x, y))
 
@@ -293,7 +291,9 @@ class BeliefSet:
         return BeliefSet(g, keys[order], uniq_rows), idx
 
 
-def _layers(grid: CellGrid, init: Sequence[Belief], depth: int) -> tuple[list[BeliefSet], list[np.ndarray]]:
+def reachable_layers(
+    grid: CellGrid, init: Sequence[Belief], depth: int
+) -> tuple[list[BeliefSet], list[np.ndarray]]:
     """Beliefs reachable at depths 0..depth-1 (as :func:`reachable_beliefs`, same budget) and
     the successor maps from each layer to the next one."""
     sets = [BeliefSet.of(grid, list(dict.fromkeys(init)))]
@@ -313,14 +313,14 @@ def _layers(grid: CellGrid, init: Sequence[Belief], depth: int) -> tuple[list[Be
     return sets, maps
 
 
-class _Alphas:
+class AlphaCells:
     """Cell averages of the α-functions of one stage: float, and exact as ``num[i] / den``."""
 
     def __init__(self, num: list[np.ndarray], den: int, flt: list[np.ndarray]):
         self.num, self.den, self.flt = num, den, flt
 
     @classmethod
-    def zero(cls, C: int, i_top: int) -> _Alphas:
+    def zero(cls, C: int, i_top: int) -> AlphaCells:
         return cls(
             [np.zeros((1, C), dtype=object) for _ in range(i_top + 1)],
             1,
@@ -329,7 +329,7 @@ class _Alphas:
 
     def backup(
         self, grid: CellGrid, gamma: Fraction, acts: np.ndarray, plans: np.ndarray, i_top: int
-    ) -> _Alphas:
+    ) -> AlphaCells:
         """Cell averages of the α-functions with actions ``acts`` and plans ``plans`` (eq. above)."""
         g_num, g_den = gamma.numerator, gamma.denominator
         DR, DL = grid.DR, grid.DL
@@ -352,157 +352,4 @@ class _Alphas:
         if cont > 1:
             num = [a // cont for a in num]
             den //= cont
-        return _Alphas(num, den, flt)
-
-
-def solve_cells(
-    model: InventoryPOMDP,
-    init: Sequence[Belief],
-    horizon: int,
-    schedule: str = "layered",
-    belief_set: Sequence[Belief] | None = None,
-    tie_tol: float = 1e-9,
-    check: bool = False,
-) -> PBVIResult:
-    """Symbolic PBVI on the cell grid (arguments as :func:`mmkit.symbolic.pbvi.solve`, already
-    validated there). Same result as the reference path, see the module docstring."""
-    H = int(horizon)
-    X = model.X
-    nA = len(model.actions)
-    acts_q = model.actions
-    grid = CellGrid(model, [*init, *(belief_set or ())])
-    if schedule == "layered":
-        sets, maps = _layers(grid, init, H)
-        last, idx_last = sets[-1].expand()  # successors of the deepest layer (stage 1)
-        sets.append(last)
-        maps.append(idx_last)
-        stage_sets = [(sets[H - h], sets[H - h + 1], maps[H - h]) for h in range(1, H + 1)]
-    else:
-        if schedule == "fixed":
-            base = BeliefSet.of(grid, list(belief_set))  # type: ignore[arg-type]
-        else:
-            sets, _ = _layers(grid, init, H)
-            base = BeliefSet.of(grid, list(dict.fromkeys(b for s in sets for b in s.beliefs())))
-        succ, idx = base.expand()
-        stage_sets = [(base, succ, idx)] * H
-    # α-functions are evaluated at successors' inventories; A^h is needed up to i_eval + H - h
-    i_eval = max(int(np.max(S.inv)) for _, S, _ in stage_sets)
-    zero = Alpha(X.const(0), -1, 0)
-    res = PBVIResult(model, H, [[zero]], [], [], [dict()], tie_tol, _Evaluator(model))
-    gamma = model.gamma
-    gf = float(gamma)
-    A = _Alphas.zero(grid.n_cells, i_eval + H)
-    for h in range(1, H + 1):
-        t0 = time.perf_counter()
-        ops0 = len(X._cache)
-        B, S, idx = stage_sets[h - 1]
-        Vprev = res.V[h - 1]
-        # best α of V^{h-1} at every successor: float, near-ties exact
-        best_j = np.zeros(len(S), dtype=np.int64)
-        best_f = np.zeros(len(S))
-        tie_exact: dict[int, Fraction] = {}
-        for i in np.unique(S.inv):
-            sel = np.flatnonzero(S.inv == i)
-            vals = S.M[sel] @ A.flt[i].T
-            mx = vals.max(axis=1)
-            near = vals >= (mx - tie_tol * (1.0 + np.abs(mx)))[:, None]
-            best_j[sel] = np.argmax(near, axis=1)
-            best_f[sel] = vals[np.arange(len(sel)), best_j[sel]]
-            for r in np.flatnonzero(near.sum(axis=1) > 1):
-                s = int(sel[r])
-                cand = np.flatnonzero(near[r])
-                ex = {int(j): _idot(S.n[s], A.num[i][j]) for j in cand}
-                m = max(ex.values())
-                j = min(j for j, x in ex.items() if x == m)
-                best_j[s] = j
-                tie_exact[s] = Fraction(m, S.N[s] * A.den)
-                best_f[s] = float(tie_exact[s])
-        exact_s: dict[int, Fraction] = dict(tie_exact)
-
-        def v_exact(s: int, i: int) -> Fraction:
-            v = exact_s.get(s)
-            if v is None:
-                v = exact_s[s] = Fraction(_idot(S.n[s], A.num[i][best_j[s]]), S.N[s] * A.den)
-            return v
-
-        # float Q(b, a) for every backed-up belief
-        q = np.zeros((len(B), nA))
-        vnext = np.where(idx >= 0, best_f[np.maximum(idx, 0)], 0.0)
-        for i in np.unique(B.inv):
-            sel = np.flatnonzero(B.inv == i)
-            Mi = B.M[sel]
-            tab = grid.table(int(i))
-            P = np.einsum("bc,aoc->bao", Mi, tab[1])
-            q[sel] = Mi @ tab[3].T + gf * np.sum(P * vnext[sel], axis=2)
-
-        def q_exact(b: int, a: int) -> Fraction:
-            tab = grid.table(int(B.inv[b]))
-            n, N = B.n[b], B.N[b]
-            v = Fraction(_idot(n, tab[2][a]), N * grid.DR)
-            for k in range(3):
-                s = int(idx[b, a, k])
-                if s >= 0:
-                    p = Fraction(_idot(n, tab[4][a][k]), N * grid.DL)
-                    v += gamma * p * v_exact(s, int(S.inv[s]))
-            return v
-
-        Vh: list[Alpha] = []
-        seen: dict[int, int] = {}
-        node_of: dict[tuple, int] = {}  # (action, plan) -> case statement, this stage
-        vals_h: dict[Belief, Fraction] = {}
-        new_acts: list[int] = []
-        new_plans: list[tuple[int, ...]] = []
-        Bbel = B.beliefs()
-        for b in range(len(B)):
-            cand = _near(q[b], tie_tol)
-            if len(cand) == 1:
-                a = int(cand[0])
-                qa = q_exact(b, a)
-            else:
-                exq = {int(a): q_exact(b, int(a)) for a in cand}
-                qa = max(exq.values())
-                a = min(
-                    (a for a, x in exq.items() if x == qa), key=lambda a: (-acts_q[a][1], acts_q[a][0], a)
-                )
-            plan = tuple(int(best_j[s]) if s >= 0 else 0 for s in idx[b, a].tolist())
-            key = (a, plan)
-            node = node_of.get(key)
-            if node is None:
-                node = node_of[key] = X.sum(model.backproject(Vprev[j].node, a, o) for o, j in zip(OBS, plan))
-            if check:
-                got = model.dot(node, Bbel[b])
-                assert got == qa, f"α·b = {got} but backup value = {qa} at {Bbel[b]}"
-            vals_h[Bbel[b]] = qa
-            if node not in seen:
-                seen[node] = len(Vh)
-                Vh.append(Alpha(node, a, h, plan))
-                new_acts.append(a)
-                new_plans.append(plan)
-        # successors' best α (as the reference path caches them) for later queries
-        if h > 1:
-            Sbel = S.beliefs()
-            for s in range(len(S)):
-                ex_s = tie_exact.get(s)
-                res._succ_best[(Sbel[s], h - 1)] = (int(best_j[s]), float(best_f[s]), ex_s)
-                if s in exact_s:
-                    res._exact[(Vprev[int(best_j[s])].node, Sbel[s])] = exact_s[s]
-        A = A.backup(grid, gamma, np.array(new_acts), np.array(new_plans, dtype=np.int64), i_eval + H - h)
-        res.V.append(Vh)
-        nodes = [al.node for al in Vh]
-        per = [X.node_count(n) for n in nodes]
-        res.beliefs.append(Bbel)
-        res.values.append(vals_h)
-        res.stats.append(
-            StageStats(
-                h,
-                len(B),
-                len(S),
-                len(Vh),
-                X.node_count(*nodes),
-                int(sum(per)),
-                int(max(per)),
-                time.perf_counter() - t0,
-                len(X._cache) - ops0,
-            )
-        )
-    return res
+        return AlphaCells(num, den, flt)
