@@ -106,6 +106,8 @@ class CellGrid:
         self._wden = [w.denominator for w in self.width]
         self._raw: dict[int, tuple[list, list]] = {}
         self._tab: dict[int, tuple] = {}
+        self._tab_by_class: dict[tuple, tuple] = {}
+        self._i_tests = self._inventory_tests(model)
         nA = len(model.actions)
         # common denominators: the likelihood/reward values do not depend on i beyond the
         # tests on i in the case statements, so scan the leaves of every case
@@ -145,6 +147,14 @@ class CellGrid:
                 out.add(X.decision(n[1]).threshold())
         return out
 
+    @staticmethod
+    def _inventory_tests(model: InventoryPOMDP) -> list:
+        """The tests on ``i`` alone in the likelihoods and rewards (e.g. ``i >= 1``)."""
+        X = model.X
+        roots = [f for row in model.lik for f in row.values()] + list(model.rbar)
+        ids = {X.node(f)[1] for f in X.reachable(*roots) if X.node(f)[0] == "D"}
+        return [X.decision(d) for d in sorted(ids) if X.decision(d).single_var() == "i"]
+
     def _leaf_cell_values(self, e) -> list[Fraction]:
         """A leaf's values at the cell midpoints (its cell averages: it is linear)."""
         s = e.coef("v")
@@ -154,6 +164,9 @@ class CellGrid:
         """``(lik_num, lik_f, rew_num, rew_f, lik_list)`` at inventory ``i``: shapes (|A|, 3, C)
         int64, (|A|, 3, C) float, |A| lists of C ints, (|A|, C) float, nested int lists."""
         t = self._tab.get(i)
+        if t is None:
+            cls = tuple(D.holds({"i": i}) for D in self._i_tests)  # the tables depend on i only through these
+            t = self._tab_by_class.get(cls)
         if t is None:
             m = self.model
             nA = len(m.actions)
@@ -172,7 +185,8 @@ class CellGrid:
                 lik_list,
             )
             self.lik_max = max(self.lik_max, int(lik_num.max(initial=0)))
-            self._tab[i] = t
+            self._tab_by_class[cls] = t
+        self._tab[i] = t
         return t
 
     @staticmethod
