@@ -211,7 +211,7 @@ def das_inventory_study(runs: int, periods: int, lookahead: int) -> dict:
                 "rho": rho,
                 "periods": periods,
                 "results": {k: list(v) for k, v in r["results"].items()},
-                "blocked_share": r["blocked_share"],
+                "zero_share": r["zero_share"],
                 "paired_diff": list(r["paired_diff"]),
                 "diff_vs_myopic": list(r["diff_vs_myopic"]),
                 "das_opt_vs_myopic": list(r["das_opt_vs_myopic"]),

@@ -220,22 +220,22 @@ def mpc_profits(
     W: np.ndarray,
     gamma: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Discounted profit per run of Kinathil's receding-horizon MM, and its blocked buys.
+    """Discounted profit per run of Kinathil's receding-horizon MM, and its periods at zero inventory.
 
     With h periods to go the MM plays the first quote of the optimal ``min(lookahead, h)``-step
     plan of its model from its current belief (``dp``), sees the trade (a trader with
     ``W[:, t]`` buys above the ask, sells below the bid; a buy at zero inventory does not
     execute and is seen as no trade), updates its belief by Bayes' rule in its model and
     re-plans. Runs sharing a history share the belief. Returns the discounted profit per run
-    (``ask - V`` on a sale, ``V - bid`` on a purchase) and the number of periods per run in
-    which a trader wanted to buy from the MM while its inventory was zero.
+    (``ask - V`` on a sale, ``V - bid`` on a purchase) and the number of periods per run that
+    start with zero inventory (when the no-short constraint binds).
     """
     runs, T = W.shape
     acts = np.array([[float(b), float(a)] for b, a in model.actions])
     disc = gamma ** np.arange(T)
     groups = {dp._key(dp.mass0, prior.inventory, T): (dp.mass0, prior.inventory, np.arange(runs))}
     prof = np.zeros(runs)
-    blocked = np.zeros(runs, dtype=np.int64)
+    at_zero = np.zeros(runs, dtype=np.int64)
     for t in range(T):
         h = T - t
         nxt: dict = {}
@@ -245,7 +245,7 @@ def mpc_profits(
             bid, ask = acts[a]
             w, v = W[idx, t], V[idx]
             buy = (w > ask) & (i >= 1)
-            blocked[idx] += (w > ask) & (i < 1)
+            at_zero[idx] += i < 1
             sell = w < bid
             prof[idx] += disc[t] * np.where(buy, ask - v, np.where(sell, v - bid, 0.0))
             L, _ = dp.tab[i >= 1]
@@ -258,7 +258,7 @@ def mpc_profits(
                     prev = nxt.get(k)
                     nxt[k] = (m2, i2, idx[sel] if prev is None else np.concatenate([prev[2], idx[sel]]))
         groups = nxt
-    return prof, blocked
+    return prof, at_zero
 
 
 def kinathil_mpc_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig(), lookahead: int = 3) -> dict:

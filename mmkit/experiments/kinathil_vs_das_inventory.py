@@ -56,8 +56,8 @@ def das_with_inventory(
     -------
     profit : ndarray, shape (runs,)
         Discounted profit per run.
-    blocked : ndarray of int, shape (runs,)
-        Periods in which a trader wanted to buy (:math:`w_t > a_t`) while the inventory was 0.
+    at_zero : ndarray of int, shape (runs,)
+        Periods that start with zero inventory (the MM cannot sell in them).
     inventory : ndarray of int, shape (runs,)
         Final inventory.
     """
@@ -76,27 +76,27 @@ def das_with_inventory(
     sig = np.full(runs, float(rho) * se)
     inv = np.full(runs, int(inventory), dtype=np.int64)
     prof = np.zeros(runs)
-    blocked = np.zeros(runs, dtype=np.int64)
+    at_zero = np.zeros(runs, dtype=np.int64)
     disc = params.gamma ** np.arange(T)
     for t in range(T):
         bid, ask = (np.broadcast_to(np.asarray(x, dtype=float), (runs,)) for x in rule(mu, sig))
         can = inv >= 1
         wants = W[:, t] > ask
         x = np.where(wants & can, 1, np.where(W[:, t] < bid, -1, 0))
-        blocked += wants & ~can
+        at_zero += ~can
         prof += disc[t] * np.where(x == 1, ask - V, np.where(x == -1, V - bid, 0.0))
         inv += (x == -1).astype(np.int64) - (x == 1)
         posted = np.where(can, ask, mu + _NO_ASK * np.hypot(sig, se))
         mu, sig = gmm.gaussian_update(mu, sig, bid, posted, x, params)
-    return prof, blocked, inv
+    return prof, at_zero, inv
 
 
 def inventory_binds_study(cfg: ShockedMarketConfig, lookahead: int = 3) -> dict:
     """Kinathil's receding-horizon MM against Das's optimal and myopic MMs, all three unable
     to sell from an empty inventory, starting with ``cfg.inventory`` units (default 0).
 
-    Returns per MM the (mean, s.e.) of the discounted profit over ``cfg.periods``, the share
-    of periods with a blocked buy and the mean final inventory; and the paired differences
+    Returns per MM the (mean, s.e.) of the discounted profit over ``cfg.periods`` and the
+    share of periods spent at zero inventory (where the constraint binds); and the paired differences
     (mean, s.e.) Kinathil - Das optimal, Kinathil - Das myopic, Das optimal - Das myopic.
     """
     _check_cfg(cfg)
@@ -109,18 +109,18 @@ def inventory_binds_study(cfg: ShockedMarketConfig, lookahead: int = 3) -> dict:
     rng = np.random.default_rng(cfg0.seed)
     V = cfg0.rho * s * rng.standard_normal(cfg0.runs)
     W = V[:, None] + s * rng.standard_normal((cfg0.runs, T))
-    k_prof, k_blocked = mpc_profits(dp, model, prior, int(lookahead), V, W, cfg0.gamma)
+    k_prof, k_zero = mpc_profits(dp, model, prior, int(lookahead), V, W, cfg0.gamma)
     params = gmm.GMParams(sigma_eps=s, gamma=cfg0.gamma)
     rules = {"Das optimal": gmm.optimal_rule(gmm.solve_dp(params)), "Das myopic": gmm.myopic_rule(params)}
     profits = {f"Kinathil (MPC, {int(lookahead)}-step)": k_prof}
-    blocked = {f"Kinathil (MPC, {int(lookahead)}-step)": k_blocked}
+    zero = {f"Kinathil (MPC, {int(lookahead)}-step)": k_zero}
     for name, rule in rules.items():
-        profits[name], blocked[name], _ = das_with_inventory(rule, cfg0.rho, params, V, W, inv0)
+        profits[name], zero[name], _ = das_with_inventory(rule, cfg0.rho, params, V, W, inv0)
     kname = next(iter(profits))
     return {
         "inventory": inv0,
         "results": {k: paired(p, np.zeros_like(p)) for k, p in profits.items()},
-        "blocked_share": {k: float(b.mean() / T) for k, b in blocked.items()},
+        "zero_share": {k: float(b.mean() / T) for k, b in zero.items()},
         "paired_diff": paired(profits[kname], profits["Das optimal"]),
         "diff_vs_myopic": paired(profits[kname], profits["Das myopic"]),
         "das_opt_vs_myopic": paired(profits["Das optimal"], profits["Das myopic"]),
