@@ -61,3 +61,26 @@ def test_paired_and_inputs_are_validated():
         das_with_inventory(gmm.myopic_rule(PARAMS), 1.0, PARAMS, np.zeros(3), np.zeros((3, 2)), -1)
     with pytest.raises(TypeError, match="params"):
         das_with_inventory(gmm.myopic_rule(PARAMS), 1.0, None, np.zeros(3), np.zeros((3, 2)), 0)
+
+
+def test_inventory_rows_format_each_difference_with_its_standard_error():
+    from mmkit.experiments.kinathil_vs_das_inventory import inventory_rows
+
+    row = {
+        "setting": "base",
+        "inventory": 0,
+        "rho": 2.0,
+        "results": {
+            "Kinathil (MPC, 3-step)": [0.1, 0.01],
+            "Das optimal": [0.5, 0.01],
+            "Das myopic": [0.3, 0.01],
+        },
+        "paired_diff": [-0.4, 0.012],
+        "diff_vs_myopic": [-0.2, 0.0111],
+        "zero_share": {"Kinathil (MPC, 3-step)": 0.5, "Das optimal": 0.25, "Das myopic": 0.2},
+    }
+    (r,) = inventory_rows([row])
+    assert r["K - opt."] == "-0.400 ± 0.012" and r["K - myopic"] == "-0.200 ± 0.011"
+    assert r["at 0 (K / opt.)"] == "0.50 / 0.25" and r["Kinathil"] == 0.1
+    with pytest.raises(ValueError, match="keys"):
+        inventory_rows([{"setting": "base"}])

@@ -20,7 +20,7 @@ from mmkit.experiments.kinathil_vs_das import ShockedMarketConfig, _check_cfg, k
 from mmkit.symbolic.bounds import CellDP
 from mmkit.symbolic.inventory_pomdp import MAX_HORIZON
 
-__all__ = ["das_with_inventory", "inventory_binds_study", "paired"]
+__all__ = ["das_with_inventory", "inventory_binds_study", "inventory_rows", "paired"]
 
 #: Where an MM with no unit to sell "posts" its ask: this many belief scales above the mean,
 #: so the probability of a buy there is zero in float64 (a one-sided, censored observation).
@@ -126,3 +126,37 @@ def inventory_binds_study(cfg: ShockedMarketConfig, lookahead: int = 3) -> dict:
         "das_opt_vs_myopic": paired(profits["Das optimal"], profits["Das myopic"]),
         "beliefs": dp.nodes,
     }
+
+
+def _pm(mean_se, digits: int = 3) -> str:
+    return f"{mean_se[0]:+.{digits}f} ± {mean_se[1]:.{digits}f}"
+
+
+def inventory_rows(rows: list[dict]) -> list[dict]:
+    """Narrow table rows of the stored inventory study (``das_inventory`` of
+    ``python -m mmkit kinathil-study``): grid, initial units, rho, mean discounted profit of
+    Kinathil's MM and of Das's optimal MM, the paired differences to Das's optimal and
+    myopic MMs as ``mean ± s.e.``, and the share of periods each of the first two spends at
+    zero inventory."""
+    if rows is None or isinstance(rows, (str, bytes, dict)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows must be a list of study rows, got {type(rows).__name__}")
+    need = ("setting", "inventory", "rho", "results", "paired_diff", "diff_vs_myopic", "zero_share")
+    out = []
+    for r in rows:
+        if not isinstance(r, dict) or any(k not in r for k in need):
+            raise ValueError(f"rows must hold dicts with the keys {need}, got {r!r:.80}")
+        (kname, k), (_, opt) = list(r["results"].items())[:2]
+        z = r["zero_share"]
+        out.append(
+            {
+                "grid": r["setting"],
+                "units": r["inventory"],
+                "rho": r["rho"],
+                "Kinathil": round(k[0], 3),
+                "Das opt.": round(opt[0], 3),
+                "K - opt.": _pm(r["paired_diff"]),
+                "K - myopic": _pm(r["diff_vs_myopic"]),
+                "at 0 (K / opt.)": f"{z[kname]:.2f} / {z['Das optimal']:.2f}",
+            }
+        )
+    return out
