@@ -5,7 +5,8 @@ import pytest
 
 from mmkit import glosten_milgrom as gmm
 from mmkit.experiments import ShockedMarketConfig
-from mmkit.experiments.kinathil_vs_das_inventory import das_with_inventory, inventory_binds_study, paired
+from mmkit.experiments.kinathil_vs_das_inventory import _paired as paired
+from mmkit.experiments.kinathil_vs_das_inventory import das_with_inventory, inventory_binds_study
 
 PARAMS = gmm.GMParams(sigma_eps=1.0, gamma=0.9)
 

@@ -39,7 +39,6 @@ __all__ = [
     "kinathil_vs_das",
     "kinathil_mpc_vs_das",
     "kinathil_model",
-    "mpc_profits",
     "summary_rows",
 ]
 
@@ -211,7 +210,7 @@ def _stats(d: np.ndarray) -> tuple[float, float]:
     return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
 
 
-def mpc_profits(
+def _mpc_profits(
     dp: CellDP,
     model: InventoryPOMDP,
     prior: Belief,
@@ -280,7 +279,7 @@ def kinathil_mpc_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig(), lookah
     rng = np.random.default_rng(cfg.seed)
     V = cfg.rho * s * rng.standard_normal(cfg.runs)
     W = V[:, None] + s * rng.standard_normal((cfg.runs, T))
-    prof, _ = mpc_profits(dp, model, prior, int(lookahead), V, W, cfg.gamma)
+    prof, _ = _mpc_profits(dp, model, prior, int(lookahead), V, W, cfg.gamma)
     params = gmm.GMParams(sigma_eps=s, gamma=cfg.gamma)
     sol = gmm.solve_dp(params)
     out = {f"Kinathil (MPC, {int(lookahead)}-step)": _stats(prof)}

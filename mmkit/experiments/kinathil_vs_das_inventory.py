@@ -3,7 +3,8 @@ r"""Kinathil's MM against Das's MMs on a market where inventory binds.
 Das & Magdon-Ismail's market maker has no inventory: it can always sell. Here both market
 makers start with ``cfg.inventory`` units (0 or 1) and cannot sell from an empty inventory: a
 trader's buy order at zero inventory does not execute. Kinathil's MM plans with that
-constraint in its model (its receding-horizon policy, :func:`mpc_profits`). Das's MMs keep
+constraint in its model (its receding-horizon policy, as in
+:func:`~mmkit.experiments.kinathil_vs_das.kinathil_mpc_vs_das`). Das's MMs keep
 their quotes :math:`\mu_t \pm \delta(\rho_t)`, but when their inventory is zero they post no
 ask (they know a buy cannot execute), so "no trade" then means only :math:`w_t \ge b_t`, and
 they update their Gaussian belief with that censored observation. Everything else is the
@@ -15,19 +16,19 @@ from __future__ import annotations
 import numpy as np
 
 from mmkit import glosten_milgrom as gmm
-from mmkit.common.validation import check_nonnegative_int, check_positive_int
-from mmkit.experiments.kinathil_vs_das import ShockedMarketConfig, _check_cfg, kinathil_model, mpc_profits
+from mmkit.common.validation import check_array, check_nonnegative_int, check_positive, check_positive_int
+from mmkit.experiments.kinathil_vs_das import ShockedMarketConfig, _check_cfg, _mpc_profits, kinathil_model
 from mmkit.symbolic.bounds import CellDP
 from mmkit.symbolic.inventory_pomdp import MAX_HORIZON
 
-__all__ = ["das_with_inventory", "inventory_binds_study", "inventory_rows", "paired"]
+__all__ = ["das_with_inventory", "inventory_binds_study", "inventory_rows"]
 
 #: Where an MM with no unit to sell "posts" its ask: this many belief scales above the mean,
 #: so the probability of a buy there is zero in float64 (a one-sided, censored observation).
 _NO_ASK = 40.0
 
 
-def paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+def _paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """Mean and standard error of the paired difference ``a - b`` over runs."""
     d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     if d.ndim != 1 or d.size < 2:
@@ -66,10 +67,9 @@ def das_with_inventory(
     if not isinstance(params, gmm.GMParams):
         raise TypeError(f"params must be a GMParams, got {type(params).__name__}")
     check_nonnegative_int(inventory, "inventory")
-    W = np.asarray(W, dtype=float)
-    V = np.asarray(V, dtype=float)
-    if W.ndim != 2 or V.shape != (W.shape[0],):
-        raise ValueError(f"W must be (runs, periods) and V (runs,), got {W.shape} and {V.shape}")
+    rho = check_positive(rho, "rho")
+    V = check_array(V, "V", ndim=1)
+    W = check_array(W, "W", shape=(len(V), None))
     runs, T = W.shape
     se = params.sigma_eps
     mu = np.zeros(runs)
@@ -109,7 +109,7 @@ def inventory_binds_study(cfg: ShockedMarketConfig, lookahead: int = 3) -> dict:
     rng = np.random.default_rng(cfg0.seed)
     V = cfg0.rho * s * rng.standard_normal(cfg0.runs)
     W = V[:, None] + s * rng.standard_normal((cfg0.runs, T))
-    k_prof, k_zero = mpc_profits(dp, model, prior, int(lookahead), V, W, cfg0.gamma)
+    k_prof, k_zero = _mpc_profits(dp, model, prior, int(lookahead), V, W, cfg0.gamma)
     params = gmm.GMParams(sigma_eps=s, gamma=cfg0.gamma)
     rules = {"Das optimal": gmm.optimal_rule(gmm.solve_dp(params)), "Das myopic": gmm.myopic_rule(params)}
     profits = {f"Kinathil (MPC, {int(lookahead)}-step)": k_prof}
@@ -119,11 +119,11 @@ def inventory_binds_study(cfg: ShockedMarketConfig, lookahead: int = 3) -> dict:
     kname = next(iter(profits))
     return {
         "inventory": inv0,
-        "results": {k: paired(p, np.zeros_like(p)) for k, p in profits.items()},
+        "results": {k: _paired(p, np.zeros_like(p)) for k, p in profits.items()},
         "zero_share": {k: float(b.mean() / T) for k, b in zero.items()},
-        "paired_diff": paired(profits[kname], profits["Das optimal"]),
-        "diff_vs_myopic": paired(profits[kname], profits["Das myopic"]),
-        "das_opt_vs_myopic": paired(profits["Das optimal"], profits["Das myopic"]),
+        "paired_diff": _paired(profits[kname], profits["Das optimal"]),
+        "diff_vs_myopic": _paired(profits[kname], profits["Das myopic"]),
+        "das_opt_vs_myopic": _paired(profits["Das optimal"], profits["Das myopic"]),
         "beliefs": dp.nodes,
     }
 

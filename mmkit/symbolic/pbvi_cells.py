@@ -49,7 +49,8 @@ import numpy as np
 
 from mmkit.symbolic.inventory_pomdp import MAX_BELIEFS, OBS, Belief, InventoryPOMDP
 
-__all__ = ["CellGrid", "BeliefSet", "reachable_layers", "AlphaCells", "idot"]
+#: Internal machinery of :func:`mmkit.symbolic.pbvi.solve` (``method="cells"``): no public names.
+__all__: list[str] = []
 
 _I64_SAFE = 2**62
 
