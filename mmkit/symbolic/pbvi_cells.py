@@ -109,6 +109,12 @@ class CellGrid:
         self._tab: dict[int, tuple] = {}
         self._tab_by_class: dict[tuple, tuple] = {}
         self._i_tests = self._inventory_tests(model)
+        self._tests = {}
+        for f in model.X.reachable(*[g for row in model.lik for g in row.values()], *model.rbar):
+            nd = model.X.node(f)
+            if nd[0] == "D":
+                D = model.X.decision(nd[1])
+                self._tests[nd[1]] = (D.single_var(), D.threshold(), D.strict)
         nA = len(model.actions)
         # common denominators: the likelihood/reward values do not depend on i beyond the
         # tests on i in the case statements, so scan the leaves of every case
@@ -126,16 +132,16 @@ class CellGrid:
 
     @staticmethod
     def supported(model: InventoryPOMDP) -> bool:
-        """Whether every test involving ``v`` in the likelihoods and rewards is single-variable."""
+        """Whether every test in the likelihoods and rewards is single-variable and every
+        likelihood is piecewise constant (else :func:`~mmkit.symbolic.pbvi.solve` uses the
+        reference path, which asserts the latter)."""
         X = model.X
-        roots = [f for row in model.lik for f in row.values()] + list(model.rbar)
-        for f in X.reachable(*roots):
+        lik_roots = [f for row in model.lik for f in row.values()]
+        for f in X.reachable(*lik_roots, *model.rbar):
             n = X.node(f)
-            if n[0] == "D":
-                vs = X.decision(n[1]).expr.vars()
-                if "v" in vs and len(vs) > 1:
-                    return False
-        return True
+            if n[0] == "D" and X.decision(n[1]).single_var() is None:
+                return False
+        return all(X.node(f)[1].is_const() for f in X.reachable(*lik_roots) if X.is_leaf(f))
 
     @staticmethod
     def _thresholds(model: InventoryPOMDP) -> set[Fraction]:
@@ -171,8 +177,8 @@ class CellGrid:
         if t is None:
             m = self.model
             nA = len(m.actions)
-            lik = [[[self._at(m.lik_pieces(a, o, i), x) for x in self.mid] for o in OBS] for a in range(nA)]
-            rew = [[self._at(m.X.pieces(m.rbar[a], "v", {"i": i}), x) for x in self.mid] for a in range(nA)]
+            lik = [[[self._value_at(m.lik[a][o], i, x) for x in self.mid] for o in OBS] for a in range(nA)]
+            rew = [[self._value_at(m.rbar[a], i, x) for x in self.mid] for a in range(nA)]
             lik_list = [[[int(x * self.DL) for x in row] for row in la] for la in lik]
             rew_num = [[int(x * self.DR) for x in row] for row in rew]
             assert all(x * self.DL == int(x * self.DL) for la in lik for row in la for x in row)
@@ -190,11 +196,16 @@ class CellGrid:
         self._tab[i] = t
         return t
 
-    @staticmethod
-    def _at(pieces: list, x: Fraction) -> Fraction:
-        """Value at ``x`` (a cell midpoint, never a breakpoint) of a function given by pieces."""
-        k = bisect.bisect_right([-math.inf if p[0] is None else p[0] for p in pieces], x) - 1
-        e = pieces[k][2]
+    def _value_at(self, f: int, i: int, x: Fraction) -> Fraction:
+        """The case statement ``f`` at ``(v, i) = (x, i)``: a walk down the diagram, whose tests
+        are single-variable (``x`` is a cell midpoint, never a threshold of a test on v)."""
+        X = self.model.X
+        n = X.node(f)
+        while n[0] == "D":
+            var, t, strict = self._tests[n[1]]
+            val = i if var == "i" else x
+            n = X.node(n[2] if (val > t if strict else val >= t) else n[3])
+        e = n[1]
         return e.const + e.coef("v") * x
 
     # ------------------------------------------------------------------ beliefs <-> mass vectors
