@@ -206,8 +206,8 @@ led.record("fig1-labels", ours=labels)
 # exact rational. The result is identical, node for node, to integrating
 # the case statements in rationals (a test compares both on random
 # instances). On the Fig. 2 instance at $H = 6$ it costs 1.3 to 2.2 times
-# a floating-point expectimax (two runs on a shared machine), where
-# integrating in rationals costs 21 to 26 times at $H = 3$ and 4 (the
+# a floating-point expectimax (three runs on a shared machine), where
+# integrating in rationals costs 21 to 28 times at $H = 3$ and 4 (the
 # book's Performance page).
 
 # %%
