@@ -37,7 +37,8 @@ SIZES: dict[str, tuple[list[int], list[int]]] = {
     "marl_core_reset": ([4096], [4096]),
     "marl_core_reset_batch": ([4096], [4096]),
     "pressure_matrix": ([100, 500], [50, 100, 200, 500, 1000]),
-    "pbvi_exact": ([1, 2], [1, 2, 3, 4]),
+    "pbvi_exact": ([1, 2], [1, 2, 3, 4, 5, 6]),
+    "pbvi_exact_xadd": ([1, 2], [1, 2, 3, 4]),
     "ppo_sb3": ([], [3200]),
 }
 
@@ -522,7 +523,9 @@ def pressure_cases(quick: bool) -> Iterator[Case]:
 
 # ----------------------------------------------------------------------------- symbolic PBVI
 def pbvi_cases(quick: bool) -> Iterator[Case]:
-    """Exact symbolic PBVI beside numerical expectimax (Kinathil et al. Fig. 2 instance)."""
+    """Exact symbolic PBVI beside numerical expectimax (Kinathil et al. Fig. 2 instance): the
+    default cell-grid path (``pbvi_exact``) and the rational reference path (``pbvi_exact_xadd``,
+    every alpha.b integrated from its case statement in Fractions, the solver before 0.3)."""
     from mmkit.symbolic.inventory_pomdp import Belief, InventoryPOMDP, TraderModel, expectimax, make_actions
     from mmkit.symbolic.pbvi import solve
 
@@ -532,23 +535,33 @@ def pbvi_cases(quick: bool) -> Iterator[Case]:
     def model():
         return InventoryPOMDP(acts, TraderModel.glosten_milgrom(), gamma=Fraction(9, 10))
 
-    for H in sizes("pbvi_exact", quick):
-        exact = lambda H=H: solve(model(), [root], H)  # noqa: E731
-        numeric = lambda H=H: expectimax(model(), root, H)  # noqa: E731
-        v_x, v_n = float(exact().value(root)), numeric()[0]
-        if abs(v_x - v_n) > 1e-9 * max(1.0, abs(v_n)):
-            raise AssertionError(f"PBVI H={H}: exact {v_x} vs expectimax {v_n}")
-        yield Case(
-            "pbvi_exact",
-            H,
-            "horizon",
-            exact,
-            numeric,
-            "pbvi.solve (exact, symbolic)",
-            "expectimax (float)",
-            kind="limit",
-            note="both build the model; expectimax gives the value at the root belief only",
-        )
+    for group, method, label in (
+        ("pbvi_exact", "cells", "pbvi.solve (exact; float decisions, exact ties)"),
+        ("pbvi_exact_xadd", "xadd", "pbvi.solve(method='xadd') (rational reference)"),
+    ):
+        for H in sizes(group, quick):
+            exact = lambda H=H, method=method: solve(model(), [root], H, method=method)  # noqa: E731
+            numeric = lambda H=H: expectimax(model(), root, H)  # noqa: E731
+            v_x, v_n = float(exact().value(root)), numeric()[0]
+            if abs(v_x - v_n) > 1e-9 * max(1.0, abs(v_n)):
+                raise AssertionError(f"PBVI H={H} ({method}): exact {v_x} vs expectimax {v_n}")
+            yield Case(
+                group,
+                H,
+                "horizon",
+                exact,
+                numeric,
+                label,
+                "expectimax (float)",
+                kind="limit",
+                note="both build the model; PBVI builds every alpha-function (case statements) and exact "
+                "values at every reachable belief, expectimax gives the float value at the root only"
+                + (
+                    "; the two PBVI paths return identical results (tests/test_pbvi_cells.py)"
+                    if method == "xadd"
+                    else ""
+                ),
+            )
 
 
 # ----------------------------------------------------------------------------- PPO

@@ -58,7 +58,11 @@ PANELS = [
     (
         "Exact PBVI vs expectimax",
         "horizon H",
-        [("pbvi_exact", "ours", "exact symbolic PBVI"), ("pbvi_exact", "peer", "expectimax")],
+        [
+            ("pbvi_exact", "ours", "exact PBVI (cells)"),
+            ("pbvi_exact_xadd", "ours", "exact PBVI (rational reference)"),
+            ("pbvi_exact", "peer", "expectimax"),
+        ],
         "linear",
     ),
 ]

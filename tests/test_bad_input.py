@@ -1043,6 +1043,42 @@ def _experiments() -> None:
         {"rows": [None, "r", 3, [{"rho": 1.0}], [3]], "keys": [None, "rho", (3,), ("sigma",)]},
         keys=("keys", "rows"),
     )
+    from mmkit import glosten_milgrom as gmm
+    from mmkit.experiments import kinathil_vs_das_inventory as kdi
+
+    spec(
+        "experiments.kinathil_vs_das_inventory.inventory_binds_study",
+        kdi.inventory_binds_study,
+        {"cfg": small, "lookahead": 1},
+        {"cfg": ["c", 3, None], "lookahead": INT_POS + [10**9]},
+    )
+    spec(
+        "experiments.kinathil_vs_das_inventory.inventory_rows",
+        kdi.inventory_rows,
+        {"rows": []},
+        {"rows": [None, "r", 3, [{"rho": 1.0}], [3]]},
+    )
+    gp = gmm.GMParams()
+    spec(
+        "experiments.kinathil_vs_das_inventory.das_with_inventory",
+        kdi.das_with_inventory,
+        {
+            "rule": gmm.myopic_rule(gp),
+            "rho": 1.0,
+            "params": gp,
+            "V": np.zeros(3),
+            "W": np.zeros((3, 2)),
+            "inventory": 0,
+        },
+        {
+            "rule": [None, 3, "r"],
+            "rho": "pos",
+            "params": [None, 3, "p"],
+            "V": VEC,
+            "W": [None, "w", np.zeros(3), np.zeros((2, 2)), np.full((3, 2), NAN)],
+            "inventory": INT_NONNEG,
+        },
+    )
 
 
 def _more() -> None:

@@ -73,3 +73,63 @@ def test_redundant_inventory_test_is_removed():
     two = X.indicator(LinExpr({"i": 1}, -2), ">=")
     assert X.mul(one, two) == two
     assert X.node_count(two) == 3
+
+
+def _cells(*fs):
+    """Points that decide equality of case statements with single-variable tests: for every
+    inventory up to one past the largest i-threshold, every v-threshold of the diagrams and two
+    points strictly inside each interval between consecutive thresholds (a linear leaf is
+    fixed by two points)."""
+    ts_v, ts_i = set(), {0}
+    for f in fs:
+        for g in X.reachable(f):
+            n = X.node(g)
+            if n[0] == "D":
+                D = X.decision(n[1])
+                (ts_v if D.single_var() == "v" else ts_i).add(D.threshold())
+    vs = sorted(ts_v) or [Fraction(0)]
+    pts = [vs[0] - 1, vs[0] - 2, vs[-1] + 1, vs[-1] + 2, *vs]
+    pts += [a + (b - a) * k / 3 for a, b in zip(vs, vs[1:]) for k in (1, 2)]
+    return [(i, v) for i in range(int(max(ts_i)) + 2) for v in pts]
+
+
+def _equal_as_functions(f, g):
+    return all(X.evaluate(f, {"i": i, "v": v}) == X.evaluate(g, {"i": i, "v": v}) for i, v in _cells(f, g))
+
+
+@settings(max_examples=100, deadline=None)
+@given(case, case)
+def test_max_plus_min_is_the_sum(f, g):
+    """max(f, g) + min(f, g) = f + g: max and min create new tests on v where two linear leaves
+    cross; the canonical sum must drop them all and be the very node of f + g."""
+    lhs = X.add(X.max(f, g), X.min(f, g))
+    assert _equal_as_functions(lhs, X.add(f, g))
+    assert lhs == X.add(f, g)
+
+
+@settings(max_examples=100, deadline=None)
+@given(case, case, case)
+def test_equal_functions_are_the_same_node(f, g, h):
+    """Build the same function two ways (associativity, distributivity over an indicator);
+    whenever the two are equal at every deciding point they are the same node."""
+    a = X.add(X.add(f, g), h)
+    b = X.add(f, X.add(g, h))
+    assert _equal_as_functions(a, b) and a == b
+    ind = X.indicator(LinExpr({"v": 1}, -50), ">")
+    c = X.mul(X.add(f, g), ind)
+    d = X.add(X.mul(f, ind), X.mul(g, ind))
+    assert _equal_as_functions(c, d) and c == d
+
+
+def test_multivariable_tests_need_prune_and_are_not_claimed_canonical():
+    """With a test on several variables (v - i > 0) the implied single-variable test v > -1
+    below it is not derived on construction, so two equal functions are different nodes;
+    ``prune`` (an LP over the declared domain i >= 0) removes the infeasible path and then
+    gives the same node. Canonicity is claimed (and property-tested above) for
+    single-variable tests only."""
+    one, zero = X.const(1), X.const(0)
+    inner = X.cond(LinExpr({"v": 1}, 1), ">", one, zero)  # v > -1
+    f = X.cond(LinExpr({"v": 1, "i": -1}), ">", inner, one)  # v > i ? [v > -1] : 1
+    assert _equal_as_functions(f, one)
+    assert f != one
+    assert X.prune(f) == one

@@ -2,7 +2,8 @@
 
 Writes ``artifacts/symbolic/study.json``: the discount-factor sensitivity of Figs. 3 and 4
 (with the switch points), the optimality bounds to H = 30 (exact values, bounded PBVI, the
-full-information upper bound, the receding-horizon policy) and the Kinathil-vs-Das runs.
+full-information upper bound, the receding-horizon policy) and the Kinathil-vs-Das runs
+(three periods, ten periods with re-planning, and ten periods where inventory binds).
 Everything is deterministic (exact arithmetic, seeded draws) except the wall times.
 """
 
@@ -190,6 +191,36 @@ def das_long_study(runs: int, periods: int, lookahead: int) -> dict:
     return {"rows": rows, "lookahead": lookahead}
 
 
+def das_inventory_study(runs: int, periods: int, lookahead: int) -> dict:
+    """All three MMs unable to sell from an empty inventory, starting with 0 or 1 unit."""
+    from mmkit.experiments import ShockedMarketConfig
+    from mmkit.experiments.kinathil_vs_das_inventory import inventory_binds_study
+
+    rows = []
+    grids = {
+        "base": (-1.5, -0.75, 0.0, 0.75, 1.5),
+        "7 prices, wider": (-2.25, -1.5, -0.75, 0.0, 0.75, 1.5, 2.25),
+    }
+    for (setting, grid), inv, rho in itertools.product(grids.items(), (0, 1), (1.0, 2.0, 4.0)):
+        cfg = ShockedMarketConfig(rho=rho, periods=periods, runs=runs, seed=0, price_grid=grid, inventory=inv)
+        r = inventory_binds_study(cfg, lookahead)
+        rows.append(
+            {
+                "setting": setting,
+                "inventory": inv,
+                "rho": rho,
+                "periods": periods,
+                "results": {k: list(v) for k, v in r["results"].items()},
+                "zero_share": r["zero_share"],
+                "paired_diff": list(r["paired_diff"]),
+                "diff_vs_myopic": list(r["diff_vs_myopic"]),
+                "das_opt_vs_myopic": list(r["das_opt_vs_myopic"]),
+                "beliefs": r["beliefs"],
+            }
+        )
+    return {"rows": rows, "lookahead": lookahead}
+
+
 def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
     """Register ``python -m mmkit kinathil-study``."""
     p = subparsers.add_parser(
@@ -201,7 +232,7 @@ def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
     p.add_argument("--runs", type=int, default=2000, help="Monte Carlo runs of the MPC policy")
     p.add_argument("--das-runs", type=int, default=20_000)
     p.add_argument("--das-periods", type=int, default=10, help="periods of the long-horizon MPC runs")
-    p.add_argument("--parts", nargs="+", default=["gamma", "bounds", "das", "das_long"])
+    p.add_argument("--parts", nargs="+", default=["gamma", "bounds", "das", "das_long", "das_inventory"])
     p.add_argument("--out", default=None, help="default artifacts/symbolic/study.json")
 
     def run(args):
@@ -219,6 +250,8 @@ def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
             data["das"] = das_study(args.das_runs)
         if "das_long" in args.parts:
             data["das_long"] = das_long_study(args.das_runs, args.das_periods, args.lookahead)
+        if "das_inventory" in args.parts:
+            data["das_inventory"] = das_inventory_study(args.das_runs, args.das_periods, args.lookahead)
         out.write_text(json.dumps(_round(data), indent=1) + "\n")
         print(f"wrote {out}")
 

@@ -34,7 +34,13 @@ from mmkit.symbolic.inventory_pomdp import (
 )
 from mmkit.symbolic.pbvi import policy_tree, solve
 
-__all__ = ["ShockedMarketConfig", "kinathil_vs_das", "kinathil_mpc_vs_das", "kinathil_model", "summary_rows"]
+__all__ = [
+    "ShockedMarketConfig",
+    "kinathil_vs_das",
+    "kinathil_mpc_vs_das",
+    "kinathil_model",
+    "summary_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -204,6 +210,56 @@ def _stats(d: np.ndarray) -> tuple[float, float]:
     return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size))
 
 
+def _mpc_profits(
+    dp: CellDP,
+    model: InventoryPOMDP,
+    prior: Belief,
+    lookahead: int,
+    V: np.ndarray,
+    W: np.ndarray,
+    gamma: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Discounted profit per run of Kinathil's receding-horizon MM, and its periods at zero inventory.
+
+    With h periods to go the MM plays the first quote of the optimal ``min(lookahead, h)``-step
+    plan of its model from its current belief (``dp``), sees the trade (a trader with
+    ``W[:, t]`` buys above the ask, sells below the bid; a buy at zero inventory does not
+    execute and is seen as no trade), updates its belief by Bayes' rule in its model and
+    re-plans. Runs sharing a history share the belief. Returns the discounted profit per run
+    (``ask - V`` on a sale, ``V - bid`` on a purchase) and the number of periods per run that
+    start with zero inventory (when the no-short constraint binds).
+    """
+    runs, T = W.shape
+    acts = np.array([[float(b), float(a)] for b, a in model.actions])
+    disc = gamma ** np.arange(T)
+    groups = {dp._key(dp.mass0, prior.inventory, T): (dp.mass0, prior.inventory, np.arange(runs))}
+    prof = np.zeros(runs)
+    at_zero = np.zeros(runs, dtype=np.int64)
+    for t in range(T):
+        h = T - t
+        nxt: dict = {}
+        for m, i, idx in groups.values():
+            q = dp.q(m, i, min(lookahead, h))
+            a = int(np.flatnonzero(q >= q.max() - 1e-12)[0])
+            bid, ask = acts[a]
+            w, v = W[idx, t], V[idx]
+            buy = (w > ask) & (i >= 1)
+            at_zero[idx] += i < 1
+            sell = w < bid
+            prof[idx] += disc[t] * np.where(buy, ask - v, np.where(sell, v - bid, 0.0))
+            L, _ = dp.tab[i >= 1]
+            for o, sel in ((0, buy), (1, sell), (2, ~buy & ~sell)):
+                if sel.any():
+                    post = L[a, o] * m
+                    m2 = post / post.sum()
+                    i2 = (i - 1, i + 1, i)[o]
+                    k = dp._key(m2, i2, h - 1)
+                    prev = nxt.get(k)
+                    nxt[k] = (m2, i2, idx[sel] if prev is None else np.concatenate([prev[2], idx[sel]]))
+        groups = nxt
+    return prof, at_zero
+
+
 def kinathil_mpc_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig(), lookahead: int = 3) -> dict:
     r"""Kinathil's MM re-planning every period against Das's MMs, for long horizons.
 
@@ -220,35 +276,10 @@ def kinathil_mpc_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig(), lookah
     T, s = cfg.periods, cfg.sigma_eps
     model, prior = kinathil_model(cfg)
     dp = CellDP(model, prior)
-    acts = np.array([[float(b), float(a)] for b, a in model.actions])
     rng = np.random.default_rng(cfg.seed)
     V = cfg.rho * s * rng.standard_normal(cfg.runs)
     W = V[:, None] + s * rng.standard_normal((cfg.runs, T))
-    disc = cfg.gamma ** np.arange(T)
-    # every run starts in the prior; group runs by (belief, inventory)
-    groups = {dp._key(dp.mass0, prior.inventory, T): (dp.mass0, prior.inventory, np.arange(cfg.runs))}
-    prof = np.zeros(cfg.runs)
-    for t in range(T):
-        h = T - t
-        nxt: dict = {}
-        for m, i, idx in groups.values():
-            q = dp.q(m, i, min(int(lookahead), h))
-            a = int(np.flatnonzero(q >= q.max() - 1e-12)[0])
-            bid, ask = acts[a]
-            w, v = W[idx, t], V[idx]
-            buy = (w > ask) & (i >= 1)
-            sell = w < bid
-            prof[idx] += disc[t] * np.where(buy, ask - v, np.where(sell, v - bid, 0.0))
-            L, _ = dp.tab[i >= 1]
-            for o, sel in ((0, buy), (1, sell), (2, ~buy & ~sell)):
-                if sel.any():
-                    post = L[a, o] * m
-                    m2 = post / post.sum()
-                    i2 = (i - 1, i + 1, i)[o]
-                    k = dp._key(m2, i2, h - 1)
-                    prev = nxt.get(k)
-                    nxt[k] = (m2, i2, idx[sel] if prev is None else np.concatenate([prev[2], idx[sel]]))
-        groups = nxt
+    prof, _ = _mpc_profits(dp, model, prior, int(lookahead), V, W, cfg.gamma)
     params = gmm.GMParams(sigma_eps=s, gamma=cfg.gamma)
     sol = gmm.solve_dp(params)
     out = {f"Kinathil (MPC, {int(lookahead)}-step)": _stats(prof)}

@@ -4,6 +4,8 @@
 - :mod:`mmkit.symbolic.inventory_pomdp`: the market-making POMDP with inventory, its beliefs
   and an independent numerical expectimax;
 - :mod:`mmkit.symbolic.pbvi`: symbolic point-based value iteration and policy trees.
+- :mod:`mmkit.symbolic.pbvi_cells`: the cell grid on which :func:`solve` takes its decisions in
+  floating point and certifies near-ties and values exactly (internal).
 """
 
 from mmkit.symbolic.inventory_pomdp import (

@@ -49,6 +49,7 @@ from mmkit.symbolic.inventory_pomdp import (
     _check_model_init,
     reachable_beliefs,
 )
+from mmkit.symbolic.pbvi_cells import AlphaCells, BeliefSet, CellGrid, idot, reachable_layers
 from mmkit.symbolic.xadd import Q
 
 __all__ = [
@@ -277,6 +278,7 @@ def solve(
     belief_set: Sequence[Belief] | None = None,
     tie_tol: float = 1e-9,
     check: bool = False,
+    method: str = "cells",
 ) -> PBVIResult:
     r"""Symbolic PBVI to ``horizon`` from the initial beliefs ``init``.
 
@@ -298,6 +300,12 @@ def solve(
         Relative float gap under which candidates are compared exactly.
     check : bool
         Assert that every new α-function evaluates at its belief exactly to the backed-up value.
+    method : {"cells", "xadd"}
+        ``"cells"`` (default): decisions in float64 on the cell grid of
+        :mod:`mmkit.symbolic.pbvi_cells`, near-ties and values exact (integer mass vectors and
+        cell averages). ``"xadd"``: the reference path, every α·b integrated from the case
+        statement in rational arithmetic. Both give the same α-functions, beliefs and values;
+        ``"cells"`` falls back to ``"xadd"`` for a model that tests ``v`` jointly with ``i``.
     """
     check_positive_int(horizon, "horizon", MAX_HORIZON)
     _check_model_init(model, init)
@@ -311,11 +319,16 @@ def solve(
         raise ValueError(f"tie_tol must be >= 0, got {tie_tol}")
     if belief_set is not None and schedule != "fixed":
         raise ValueError(f"belief_set is used only with schedule='fixed', got schedule={schedule!r}")
+    if method not in ("cells", "xadd"):
+        raise ValueError(f"method must be 'cells' or 'xadd', got {method!r}")
+    if schedule == "fixed" and not belief_set:
+        raise ValueError("belief_set must be a non-empty set of beliefs for schedule='fixed'")
+    if method == "cells":
+        if CellGrid.supported(model):
+            return _solve_cells(model, init, horizon, schedule, belief_set, tie_tol, check)
     H = int(horizon)
     X = model.X
     if schedule == "fixed":
-        if not belief_set:
-            raise ValueError("belief_set must be a non-empty set of beliefs for schedule='fixed'")
         layers = [list(dict.fromkeys(init))]
     else:
         layers = reachable_beliefs(model, init, H)
@@ -351,6 +364,160 @@ def solve(
                 h,
                 len(Bh),
                 len(set(succs)),
+                len(Vh),
+                X.node_count(*nodes),
+                int(sum(per)),
+                int(max(per)),
+                time.perf_counter() - t0,
+                len(X._cache) - ops0,
+            )
+        )
+    return res
+
+
+def _solve_cells(
+    model: InventoryPOMDP,
+    init: Sequence[Belief],
+    horizon: int,
+    schedule: str = "layered",
+    belief_set: Sequence[Belief] | None = None,
+    tie_tol: float = 1e-9,
+    check: bool = False,
+) -> PBVIResult:
+    """Symbolic PBVI on the cell grid of :mod:`mmkit.symbolic.pbvi_cells` (arguments as
+    :func:`solve`, validated there): float decisions, exact near-ties and values. Same result
+    as the reference path (``method="xadd"``)."""
+    H = int(horizon)
+    X = model.X
+    nA = len(model.actions)
+    acts_q = model.actions
+    grid = CellGrid(model, [*init, *(belief_set or ())])
+    if schedule == "layered":
+        sets, maps = reachable_layers(grid, init, H)
+        last, idx_last = sets[-1].expand()  # successors of the deepest layer (stage 1)
+        sets.append(last)
+        maps.append(idx_last)
+        stage_sets = [(sets[H - h], sets[H - h + 1], maps[H - h]) for h in range(1, H + 1)]
+    else:
+        if schedule == "fixed":
+            base = BeliefSet.of(grid, list(belief_set))  # type: ignore[arg-type]
+        else:
+            sets, _ = reachable_layers(grid, init, H)
+            base = BeliefSet.of(grid, list(dict.fromkeys(b for s in sets for b in s.beliefs())))
+        succ, idx = base.expand()
+        stage_sets = [(base, succ, idx)] * H
+    # α-functions are evaluated at successors' inventories; A^h is needed up to i_eval + H - h
+    i_eval = max(int(np.max(S.inv)) for _, S, _ in stage_sets)
+    zero = Alpha(X.const(0), -1, 0)
+    res = PBVIResult(model, H, [[zero]], [], [], [dict()], tie_tol, _Evaluator(model))
+    gamma = model.gamma
+    gf = float(gamma)
+    A = AlphaCells.zero(grid.n_cells, i_eval + H)
+    for h in range(1, H + 1):
+        t0 = time.perf_counter()
+        ops0 = len(X._cache)
+        B, S, idx = stage_sets[h - 1]
+        Vprev = res.V[h - 1]
+        # best α of V^{h-1} at every successor: float, near-ties exact
+        best_j = np.zeros(len(S), dtype=np.int64)
+        best_f = np.zeros(len(S))
+        tie_exact: dict[int, Fraction] = {}
+        for i in np.unique(S.inv):
+            sel = np.flatnonzero(S.inv == i)
+            vals = S.M[sel] @ A.flt[i].T
+            mx = vals.max(axis=1)
+            near = vals >= (mx - tie_tol * (1.0 + np.abs(mx)))[:, None]
+            best_j[sel] = np.argmax(near, axis=1)
+            best_f[sel] = vals[np.arange(len(sel)), best_j[sel]]
+            for r in np.flatnonzero(near.sum(axis=1) > 1):
+                s = int(sel[r])
+                cand = np.flatnonzero(near[r])
+                ex = {int(j): idot(S.n[s], A.num[i][j]) for j in cand}
+                m = max(ex.values())
+                j = min(j for j, x in ex.items() if x == m)
+                best_j[s] = j
+                tie_exact[s] = Fraction(m, S.N[s] * A.den)
+                best_f[s] = float(tie_exact[s])
+        exact_s: dict[int, Fraction] = dict(tie_exact)
+
+        def v_exact(s: int, i: int) -> Fraction:
+            v = exact_s.get(s)
+            if v is None:
+                v = exact_s[s] = Fraction(idot(S.n[s], A.num[i][best_j[s]]), S.N[s] * A.den)
+            return v
+
+        # float Q(b, a) for every backed-up belief
+        q = np.zeros((len(B), nA))
+        vnext = np.where(idx >= 0, best_f[np.maximum(idx, 0)], 0.0)
+        for i in np.unique(B.inv):
+            sel = np.flatnonzero(B.inv == i)
+            Mi = B.M[sel]
+            tab = grid.table(int(i))
+            P = np.einsum("bc,aoc->bao", Mi, tab[1])
+            q[sel] = Mi @ tab[3].T + gf * np.sum(P * vnext[sel], axis=2)
+
+        def q_exact(b: int, a: int) -> Fraction:
+            tab = grid.table(int(B.inv[b]))
+            n, N = B.n[b], B.N[b]
+            v = Fraction(idot(n, tab[2][a]), N * grid.DR)
+            for k in range(3):
+                s = int(idx[b, a, k])
+                if s >= 0:
+                    p = Fraction(idot(n, tab[4][a][k]), N * grid.DL)
+                    v += gamma * p * v_exact(s, int(S.inv[s]))
+            return v
+
+        Vh: list[Alpha] = []
+        seen: dict[int, int] = {}
+        node_of: dict[tuple, int] = {}  # (action, plan) -> case statement, this stage
+        vals_h: dict[Belief, Fraction] = {}
+        new_acts: list[int] = []
+        new_plans: list[tuple[int, ...]] = []
+        Bbel = B.beliefs()
+        for b in range(len(B)):
+            cand = _near(q[b], tie_tol)
+            if len(cand) == 1:
+                a = int(cand[0])
+                qa = q_exact(b, a)
+            else:
+                exq = {int(a): q_exact(b, int(a)) for a in cand}
+                qa = max(exq.values())
+                a = min(
+                    (a for a, x in exq.items() if x == qa), key=lambda a: (-acts_q[a][1], acts_q[a][0], a)
+                )
+            plan = tuple(int(best_j[s]) if s >= 0 else 0 for s in idx[b, a].tolist())
+            key = (a, plan)
+            node = node_of.get(key)
+            if node is None:
+                node = node_of[key] = X.sum(model.backproject(Vprev[j].node, a, o) for o, j in zip(OBS, plan))
+            if check:
+                got = model.dot(node, Bbel[b])
+                assert got == qa, f"α·b = {got} but backup value = {qa} at {Bbel[b]}"
+            vals_h[Bbel[b]] = qa
+            if node not in seen:
+                seen[node] = len(Vh)
+                Vh.append(Alpha(node, a, h, plan))
+                new_acts.append(a)
+                new_plans.append(plan)
+        # successors' best α (as the reference path caches them) for later queries
+        if h > 1:
+            Sbel = S.beliefs()
+            for s in range(len(S)):
+                ex_s = tie_exact.get(s)
+                res._succ_best[(Sbel[s], h - 1)] = (int(best_j[s]), float(best_f[s]), ex_s)
+                if s in exact_s:
+                    res._exact[(Vprev[int(best_j[s])].node, Sbel[s])] = exact_s[s]
+        A = A.backup(grid, gamma, np.array(new_acts), np.array(new_plans, dtype=np.int64), i_eval + H - h)
+        res.V.append(Vh)
+        nodes = [al.node for al in Vh]
+        per = [X.node_count(n) for n in nodes]
+        res.beliefs.append(Bbel)
+        res.values.append(vals_h)
+        res.stats.append(
+            StageStats(
+                h,
+                len(B),
+                len(S),
                 len(Vh),
                 X.node_count(*nodes),
                 int(sum(per)),

@@ -810,7 +810,13 @@ class XADD:
                 b.append(-c0)
         bounds = []
         for k in names:
-            iv = ivs.get(k, _Interval())
+            iv = (
+                ivs[k].meet(self.bounds[k])
+                if k in ivs and k in self.bounds
+                else ivs.get(k, self.bounds.get(k, _Interval()))
+            )  # the path's interval within the declared domain
+            if iv.empty():
+                return False
             bounds.append((None if iv.lo is None else float(iv.lo), None if iv.hi is None else float(iv.hi)))
         res = linprog(np.zeros(len(names)), A_ub=np.array(A), b_ub=np.array(b), bounds=bounds, method="highs")
         return res.status != 2  # 2 = infeasible
