@@ -381,6 +381,220 @@ def _gm() -> None:
     )
 
 
+def _gm_studies() -> None:
+    """The shock chapter's theory checks and studies (mmkit.glosten_milgrom.theory, .studies)."""
+    import mmkit.glosten_milgrom as gm
+
+    KIND = ["bogus", 3, None]
+    RHOS = VEC + [[0.0, 1.0], [-1.0]]
+    spec(
+        "glosten_milgrom.truncated_normal_variance",
+        gm.truncated_normal_variance,
+        {"lo": -1.0, "hi": 1.0},
+        {
+            "lo": [NAN, "1.0", None, True, [], 2.0],
+            "hi": [NAN, "1.0", None, True, [], -2.0, [[1.0, 2.0], [3.0, 4.0, 5.0]]],
+        },
+    )
+    spec(
+        "glosten_milgrom.variance_factor",
+        gm.variance_factor,
+        {"rho": 1.0, "lo": 0.5, "hi": INF},
+        {"rho": "vnonneg", "lo": [NAN, "1.0", None, INF], "hi": [NAN, "1.0", None, 0.0]},
+    )
+    spec(
+        "glosten_milgrom.fixed_point_iterate",
+        gm.fixed_point_iterate,
+        {"kind": "myopic", "rho": 1.0},
+        {"kind": KIND, "rho": "vnonneg", "q0": VNONNEG + [[1.0, 2.0, 3.0]], "n_iter": INT_NONNEG + [10**9]},
+    )
+    spec(
+        "glosten_milgrom.iterations_needed",
+        gm.iterations_needed,
+        {"kind": "myopic", "rhos": [0.5, 1.0]},
+        {
+            "kind": KIND,
+            "rhos": VREAL + [[0.0, 1.0], [[1.0]]],
+            "q0": "nonneg",
+            "warm": BOOL,
+            "rtol": PROB_OPEN,
+            "max_iter": INT_POS + [10**9],
+        },
+    )
+    spec(
+        "glosten_milgrom.cold_start_error",
+        gm.cold_start_error,
+        {"rho": 3.0},
+        {"rho": "pos", "n_iter": INT_POS + [10**9], "q0": "nonneg"},
+    )
+    spec(
+        "glosten_milgrom.fixed_point_table",
+        gm.fixed_point_table,
+        {"warm_grid": [0.5, 1.0], "cold_grid": [0.5, 1.0]},
+        {
+            "warm_grid": RHOS + [[1.0, 0.5]],
+            "cold_grid": RHOS,
+            "tols": VEC + [[0.0], [1.5]],
+            "q0": "nonneg",
+        },
+    )
+    spec(
+        "glosten_milgrom.integrals_vs_quadrature",
+        gm.integrals_vs_quadrature,
+        {"n": 1},
+        {"n": INT_POS + [10**9], "seed": SEED},
+    )
+    spec(
+        "glosten_milgrom.table_vs_integrals",
+        gm.table_vs_integrals,
+        {"n": 5},
+        {"n": INT_POS + [10**9], "seed": SEED},
+    )
+    spec(
+        "glosten_milgrom.table_vs_exact",
+        gm.table_vs_exact,
+        {"cases": [(1.0, 0.75)], "v_grid": np.linspace(-40, 40, 4001)},
+        {
+            "cases": [[], None, "c", [(NAN, 1.0)], [(0.0, 1.0)], [(1.0, -1.0)], [(1.0,)]],
+            "v_grid": VEC + [[0.0, 1.0], [3.0, 2.0, 1.0]],
+        },
+    )
+    spec(
+        "glosten_milgrom.theorem21_grid",
+        gm.theorem21_grid,
+        {"rho": [0.0, 1.0], "q": [0.0, 1.0]},
+        {"rho": VNONNEG + [[0.0]], "q": VNONNEG + [[0.0]]},
+    )
+    sol = gm.solve_dp(rho=[0.0, 0.5, 1.0, 1.5, 2.0, 3.0], q_grid=np.linspace(0.3, 3.0, 28), refine=False)
+    rule = gm.myopic_rule()
+    RULE = [None, 3, "r"]
+    P = ["p", None, 3]
+    spec(
+        "glosten_milgrom.two_step_states",
+        gm.two_step_states,
+        {"rule": rule, "mu0": 3.0, "sigma0": 1.0},
+        {"rule": RULE, "mu0": "real", "sigma0": "pos", "params": P},
+    )
+    spec(
+        "glosten_milgrom.two_step_table",
+        gm.two_step_table,
+        {"rules": [rule], "sigma0s": [1.0]},
+        {"rules": [[], None, "r", [3], [gm.q_myopic]], "sigma0s": VEC + [[0.0]], "mu0": "real", "params": P},
+    )
+    spec(
+        "glosten_milgrom.fig1_runs",
+        gm.fig1_runs,
+        {"rule": rule, "n_seq": 3, "steps": (1, 2), "width": 2.0, "cell": 0.1},
+        {
+            "rule": RULE,
+            "mu0": "real",
+            "sigma0": "pos",
+            "value": "real",
+            "n_seq": INT_POS + [10**9],
+            "steps": [[], None, "ab", [0], [1.5], [10**9]],
+            "cell": POS + [1e-9],
+            "width": "pos",
+            "seed": SEED,
+            "params": P,
+        },
+    )
+    runs = gm.fig1_runs(rule, n_seq=3, steps=(1, 2), width=2.0, cell=0.1)
+    spec(
+        "glosten_milgrom.fig1_quote_table",
+        gm.fig1_quote_table,
+        {"runs": runs, "idx": 0, "rules": {"zero": gm.zero_profit_rule(), "myopic": rule}},
+        {
+            "runs": [None, 3, "r"],
+            "idx": [-1, 3, 1.5, None, "0"],
+            "rules": [None, 3, {}, {"zero": rule}, {"zero": 3, "myopic": rule}],
+            "params": P,
+        },
+    )
+    spec(
+        "glosten_milgrom.crossings",
+        gm.crossings,
+        {"solution": sol},
+        {"solution": [None, 3, "s"], "level": POS + [1e6]},
+    )
+    spec(
+        "glosten_milgrom.stab_labels",
+        gm.stab_labels,
+        {"times": [1, -1, 90]},
+        {"times": VEC + [[-2], [1.5]], "cap": INT_NONNEG},
+    )
+    MS = np.ones((1, 3, 5))
+    spec(
+        "glosten_milgrom.stabilisation_matches",
+        gm.stabilisation_matches,
+        {"mean_spread": MS, "rho_grid": [0.0, 1.0, 2.0], "points": {"a": (0, [1.0], [3])}, "factors": [1.1]},
+        {
+            "mean_spread": VEC + [np.ones((3, 5))],
+            "rho_grid": VEC + [[0.0, 1.0]],
+            "points": [
+                None,
+                3,
+                {},
+                {"a": (5, [1.0], [3])},
+                {"a": (0, [1.0], [3, 4])},
+                {"a": 3},
+                {"a": (0, [NAN], [3])},
+            ],
+            "factors": VEC + [[0.0]],
+            "sigma_eps": "pos",
+            "cap": INT_NONNEG,
+        },
+    )
+    spec(
+        "glosten_milgrom.gamma_sensitivity",
+        gm.gamma_sensitivity,
+        {"gammas": [0.5], "rho": [0.5], "rho_grid": [0.0, 0.5, 1.0], "q_grid": np.linspace(0.3, 3.0, 10)},
+        {
+            "gammas": VEC + [[1.0], [-0.1]],
+            "rho": VNONNEG + [[2.0]],
+            "rho_grid": VEC + [[0.5, 1.0], [0.0, 1.0, 0.5]],
+            "q_grid": VEC + [[-1.0]],
+        },
+    )
+    spec(
+        "glosten_milgrom.noise_share_study",
+        gm.noise_share_study,
+        {"solution": sol, "shares": [0.0, 0.1], "n_runs": 3, "n_periods": 2},
+        {
+            "solution": [None, 3, "s"],
+            "shares": VEC + [[1.0], [-0.1]],
+            "rho": "nonneg",
+            "n_runs": INT_POS + [10**9],
+            "n_periods": INT_POS + [10**9],
+            "seed": SEED,
+        },
+    )
+    spec(
+        "glosten_milgrom.convergence_times",
+        gm.convergence_times,
+        {"mean_spread": np.ones((2, 4)), "limits": [1.0, 1.0], "tol": 0.1},
+        {"mean_spread": VEC + [np.ones(4)], "limits": VEC + [[1.0]], "tol": "pos"},
+    )
+    spec(
+        "glosten_milgrom.gaussian_world_check",
+        gm.gaussian_world_check,
+        {"rules_values": [(rule, np.zeros(6))], "rho_grid": sol.rho, "rhos": [0.5], "n_runs": 3},
+        {
+            "rules_values": [[], None, "r", [rule], [(3, np.zeros(6))], [(rule, np.zeros(5))]],
+            "rho_grid": VEC + [[1.0, 0.0]],
+            "rhos": VNONNEG,
+            "params": P,
+            "n_runs": INT_POS + [10**9],
+            "seed": SEED,
+        },
+    )
+    spec(
+        "glosten_milgrom.paper_points",
+        gm.paper_points,
+        {"values": [1.0, ">80"]},
+        {"values": [None, 3, "ab", [NAN], [None], ["80"]]},
+    )
+
+
 def _pressure() -> None:
     import mmkit.markov_market as mm
 
@@ -676,6 +890,140 @@ def _cost() -> None:
             "config": ["c", None],
             "runs": "int_pos",
             "seed": "seed",
+        },
+    )
+
+
+def _cost_studies() -> None:
+    """The LMSR chapter's measurements (mmkit.cost_function.analysis, .landscape)."""
+    import mmkit.cost_function as cf
+    from mmkit.cost_function import analysis as an
+    from mmkit.cost_function import landscape as la
+
+    MM = [None, 3, "m"]
+    lm = cf.LMSR()
+    spec("cost_function.analysis.worked_example", an.worked_example, {"mm": lm}, {"mm": MM})
+    spec(
+        "cost_function.analysis.derivative_error",
+        an.derivative_error,
+        {"mm": lm},
+        {"mm": MM, "h": POS + [1.5]},
+    )
+    spec(
+        "cost_function.analysis.integral_error",
+        an.integral_error,
+        {"mm": lm, "ks": [1.0]},
+        {"mm": MM, "ks": VREAL + [[0.0], [-1.0]]},
+    )
+    spec(
+        "cost_function.analysis.limit_order_error",
+        an.limit_order_error,
+        {"mm": lm, "orders": 2},
+        {"mm": MM, "orders": INT_POS + [10**9], "seed": SEED},
+    )
+    spec(
+        "cost_function.analysis.random_final_states",
+        an.random_final_states,
+        {"n": 2, "runs": 3, "seed": 0},
+        {
+            "n": INT_POS + [10**9],
+            "runs": INT_POS + [10**9],
+            "seed": SEED,
+            "scale": REAL + [0.5, -1.0],
+            "q0": VEC + [[1.0, 2.0, 3.0]],
+        },
+    )
+    spec(
+        "cost_function.analysis.losses_over_states",
+        an.losses_over_states,
+        {"mm": lm, "q0": [0.0, 0.0], "states": np.ones((3, 2))},
+        {"mm": MM, "q0": VEC + [[[0.0]]], "states": VEC + [np.ones((3, 3)), np.ones(2)]},
+    )
+    spec(
+        "cost_function.analysis.run_trade_sequence",
+        an.run_trade_sequence,
+        {"mm": lm, "q0": [0.0, 0.0], "outcomes": [0, 1], "shares": 10.0},
+        {"mm": MM, "q0": VEC, "outcomes": [[2], [-1], [0.5], "ab", None, [NAN]], "shares": "real"},
+    )
+    spec(
+        "cost_function.analysis.impact_against_volume",
+        an.impact_against_volume,
+        {"mm": lm, "volumes": [10.0, 100.0]},
+        {"mm": MM, "volumes": VEC + [[-1.0]], "shares": "real"},
+    )
+    spec(
+        "cost_function.analysis.settle_time",
+        an.settle_time,
+        {"path": [0.1, 0.5, 0.5], "target": 0.5, "tol": 0.01},
+        {"path": VEC + [[[0.1]]], "target": "real", "tol": "nonneg"},
+    )
+    sims = {10.0: cf.simulate_belief_traders(lm, [0.3, 0.7], cf.TraderConfig(n_traders=3), runs=2)}
+    spec(
+        "cost_function.analysis.market_summary",
+        an.market_summary,
+        {"sims": sims, "truth": 0.3},
+        {
+            "sims": [None, 3, {}, {10.0: 3}, {-1.0: sims[10.0]}, {NAN: sims[10.0]}],
+            "truth": "prob",
+            "tol": "nonneg",
+        },
+    )
+    spec(
+        "cost_function.analysis.lmsr_bound_margin",
+        an.lmsr_bound_margin,
+        {"b": 100.0, "ns": [2, 3], "runs": 3, "seed": 0},
+        {"b": "pos", "ns": [[], None, "ab", [1], [2.5], [10**9]], "runs": INT_POS + [10**9], "seed": SEED},
+    )
+    spec("cost_function.landscape.order_book_scenario", la.order_book_scenario, {}, {"b": "pos"})
+    spec(
+        "cost_function.landscape.order_flow_invariants",
+        la.order_flow_invariants,
+        {"markets": 2, "events": 5, "seed": 0},
+        {
+            "markets": INT_POS + [10**9],
+            "events": INT_NONNEG + [10**9],
+            "seed": SEED,
+            "b": "pos",
+        },
+    )
+    spec(
+        "cost_function.landscape.dpm_beside_lmsr",
+        la.dpm_beside_lmsr,
+        {"outcomes": [0, 1], "shares": 10.0},
+        {"outcomes": [[2], [-1], [0.5], "ab", None, [NAN]], "shares": "pos", "b": "pos"},
+    )
+    spec(
+        "cost_function.landscape.dual_beside_closed_forms",
+        la.dual_beside_closed_forms,
+        {"states": 2, "seed": 0},
+        {"states": INT_POS + [10**9], "seed": SEED, "b": "pos"},
+    )
+    spec(
+        "cost_function.landscape.dual_price_curves",
+        la.dual_price_curves,
+        {"d": [-10.0, 0.0, 10.0]},
+        {"d": VEC + [[[1.0]]], "b_log": "pos"},
+    )
+    spec(
+        "cost_function.landscape.combinatorial_independence",
+        la.combinatorial_independence,
+        {"k": 3, "trades": 3, "seed": 0},
+        {"k": INT_POS + [1, 27], "trades": INT_NONNEG + [10**9], "seed": SEED, "b": "pos"},
+    )
+    spec(
+        "cost_function.landscape.combinatorial_pricing_time",
+        la.combinatorial_pricing_time,
+        {"ks": [2, 3], "reps": 1},
+        {"ks": VEC + [[1], [27], [2.5]], "reps": INT_POS + [10**9], "b": "pos"},
+    )
+    spec(
+        "cost_function.landscape.dpm_seed_margin",
+        la.dpm_seed_margin,
+        {"states": np.full((3, 2), 50.0), "q0": [49.0, 49.0]},
+        {
+            "states": VEC + [np.full((3, 3), 50.0), np.zeros((3, 2))],
+            "q0": VEC + [[0.0, 49.0]],
+            "kappa": "pos",
         },
     )
 
@@ -985,6 +1333,96 @@ def _symbolic() -> None:
             "tol": [0, -1, NAN, "a"],
         },
     )
+
+
+def _symbolic_study() -> None:
+    """The Kinathil chapter's figure settings and claim checks (mmkit.symbolic.study)."""
+    from mmkit.symbolic import pbvi
+    from mmkit.symbolic import study as S
+
+    GAMMA = SYM + [0, -0.1, 1.5, "a/b"]
+    m, init = S.fig2_instance()
+    res = pbvi.solve(m, init[:1], 1)
+    tree = pbvi.policy_tree(res, init[0])
+    spec("symbolic.study.fig2_instance", S.fig2_instance, {}, {"gamma": GAMMA})
+    TREE = [None, 3, "t", res]
+    spec(
+        "symbolic.study.tree_labels",
+        S.tree_labels,
+        {"model": m, "tree": tree},
+        {"model": [None, 3, "m"], "tree": TREE},
+    )
+    spec(
+        "symbolic.study.tree_table",
+        S.tree_table,
+        {"model": m, "tree": tree},
+        {"model": [None, 3, "m"], "tree": TREE},
+    )
+    PAIR = [None, 3, "ab", (1,), (1, 2, 3), (NAN, 1.0), ("a", 1)]
+    spec("symbolic.study.label", S.label, {"a": (0, 50)}, {"a": PAIR})
+    F = Fraction
+    best = {
+        (p, q, i): ((F(20), F(40 + 20 * i)), F(i))
+        for p in S.FIG3_PRIORS
+        for q in S.FIG3_POPS
+        for i in (0, 1, 2)
+    }
+    BEST = [None, 3, "b", {}, {k: v for k, v in best.items() if k[2] != 1}, {k: 3 for k in best}]
+    for fn in ("narrower_when_certain", "higher_ask_when_uninformed", "prices_vary"):
+        spec(f"symbolic.study.{fn}", getattr(S, fn), {"best": best}, {"best": BEST})
+    spec(
+        "symbolic.study.spread",
+        S.spread,
+        {"best": best, "prior": "U[0,100]", "pop": "50% uninf.", "i": 1},
+        {"best": BEST, "prior": NAME, "pop": NAME, "i": [-1, 1.5, "1", None, 7]},
+    )
+    spec(
+        "symbolic.study.fig3_solve",
+        S.fig3_solve,
+        {"gamma": "0.9", "inventories": (0,)},
+        {"gamma": GAMMA, "inventories": [[], None, "ab", [-1], [1.5], [10**9]]},
+    )
+    HEAVY_BASE.add("symbolic.study.fig3_solve")
+    results = {(p, q): res for p in S.FIG3_PRIORS for q in S.FIG3_POPS}
+    spec(
+        "symbolic.study.fig3_root_q",
+        S.fig3_root_q,
+        {"results": results},
+        {
+            "results": [None, 3, {}, {("x", "y"): res}, {k: 3 for k in results}],
+            "asks": [[], None, "ab", [55], [1.5]],
+            "bid": [NAN, 1.5, "20", None, 30],
+        },
+    )
+    HEAVY_BASE.add("symbolic.study.fig3_root_q")
+    spec(
+        "symbolic.study.fig4_model",
+        S.fig4_model,
+        {"name": "GM", "gamma": "0.9"},
+        {"name": NAME, "gamma": GAMMA},
+    )
+    for fn in ("fig4_surface", "surface_fig4_actions", "exact_fig4_actions"):
+        spec(
+            f"symbolic.study.{fn}",
+            getattr(S, fn),
+            {"name": "GM", "gamma": "0.9"},
+            {"name": NAME, "gamma": GAMMA},
+        )
+        HEAVY_BASE.add(f"symbolic.study.{fn}")
+    SPECS["symbolic.study.fig4_surface"].kinds.update(means=VEC, widths=VEC + [[-1.0]])
+    acts = np.zeros((2, S.FIG4_GRID_M.size), int)
+    spec(
+        "symbolic.study.fig4_claims",
+        S.fig4_claims,
+        {"acts": acts, "means": S.FIG4_GRID_M},
+        {
+            "acts": VEC + [np.zeros((2, 3)), np.full_like(acts, 99), np.full(acts.shape, 0.5)],
+            "means": VEC + [[0.0, 5.0]],
+        },
+    )
+    PAIRS = [[], None, "ab", [3], [(1,)], [(NAN, 1.0)]]
+    spec("symbolic.study.three_actions", S.three_actions, {"acts_w0": [(0, 50)]}, {"acts_w0": PAIRS})
+    spec("symbolic.study.widens", S.widens, {"col": [(0, 50), (0, 75)]}, {"col": PAIRS})
 
 
 def _experiments() -> None:
@@ -1576,12 +2014,15 @@ def _library_new() -> None:
 BUILDERS = [
     _common,
     _gm,
+    _gm_studies,
     _pressure,
     _p2p,
     _cost,
+    _cost_studies,
     _marl,
     _marl_train,
     _symbolic,
+    _symbolic_study,
     _experiments,
     _more,
     _library_new,
@@ -1702,64 +2143,6 @@ NOT_YET: set[str] = {
     "mmkit.symbolic.xadd.Case",
     # Chapter-study helpers (fixed computations of the book's chapters, called with the chapters'
     # own settings); rows not yet written (follow-up of issue 11).
-    "mmkit.cost_function.analysis.derivative_error",
-    "mmkit.cost_function.analysis.impact_against_volume",
-    "mmkit.cost_function.analysis.integral_error",
-    "mmkit.cost_function.analysis.limit_order_error",
-    "mmkit.cost_function.analysis.lmsr_bound_margin",
-    "mmkit.cost_function.analysis.losses_over_states",
-    "mmkit.cost_function.analysis.market_summary",
-    "mmkit.cost_function.analysis.random_final_states",
-    "mmkit.cost_function.analysis.run_trade_sequence",
-    "mmkit.cost_function.analysis.settle_time",
-    "mmkit.cost_function.analysis.worked_example",
-    "mmkit.cost_function.landscape.combinatorial_independence",
-    "mmkit.cost_function.landscape.combinatorial_pricing_time",
-    "mmkit.cost_function.landscape.dpm_beside_lmsr",
-    "mmkit.cost_function.landscape.dpm_seed_margin",
-    "mmkit.cost_function.landscape.dual_beside_closed_forms",
-    "mmkit.cost_function.landscape.dual_price_curves",
-    "mmkit.cost_function.landscape.order_book_scenario",
-    "mmkit.cost_function.landscape.order_flow_invariants",
-    "mmkit.glosten_milgrom.figures.paper_points",
-    "mmkit.glosten_milgrom.studies.convergence_times",
-    "mmkit.glosten_milgrom.studies.crossings",
-    "mmkit.glosten_milgrom.studies.fig1_quote_table",
-    "mmkit.glosten_milgrom.studies.fig1_runs",
-    "mmkit.glosten_milgrom.studies.gamma_sensitivity",
-    "mmkit.glosten_milgrom.studies.gaussian_world_check",
-    "mmkit.glosten_milgrom.studies.noise_share_study",
-    "mmkit.glosten_milgrom.studies.stab_labels",
-    "mmkit.glosten_milgrom.studies.stabilisation_matches",
-    "mmkit.glosten_milgrom.studies.two_step_states",
-    "mmkit.glosten_milgrom.studies.two_step_table",
-    "mmkit.glosten_milgrom.theory.cold_start_error",
-    "mmkit.glosten_milgrom.theory.fixed_point_iterate",
-    "mmkit.glosten_milgrom.theory.fixed_point_table",
-    "mmkit.glosten_milgrom.theory.integrals_vs_quadrature",
-    "mmkit.glosten_milgrom.theory.iterations_needed",
-    "mmkit.glosten_milgrom.theory.table_vs_exact",
-    "mmkit.glosten_milgrom.theory.table_vs_integrals",
-    "mmkit.glosten_milgrom.theory.theorem21_grid",
-    "mmkit.glosten_milgrom.theory.truncated_normal_variance",
-    "mmkit.glosten_milgrom.theory.variance_factor",
-    "mmkit.symbolic.study.exact_fig4_actions",
-    "mmkit.symbolic.study.fig2_instance",
-    "mmkit.symbolic.study.fig3_root_q",
-    "mmkit.symbolic.study.fig3_solve",
-    "mmkit.symbolic.study.fig4_claims",
-    "mmkit.symbolic.study.fig4_model",
-    "mmkit.symbolic.study.fig4_surface",
-    "mmkit.symbolic.study.higher_ask_when_uninformed",
-    "mmkit.symbolic.study.label",
-    "mmkit.symbolic.study.narrower_when_certain",
-    "mmkit.symbolic.study.prices_vary",
-    "mmkit.symbolic.study.spread",
-    "mmkit.symbolic.study.surface_fig4_actions",
-    "mmkit.symbolic.study.three_actions",
-    "mmkit.symbolic.study.tree_labels",
-    "mmkit.symbolic.study.tree_table",
-    "mmkit.symbolic.study.widens",
     # MARL helpers added by the chapter work: mmkit/marl is still being finished by another helper
     # (its source is not edited here); many take trained artifacts, torch policies or result
     # folders. Rows not yet written (follow-up of issue 11).
