@@ -24,6 +24,7 @@ from stable_baselines3.common.policies import ActorCriticPolicy
 from torch import nn
 
 from mmkit.common.manifest import ArtifactError
+from mmkit.common.validation import check_real
 from mmkit.marl.agents import check_role, market_from_action, offsets_from_action
 from mmkit.marl.checkpoint import MODEL_VERSION, read_policy_files
 from mmkit.marl.core import MarketConfig
@@ -81,8 +82,11 @@ def build_policy(role: str, log_std_init: float, config: MarketConfig | None = N
     from mmkit.marl.env import action_space, observation_space
 
     check_role(role)
+    log_std_init = check_real(log_std_init, "log_std_init")
     cls = OmegaActorCriticPolicy if role == "Bstar" else ActorCriticPolicy
     cfg = MarketConfig() if config is None else config
+    if not isinstance(cfg, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
     return cls(
         observation_space(role, cfg), action_space(role), lambda _: 0.0, log_std_init=float(log_std_init)
     )
@@ -94,6 +98,8 @@ def load_policy(folder: str | Path, role: str, config: MarketConfig | None = Non
     Returns ``(policy, norm, meta)``: the SB3 policy in eval mode, its normalisation
     statistics and the metadata dict.
     """
+    if config is not None and not isinstance(config, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
     wpath, sd, norm, meta = read_policy_files(folder, role)
     policy = build_policy(role, meta["log_std_init"], config)
     try:
