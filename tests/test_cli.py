@@ -133,3 +133,70 @@ def test_library_value_errors_become_usage_errors(monkeypatch, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "usage:" in err and "n_runs must be" in err
+
+
+# Every other subcommand: bad invocations, in process (no interpreter start per call). The
+# library's and argparse's refusals both end in ``SystemExit(2)`` with the usage on stderr.
+BAD_MORE = {
+    "report": [["--bogus"], ["extra"]],
+    "ledger": [["bogus"], ["check", "--bogus"]],
+    "das-sweep": [["--runs", "1"], ["--periods", "0"], ["--seed", "-1"], ["--runs", "x"]],
+    "marl-sweep": [
+        ["--configs", "huge"],
+        ["--seeds", "-1"],
+        ["--betas", "nan"],
+        ["--backend", "gpu"],
+        ["--workers", "0"],
+        ["--episodes", "1"],
+    ],
+    "marl-eval-default": [["--models", "no/such/folder"], ["--episodes", "1"]],
+    "marl-surrogates": [["--lam", "nan"], ["--sigma", "-1"], ["--lam", "x"]],
+    "marl-untrained": [["--seeds", "0"], ["--episodes", "1"]],
+    "marl-convert": [["--folder", "no/such/folder"], ["--bogus"]],
+    "artifacts-manifest": [["--bogus"], ["--check", "extra"]],
+    "futures-artifacts": [["--only", "bogus"]],
+    "kinathil-study": [
+        ["--h-exact", "0"],
+        ["--h-max", "5000"],
+        ["--lookahead", "x"],
+        ["--runs", "1"],
+        ["--das-runs", "0"],
+        ["--parts", "bogus"],
+        ["--h-exact", "20", "--h-max", "10"],
+        ["--lookahead", "12", "--h-max", "10"],
+    ],
+}
+
+
+def _has_out(command: str) -> bool:
+    sub = _subparsers(build_parser())[command]
+    return any("--out" in a.option_strings for a in sub._actions)
+
+
+@pytest.mark.parametrize("command", sorted(BAD_MORE))
+def test_bad_invocations_of_every_other_command(command, tmp_path, monkeypatch, capsys):
+    from mmkit.book import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MMKIT_ROOT", str(tmp_path))
+    monkeypatch.delenv("MMKIT_DEBUG", raising=False)
+    out = ["--out", str(tmp_path / "result_out")] if _has_out(command) else []
+    for args in BAD_MORE[command]:
+        with pytest.raises(SystemExit) as exc:
+            cli.main([command, *args, *out])
+        err = capsys.readouterr().err
+        assert exc.value.code == 2, (args, err)
+        assert "usage:" in err and "Traceback" not in err, (args, err)
+    assert sorted(tmp_path.rglob("*")) == []  # no result file, no folder
+
+
+def test_every_subcommand_is_tested_for_bad_invocations():
+    assert set(BAD) | set(BAD_MORE) == set(_subparsers(build_parser()))
+
+
+@pytest.mark.parametrize("command", sorted(_subparsers(build_parser())))
+def test_every_option_of_every_command_has_help(command):
+    sub = _subparsers(build_parser())[command]
+    for a in sub._actions:
+        if not isinstance(a, argparse._HelpAction):
+            assert a.help, f"{command} {a.option_strings or a.dest} has no help text"

@@ -217,7 +217,12 @@ def add_cli(subparsers) -> None:
         nargs="*",
         help="B-star penalty weights (>= 0; default: the config's)",
     )
-    p.add_argument("--backend", default="pool", choices=["serial", "pool", "ray"])
+    p.add_argument(
+        "--backend",
+        default="pool",
+        choices=["serial", "pool", "ray"],
+        help="where tasks run: this process, local processes, or Ray (default pool)",
+    )
     p.add_argument("--workers", type=int_at_least(1), default=2, help="processes (pool) or CPUs (local ray)")
     p.add_argument("--address", help="Ray cluster address (backend ray)")
     p.add_argument("--episodes", type=int_at_least(2), default=100, help="evaluation episodes (>= 2)")

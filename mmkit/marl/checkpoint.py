@@ -178,7 +178,10 @@ def _read_obsnorm(path: Path, data: bytes, role: str) -> ObsNorm:
         raise ArtifactError(f"artifact {path} is not a normalisation-statistics file ({exc})") from exc
     if stored != role:
         raise ArtifactError(f"artifact {path} holds the statistics of role {stored!r}, not {role!r}")
-    return ObsNorm(mean, var, *map(float, sc))
+    try:
+        return ObsNorm(mean, var, *map(float, sc))
+    except (ValueError, TypeError) as exc:
+        raise ArtifactError(f"artifact {path} holds invalid normalisation statistics ({exc})") from exc
 
 
 def _read_weights(path: Path, data: bytes, role: str) -> dict:
