@@ -243,13 +243,13 @@ def run_sweep(
     stopped. ``address``: a Ray cluster (``ray.init(address=...)``); default a local instance
     with ``workers`` CPUs.
     """
+    check_choice(backend, "backend", BACKENDS)
+    check_positive_int(workers, "workers", hi=1024)
     tasks = check_sequence(tasks, "tasks", what="a sequence of Task")
     for t in tasks:
         if not isinstance(t, Task):
             raise TypeError(f"tasks must hold Task objects, got {type(t).__name__}")
     out = str(as_path(out, "out"))
-    check_choice(backend, "backend", BACKENDS)
-    check_positive_int(workers, "workers", hi=1024)
     if address is not None:
         check_str(address, "address")
     budgets = check_bool(budgets, "budgets")
