@@ -2,7 +2,7 @@
 
 Every public name (each module's ``__all__`` under :mod:`mmkit`, except :mod:`mmkit.book`, whose
 ledger and report are checked by their own tests) is either listed in ``SPECS`` with valid base
-arguments or in ``EXEMPT`` with the reason. For every parameter of a listed callable a battery of
+arguments, or in ``EXEMPT`` with the reason, or takes no parameters (nothing to refuse). For every parameter of a listed callable a battery of
 invalid values (NaN, +-inf, wrong type, wrong shape, empty arrays, negative or zero sizes,
 probabilities outside [0, 1], non-stochastic matrices, discounts outside [0, 1), negative indices,
 unknown names, ...) is tried, one parameter at a time. Each call must raise ``ValueError`` or
