@@ -1640,7 +1640,38 @@ def _marl_torch() -> None:
         {"folder": tmp, "role": "A"},
         {"folder": FOLDER, "role": NAME, "config": ["c", 3]},
     )
-    HEAVY_BASE.update({"marl.checkpoint.read_policy_files", "marl.policies.load_policy"})
+    spec(
+        "marl.policies.load_agent",
+        policies.load_agent,
+        {"folder": tmp, "role": "A"},
+        {"folder": FOLDER, "role": NAME, "config": ["c", 3], "deterministic": BOOL, "normalize": BOOL},
+    )
+    spec(
+        "marl.policies.FrozenPolicy",
+        policies.FrozenPolicy,
+        {
+            "model": pol,
+            "obs_mean": np.zeros(4),
+            "obs_var": np.ones(4),
+            "clip_obs": 10.0,
+            "epsilon": 1e-8,
+            "role": "A",
+        },
+        {
+            "model": [None, 3, "m"],
+            "obs_mean": VEC,
+            "obs_var": VEC + [-np.ones(4), np.ones(3)],
+            "clip_obs": "pos",
+            "epsilon": "pos",
+            "role": NAME,
+            "config": ["c", 3],
+            "deterministic": BOOL,
+            "normalize": BOOL,
+        },
+    )
+    HEAVY_BASE.update(
+        {"marl.checkpoint.read_policy_files", "marl.policies.load_policy", "marl.policies.load_agent"}
+    )
     spec(
         "marl.sweep.untrained_a_fix",
         sweep.untrained_a_fix,
@@ -2557,8 +2588,8 @@ EXEMPT: dict[str, str] = {
     "mmkit.common.manifest.ArtifactError": "an exception class (raised by the library, not called with data)",
     "mmkit.common.numerics.safeguarded_newton": "internal root finder on callables (its callers validate the bracket)",
     **{
-        f"mmkit.marl.policies.{n}": "needs torch/SB3 models (heavy); covered by tests/test_marl_training.py"
-        for n in ("OmegaHead", "OmegaActorCriticPolicy", "FrozenPolicy", "load_agent", "save_meta")
+        f"mmkit.marl.policies.{n}": "SB3 policy internals that build_policy assembles from torch layers (no user data); covered by tests/test_marl_training.py"
+        for n in ("OmegaHead", "OmegaActorCriticPolicy")
     },
     **{
         f"mmkit.marl.train.{n}": "trains PPO (heavy); its configuration objects are validated here"
