@@ -1510,6 +1510,7 @@ def _marl_reporting() -> None:
             {"folder": FOLDER, "n_episodes": INT_POS + [1, 10**9]},
         )
     SPECS["marl.sweep.evaluate_budgets"].kinds["folder"] = FOLDER + [tmp]
+    SPECS["marl.sweep.evaluate_default"].kinds["progress"] = BOOL
     spec(
         "marl.sweep.fit_surrogates",
         sweep.fit_surrogates,
@@ -1517,7 +1518,7 @@ def _marl_reporting() -> None:
             "paper": T,
             "market_adv": __import__("mmkit.marl.agents", fromlist=["x"]).ConstantMarket(400.0, 1.0),
         },
-        {"paper": TABLES + [less, no_metric], "market_adv": [None, 3, q]},
+        {"paper": TABLES + [less, no_metric], "market_adv": [None, 3, q], "progress": BOOL},
     )
     spec("marl.sweep.load_results", sweep.load_results, {"folder": tmp}, {"folder": FOLDER + [tmp]})
     spec(
@@ -1544,6 +1545,7 @@ def _marl_reporting() -> None:
             "workers": INT_POS + [10**9],
             "address": [3],
             "budgets": BOOL,
+            "progress": BOOL,
         },
     )
     spec(
@@ -1676,7 +1678,7 @@ def _marl_torch() -> None:
         "marl.sweep.untrained_a_fix",
         sweep.untrained_a_fix,
         {"seeds": [0], "n_episodes": 2},
-        {"seeds": [[], None, [-1], [1.5], "0"], "n_episodes": INT_POS + [1]},
+        {"seeds": [[], None, [-1], [1.5], "0"], "n_episodes": INT_POS + [1], "progress": BOOL},
     )
     cfg = train.get_config("tiny")
     spec(
@@ -2323,6 +2325,7 @@ def _library_new() -> None:
             "n_periods": "int_pos",
             "seed": "seed",
             "mu0": "real",
+            "progress": BOOL,
         },
     )
     spec(

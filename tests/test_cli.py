@@ -200,3 +200,58 @@ def test_every_option_of_every_command_has_help(command):
     for a in sub._actions:
         if not isinstance(a, argparse._HelpAction):
             assert a.help, f"{command} {a.option_strings or a.dest} has no help text"
+
+
+#: Commands that run for minutes or more; each shows a progress bar unless --no-progress.
+LONG = (
+    "das-sim",
+    "das-sweep",
+    "marl-train",
+    "marl-eval",
+    "marl-beta-sweep",
+    "marl-sweep",
+    "marl-eval-default",
+    "marl-surrogates",
+    "marl-untrained",
+    "futures-artifacts",
+    "kinathil-study",
+)
+
+
+def test_every_long_command_has_a_progress_bar_switch():
+    subs = _subparsers(build_parser())
+    quick = {"report", "ledger", "marl-convert", "artifacts-manifest"}
+    assert set(LONG) | quick == set(subs)
+    for command in LONG:
+        assert any("--no-progress" in a.option_strings for a in subs[command]._actions), command
+
+
+def test_futures_artifacts_writes_each_requested_part(tmp_path, monkeypatch, capsys):
+    from mmkit.book import cli, cli_futures
+
+    monkeypatch.setattr(cli_futures, "p2p_sweeps", lambda: {"a": [1.0]})
+    monkeypatch.setattr(cli_futures, "markov_error", lambda: {"b": [2.0]})
+    monkeypatch.setattr(cli_futures, "readings_baseline", lambda: {"c": 3})
+    monkeypatch.setattr(cli_futures, "scaling_rows", lambda: [("direct", 2, 0.5)])
+    assert cli.main(["futures-artifacts", "--out", str(tmp_path), "--only", "readings", "scaling"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["readings_baseline.json", "scaling.csv"]
+    assert (tmp_path / "scaling.csv").read_text() == "method,N,cpu_seconds\ndirect,2,0.500000\n"
+    assert cli.main(["futures-artifacts", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert len(list(tmp_path.iterdir())) == 4
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_kinathil_study_runs_the_requested_parts_and_keeps_the_others(tmp_path, monkeypatch):
+    import json
+
+    from mmkit.book import cli, cli_kinathil
+
+    monkeypatch.setattr(cli_kinathil, "gamma_study", lambda: {"g": 1})
+    monkeypatch.setattr(cli_kinathil, "bounds_study", lambda h, H, k, n: {"args": [h, H, k, n]})
+    out = tmp_path / "study.json"
+    out.write_text(json.dumps({"das": {"kept": True}}))
+    argv = ["kinathil-study", "--parts", "bounds", "gamma", "--h-exact", "2", "--h-max", "4"]
+    assert cli.main([*argv, "--lookahead", "1", "--runs", "5", "--out", str(out), "--no-progress"]) == 0
+    data = json.loads(out.read_text())
+    assert data["gamma"] == {"g": 1} and data["bounds"] == {"args": [2, 4, 1, 5]}
+    assert data["das"] == {"kept": True}

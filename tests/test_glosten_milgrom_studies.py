@@ -481,3 +481,12 @@ def test_table_vs_integrals_agrees_and_validates():
     assert gm.table_vs_integrals(n=200, seed=1) < 1e-10
     with pytest.raises(ValueError, match="n"):
         gm.table_vs_integrals(n=0)
+
+
+def test_fast_sweep_progress_bar_changes_nothing_but_stderr(capsys):
+    rules = [myopic_rule()]
+    quiet = fast_sweep(rules, [0.5, 1.0], n_runs=20, n_periods=3, seed=1)
+    assert capsys.readouterr().err == ""
+    shown = fast_sweep(rules, [0.5, 1.0], n_runs=20, n_periods=3, seed=1, progress=True)
+    assert "rho" in capsys.readouterr().err
+    np.testing.assert_array_equal(quiet.mean_spread, shown.mean_spread)

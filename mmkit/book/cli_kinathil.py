@@ -12,6 +12,8 @@ import itertools
 import json
 import time
 
+from tqdm.auto import tqdm
+
 from mmkit.book.cli_types import atomic_write_text, int_at_least
 from mmkit.book.paths import artifacts_dir
 
@@ -224,6 +226,7 @@ def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
         help="which studies to (re)compute; the others keep their stored results",
     )
     p.add_argument("--out", default=None, help="default artifacts/symbolic/study.json")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     def run(args):
         from pathlib import Path
@@ -235,14 +238,15 @@ def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
         out = artifacts_dir("symbolic") / "study.json" if args.out is None else Path(args.out)
         data = json.loads(out.read_text()) if out.exists() else {}
         data["command"] = "python -m mmkit kinathil-study"
-        if "gamma" in args.parts:
-            data["gamma"] = gamma_study()
-        if "bounds" in args.parts:
-            data["bounds"] = bounds_study(args.h_exact, args.h_max, args.lookahead, args.runs)
-        if "das" in args.parts:
-            data["das"] = das_study(args.das_runs)
-        if "das_long" in args.parts:
-            data["das_long"] = das_long_study(args.das_runs, args.das_periods, args.lookahead)
+        studies = {
+            "gamma": gamma_study,
+            "bounds": lambda: bounds_study(args.h_exact, args.h_max, args.lookahead, args.runs),
+            "das": lambda: das_study(args.das_runs),
+            "das_long": lambda: das_long_study(args.das_runs, args.das_periods, args.lookahead),
+        }
+        todo = [k for k in PARTS if k in args.parts]
+        for part in tqdm(todo, desc="kinathil-study", disable=args.no_progress):
+            data[part] = studies[part]()
         atomic_write_text(out, json.dumps(_round(data), indent=1) + "\n")
         print(f"wrote {out}")
 

@@ -166,11 +166,14 @@ def evaluate_budgets(folder: str | Path, n_episodes: int = 100) -> dict:
     return out
 
 
-def untrained_a_fix(seeds: Sequence[int] = range(5), n_episodes: int = 100) -> list[dict]:
+def untrained_a_fix(
+    seeds: Sequence[int] = range(5), n_episodes: int = 100, progress: bool = False
+) -> list[dict]:
     """Untrained SB3 ``MlpPolicy`` networks as agent A (``torch.manual_seed(s)`` before the
     orthogonal initialisation, log-std 0), mean actions on raw observations, alone in the fixed
     market: per seed, the A_Fix metrics."""
     import torch
+    from tqdm.auto import tqdm
 
     from mmkit.marl.evaluation import run_setting, summary_to_json
     from mmkit.marl.policies import FrozenPolicy, build_policy
@@ -178,7 +181,7 @@ def untrained_a_fix(seeds: Sequence[int] = range(5), n_episodes: int = 100) -> l
     seeds = [check_nonnegative_int(s, "seeds") for s in check_sequence(seeds, "seeds")]
     check_int(n_episodes, "n_episodes", 2, 10**6)
     rows = []
-    for s in seeds:
+    for s in tqdm(seeds, desc="untrained", disable=not check_bool(progress, "progress")):
         torch.manual_seed(int(s))
         pol = build_policy("A", 0.0)
         agent = FrozenPolicy(
@@ -236,6 +239,7 @@ def run_sweep(
     workers: int = 2,
     address: str | None = None,
     budgets: bool = True,
+    progress: bool = False,
 ) -> list[dict]:
     """Run ``tasks`` on a backend (``serial``, ``pool`` or ``ray``); results in task order.
 
@@ -253,14 +257,23 @@ def run_sweep(
     if address is not None:
         check_str(address, "address")
     budgets = check_bool(budgets, "budgets")
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(tasks), desc="tasks", disable=not check_bool(progress, "progress"))
     if backend == "serial":
-        res = [run_task(t, out, budgets) for t in tasks]
+        res = []
+        for t in tasks:
+            res.append(run_task(t, out, budgets))
+            bar.update()
     elif backend == "pool":
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
-            res = list(ex.map(run_task, tasks, [out] * len(tasks), [budgets] * len(tasks)))
+            res = []
+            for r in ex.map(run_task, tasks, [out] * len(tasks), [budgets] * len(tasks)):
+                res.append(r)
+                bar.update()
     else:
         try:
             import ray
@@ -271,10 +284,15 @@ def run_sweep(
             ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False)
         try:
             remote = ray.remote(num_cpus=1)(run_task)
-            res = ray.get([remote.remote(t, out, budgets) for t in tasks])
+            refs = [remote.remote(t, out, budgets) for t in tasks]
+            res = []
+            for ref in refs:
+                res.append(ray.get(ref))
+                bar.update()
         finally:
             if started:
                 ray.shutdown()
+    bar.close()
     return res
 
 
@@ -299,16 +317,24 @@ def publish(folder: str | Path, dest: str | Path) -> list[Path]:
     return out
 
 
-def evaluate_default(folder: str | Path, n_episodes: int = 100) -> dict:
+def evaluate_default(folder: str | Path, n_episodes: int = 100, progress: bool = False) -> dict:
     """The committed single-seed run under all four protocols, plus the per-step omega
     histogram of B-star (sampled, normalised) and the trained adversary's (lambda, sigma)
     histogram in A_Adversarial."""
+    from tqdm.auto import tqdm
+
     from mmkit.marl.evaluation import run_setting
     from mmkit.marl.policies import load_agent
 
     folder = existing_folder(folder)
     check_int(n_episodes, "n_episodes", 2, 10**6)
-    res = {"protocols": evaluate_run(folder, tuple(PROTOCOLS), n_episodes)}
+    show = check_bool(progress, "progress")
+    res: dict[str, Any] = {
+        "protocols": {
+            p: evaluate_run(folder, (p,), n_episodes)[p]
+            for p in tqdm(PROTOCOLS, desc="protocols", disable=not show)
+        }
+    }
     ag = {r: load_agent(folder, r) for r in ("adversary", "A", "B1", "Bstar")}
     edges = np.linspace(0.0, 1.0, 41)
     res["omega_hist"] = {"edges": edges.tolist()}
@@ -333,7 +359,7 @@ def evaluate_default(folder: str | Path, n_episodes: int = 100) -> dict:
     return res
 
 
-def fit_surrogates(paper: dict, market_adv) -> dict:
+def fit_surrogates(paper: dict, market_adv, progress: bool = False) -> dict:
     """Constant-offset surrogates calibrated on the paper's tables (see
     :func:`mmkit.marl.evaluation.calibrate_single` and ``calibrate_pair``): ``{setting:
     [[bid, ask], ...]}`` per agent."""
@@ -356,6 +382,9 @@ def fit_surrogates(paper: dict, market_adv) -> dict:
         if any(m not in paper[n] for m in need):
             raise ValueError(f"paper must hold {need} for setting {n!r}")
     _check_agent(market_adv, "market_adv", "market")
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(SINGLE) + len(PAIRS), desc="calibrate", disable=not check_bool(progress, "progress"))
     out = {}
     for name, _, mkt in SINGLE:
         q = calibrate_single(
@@ -364,6 +393,7 @@ def fit_surrogates(paper: dict, market_adv) -> dict:
             market_adv if mkt == "adversarial" else None,
         )
         out[name] = [[q.bid, q.ask]]
+        bar.update()
     for name, _, _ in PAIRS:
         p = paper[name]
         ax, ay = (value(p, "Quote_aggressiveness", k) for k in (0, 1))
@@ -376,6 +406,8 @@ def fit_surrogates(paper: dict, market_adv) -> dict:
             x_wider_ask=(ax >= ay) and name != "B1 vs Bstar",
         )
         out[name] = [[X.bid, X.ask], [Y.bid, Y.ask]]
+        bar.update()
+    bar.close()
     return out
 
 
