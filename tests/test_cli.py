@@ -133,3 +133,125 @@ def test_library_value_errors_become_usage_errors(monkeypatch, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "usage:" in err and "n_runs must be" in err
+
+
+# Every other subcommand: bad invocations, in process (no interpreter start per call). The
+# library's and argparse's refusals both end in ``SystemExit(2)`` with the usage on stderr.
+BAD_MORE = {
+    "report": [["--bogus"], ["extra"]],
+    "ledger": [["bogus"], ["check", "--bogus"]],
+    "das-sweep": [["--runs", "1"], ["--periods", "0"], ["--seed", "-1"], ["--runs", "x"]],
+    "marl-sweep": [
+        ["--configs", "huge"],
+        ["--seeds", "-1"],
+        ["--betas", "nan"],
+        ["--backend", "gpu"],
+        ["--workers", "0"],
+        ["--episodes", "1"],
+    ],
+    "marl-eval-default": [["--models", "no/such/folder"], ["--episodes", "1"]],
+    "marl-surrogates": [["--lam", "nan"], ["--sigma", "-1"], ["--lam", "x"]],
+    "marl-untrained": [["--seeds", "0"], ["--episodes", "1"]],
+    "marl-convert": [["--folder", "no/such/folder"], ["--bogus"]],
+    "artifacts-manifest": [["--bogus"], ["--check", "extra"]],
+    "futures-artifacts": [["--only", "bogus"]],
+    "kinathil-study": [
+        ["--h-exact", "0"],
+        ["--h-max", "5000"],
+        ["--lookahead", "x"],
+        ["--runs", "1"],
+        ["--das-runs", "0"],
+        ["--parts", "bogus"],
+        ["--h-exact", "20", "--h-max", "10"],
+        ["--lookahead", "12", "--h-max", "10"],
+    ],
+}
+
+
+def _has_out(command: str) -> bool:
+    sub = _subparsers(build_parser())[command]
+    return any("--out" in a.option_strings for a in sub._actions)
+
+
+@pytest.mark.parametrize("command", sorted(BAD_MORE))
+def test_bad_invocations_of_every_other_command(command, tmp_path, monkeypatch, capsys):
+    from mmkit.book import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MMKIT_ROOT", str(tmp_path))
+    monkeypatch.delenv("MMKIT_DEBUG", raising=False)
+    out = ["--out", str(tmp_path / "result_out")] if _has_out(command) else []
+    for args in BAD_MORE[command]:
+        with pytest.raises(SystemExit) as exc:
+            cli.main([command, *args, *out])
+        err = capsys.readouterr().err
+        assert exc.value.code == 2, (args, err)
+        assert "usage:" in err and "Traceback" not in err, (args, err)
+    assert sorted(tmp_path.rglob("*")) == []  # no result file, no folder
+
+
+def test_every_subcommand_is_tested_for_bad_invocations():
+    assert set(BAD) | set(BAD_MORE) == set(_subparsers(build_parser()))
+
+
+@pytest.mark.parametrize("command", sorted(_subparsers(build_parser())))
+def test_every_option_of_every_command_has_help(command):
+    sub = _subparsers(build_parser())[command]
+    for a in sub._actions:
+        if not isinstance(a, argparse._HelpAction):
+            assert a.help, f"{command} {a.option_strings or a.dest} has no help text"
+
+
+#: Commands that run for minutes or more; each shows a progress bar unless --no-progress.
+LONG = (
+    "das-sim",
+    "das-sweep",
+    "marl-train",
+    "marl-eval",
+    "marl-beta-sweep",
+    "marl-sweep",
+    "marl-eval-default",
+    "marl-surrogates",
+    "marl-untrained",
+    "futures-artifacts",
+    "kinathil-study",
+)
+
+
+def test_every_long_command_has_a_progress_bar_switch():
+    subs = _subparsers(build_parser())
+    quick = {"report", "ledger", "marl-convert", "artifacts-manifest"}
+    assert set(LONG) | quick == set(subs)
+    for command in LONG:
+        assert any("--no-progress" in a.option_strings for a in subs[command]._actions), command
+
+
+def test_futures_artifacts_writes_each_requested_part(tmp_path, monkeypatch, capsys):
+    from mmkit.book import cli, cli_futures
+
+    monkeypatch.setattr(cli_futures, "p2p_sweeps", lambda: {"a": [1.0]})
+    monkeypatch.setattr(cli_futures, "markov_error", lambda: {"b": [2.0]})
+    monkeypatch.setattr(cli_futures, "readings_baseline", lambda: {"c": 3})
+    monkeypatch.setattr(cli_futures, "scaling_rows", lambda: [("direct", 2, 0.5)])
+    assert cli.main(["futures-artifacts", "--out", str(tmp_path), "--only", "readings", "scaling"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["readings_baseline.json", "scaling.csv"]
+    assert (tmp_path / "scaling.csv").read_text() == "method,N,cpu_seconds\ndirect,2,0.500000\n"
+    assert cli.main(["futures-artifacts", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert len(list(tmp_path.iterdir())) == 4
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_kinathil_study_runs_the_requested_parts_and_keeps_the_others(tmp_path, monkeypatch):
+    import json
+
+    from mmkit.book import cli, cli_kinathil
+
+    monkeypatch.setattr(cli_kinathil, "gamma_study", lambda: {"g": 1})
+    monkeypatch.setattr(cli_kinathil, "bounds_study", lambda h, H, k, n: {"args": [h, H, k, n]})
+    out = tmp_path / "study.json"
+    out.write_text(json.dumps({"das": {"kept": True}}))
+    argv = ["kinathil-study", "--parts", "bounds", "gamma", "--h-exact", "2", "--h-max", "4"]
+    assert cli.main([*argv, "--lookahead", "1", "--runs", "5", "--out", str(out), "--no-progress"]) == 0
+    data = json.loads(out.read_text())
+    assert data["gamma"] == {"g": 1} and data["bounds"] == {"args": [2, 4, 1, 5]}
+    assert data["das"] == {"kept": True}

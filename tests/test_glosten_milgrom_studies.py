@@ -222,6 +222,33 @@ def test_fixed_point_functions_reject_bad_input():
         iterations_needed("myopic", [2.0, 1.0], warm=True)
 
 
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        # each of these returned a result before (issue 11): a str flag, zero iterations, a
+        # string interval end, a string start, a negative tolerance, a grid with a zero rho
+        (lambda: iterations_needed("myopic", [1.0, 2.0], warm="yes"), "warm"),
+        (lambda: gm.cold_start_error(3.0, n_iter=0), "n_iter"),
+        (lambda: gm.cold_start_error(0.0), "rho"),
+        (lambda: truncated_normal_variance("1.0", 2.0), "lo"),
+        (lambda: fixed_point_iterate("myopic", 1.0, q0="1.0"), "q0"),
+        (lambda: iterations_needed("myopic", [1.0], max_iter=2.5), "max_iter"),
+        (lambda: gm.fixed_point_table([1.0, 2.0], [1.0], tols=(-1e-3,)), "tols"),
+        (lambda: gm.table_vs_exact([(0.0, 1.0)]), "cases"),
+        (lambda: gm.theorem21_grid([0.0], [1.0]), "rho"),
+        (lambda: stab_labels([1.5, 3]), "times"),
+    ],
+)
+def test_theory_helpers_refuse_what_they_used_to_accept(call, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        call()
+
+
+def test_iterations_needed_bounds_its_work():
+    with pytest.raises(ValueError, match="max_iter"):
+        iterations_needed("myopic", [1.0], max_iter=10**9)
+
+
 # ----------------------------------------------------------------------------- sympy (slow)
 def test_sympy_update_table_residuals_are_zero():
     assert all(v == 0 for v in verify_update_table_sympy().values())
@@ -454,3 +481,12 @@ def test_table_vs_integrals_agrees_and_validates():
     assert gm.table_vs_integrals(n=200, seed=1) < 1e-10
     with pytest.raises(ValueError, match="n"):
         gm.table_vs_integrals(n=0)
+
+
+def test_fast_sweep_progress_bar_changes_nothing_but_stderr(capsys):
+    rules = [myopic_rule()]
+    quiet = fast_sweep(rules, [0.5, 1.0], n_runs=20, n_periods=3, seed=1)
+    assert capsys.readouterr().err == ""
+    shown = fast_sweep(rules, [0.5, 1.0], n_runs=20, n_periods=3, seed=1, progress=True)
+    assert "rho" in capsys.readouterr().err
+    np.testing.assert_array_equal(quiet.mean_spread, shown.mean_spread)

@@ -90,7 +90,15 @@ def _run_sweep(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     p = GMParams()
     rules = [optimal_rule(solve_dp(p)), myopic_rule(p), zero_profit_rule(p)]
-    res = fast_sweep(rules, SWEEP_RHOS, p, n_runs=args.runs, n_periods=args.periods, seed=args.seed)
+    res = fast_sweep(
+        rules,
+        SWEEP_RHOS,
+        p,
+        n_runs=args.runs,
+        n_periods=args.periods,
+        seed=args.seed,
+        progress=not args.no_progress,
+    )
     buf = io.BytesIO()
     res.to_npz(buf)
     atomic_write_bytes(out, buf.getvalue())
@@ -107,4 +115,5 @@ def _add_sweep(subparsers) -> None:
     p.add_argument(
         "--out", default=None, help="output .npz (default artifacts/glosten_milgrom/rho_sweep.npz)"
     )
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_run_sweep)

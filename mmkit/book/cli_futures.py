@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from mmkit.common.io import atomic_write_text
 
@@ -108,23 +109,34 @@ def scaling_rows() -> list[tuple[str, int, float]]:
     return rows
 
 
+#: The artifacts of ``futures-artifacts``.
+PARTS = ("p2p", "markov", "readings", "scaling")
+
+
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    which = set(args.only or ("p2p", "markov", "readings", "scaling"))
-    if "p2p" in which:
-        _save_npz(out / "p2p_sweep.npz", p2p_sweeps())
-        print(f"wrote {out / 'p2p_sweep.npz'}")
-    if "markov" in which:
-        _save_npz(out / "markov_error.npz", markov_error())
-        print(f"wrote {out / 'markov_error.npz'}")
-    if "readings" in which:
-        atomic_write_text(out / "readings_baseline.json", json.dumps(readings_baseline(), indent=1) + "\n")
-        print(f"wrote {out / 'readings_baseline.json'}")
-    if "scaling" in which:
+    which = set(args.only or PARTS)
+
+    def scaling() -> None:
         lines = ["method,N,cpu_seconds"] + [f"{m},{n},{t:.6f}" for m, n, t in scaling_rows()]
         atomic_write_text(out / "scaling.csv", "\n".join(lines) + "\n")
-        print(f"wrote {out / 'scaling.csv'}")
+
+    jobs = {
+        "p2p": ("p2p_sweep.npz", lambda: _save_npz(out / "p2p_sweep.npz", p2p_sweeps())),
+        "markov": ("markov_error.npz", lambda: _save_npz(out / "markov_error.npz", markov_error())),
+        "readings": (
+            "readings_baseline.json",
+            lambda: atomic_write_text(
+                out / "readings_baseline.json", json.dumps(readings_baseline(), indent=1) + "\n"
+            ),
+        ),
+        "scaling": ("scaling.csv", scaling),
+    }
+    for part in tqdm([k for k in PARTS if k in which], desc="futures-artifacts", disable=args.no_progress):
+        name, job = jobs[part]
+        job()
+        tqdm.write(f"wrote {out / name}")
     return 0
 
 
@@ -134,9 +146,8 @@ def add_cli(sub) -> None:
         "futures-artifacts", help="the futures chapter's P2P sweeps, Markov-error grid, timings"
     )
     p.add_argument("--out", default="artifacts/futures", help="output folder (default: %(default)s)")
-    p.add_argument(
-        "--only", nargs="*", choices=("p2p", "markov", "readings", "scaling"), help="a subset to rebuild"
-    )
+    p.add_argument("--only", nargs="*", choices=PARTS, help="a subset to rebuild")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=run)
 
 

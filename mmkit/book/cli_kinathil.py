@@ -13,6 +13,9 @@ import itertools
 import json
 import time
 
+from tqdm.auto import tqdm
+
+from mmkit.book.cli_types import atomic_write_text, int_at_least
 from mmkit.book.paths import artifacts_dir
 
 
@@ -221,38 +224,62 @@ def das_inventory_study(runs: int, periods: int, lookahead: int) -> dict:
     return {"rows": rows, "lookahead": lookahead}
 
 
+#: The studies of ``kinathil-study``.
+PARTS = ("gamma", "bounds", "das", "das_long", "das_inventory")
+
+
 def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
     """Register ``python -m mmkit kinathil-study``."""
     p = subparsers.add_parser(
         "kinathil-study", help="Kinathil 2016: gamma sensitivity, bounds to H = 30, vs Das"
     )
-    p.add_argument("--h-exact", type=int, default=12)
-    p.add_argument("--h-max", type=int, default=30)
-    p.add_argument("--lookahead", type=int, default=3)
-    p.add_argument("--runs", type=int, default=2000, help="Monte Carlo runs of the MPC policy")
-    p.add_argument("--das-runs", type=int, default=20_000)
-    p.add_argument("--das-periods", type=int, default=10, help="periods of the long-horizon MPC runs")
-    p.add_argument("--parts", nargs="+", default=["gamma", "bounds", "das", "das_long", "das_inventory"])
+    p.add_argument(
+        "--h-exact", type=int_at_least(1, 30), default=12, help="largest horizon solved exactly (1-30)"
+    )
+    p.add_argument(
+        "--h-max", type=int_at_least(1, 1000), default=30, help="horizon of the bounds and the MPC (1-1000)"
+    )
+    p.add_argument(
+        "--lookahead", type=int_at_least(1, 30), default=3, help="planning horizon of the MPC policy (1-30)"
+    )
+    p.add_argument("--runs", type=int_at_least(2), default=2000, help="Monte Carlo runs of the MPC policy")
+    p.add_argument(
+        "--das-runs", type=int_at_least(2), default=20_000, help="Monte Carlo runs of the comparison with Das"
+    )
+    p.add_argument(
+        "--das-periods", type=int_at_least(1), default=10, help="periods of the long-horizon MPC runs"
+    )
+    p.add_argument(
+        "--parts",
+        nargs="+",
+        choices=PARTS,
+        default=list(PARTS),
+        help="which studies to (re)compute; the others keep their stored results",
+    )
     p.add_argument("--out", default=None, help="default artifacts/symbolic/study.json")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     def run(args):
         from pathlib import Path
 
+        if args.h_exact > args.h_max:
+            raise ValueError(f"--h-exact must be <= --h-max ({args.h_max}), got {args.h_exact}")
+        if args.lookahead > args.h_max:
+            raise ValueError(f"--lookahead must be <= --h-max ({args.h_max}), got {args.lookahead}")
         out = artifacts_dir("symbolic") / "study.json" if args.out is None else Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
         data = json.loads(out.read_text()) if out.exists() else {}
         data["command"] = "python -m mmkit kinathil-study"
-        if "gamma" in args.parts:
-            data["gamma"] = gamma_study()
-        if "bounds" in args.parts:
-            data["bounds"] = bounds_study(args.h_exact, args.h_max, args.lookahead, args.runs)
-        if "das" in args.parts:
-            data["das"] = das_study(args.das_runs)
-        if "das_long" in args.parts:
-            data["das_long"] = das_long_study(args.das_runs, args.das_periods, args.lookahead)
-        if "das_inventory" in args.parts:
-            data["das_inventory"] = das_inventory_study(args.das_runs, args.das_periods, args.lookahead)
-        out.write_text(json.dumps(_round(data), indent=1) + "\n")
+        studies = {
+            "gamma": gamma_study,
+            "bounds": lambda: bounds_study(args.h_exact, args.h_max, args.lookahead, args.runs),
+            "das": lambda: das_study(args.das_runs),
+            "das_long": lambda: das_long_study(args.das_runs, args.das_periods, args.lookahead),
+            "das_inventory": lambda: das_inventory_study(args.das_runs, args.das_periods, args.lookahead),
+        }
+        todo = [k for k in PARTS if k in args.parts]
+        for part in tqdm(todo, desc="kinathil-study", disable=args.no_progress):
+            data[part] = studies[part]()
+        atomic_write_text(out, json.dumps(_round(data), indent=1) + "\n")
         print(f"wrote {out}")
 
     p.set_defaults(func=run)

@@ -93,7 +93,15 @@ def _run_sweep(args: argparse.Namespace) -> int:
         for s in args.seeds
         for b in betas
     ]
-    res = run_sweep(tasks, args.out, args.backend, args.workers, args.address, budgets=not args.no_budgets)
+    res = run_sweep(
+        tasks,
+        args.out,
+        args.backend,
+        args.workers,
+        args.address,
+        budgets=not args.no_budgets,
+        progress=not args.no_progress,
+    )
     for t, r in zip(tasks, res):
         print(f"{t.config} seed {t.seed}: {sum(x['timesteps'] for x in r['runs'])} steps")
         if args.publish:
@@ -105,7 +113,7 @@ def _untrained(args: argparse.Namespace) -> int:
     from mmkit.common.io import atomic_write_text
     from mmkit.marl.sweep import untrained_a_fix
 
-    rows = untrained_a_fix(range(args.seeds), args.episodes)
+    rows = untrained_a_fix(range(args.seeds), args.episodes, progress=not args.no_progress)
     atomic_write_text(args.out, json.dumps({"seeds": args.seeds, "rows": rows}, indent=1) + "\n")
     print(f"wrote {args.out}")
     return 0
@@ -118,7 +126,7 @@ def _eval_default(args: argparse.Namespace) -> int:
     from mmkit.marl.sweep import evaluate_default
 
     torch.set_num_threads(1)
-    res = evaluate_default(args.models, args.episodes)
+    res = evaluate_default(args.models, args.episodes, progress=not args.no_progress)
     atomic_write_text(args.out, json.dumps(res, indent=1, sort_keys=True) + "\n")
     print(f"wrote {args.out}")
     return 0
@@ -132,7 +140,7 @@ def _surrogates(args: argparse.Namespace) -> int:
     from mmkit.marl.tables import paper_tables
 
     paper = paper_tables(load_targets("marl2025")["tables"])
-    res = fit_surrogates(paper, ConstantMarket(args.lam, args.sigma))
+    res = fit_surrogates(paper, ConstantMarket(args.lam, args.sigma), progress=not args.no_progress)
     out = {"adversarial_market": [args.lam, args.sigma], "offsets": res}
     atomic_write_text(args.out, json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(f"wrote {args.out}")
@@ -234,7 +242,12 @@ def add_cli(subparsers) -> None:
         nargs="*",
         help="B-star penalty weights (>= 0; default: the config's)",
     )
-    p.add_argument("--backend", default="pool", choices=["serial", "pool", "ray"])
+    p.add_argument(
+        "--backend",
+        default="pool",
+        choices=["serial", "pool", "ray"],
+        help="where tasks run: this process, local processes, or Ray (default pool)",
+    )
     p.add_argument("--workers", type=int_at_least(1), default=2, help="processes (pool) or CPUs (local ray)")
     p.add_argument("--address", help="Ray cluster address (backend ray)")
     p.add_argument("--episodes", type=int_at_least(2), default=100, help="evaluation episodes (>= 2)")
@@ -242,12 +255,14 @@ def add_cli(subparsers) -> None:
     p.add_argument("--publish", help="copy finished chains here (e.g. artifacts/marl/sweep)")
     p.add_argument("--no-budgets", action="store_true", help="skip the budget x protocol grid")
     _streams_arg(p)
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_run_sweep)
 
     p = subparsers.add_parser("marl-eval-default", help="the default run under four protocols (+ histograms)")
     p.add_argument("--models", type=_model_folder, default="artifacts/marl", help="folder of trained agents")
     p.add_argument("--episodes", type=int_at_least(2), default=100, help="evaluation episodes (>= 2)")
     p.add_argument("--out", default="artifacts/marl/eval_protocols.json", help="output JSON")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_eval_default)
 
     p = subparsers.add_parser("marl-surrogates", help="fit constant-offset surrogates to the paper's tables")
@@ -258,12 +273,14 @@ def add_cli(subparsers) -> None:
         "--sigma", type=nonnegative_float, default=1.453, help="surrogate adversarial market: sigma"
     )
     p.add_argument("--out", default="artifacts/marl/surrogates.json", help="output JSON")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_surrogates)
 
     p = subparsers.add_parser("marl-untrained", help="untrained MlpPolicy networks as agent A (A_Fix)")
     p.add_argument("--seeds", type=int_at_least(1), default=5, help="untrained networks (seeds 0..n-1)")
     p.add_argument("--episodes", type=int_at_least(2), default=100, help="evaluation episodes (>= 2)")
     p.add_argument("--out", default="artifacts/marl/untrained.json", help="output JSON")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(func=_untrained)
 
     p = subparsers.add_parser(

@@ -29,19 +29,20 @@ __all__ = [
 ]
 
 
-def int_at_least(lo: int) -> Callable[[str], int]:
-    """``type=`` for an integer ``>= lo``."""
+def int_at_least(lo: int, hi: int | None = None) -> Callable[[str], int]:
+    """``type=`` for an integer ``>= lo`` (and ``<= hi`` if given)."""
+    what = f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
 
     def parse(text: str) -> int:
         try:
             v = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {lo}, got {text!r}") from None
-        if v < lo:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {lo}, got {v}")
+            raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+        if v < lo or (hi is not None and v > hi):
+            raise argparse.ArgumentTypeError(f"must be {what}, got {v}")
         return v
 
-    parse.__name__ = f"integer >= {lo}"
+    parse.__name__ = what.removeprefix("an ")
     return parse
 
 

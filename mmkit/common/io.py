@@ -24,6 +24,15 @@ def as_path(path: object, name: str = "path") -> Path:
     return Path(path)
 
 
+def existing_folder(path: object, name: str = "folder") -> Path:
+    """``path`` as a :class:`~pathlib.Path` to an existing folder (``TypeError`` for a non-path,
+    ``ValueError`` naming ``name`` when it is not a folder)."""
+    p = as_path(path, name)
+    if not p.is_dir():
+        raise ValueError(f"{name} must be an existing folder, got {str(p)!r}")
+    return p
+
+
 def _check_bytes(data: object, name: str = "data") -> None:
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError(f"{name} must be bytes, got {type(data).__name__}")

@@ -9,7 +9,7 @@ Booleans are rejected where a number is expected (``True`` is not a count or a p
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,11 @@ __all__ = [
     "check_bool",
     "check_trade",
     "check_real_array",
+    "check_instance",
+    "check_callable",
+    "check_mapping",
+    "check_sequence",
+    "check_str",
 ]
 
 
@@ -249,11 +254,13 @@ def check_real_array(
     *,
     lo_open: bool = False,
     hi_open: bool = False,
+    allow_inf: bool = False,
 ) -> NDArray[np.float64]:
     """A real number or array of real numbers (vectorised arguments), finite and in ``lo..hi``.
 
     Strings, ``None``, booleans and object arrays raise ``TypeError``; NaN, infinities, empty
-    arrays and values outside the interval raise ``ValueError``.
+    arrays and values outside the interval raise ``ValueError``. ``allow_inf=True`` accepts
+    ``-inf``/``inf`` (interval ends of a distribution, say) but still refuses NaN.
     """
     rng = _interval(lo, hi, lo_open, hi_open)
     if x is None or isinstance(x, (str, bytes, bool, np.bool_)):
@@ -271,8 +278,9 @@ def check_real_array(
     a = raw.astype(float)
     if a.size == 0:
         raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite (no NaN or inf) and in {rng}, got {x!r}")
+    if np.any(np.isnan(a)) or not (allow_inf or np.all(np.isfinite(a))):
+        what = "not NaN" if allow_inf else "finite (no NaN or inf)"
+        raise ValueError(f"{name} must be {what} and in {rng}, got {x!r}")
     ok = np.ones(a.shape, bool)
     if lo is not None:
         ok &= (a > lo) if lo_open else (a >= lo)
@@ -281,3 +289,59 @@ def check_real_array(
     if not np.all(ok):
         raise ValueError(f"{name} must be in {rng}, got {x!r}")
     return a
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    ts = t if isinstance(t, tuple) else (t,)
+    return " or ".join(x.__name__ for x in ts)
+
+
+def check_instance(x: Any, name: str, types: type | tuple[type, ...]) -> Any:
+    """``x`` must be an instance of ``types`` (``TypeError`` naming the expected type otherwise)."""
+    if not isinstance(x, types):
+        raise TypeError(f"{name} must be a {_type_name(types)}, got {type(x).__name__} {_short(x)}")
+    return x
+
+
+def check_callable(x: Any, name: str) -> Any:
+    """``x`` must be callable (a function, a rule object, ...)."""
+    if not callable(x):
+        raise TypeError(f"{name} must be callable, got {type(x).__name__} {_short(x)}")
+    return x
+
+
+def check_mapping(x: Any, name: str, *, nonempty: bool = False, what: str = "a mapping") -> Mapping[Any, Any]:
+    """``x`` must be a mapping (``dict`` and the like); ``nonempty`` refuses ``{}``.
+
+    ``what`` describes the expected mapping in the message, e.g. ``"a mapping metric -> Summary"``.
+    """
+    if not isinstance(x, Mapping):
+        raise TypeError(f"{name} must be {what}, got {type(x).__name__} {_short(x)}")
+    if nonempty and not x:
+        raise ValueError(f"{name} must be {what} with at least one entry, got an empty mapping")
+    return x
+
+
+def check_sequence(x: Any, name: str, *, nonempty: bool = True, what: str = "a sequence") -> list[Any]:
+    """``x`` as a ``list``: any iterable except a string, bytes or a mapping; ``nonempty``
+    refuses an empty one. Arrays are accepted (their rows become the entries)."""
+    if x is None or isinstance(x, (str, bytes, Mapping)) or not isinstance(x, Iterable):
+        raise TypeError(f"{name} must be {what} (list or tuple), got {type(x).__name__} {_short(x)}")
+    out = list(x)
+    if nonempty and not out:
+        raise ValueError(f"{name} must be {what} with at least one entry, got an empty one")
+    return out
+
+
+def check_str(x: Any, name: str, *, nonempty: bool = True) -> str:
+    """``x`` must be a ``str`` (non-empty unless ``nonempty=False``)."""
+    if not isinstance(x, str):
+        raise TypeError(f"{name} must be a str, got {type(x).__name__} {_short(x)}")
+    if nonempty and not x:
+        raise ValueError(f"{name} must be a non-empty str, got ''")
+    return x
+
+
+def _short(x: Any) -> str:
+    r = repr(x).replace("\n", " ")
+    return r if len(r) <= 60 else r[:57] + "..."

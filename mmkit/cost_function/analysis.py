@@ -22,6 +22,20 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.integrate import quad
 
+from mmkit.common.validation import (
+    check_array,
+    check_finite,
+    check_instance,
+    check_mapping,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_probability,
+    check_real,
+    check_real_array,
+    check_sequence,
+)
 from mmkit.cost_function.prediction_market import MarketRun
 from mmkit.cost_function.scoring_rules import (
     LMSR,
@@ -54,6 +68,7 @@ def worked_example(mm: CostFunctionMarketMaker) -> dict[str, float]:
         ``buy`` (paid), ``sale`` (received), ``profit`` (exact round trip, ``sale - buy``) and
         ``profit_cents`` (the difference of the two legs each rounded to cents).
     """
+    _check_mm(mm)
     buy = float(mm.trade_cost([0.0, 0.0], [10.0, 0.0]))
     sale = -float(mm.trade_cost([50.0, 10.0], [40.0, 10.0]))
     return {
@@ -62,6 +77,18 @@ def worked_example(mm: CostFunctionMarketMaker) -> dict[str, float]:
         "profit": sale - buy,
         "profit_cents": round(round(sale, 2) - round(buy, 2), 2),
     }
+
+
+def _check_mm(mm: object) -> None:
+    check_instance(mm, "mm", CostFunctionMarketMaker)
+
+
+def _check_ints(x: object, name: str, lo: int, hi: int) -> NDArray[np.int64]:
+    """A 1-D array of integers in ``[lo, hi]`` (may be empty)."""
+    a = check_array(x, name, ndim=1, nonempty=False, lo=lo, hi=hi)
+    if np.any(a != np.round(a)):
+        raise ValueError(f"{name} must hold integers in [{lo}, {hi}], got {a}")
+    return a.astype(np.int64)
 
 
 def _state_grid() -> NDArray[np.float64]:
@@ -73,6 +100,8 @@ def _state_grid() -> NDArray[np.float64]:
 def derivative_error(mm: CostFunctionMarketMaker, h: float = 1e-4) -> float:
     r"""Largest :math:`|[C(q + h e_1) - C(q - h e_1)]/(2h) - p_1(q)|` over a fixed grid of
     24 two-outcome states (central difference; its truncation error is :math:`O(h^2)`)."""
+    _check_mm(mm)
+    h = check_real(h, "h", 0.0, 1.0, lo_open=True)
     grid = _state_grid()
     e = np.array([h, 0.0])
     fd = (np.asarray(mm.cost(grid + e)) - np.asarray(mm.cost(grid - e))) / (2 * h)
@@ -82,9 +111,11 @@ def derivative_error(mm: CostFunctionMarketMaker, h: float = 1e-4) -> float:
 def integral_error(mm: CostFunctionMarketMaker, ks: Sequence[float] = (1.0, 10.0, 100.0)) -> float:
     r"""Largest :math:`|\int_0^k p_1(q + x e_1)\,dx - [C(q + k e_1) - C(q)]|` over the grid of
     :func:`derivative_error` and the sizes ``ks`` (adaptive quadrature)."""
+    _check_mm(mm)
+    sizes = check_real_array(ks, "ks", 0.0, lo_open=True).ravel()
     err = 0.0
     for q in _state_grid():
-        for k in ks:
+        for k in sizes:
             val = quad(lambda x: float(mm.prices(q + unit(2, 0, x))[0]), 0.0, k, epsabs=1e-12)[0]
             err = max(err, abs(val - mm.buy(q, 0, k)))
     return err
@@ -95,9 +126,12 @@ def limit_order_error(mm: CostFunctionMarketMaker, orders: int = 200, seed: int 
 
     ``orders`` random orders: 2-5 outcomes, shares ~ N(0, 200), limit price ~ U(0.02, 0.98).
     """
+    _check_mm(mm)
+    orders = check_positive_int(orders, "orders", hi=10**6)
+    seed = check_nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     worst = 0.0
-    for _ in range(int(orders)):
+    for _ in range(orders):
         n = int(rng.integers(2, 6))
         q = rng.normal(0.0, 200.0, n)
         p = float(rng.uniform(0.02, 0.98))
@@ -113,8 +147,12 @@ def random_final_states(
     """``runs`` final states reachable by buying only: ``q0`` plus exponential share counts
     whose scale is itself log-uniform over ``[1, scale]`` (thin to thick markets), with every
     tenth state all on one outcome (the adversarial sequence)."""
+    n = check_positive_int(n, "n", hi=10**4)
+    runs = check_positive_int(runs, "runs", hi=10**7)
+    seed = check_nonnegative_int(seed, "seed")
+    scale = check_real(scale, "scale", 1.0, 1e300)
     rng = np.random.default_rng(seed)
-    base = np.zeros(n) if q0 is None else np.asarray(q0, dtype=float)
+    base = np.zeros(n) if q0 is None else check_array(q0, "q0", shape=(n,))
     size = np.exp(rng.uniform(0.0, np.log(scale), (runs, 1)))
     q = rng.exponential(1.0, (runs, n)) * size
     lone = np.arange(runs) % 10 == 0
@@ -129,8 +167,9 @@ def losses_over_states(mm: CostFunctionMarketMaker, q0: ArrayLike, states: Array
     Returns an array of shape ``(len(states), n)``; by path independence each row covers every
     trade sequence that ends at that state.
     """
-    q0 = np.asarray(q0, dtype=float)
-    qt = np.asarray(states, dtype=float)
+    _check_mm(mm)
+    q0 = check_array(q0, "q0", ndim=1)
+    qt = check_array(states, "states", shape=(None, q0.size))
     collected = np.asarray(mm.cost(qt)) - float(mm.cost(q0))
     return (qt - q0) - collected[:, None]
 
@@ -144,10 +183,13 @@ def run_trade_sequence(
     Returns ``price`` (price of outcome 1 after each step, first entry the start), ``price_sum``
     (sum of prices), ``collected`` (money collected) and ``q`` (final shares).
     """
-    q = np.asarray(q0, dtype=float).copy()
+    _check_mm(mm)
+    q = check_array(q0, "q0", ndim=1).copy()
     n = q.size
+    outcomes = _check_ints(outcomes, "outcomes", 0, n - 1)
+    shares = check_finite(shares, "shares")
     p1, psum, cash = [float(mm.prices(q)[0])], [float(mm.prices(q).sum())], 0.0
-    for i in np.asarray(outcomes, dtype=int):
+    for i in outcomes:
         step = unit(n, int(i), shares)
         new = mm.clip_trade(q, step) if isinstance(mm, QuadraticMSR) else q + step
         cash += float(mm.trade_cost(q, new))
@@ -163,7 +205,9 @@ def impact_against_volume(
 ) -> NDArray[np.float64]:
     """Rise of the price of outcome 1 when ``shares`` of it are bought at the balanced
     two-outcome state ``(V/2, V/2)``, for each volume ``V``."""
-    v = np.asarray(volumes, dtype=float)
+    _check_mm(mm)
+    v = check_array(volumes, "volumes", ndim=1, lo=0.0)
+    shares = check_finite(shares, "shares")
     bal = np.stack([v / 2, v / 2], axis=1)
     after = bal + np.array([shares, 0.0])
     return mm.prices(after)[:, 0] - mm.prices(bal)[:, 0]
@@ -171,7 +215,10 @@ def impact_against_volume(
 
 def settle_time(path: ArrayLike, target: float, tol: float) -> int:
     """First index after which ``path`` stays within ``tol`` of ``target`` (0 if always)."""
-    out = np.abs(np.asarray(path, dtype=float) - target) > tol
+    path = check_array(path, "path", ndim=1)
+    target = check_finite(target, "target")
+    tol = check_nonnegative(tol, "tol")
+    out = np.abs(path - target) > tol
     return int(len(out) - np.argmax(out[::-1])) if out.any() else 0
 
 
@@ -183,6 +230,12 @@ def market_summary(sims: Mapping[float, MarketRun], truth: float, tol: float = 0
     Monte Carlo standard error; the largest loss; and the mean loss as a share of
     :math:`b \ln 2`.
     """
+    check_mapping(sims, "sims", nonempty=True, what="a mapping b -> MarketRun")
+    for b, run in sims.items():
+        check_positive(b, "sims key b")
+        check_instance(run, "sims value", MarketRun)
+    truth = check_probability(truth, "truth")
+    tol = check_nonnegative(tol, "tol")
     keys = ("b", "p_mean", "p_sd", "settle", "loss", "loss_se", "loss_max", "share")
     cols: dict[str, list] = {k: [] for k in keys}
     for b, s in sims.items():
@@ -204,6 +257,15 @@ def lmsr_bound_margin(b: float, ns: Sequence[int], runs: int, seed: int) -> dict
 
     Returns ``worst`` (largest loss / bound over all n) and ``states`` (states checked).
     """
+    b = check_positive(b, "b")
+    ns = [
+        check_positive_int(n, "ns", hi=10**4)
+        for n in check_sequence(ns, "ns", what="a sequence of outcome counts")
+    ]
+    if min(ns) < 2:
+        raise ValueError(f"ns must hold outcome counts >= 2, got {ns}")
+    runs = check_positive_int(runs, "runs", hi=10**7)
+    seed = check_nonnegative_int(seed, "seed")
     mm = LMSR(b)
     worst = 0.0
     for k, n in enumerate(ns):

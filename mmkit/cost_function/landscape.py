@@ -15,6 +15,13 @@ import time
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from mmkit.common.validation import (
+    check_array,
+    check_int,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+)
 from mmkit.cost_function.combinatorial import CombinatorialLMSR
 from mmkit.cost_function.duality import DualCostMarketMaker, log_rule, quadratic_rule, spherical_rule
 from mmkit.cost_function.order_book import LimitOrderMarket, random_order_flow
@@ -41,6 +48,7 @@ def order_book_scenario(b: float = 100.0) -> tuple[LimitOrderMarket, NDArray[np.
     Returns the market and the price of outcome 1 after each market order (first entry: the
     price before the first push).
     """
+    b = check_positive(b, "b")
     mkt = LimitOrderMarket(LMSR(b), np.array([100.0] * 4 + [10_000.0]), np.zeros(2))
     mkt.market_order(3, 0, 40.0)
     mkt.limit_order(3, 0, "sell", 40.0, 0.60)
@@ -58,9 +66,13 @@ def order_flow_invariants(markets: int, events: int, seed: int, b: float = 50.0)
     """Worst residual of each invariant of :meth:`LimitOrderMarket.invariants` over ``markets``
     seeded random order flows (2-4 outcomes, 4 traders, ``events`` actions each), plus the
     number of limit-order fills checked (``fills``)."""
+    markets = check_positive_int(markets, "markets", hi=10**5)
+    events = check_nonnegative_int(events, "events", hi=10**6)
+    seed = check_nonnegative_int(seed, "seed")
+    b = check_positive(b, "b")
     worst: dict[str, float] = {}
     fills = 0
-    for m in range(int(markets)):
+    for m in range(markets):
         mkt = random_order_flow(LMSR(b), 2 + m % 3, 4, events, seed + m)
         fills += sum(f.order >= 0 for f in mkt.fills)
         for key, v in mkt.invariants().items():
@@ -80,6 +92,11 @@ def dpm_beside_lmsr(outcomes: ArrayLike, shares: float, b: float = 100.0) -> dic
     of outcome 1 collects), and ``dpm_loss`` / ``lmsr_loss`` (each market maker's loss if
     outcome 1 occurs).
     """
+    outcomes = check_array(outcomes, "outcomes", ndim=1, nonempty=False)
+    if not np.isin(outcomes, (0, 1)).all():
+        raise ValueError(f"outcomes must hold outcome indices 0 or 1 (two outcomes), got {outcomes}")
+    shares = check_positive(shares, "shares")
+    b = check_positive(b, "b")
     lm, dpm = LMSR(b), DynamicParimutuel(1.0)
     s = b * np.log(2.0) / np.sqrt(2.0)
     q_l, q_d = np.zeros(2), np.array([s, s])
@@ -108,6 +125,9 @@ def dual_beside_closed_forms(states: int, seed: int, b: float = 100.0) -> dict[s
     log rule vs LMSR (costs and prices, 2-5 outcomes) and quadratic rule vs the quadratic
     closed form (inside its valid region); and the constructed loss bounds against
     ``b ln n``, ``b (1 - 1/n)`` and ``b (1 - 1/sqrt n)`` for n = 2..6."""
+    states = check_positive_int(states, "states", hi=10**6)
+    seed = check_nonnegative_int(seed, "seed")
+    b = check_positive(b, "b")
     rng = np.random.default_rng(seed)
     lm, qm = LMSR(b), QuadraticMSR(b)
     dl, dq = DualCostMarketMaker(log_rule(b)), DualCostMarketMaker(quadratic_rule(b))
@@ -134,7 +154,8 @@ def dual_price_curves(d: ArrayLike, b_log: float = 100.0) -> dict[str, NDArray[n
     spherical: :math:`b_S = b \ln 2 / (1 - 1/\sqrt 2)`), plus the closed-form quadratic
     prices (``quad_closed``, NaN outside [0, 1]) and each rule's largest loss on the grid
     (``loss_*``, if outcome 1 occurs after trading from 0 to the grid state)."""
-    d = np.asarray(d, dtype=float)
+    d = check_array(d, "d", ndim=1)
+    b_log = check_positive(b_log, "b_log")
     loss = b_log * np.log(2.0)
     makers = {
         "log": DualCostMarketMaker(log_rule(b_log)),
@@ -163,6 +184,10 @@ def combinatorial_independence(k: int, trades: int, seed: int, b: float = 100.0)
     ``cost_gap``: the largest gap between the event closed form and :math:`C(q') - C(q)`;
     ``bound``: the worst-case loss over :math:`k\,b\ln 2`.
     """
+    k = check_int(k, "k", 2, 26)
+    trades = check_nonnegative_int(trades, "trades", hi=10**6)
+    seed = check_nonnegative_int(seed, "seed")
+    b = check_positive(b, "b")
     rng = np.random.default_rng(seed)
     m = CombinatorialLMSR(k, b)
     q, gap = m.zeros(), 0.0
@@ -184,8 +209,13 @@ def combinatorial_independence(k: int, trades: int, seed: int, b: float = 100.0)
 def combinatorial_pricing_time(ks: ArrayLike, reps: int = 5, b: float = 100.0) -> NDArray[np.float64]:
     r"""CPU seconds of one trade on :math:`A_1 \wedge A_2` (price plus cost) against ``k``
     (best of ``reps``; wall-clock dependent, for display only)."""
+    ks = check_array(ks, "ks", ndim=1, lo=2, hi=26)
+    if np.any(ks != np.round(ks)):
+        raise ValueError(f"ks must hold integers in [2, 26], got {ks}")
+    reps = check_positive_int(reps, "reps", hi=10**4)
+    b = check_positive(b, "b")
     out = []
-    for k in np.asarray(ks, dtype=int):
+    for k in ks.astype(int):
         m = CombinatorialLMSR(int(k), b)
         event, q = m.var(0) & m.var(1), m.zeros()
         best = np.inf
@@ -202,8 +232,13 @@ def dpm_seed_margin(states: ArrayLike, q0: ArrayLike, kappa: float = 1.0) -> flo
     (<= 0 when the seed bound holds). Vectorised form of
     :meth:`~mmkit.cost_function.parimutuel.DynamicParimutuel.loss`:
     :math:`L_o = C(q^0) - q^0_o\, C(q)/q_o`."""
-    dpm = DynamicParimutuel(kappa)
-    q, seed = np.asarray(states, dtype=float), np.asarray(q0, dtype=float)
+    seed = check_array(q0, "q0", ndim=1)
+    if np.any(seed <= 0):
+        raise ValueError(f"q0 entries must be > 0 (a seeded DPM), got {seed}")
+    q = check_array(states, "states", shape=(None, seed.size))
+    if np.any(q <= 0):
+        raise ValueError("states entries must be > 0 (reachable by buying from a positive seed)")
+    dpm = DynamicParimutuel(check_positive(kappa, "kappa"))
     pool = np.asarray(dpm.cost(q))
     loss = dpm.cost(seed) - seed[None, :] * pool[:, None] / q
     return float(loss.max() - dpm.cost(seed))

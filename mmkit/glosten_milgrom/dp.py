@@ -88,13 +88,13 @@ class DPSolution:
         return float(self.rho[-1])
 
 
-def _dp_grid(rho) -> np.ndarray:
+def _dp_grid(rho, name: str = "rho") -> np.ndarray:
     """The DP's rho grid: :func:`default_rho_grid` when None, else validated."""
     if rho is None:
         return default_rho_grid()
-    rho = check_real_array(rho, "rho", 0.0)
+    rho = check_real_array(rho, name, 0.0)
     if rho.ndim != 1 or rho.size < 2 or rho[0] != 0 or np.any(np.diff(rho) <= 0):
-        raise ValueError(f"rho must be an increasing 1-D grid of >= 2 nodes starting at 0, got {rho}")
+        raise ValueError(f"{name} must be an increasing 1-D grid of >= 2 nodes starting at 0, got {rho}")
     return rho
 
 

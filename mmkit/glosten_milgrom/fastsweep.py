@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
-from mmkit.common.validation import check_array, check_positive, check_real, check_real_array
+from mmkit.common.validation import check_array, check_bool, check_positive, check_real, check_real_array
 from mmkit.glosten_milgrom.gaussian import mills, update_factors
 from mmkit.glosten_milgrom.params import GMParams, _check_rho
 from mmkit.glosten_milgrom.quotes import Q_STAR, q_myopic, q_zero_profit
@@ -310,6 +310,7 @@ def fast_sweep(
     n_periods: int = 100,
     seed: int = 0,
     mu0: float = 0.0,
+    progress: bool = False,
 ) -> FastSweep:
     """Simulate symmetric rules over a grid of rho in the real world (the paper's protocol).
 
@@ -332,12 +333,14 @@ def fast_sweep(
     seed : int
     mu0 : float
         Prior mean (the results do not depend on it).
+    progress : bool
+        Show a progress bar over the rho grid (command-line runs).
 
     Returns
     -------
     FastSweep
     """
-    from mmkit.glosten_milgrom.simulation import _check_run_args
+    from mmkit.glosten_milgrom.simulation import _check_run_args, _progress
 
     _check_run_args(params, n_runs, n_periods, seed)
     params.require_no_noise("fast_sweep")
@@ -357,7 +360,7 @@ def fast_sweep(
     out = {k: np.empty((R, K)) for k in keys2}
     out.update({k: np.empty((R, K, T)) for k in FastSweep.ARRAYS if k not in keys2 + ("stab_time",)})
     se = params.sigma_eps
-    for k in range(K):
+    for k in _progress(range(K), "rho", check_bool(progress, "progress")):
         rng = np.random.default_rng([seed, int(round(rho_arr[k] * 1e6))])
         sig0 = rho_arr[k] * se
         V = mu0 + sig0 * rng.standard_normal(n)

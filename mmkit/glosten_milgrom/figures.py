@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mmkit.common.validation import check_finite, check_sequence
+
 __all__ = ["MM_LABELS", "paper_points", "plot_curves", "plot_heatmaps"]
 
 #: Legend labels of the three market makers, in the order of the sweeps.
@@ -15,8 +17,22 @@ MM_LABELS = ("Opt.", "Myopic", "Zero profit")
 
 
 def paper_points(values) -> np.ndarray:
-    """The source's values as floats, with off-axis entries such as ``">80"`` as nan."""
-    return np.array([np.nan if isinstance(v, str) else float(v) for v in values])
+    """The source's values as floats, with off-axis entries such as ``">80"`` as nan.
+
+    Parameters
+    ----------
+    values : sequence
+        Finite numbers, or strings ``">x"`` / ``"<x"`` for points off the source's axis.
+    """
+    out = []
+    for v in check_sequence(values, "values", what="a sequence of numbers or '>x' strings"):
+        if isinstance(v, str):
+            if v[:1] not in (">", "<"):
+                raise ValueError(f"values entries must be finite numbers or strings '>x' / '<x', got {v!r}")
+            out.append(np.nan)
+        else:
+            out.append(check_finite(v, "values entry"))
+    return np.array(out)
 
 
 def plot_curves(

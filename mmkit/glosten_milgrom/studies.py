@@ -15,11 +15,25 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
-from mmkit.glosten_milgrom.dp import DPSolution, solve_dp
+from mmkit.common.validation import (
+    check_array,
+    check_callable,
+    check_finite,
+    check_index,
+    check_instance,
+    check_mapping,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_real_array,
+    check_sequence,
+)
+from mmkit.glosten_milgrom.dp import DPSolution, _dp_grid, default_rho_grid, solve_dp
 from mmkit.glosten_milgrom.exact import GridBelief
 from mmkit.glosten_milgrom.fastsweep import stabilisation_times
 from mmkit.glosten_milgrom.gaussian import gaussian_update, half_spread
-from mmkit.glosten_milgrom.params import GMParams
+from mmkit.glosten_milgrom.params import GMParams, check_params
 from mmkit.glosten_milgrom.quotes import q_zero_profit
 from mmkit.glosten_milgrom.rules import SymmetricRule
 from mmkit.glosten_milgrom.simulation import simulate
@@ -63,8 +77,10 @@ def two_step_states(
     dict
         ``{(x1, x2): (mean, sd)}`` over :data:`TWO_STEP_PATTERNS`.
     """
-    if not sigma0 > 0:
-        raise ValueError(f"sigma0 must be > 0, got {sigma0}")
+    check_callable(rule, "rule")
+    mu0 = check_finite(mu0, "mu0")
+    sigma0 = check_positive(sigma0, "sigma0")
+    check_params(params)
     out = {}
     for pattern in TWO_STEP_PATTERNS:
         mu, sg = np.array([float(mu0)]), np.array([float(sigma0)])
@@ -131,11 +147,21 @@ def fig1_runs(
     The traders' noise of sequence ``i`` is row ``i`` of
     ``np.random.default_rng(seed).standard_normal((n_seq, max(steps)))``.
     """
-    steps = tuple(sorted(int(s) for s in steps))
-    if not steps or steps[0] < 1:
-        raise ValueError(f"steps must be positive ints, got {steps}")
-    if n_seq < 1 or not (cell > 0) or not (sigma0 > 0) or not (width > 0):
-        raise ValueError("n_seq must be >= 1, and cell, width and sigma0 > 0")
+    check_callable(rule, "rule")
+    mu0, value = check_finite(mu0, "mu0"), check_finite(value, "value")
+    sigma0 = check_positive(sigma0, "sigma0")
+    n_seq = check_positive_int(n_seq, "n_seq", hi=10**6)
+    steps = tuple(
+        sorted(
+            check_positive_int(s, "steps", hi=10_000)
+            for s in check_sequence(steps, "steps", what="a sequence of steps >= 1")
+        )
+    )
+    cell, width = check_positive(cell, "cell"), check_positive(width, "width")
+    if 2 * width / cell * sigma0 > 10**6:
+        raise ValueError(f"cell must be > 2e-6 * width * sigma0 (at most 1e6 grid cells), got {cell}")
+    seed = check_nonnegative_int(seed, "seed")
+    check_params(params)
     v = np.arange(mu0 - width * sigma0, mu0 + width * sigma0 + 1e-9, cell)
     eps = np.random.default_rng(seed).standard_normal((n_seq, steps[-1]))
     mu, sg = np.full(n_seq, float(mu0)), np.full(n_seq, float(sigma0))
@@ -167,8 +193,19 @@ def crossings(solution: DPSolution, level: float = 10.0) -> dict[str, float]:
     """
     from mmkit.glosten_milgrom.quotes import q_myopic
 
+    check_instance(solution, "solution", DPSolution)
+    level = check_positive(level, "level")
+
     def hs(f):
         return lambda r: float(half_spread(r, f(r))) - level
+
+    for f in (q_myopic, q_zero_profit):
+        if hs(f)(2.5) * hs(f)(4.0) > 0:
+            lo, hi = (float(half_spread(r, f(r))) for r in (2.5, 4.0))
+            raise ValueError(
+                f"level must lie between the half-spreads at rho = 2.5 and 4 ({lo:.3g} and {hi:.3g} for "
+                f"{f.__name__}), got {level}"
+            )
 
     return {
         "myopic_exit": brentq(hs(q_myopic), 2.5, 4.0),
@@ -184,7 +221,11 @@ def crossings(solution: DPSolution, level: float = 10.0) -> dict[str, float]:
 def stab_labels(times: Sequence[int] | np.ndarray, cap: int = 80) -> list:
     """Stabilisation times as the paper prints them: an int up to ``cap``, ``">cap"`` above or
     when never reached (-1)."""
-    return [int(t) if 0 <= t <= cap else f">{cap}" for t in np.asarray(times).ravel()]
+    t = check_array(times, "times", lo=-1.0)
+    if np.any(t != np.round(t)):
+        raise ValueError("times must be integers >= -1 (-1: never reached)")
+    cap = check_nonnegative_int(cap, "cap")
+    return [int(x) if 0 <= x <= cap else f">{cap}" for x in t.astype(int).ravel()]
 
 
 def stabilisation_matches(
@@ -216,6 +257,21 @@ def stabilisation_matches(
         ``{name: matches}`` with ``matches[j]`` the number of points equal at ``factors[j]``,
         and ``"total"``.
     """
+    mean_spread = check_array(mean_spread, "mean_spread", ndim=3)
+    rho_grid = check_array(rho_grid, "rho_grid", shape=(mean_spread.shape[1],))
+    check_mapping(points, "points", nonempty=True, what="a mapping name -> (row, rhos, values)")
+    for item in points.values():
+        if not isinstance(item, (tuple, list)) or len(item) != 3:
+            raise TypeError(f"points values must be (row, rhos, values) triples, got {item!r}")
+        check_index(item[0], mean_spread.shape[0], "points row")
+        if len(check_sequence(item[1], "points rhos")) != len(check_sequence(item[2], "points values")):
+            raise ValueError("points rhos and values must have the same length")
+        check_real_array(item[1], "points rhos", 0.0)
+    fs = check_real_array(factors, "factors", 0.0, lo_open=True)
+    if fs.ndim != 1:
+        raise ValueError(f"factors must be a 1-D sequence of numbers > 0, got shape {fs.shape}")
+    sigma_eps = check_positive(sigma_eps, "sigma_eps")
+    cap = check_nonnegative_int(cap, "cap")
     out: dict[str, np.ndarray] = {}
     for name, (row, rhos, values) in points.items():
         idx = [int(np.argmin(np.abs(rho_grid - r))) for r in rhos]
@@ -223,7 +279,7 @@ def stabilisation_matches(
         out[name] = np.array(
             [
                 sum(a == b for a, b in zip(stab_labels(stabilisation_times(ms, sigma_eps, f), cap), values))
-                for f in factors
+                for f in fs
             ]
         )
     out["total"] = np.sum(list(out.values()), axis=0)
@@ -249,8 +305,17 @@ def gamma_sensitivity(
         ``opt_below_zero`` the rho above which the optimal spread is below the zero-profit one
         (nan if not below 5); ``solutions``: the DP solutions.
     """
-    g = np.asarray(gammas, dtype=float)
-    r = np.asarray(rho, dtype=float)
+    g = check_real_array(gammas, "gammas", 0.0, 1.0, hi_open=True)
+    if g.ndim != 1:
+        raise ValueError(f"gammas must be a 1-D sequence of discounts in [0, 1), got shape {g.shape}")
+    r = check_real_array(rho, "rho", 0.0)
+    grid = None if rho_grid is None else _dp_grid(rho_grid, "rho_grid")
+    top = float((default_rho_grid() if grid is None else grid)[-1])
+    if np.any(r > top):
+        raise ValueError(f"rho must be in [0, {top:g}] (the DP grid rho_grid), got {rho}")
+    qg = None if q_grid is None else check_real_array(q_grid, "q_grid", 0.0)
+    if qg is not None and qg.ndim != 1:
+        raise ValueError(f"q_grid must be a 1-D grid of q >= 0, got shape {qg.shape}")
     sols = [solve_dp(GMParams(gamma=float(x)), rho_grid, q_grid=q_grid) for x in g]
     cross = []
     for s in sols:
@@ -305,6 +370,17 @@ def noise_share_study(
         moment-matched variance can grow). Above the DP grid's largest rho the optimal MM
         quotes q*(rho_max).
     """
+    check_instance(solution, "solution", DPSolution)
+    shares_a = check_real_array(shares, "shares", 0.0, 1.0, hi_open=True)
+    if shares_a.ndim != 1:
+        raise ValueError(
+            f"shares must be a 1-D sequence of noise shares in [0, 1), got shape {shares_a.shape}"
+        )
+    shares = list(shares_a)
+    rho = check_nonnegative(rho, "rho")
+    n_runs = check_positive_int(n_runs, "n_runs", hi=10**7)
+    n_periods = check_positive_int(n_periods, "n_periods", hi=10**6)
+    seed = check_nonnegative_int(seed, "seed")
     se = solution.params.sigma_eps
     rules = [
         SymmetricRule(_ClampedQ(solution), se, "Optimal"),
@@ -348,6 +424,14 @@ def fig1_quote_table(
     """
     import pandas as pd
 
+    check_instance(runs, "runs", Fig1Runs)
+    idx = check_index(idx, runs.moments.shape[2], "idx")
+    check_mapping(rules, "rules", what='a mapping {"zero": rule, "myopic": rule}')
+    for key in ("zero", "myopic"):
+        if key not in rules:
+            raise ValueError(f'rules must have the keys "zero" and "myopic", got {sorted(rules)}')
+        check_callable(rules[key], f"rules[{key!r}]")
+    check_params(params)
     rows = []
     for j, k in enumerate(runs.steps):
         g = GridBelief(runs.v, runs.p[k][idx])
@@ -380,9 +464,19 @@ def two_step_table(
     """
     import pandas as pd
 
+    rules = check_sequence(rules, "rules", what="a sequence of named quoting rules")
+    for r in rules:
+        check_callable(r, "rules")
+        if not isinstance(getattr(r, "name", None), str):
+            raise TypeError(f"rules must be quoting rules with a str name, got {type(r).__name__}")
+    s0s = check_real_array(sigma0s, "sigma0s", 0.0, lo_open=True)
+    if s0s.ndim != 1:
+        raise ValueError(f"sigma0s must be a 1-D sequence of numbers > 0, got shape {s0s.shape}")
+    mu0 = check_finite(mu0, "mu0")
+    check_params(params)
     kinds = {"trade, trade": (1, 1), "trade, none": (1, 0), "none, trade": (0, 1), "none, none": (0, 0)}
     rows, idx = [], []
-    for s0 in sigma0s:
+    for s0 in s0s:
         for r in rules:
             st = two_step_states(r, mu0, s0, params)
             rows.append([st[k][1] for k in kinds.values()])
@@ -404,10 +498,9 @@ def convergence_times(mean_spread, limits: Sequence[float], tol: float) -> np.nd
     ndarray of int
         -1 where the curve is not within ``tol`` at the last period.
     """
-    if not tol > 0:
-        raise ValueError(f"tol must be > 0, got {tol}")
-    m = np.asarray(mean_spread, dtype=float)
-    lim = np.asarray(limits, dtype=float)
+    tol = check_positive(tol, "tol")
+    m = check_array(mean_spread, "mean_spread", ndim=2)
+    lim = check_array(limits, "limits", ndim=1)
     if lim.shape != m.shape[:1]:
         raise ValueError(f"limits must have one value per row of mean_spread, got {lim.shape}")
     inside = np.abs(m - lim[:, None]) <= tol
@@ -445,7 +538,23 @@ def gaussian_world_check(
     ndarray, shape (rules, rho, 3)
         Theory, simulated mean, standard error.
     """
-    g2 = np.asarray(rho_grid, dtype=float) ** 2
+    grid = check_array(rho_grid, "rho_grid", ndim=1, lo=0.0)
+    if grid.size < 2 or np.any(np.diff(grid) <= 0):
+        raise ValueError("rho_grid must be an increasing 1-D grid of >= 2 nodes >= 0")
+    rules_values = check_sequence(rules_values, "rules_values", what="a sequence of (rule, values) pairs")
+    for item in rules_values:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise TypeError(f"rules_values must hold (rule, values) pairs, got {type(item).__name__}")
+        check_callable(item[0], "rules_values rule")
+        check_array(item[1], "rules_values values", shape=grid.shape)
+    rhos_a = check_real_array(rhos, "rhos", 0.0)
+    if rhos_a.ndim != 1:
+        raise ValueError(f"rhos must be a 1-D sequence of numbers >= 0, got shape {rhos_a.shape}")
+    rhos = list(rhos_a)
+    check_params(params)
+    n_runs = check_positive_int(n_runs, "n_runs", hi=10**7)
+    seed = check_nonnegative_int(seed, "seed")
+    g2 = grid**2
     out = np.empty((len(rules_values), len(rhos), 3))
     for i, (rule, values) in enumerate(rules_values):
         for k, r in enumerate(rhos):

@@ -26,6 +26,17 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_nonnegative,
+    check_nonnegative_int,
+    check_positive,
+    check_positive_int,
+    check_real,
+    check_real_array,
+)
 from mmkit.glosten_milgrom.gaussian import mills, npdf
 from mmkit.glosten_milgrom.params import _check_rho
 from mmkit.glosten_milgrom.quotes import q_myopic, q_zero_profit
@@ -62,9 +73,14 @@ def truncated_normal_variance(lo, hi):
     lo, hi : array_like
         Interval ends, ``lo < hi`` (``-inf``/``inf`` allowed).
     """
-    lo, hi = np.broadcast_arrays(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
-    if np.any(np.isnan(lo) | np.isnan(hi)) or np.any(lo >= hi):
-        raise ValueError("lo and hi must satisfy lo < hi (no nan)")
+    lo = check_real_array(lo, "lo", allow_inf=True)
+    hi = check_real_array(hi, "hi", allow_inf=True)
+    try:
+        lo, hi = np.broadcast_arrays(lo, hi)
+    except ValueError:
+        raise ValueError(f"lo and hi must broadcast together, got shapes {lo.shape} and {hi.shape}") from None
+    if np.any(lo >= hi):
+        raise ValueError("lo and hi must satisfy lo < hi elementwise (an interval in [-inf, inf])")
     flip = lo > 0  # use the mirror image so the interval sits where Phi has no cancellation
     l_ = np.where(flip, -hi, lo)
     u_ = np.where(flip, -lo, hi)
@@ -94,6 +110,8 @@ def variance_factor(rho, lo, hi):
 # ------------------------------------------------------------------------------ fixed points
 #: The two fixed-point equations of the paper, as plain iterations q <- f(q).
 FIXED_POINT_KINDS = ("zero-profit", "myopic")
+#: Most plain iterations any function here runs (bounds the work of a bad argument).
+MAX_ITER = 10**6
 
 
 def _step(kind: str, rho, q):
@@ -107,9 +125,7 @@ def _root(kind: str, rho):
 
 
 def _kind(kind: str) -> str:
-    if kind not in FIXED_POINT_KINDS:
-        raise ValueError(f"kind must be one of {FIXED_POINT_KINDS}, got {kind!r}")
-    return kind
+    return check_choice(kind, "kind", FIXED_POINT_KINDS)
 
 
 def fixed_point_iterate(kind: str, rho, q0=1.0, n_iter: int = 10):
@@ -128,11 +144,14 @@ def fixed_point_iterate(kind: str, rho, q0=1.0, n_iter: int = 10):
     """
     _kind(kind)
     rho = _check_rho(rho)
-    if int(n_iter) != n_iter or n_iter < 0:
-        raise ValueError(f"n_iter must be an int >= 0, got {n_iter}")
-    q = np.broadcast_to(np.asarray(q0, dtype=float), np.shape(rho)).copy()
-    if np.any(q < 0) or np.any(np.isnan(q)):
-        raise ValueError(f"q0 must be >= 0, got {q0}")
+    n_iter = check_nonnegative_int(n_iter, "n_iter", hi=MAX_ITER)
+    q0 = check_real_array(q0, "q0", 0.0)
+    try:
+        q = np.broadcast_to(q0, np.shape(rho)).copy()
+    except ValueError:
+        raise ValueError(
+            f"q0 must be a number or have the shape of rho {np.shape(rho)}, got {q0.shape}"
+        ) from None
     for _ in range(int(n_iter)):
         q = _step(kind, rho, q)
     return q
@@ -152,8 +171,8 @@ def iterations_needed(
         Cold start value (and the start at the first ``rho`` when ``warm``).
     warm : bool
         Start each ``rho`` from the exact root at the previous ``rho`` of the grid.
-    rtol : float, > 0
-    max_iter : int
+    rtol : float, in (0, 1)
+    max_iter : int, in [1, MAX_ITER]
         Give up after this many (returns ``max_iter + 1`` there).
 
     Returns
@@ -161,11 +180,13 @@ def iterations_needed(
     ndarray of int
     """
     _kind(kind)
-    rhos = _check_rho(np.atleast_1d(rhos))
-    if np.any(rhos <= 0):
-        raise ValueError("rhos must be > 0 (at rho = 0 the zero-profit root is q = 0)")
-    if not rtol > 0:
-        raise ValueError(f"rtol must be > 0, got {rtol}")
+    rhos = np.atleast_1d(check_real_array(rhos, "rhos", 0.0, lo_open=True))
+    if rhos.ndim != 1:
+        raise ValueError(f"rhos must be a number or a 1-D array of numbers > 0, got shape {rhos.shape}")
+    q0 = check_nonnegative(q0, "q0")
+    warm = check_bool(warm, "warm")
+    rtol = check_real(rtol, "rtol", 0.0, 1.0, lo_open=True, hi_open=True)
+    max_iter = check_positive_int(max_iter, "max_iter", hi=MAX_ITER)
     if warm and np.any(np.diff(rhos) <= 0):
         raise ValueError("rhos must be increasing when warm=True")
     roots = _root(kind, rhos)
@@ -288,8 +309,8 @@ def integrals_vs_quadrature(n: int = 200, seed: int = 0) -> float:
 
     from mmkit.glosten_milgrom.gaussian import I_integral, J_integral, K_integral
 
-    if int(n) < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
+    n = check_positive_int(n, "n", hi=100_000)
+    seed = check_nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     worst = 0.0
     for a, b in zip(rng.uniform(-4, 4, int(n)), rng.uniform(0, 5, int(n))):
@@ -324,7 +345,15 @@ def table_vs_exact(cases, v_grid=None):
     from mmkit.glosten_milgrom.gaussian import half_spread, update_factors
     from mmkit.glosten_milgrom.params import GMParams
 
-    v = np.linspace(-60, 60, 120001) if v_grid is None else np.asarray(v_grid, dtype=float)
+    cases = check_array(cases, "cases", shape=(None, 2))
+    if np.any(cases[:, 0] <= 0) or np.any(cases[:, 1] < 0):
+        raise ValueError("cases must be pairs (rho, q) with rho > 0 and q >= 0")
+    if v_grid is None:
+        v = np.linspace(-60, 60, 120001)
+    else:
+        v = check_array(v_grid, "v_grid", ndim=1)
+        if v.size < 3 or np.any(np.diff(v) <= 0):
+            raise ValueError("v_grid must be strictly increasing with at least 3 points")
     p = GMParams()
     rows, errs = [], []
     for r, q in cases:
@@ -353,7 +382,11 @@ def theorem21_grid(rho, q) -> dict[str, float]:
     """
     from mmkit.glosten_milgrom.gaussian import update_factors
 
-    R, Qg = np.meshgrid(np.asarray(rho, dtype=float), np.asarray(q, dtype=float), indexing="ij")
+    rho = check_real_array(rho, "rho", 0.0).ravel()
+    q = check_real_array(q, "q", 0.0).ravel()
+    if not (rho > 0).any() or not (q > 0).any():
+        raise ValueError("rho and q must each contain a value > 0 (Theorem 2.1 is about rho, q > 0)")
+    R, Qg = np.meshgrid(rho, q, indexing="ij")
     a, b, _ = update_factors(R, Qg)
     a2, b2 = a**2, b**2
     pos = (R > 0) & (Qg > 0)
@@ -386,7 +419,16 @@ def fixed_point_table(warm_grid, cold_grid, tols=(1e-3, 1e-6), q0: float = 1.0):
     """
     import pandas as pd
 
-    cold_grid = np.asarray(cold_grid, dtype=float)
+    warm_grid = check_real_array(warm_grid, "warm_grid", 0.0, lo_open=True)
+    if warm_grid.ndim != 1 or np.any(np.diff(warm_grid) <= 0):
+        raise ValueError("warm_grid must be a strictly increasing 1-D grid of rho > 0")
+    cold_grid = check_real_array(cold_grid, "cold_grid", 0.0, lo_open=True)
+    if cold_grid.ndim != 1:
+        raise ValueError(f"cold_grid must be a 1-D grid of rho > 0, got shape {cold_grid.shape}")
+    tols = check_real_array(tols, "tols", 0.0, 1.0, lo_open=True, hi_open=True)
+    if tols.ndim != 1:
+        raise ValueError(f"tols must be a 1-D sequence of tolerances in (0, 1), got shape {tols.shape}")
+    q0 = check_nonnegative(q0, "q0")
     rows, idx = [], []
     for kind in FIXED_POINT_KINDS:
         for tol in tols:
@@ -403,7 +445,18 @@ def fixed_point_table(warm_grid, cold_grid, tols=(1e-3, 1e-6), q0: float = 1.0):
 
 
 def cold_start_error(rho: float, n_iter: int = 10, q0: float = 1.0) -> dict[str, float]:
-    """Relative error of q after ``n_iter`` plain iterations from ``q0``, per kind."""
+    """Relative error of q after ``n_iter`` plain iterations from ``q0``, per kind.
+
+    Parameters
+    ----------
+    rho : float, > 0
+        (At rho = 0 the zero-profit root is 0 and a relative error is undefined.)
+    n_iter : int, in [1, MAX_ITER]
+    q0 : float, >= 0
+    """
+    rho = check_positive(rho, "rho")
+    n_iter = check_positive_int(n_iter, "n_iter", hi=MAX_ITER)
+    q0 = check_nonnegative(q0, "q0")
     return {
         kind: float(fixed_point_iterate(kind, rho, q0, n_iter) / _root(kind, rho) - 1.0)
         for kind in FIXED_POINT_KINDS
@@ -417,8 +470,8 @@ def table_vs_integrals(n: int = 1000, seed: int = 0) -> float:
     :math:`q \sim U(0.01, 4)` and observations; in units of the prior sd."""
     from mmkit.glosten_milgrom.gaussian import gaussian_update, update_factors
 
-    if int(n) < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
+    n = check_positive_int(n, "n", hi=10**7)
+    seed = check_nonnegative_int(seed, "seed")
     rng = np.random.default_rng(seed)
     rho, q = rng.uniform(0.01, 5, int(n)), rng.uniform(0.01, 4, int(n))
     x = rng.integers(-1, 2, int(n))

@@ -31,8 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mmkit.common.io import atomic_write_bytes, atomic_write_text, sha256_bytes
+from mmkit.common.io import as_path, atomic_write_bytes, atomic_write_text, existing_folder, sha256_bytes
 from mmkit.common.manifest import ArtifactError, read_verified, verify_bytes
+from mmkit.common.validation import check_array, check_mapping, check_nonnegative, check_positive, check_real
 from mmkit.marl.agents import check_role
 
 __all__ = [
@@ -60,6 +61,16 @@ class ObsNorm:
     ret_var: float = 1.0
     ret_count: float = 1e-4
 
+    def __post_init__(self) -> None:
+        mean = check_array(self.mean, "mean", ndim=1)
+        check_array(self.var, "var", shape=mean.shape, lo=0.0)
+        check_positive(self.count, "count")
+        check_positive(self.clip_obs, "clip_obs")
+        check_positive(self.epsilon, "epsilon")
+        check_real(self.ret_mean, "ret_mean")
+        check_nonnegative(self.ret_var, "ret_var")
+        check_positive(self.ret_count, "ret_count")
+
     @classmethod
     def from_vecnormalize(cls, vn) -> ObsNorm:
         """Copy the statistics out of an SB3 ``VecNormalize``."""
@@ -82,6 +93,7 @@ class ObsNorm:
 
 def file_names(role: str) -> dict[str, str]:
     """File names of a stored agent: ``meta``, ``weights``, ``obsnorm``."""
+    check_role(role)
     return {"meta": f"{role}.json", "weights": f"{role}.pt", "obsnorm": f"{role}_obsnorm.npz"}
 
 
@@ -107,11 +119,16 @@ def save_policy(folder: str | Path, role: str, policy, norm: ObsNorm, meta: dict
     """
     import torch
 
+    folder = as_path(folder, "folder")
     check_role(role)
+    if not callable(getattr(policy, "state_dict", None)):
+        raise TypeError(f"policy must be a torch module (with state_dict), got {type(policy).__name__}")
+    if not isinstance(norm, ObsNorm):
+        raise TypeError(f"norm must be an ObsNorm, got {type(norm).__name__}")
+    check_mapping(meta, "meta", what="a mapping with timesteps and log_std_init")
     for key in ("timesteps", "log_std_init"):
         if key not in meta:
             raise ValueError(f"meta must contain {key!r}")
-    folder = Path(folder)
     names = file_names(role)
     buf = io.BytesIO()
     sd = {k: v.detach().cpu().clone() for k, v in policy.state_dict().items()}
@@ -161,7 +178,10 @@ def _read_obsnorm(path: Path, data: bytes, role: str) -> ObsNorm:
         raise ArtifactError(f"artifact {path} is not a normalisation-statistics file ({exc})") from exc
     if stored != role:
         raise ArtifactError(f"artifact {path} holds the statistics of role {stored!r}, not {role!r}")
-    return ObsNorm(mean, var, *map(float, sc))
+    try:
+        return ObsNorm(mean, var, *map(float, sc))
+    except (ValueError, TypeError) as exc:
+        raise ArtifactError(f"artifact {path} holds invalid normalisation statistics ({exc})") from exc
 
 
 def _read_weights(path: Path, data: bytes, role: str) -> dict:
@@ -189,8 +209,8 @@ def read_policy_files(folder: str | Path, role: str) -> tuple[Path, dict, ObsNor
     :class:`~mmkit.common.manifest.ArtifactError` for a missing, truncated, tampered or
     wrong-role file, naming it. :func:`mmkit.marl.policies.load_policy` rebuilds the policy.
     """
+    folder = existing_folder(folder)
     check_role(role)
-    folder = Path(folder)
     meta = _read_meta(folder, role)
     wpath, wdata = _read_file(folder, meta, "weights")
     npath, ndata = _read_file(folder, meta, "obsnorm")

@@ -19,11 +19,22 @@ from pathlib import Path
 
 import numpy as np
 
-from mmkit.common.validation import check_array, check_choice, check_int, check_real
-from mmkit.marl.agents import ConstantQuoter, check_role, market_from_action, offsets_from_action
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_callable,
+    check_choice,
+    check_finite,
+    check_int,
+    check_mapping,
+    check_real,
+    check_sequence,
+    check_str,
+)
+from mmkit.marl.agents import ROLES, ConstantQuoter, check_role, market_from_action, offsets_from_action
 from mmkit.marl.core import MarketConfig
 from mmkit.marl.env import simulate
-from mmkit.marl.metrics import Summary, episode_metrics, summarise
+from mmkit.marl.metrics import ALL_METRICS, Summary, check_tables, episode_metrics, summarise
 
 __all__ = [
     "SINGLE",
@@ -69,6 +80,23 @@ PAIRS = (
 )
 
 
+def _check_agent(x: object, name: str, method: str = "quote") -> None:
+    """A quoting agent (``quote``) or a market agent (``market``)."""
+    if not callable(getattr(x, method, None)):
+        kind = "a quoting agent (with quote)" if method == "quote" else "a market agent (with market)"
+        raise TypeError(f"{name} must be {kind}, got {type(x).__name__}")
+
+
+def _check_ledger(led: object) -> None:
+    """The chapter's :class:`~mmkit.book.ledger.Ledger` (anything with ``compare`` and ``qualitative``)."""
+    if not (callable(getattr(led, "compare", None)) and callable(getattr(led, "qualitative", None))):
+        raise TypeError(f"led must be a Ledger (with compare and qualitative), got {type(led).__name__}")
+
+
+#: Every setting of Tables 5-7.
+ALL_SETTINGS = tuple(n for n, _, _ in SINGLE) + tuple(n for n, _, _ in PAIRS)
+
+
 def summary_to_json(summary: Mapping) -> dict:
     if not isinstance(summary, Mapping) or not all(isinstance(v, Summary) for v in summary.values()):
         raise TypeError(f"summary must be a mapping metric -> Summary, got {type(summary).__name__}")
@@ -112,6 +140,15 @@ def evaluate_agents(
     """
     from tqdm.auto import tqdm
 
+    check_mapping(agents, "agents", nonempty=True, what="a mapping role -> quoting agent")
+    for r, a in agents.items():
+        check_choice(r, "agents role", ("A", "B1", "B2", "Bstar"))
+        _check_agent(a, f"agents[{r!r}]")
+    if adversary is not None:
+        _check_agent(adversary, "adversary", "market")
+    check_int(n_episodes, "n_episodes", 2, 10**6)
+    progress = check_bool(progress, "progress")
+    check_int(first_seed, "first_seed", 0)
     jobs = [(n, [a], adversary if m == "adversarial" else None) for n, a, m in SINGLE]
     jobs += [(n, [x, y], None) for n, x, y in PAIRS]
     out = {}
@@ -165,7 +202,11 @@ def calibrate_single(
 ) -> ConstantQuoter:
     """Constant offsets with ``(d^b + d^a)/2 = aggressiveness`` and the bid offset fitted so
     that the Mean PnL over seeds ``0..n_episodes-1`` equals ``pnl_mean`` (spec A.7)."""
-    m = float(aggressiveness)
+    m = check_real(aggressiveness, "aggressiveness", 0.0, 3.0, lo_open=True, hi_open=True)
+    pnl_mean = check_finite(pnl_mean, "pnl_mean")
+    if market is not None:
+        _check_agent(market, "market", "market")
+    check_int(n_episodes, "n_episodes", 2, 10**6)
 
     def gap(b: float) -> float:
         _, s = run_setting([ConstantQuoter(b, 2 * m - b)], n_episodes, market)
@@ -194,8 +235,17 @@ def calibrate_pair(
     fill range, as the paper's fill ratios of 0.997-1.000 require) and the root nearest the
     symmetric split ``d^b_Y = aggr_y`` is taken.
     """
-    sb = 1.0 if x_wider_bid else -1.0
-    sa = 1.0 if x_wider_ask else -1.0
+    aggr_y = check_real(aggr_y, "aggr_y", 0.0, 3.0, lo_open=True, hi_open=True)
+    dist_bid = check_real(dist_bid, "dist_bid", 0.0, 3.0)
+    dist_ask = check_real(dist_ask, "dist_ask", 0.0, 3.0)
+    pnl_y = check_finite(pnl_y, "pnl_y")
+    sb = 1.0 if check_bool(x_wider_bid, "x_wider_bid") else -1.0
+    sa = 1.0 if check_bool(x_wider_ask, "x_wider_ask") else -1.0
+    check_int(n_episodes, "n_episodes", 2, 10**6)
+    if grid is not None:
+        g = check_array(grid, "grid", ndim=1)
+        if g.size < 2 or np.any(np.diff(g) <= 0):
+            raise ValueError("grid must be an increasing 1-D grid of >= 2 bid offsets")
 
     def make(bY: float):
         aY = 2 * aggr_y - bY
@@ -212,7 +262,9 @@ def calibrate_pair(
         bounds_hi = [hi, hi - sb * dist_bid, 2 * aggr_y - lo, 2 * aggr_y - lo + sa * dist_ask]
         a, b = max(bounds_lo), min(bounds_hi)
         if a >= b:
-            raise ValueError("no offsets satisfy the calibration targets inside [0.1, 2.9]")
+            raise ValueError(
+                "aggr_y, dist_bid and dist_ask leave no offsets inside [0.1, 2.9] to calibrate on"
+            )
         grid = np.linspace(a, b, 13).tolist()
     return make(_root_on_grid(gap, np.asarray(grid), prefer=aggr_y))
 
@@ -298,17 +350,28 @@ def parse_paper_table(text: str, columns: Sequence[str]) -> dict[str, dict[str, 
     missing entry (NaN, e.g. A's omega) and a lone ``-`` cell means the metric is not in that
     column's table. Returns ``{column: {metric: Summary(mean, std)}}``.
     """
+    text = check_str(text, "text")
+    columns = [
+        check_str(c, "columns") for c in check_sequence(columns, "columns", what="a sequence of column names")
+    ]
     out: dict[str, dict[str, Summary]] = {c: {} for c in columns}
     for line in text.strip().splitlines():
         metric, *cells = [s.strip() for s in line.split("|")]
         if len(cells) != len(columns):
-            raise ValueError(f"row {metric!r} has {len(cells)} cells, expected {len(columns)}")
+            raise ValueError(
+                f"text row {metric!r} has {len(cells)} cells, expected {len(columns)} (one per column)"
+            )
         for col, c in zip(columns, cells):
             if c == "-":
                 continue
             parts = [p.strip() for p in c.split("/")]
-            mean = [np.nan if p == "-" else float(p.split("±")[0]) for p in parts]
-            std = [np.nan if p == "-" else float(p.split("±")[1]) for p in parts]
+            try:
+                mean = [np.nan if p == "-" else float(p.split("±")[0]) for p in parts]
+                std = [np.nan if p == "-" else float(p.split("±")[1]) for p in parts]
+            except (ValueError, IndexError):
+                raise ValueError(
+                    f"text cell {c!r} of row {metric!r} must be 'm ± s' or 'm ± s / m ± s'"
+                ) from None
             out[col][metric] = Summary(np.array(mean), np.array(std))
     return out
 
@@ -328,6 +391,10 @@ def side_by_side(paper: Mapping, ours: Mapping, names: Sequence[str], label: str
     """DataFrame in the paper's layout: metric rows, a (setting, paper | label) column pair."""
     import pandas as pd
 
+    names = _check_names(names)
+    check_tables(paper, "paper", names)
+    check_tables(ours, "ours", names)
+    check_str(label, "label")
     metrics = list(paper[names[0]])
     cell = lambda s, m: s[m].fmt(3) if m in s else ""
     return pd.DataFrame(
@@ -342,12 +409,27 @@ def side_by_side(paper: Mapping, ours: Mapping, names: Sequence[str], label: str
 
 def print_tables(paper: Mapping, ours: Mapping, label: str) -> None:
     """Print Tables 5, 6 and 7 side by side with ``ours`` (settings missing in ours skipped)."""
+    check_tables(ours, "ours", nonempty=True)
+    check_tables(paper, "paper", [n for n in TABLE_OF if n in ours])
+    check_str(label, "label")
     for table in ("Table 5", "Table 6", "Table 7"):
         names = [n for n, t in TABLE_OF.items() if t == table and n in ours]
         if names:
             print(f"{table} (paper | {label})")
             print(side_by_side(paper, ours, names, label).to_string())
             print()
+
+
+def _check_names(names: object) -> list[str]:
+    """A non-empty sequence of settings of Tables 5-7."""
+    out = check_sequence(names, "names", what="a sequence of settings")
+    for n in out:
+        check_choice(n, "names", ALL_SETTINGS)
+    return out
+
+
+def _check_metric(m: object, name: str = "m") -> str:
+    return check_choice(m, name, ALL_METRICS)
 
 
 def se_tol(std: float) -> float:
@@ -386,6 +468,22 @@ def record_cells(
     """Record ``tier <tier>: <label> (<setting>)`` claims for every key and setting: our mean
     against the paper's, within :func:`se_tol` of the paper's ``±``; ``why(metric, setting)``
     explains a gap."""
+    _check_ledger(led)
+    tier = check_str(tier, "tier")
+    names = _check_names(names)
+    check_tables(paper, "paper", names)
+    check_tables(ours, "ours", names)
+    keys = [check_str(k, "keys") for k in check_sequence(keys, "keys", what="a sequence of claim keys")]
+    for key in keys:
+        parts = key.split()
+        if len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("X", "Y")):
+            raise ValueError(f"keys must be 'metric', 'metric X' or 'metric Y', got {key!r}")
+        for n in names:
+            if parts[0] not in paper[n] or parts[0] not in ours[n]:
+                raise ValueError(
+                    f"keys must name metrics of paper and ours; {parts[0]!r} is missing in {n!r}"
+                )
+    check_callable(why, "why")
     for name in names:
         for key in keys:
             for m, k, lab in expand_key(key, name, paper):
@@ -406,6 +504,16 @@ def record_printed(
 ) -> None:
     """Claims ``<label>: <metric> (<setting>) mean, ±`` at the printed precision (:data:`ATOL3`),
     on the mean and the ``±`` of agent X (or the market) together."""
+    _check_ledger(led)
+    check_str(label, "label")
+    check_tables(paper, "paper")
+    check_tables(ours, "ours")
+    for c in check_sequence(cells, "cells", what="a sequence of (setting, metric) pairs"):
+        if not (isinstance(c, (tuple, list)) and len(c) == 2):
+            raise ValueError(f"cells entries must be (setting, metric) pairs, got {c!r}")
+        if any(c[0] not in t or c[1] not in t[c[0]] for t in (paper, ours)):
+            raise ValueError(f"cells entries must be cells of paper and ours, got {c!r}")
+    check_str(reason, "reason", nonempty=False)
     for name, m in cells:
         p = [value(paper[name], m), value(paper[name], m, what="std")]
         o = [value(ours[name], m), value(ours[name], m, what="std")]
@@ -422,6 +530,8 @@ def record_printed(
 
 def surrogate_reason(m: str, name: str = "") -> str:
     """Why a constant-offset surrogate misses a paper cell (tier ii)."""
+    _check_metric(m)
+    check_str(name, "name", nonempty=False)
     if m in ("Quote_aggressiveness", "Avg_spread"):
         return (
             "X's aggressiveness is implied by Y's and the two quote distances; the paper's "
@@ -442,6 +552,8 @@ def surrogate_reason(m: str, name: str = "") -> str:
 
 def ppo_reason(m: str, name: str = "") -> str:
     """Why our PPO agents miss a paper cell (tier iii)."""
+    _check_metric(m)
+    check_str(name, "name", nonempty=False)
     if m == "Mean_omega":
         return (
             "omega's level is set by beta and the per-step PnL rates (one-step optimum "
@@ -461,7 +573,17 @@ def findings(s: Mapping) -> dict[tuple[str, str], tuple[str, bool]]:
 
     ``s`` maps every setting of Tables 5-7 to ``{metric: Summary}``.
     """
-    v = lambda n, m, k=0: value(s[n], m, k)
+    return _findings(s, "s")
+
+
+def _findings(s: Mapping, name: str) -> dict[tuple[str, str], tuple[str, bool]]:
+    check_tables(s, name, ALL_SETTINGS)
+
+    def v(n: str, m: str, k: int = 0) -> float:
+        if m not in s[n]:
+            raise ValueError(f"{name} must hold the metric {m!r} of setting {n!r}")
+        return value(s[n], m, k)
+
     out = {}
     b2 = [v("A vs B2", "Market_share", 1), v("B1 vs B2", "Market_share", 1)]
     out[("Table 6", "B2 takes most of the order flow from A and from B1")] = (
@@ -524,7 +646,8 @@ def record_findings(led, paper: Mapping, ours: Mapping):
     tables (a check of the criteria) and on ours (the verdict)."""
     import pandas as pd
 
-    pf, of = findings(paper), findings(ours)
+    _check_ledger(led)
+    pf, of = _findings(paper, "paper"), _findings(ours, "ours")
     for (table, claim), (text, holds) in of.items():
         led.qualitative(
             table,
@@ -572,6 +695,13 @@ def convergence_table(curves: Mapping, tail: float = 0.2):
     """
     import pandas as pd
 
+    check_mapping(curves, "curves", nonempty=True, what="a mapping role -> learning-curve DataFrame")
+    need = {"timesteps", "episode_return", "a1", "a2", "action_std"}
+    for role, c in curves.items():
+        check_choice(role, "curves role", ROLES)
+        if not isinstance(c, pd.DataFrame) or not need <= set(c.columns) or len(c) < 2:
+            raise ValueError(f"curves[{role!r}] must be a DataFrame of >= 2 rows with columns {sorted(need)}")
+    tail = check_real(tail, "tail", 0.0, 0.5, lo_open=True)
     rows = []
     for role, c in curves.items():
         n = len(c)

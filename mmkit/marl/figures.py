@@ -40,6 +40,8 @@ def role_spaces(config=None) -> dict[str, tuple[int, int]]:
     from mmkit.marl.env import action_space, observation_space
 
     cfg = MarketConfig() if config is None else config
+    if not isinstance(cfg, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
     return {r: (observation_space(r, cfg).shape[0], action_space(r).shape[0]) for r in POS}
 
 

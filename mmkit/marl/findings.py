@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from mmkit.marl.metrics import Summary
+from mmkit.common.validation import check_sequence
+from mmkit.marl.metrics import Summary, check_json_tables, check_tables
 
 __all__ = ["text_findings", "seed_means", "pair_names", "FINDING_IDS"]
 
@@ -27,6 +28,8 @@ def pair_names() -> list[str]:
 
 
 def _v(s: Mapping, n: str, m: str, k: int = 0) -> float:
+    if n not in s or m not in s[n] or np.atleast_1d(s[n][m].mean).size <= k:
+        raise ValueError(f"s must hold metric {m!r} (agent {k}) of setting {n!r}")
     return float(np.atleast_1d(s[n][m].mean)[k])
 
 
@@ -196,6 +199,7 @@ def _global(s: Mapping) -> dict:
 
 def text_findings(s: Mapping) -> dict[str, tuple[str, bool]]:
     """Every checkable statement of Sections 5.1-5.6 on the tables ``s``: ``{id: (text, holds)}``."""
+    check_tables(s, "s")
     return {**_robustness(s), **_pairs(s), **_bstar(s), **_global(s)}
 
 
@@ -216,9 +220,12 @@ def seed_means(per_seed: Sequence[Mapping]) -> tuple[dict, dict]:
     mean episode standard error ``se_episode`` (episode std / sqrt(100)) and the seed count ``n``."""
     from scipy.special import stdtrit
 
+    per_seed = check_sequence(per_seed, "per_seed", what="a sequence of per-seed evaluations")
+    for r in per_seed:
+        check_json_tables(r, "per_seed entries")
+        if set(r) != set(per_seed[0]) or any(set(r[k]) != set(per_seed[0][k]) for k in r):
+            raise ValueError("per_seed entries must all hold the same settings and metrics")
     n = len(per_seed)
-    if n < 1:
-        raise ValueError("per_seed must hold at least one evaluation")
     means: dict[str, dict] = {}
     spread: dict[str, dict] = {}
     for setting in per_seed[0]:

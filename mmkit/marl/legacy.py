@@ -13,6 +13,7 @@ import json
 import pickle
 from pathlib import Path
 
+from mmkit.common.io import existing_folder
 from mmkit.marl.agents import ROLES
 from mmkit.marl.checkpoint import ObsNorm, save_policy
 
@@ -50,7 +51,7 @@ def _convert_role(folder: Path, role: str) -> None:
 def convert_folder(folder: str | Path) -> list[Path]:
     """Convert every mmkit-marl-1 agent under ``folder`` (recursively); returns the folders."""
     done = []
-    for zp in sorted(Path(folder).rglob("*.zip")):
+    for zp in sorted(existing_folder(folder).rglob("*.zip")):
         role = zp.stem
         if role in ROLES and (zp.parent / f"{role}_vecnormalize.pkl").exists():
             _convert_role(zp.parent, role)

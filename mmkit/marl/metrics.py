@@ -23,11 +23,12 @@ inventory divergence ``std_t (q^X_t - q^Y_t)``, quote distance ``mean_t |bid^X -
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from mmkit.common.validation import check_nonnegative_int
+from mmkit.common.validation import check_mapping, check_nonnegative_int, check_sequence
 from mmkit.marl.env import Trajectory
 
 __all__ = [
@@ -162,3 +163,44 @@ def metric_table(summary: dict[str, Summary], digits: int = 3) -> dict[str, str]
             continue
         rows[k] = summary[k].fmt(digits)
     return rows
+
+
+#: Every metric name of the tables (agent, market and pair metrics).
+ALL_METRICS = AGENT_METRICS + MARKET_METRICS + PAIR_METRICS
+
+
+def check_tables(s: object, name: str, settings: Iterable[str] = (), nonempty: bool = False) -> Mapping:
+    """``s`` must map settings to ``{metric: Summary}`` (the paper's tables or ours) and hold
+    every setting of ``settings`` (at least one setting if ``nonempty``); returns ``s``."""
+    t = check_mapping(s, name, nonempty=nonempty, what="a mapping setting -> {metric: Summary}")
+    for n, row in t.items():
+        if not isinstance(row, Mapping) or not all(isinstance(v, Summary) for v in row.values()):
+            raise TypeError(f"{name} must map each setting to a mapping metric -> Summary; {n!r} does not")
+    missing = [n for n in settings if n not in t]
+    if missing:
+        raise ValueError(f"{name} must hold the settings {sorted(settings)}; missing {missing}")
+    return t
+
+
+def check_json_tables(s: object, name: str) -> Mapping:
+    """``s`` must map settings to ``{metric: {"mean": [...], "std": [...]}}`` (an evaluation as
+    stored in JSON); returns ``s``."""
+    t = check_mapping(s, name, what='a mapping setting -> {metric: {"mean", "std"}}')
+    for n, row in t.items():
+        ok = isinstance(row, Mapping) and all(
+            isinstance(v, Mapping) and "mean" in v and "std" in v for v in row.values()
+        )
+        if not ok:
+            raise TypeError(f'{name} must map each setting to {{metric: {{"mean", "std"}}}}; {n!r} does not')
+    return t
+
+
+def check_cells(cells: object, name: str) -> list[tuple[str, str, int]]:
+    """A non-empty sequence of ``(setting, metric, agent index)`` cells, agent index 0 or 1."""
+    out = []
+    for c in check_sequence(cells, name, what="a sequence of (setting, metric, k) cells"):
+        ok = isinstance(c, (tuple, list)) and len(c) == 3 and isinstance(c[0], str) and isinstance(c[1], str)
+        if not ok or isinstance(c[2], bool) or c[2] not in (0, 1):
+            raise ValueError(f"{name} entries must be (setting, metric, k) with k 0 or 1, got {c!r}")
+        out.append((c[0], c[1], int(c[2])))
+    return out

@@ -24,6 +24,7 @@ from stable_baselines3.common.policies import ActorCriticPolicy
 from torch import nn
 
 from mmkit.common.manifest import ArtifactError
+from mmkit.common.validation import check_array, check_bool, check_positive, check_real
 from mmkit.marl.agents import check_role, market_from_action, offsets_from_action
 from mmkit.marl.checkpoint import MODEL_VERSION, read_policy_files
 from mmkit.marl.core import MarketConfig
@@ -81,8 +82,11 @@ def build_policy(role: str, log_std_init: float, config: MarketConfig | None = N
     from mmkit.marl.env import action_space, observation_space
 
     check_role(role)
+    log_std_init = check_real(log_std_init, "log_std_init")
     cls = OmegaActorCriticPolicy if role == "Bstar" else ActorCriticPolicy
     cfg = MarketConfig() if config is None else config
+    if not isinstance(cfg, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
     return cls(
         observation_space(role, cfg), action_space(role), lambda _: 0.0, log_std_init=float(log_std_init)
     )
@@ -94,6 +98,8 @@ def load_policy(folder: str | Path, role: str, config: MarketConfig | None = Non
     Returns ``(policy, norm, meta)``: the SB3 policy in eval mode, its normalisation
     statistics and the metadata dict.
     """
+    if config is not None and not isinstance(config, MarketConfig):
+        raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
     wpath, sd, norm, meta = read_policy_files(folder, role)
     policy = build_policy(role, meta["log_std_init"], config)
     try:
@@ -125,14 +131,21 @@ class FrozenPolicy:
         deterministic: bool = False,
         normalize: bool = True,
     ) -> None:
+        if getattr(model, "action_space", None) is None:
+            raise TypeError(
+                f"model must be an SB3 model or policy (with action_space), got {type(model).__name__}"
+            )
         self.model = model
         self.policy = getattr(model, "policy", model)
         self.role = check_role(role)
         self.config = MarketConfig() if config is None else config
-        self.obs_mean, self.obs_var = np.asarray(obs_mean), np.asarray(obs_var)
-        self.clip_obs, self.epsilon = float(clip_obs), float(epsilon)
-        self.deterministic = bool(deterministic)
-        self.normalize = bool(normalize)
+        if not isinstance(self.config, MarketConfig):
+            raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
+        self.obs_mean = check_array(obs_mean, "obs_mean", ndim=1)
+        self.obs_var = check_array(obs_var, "obs_var", shape=self.obs_mean.shape, lo=0.0)
+        self.clip_obs, self.epsilon = check_positive(clip_obs, "clip_obs"), check_positive(epsilon, "epsilon")
+        self.deterministic = check_bool(deterministic, "deterministic")
+        self.normalize = check_bool(normalize, "normalize")
         space = model.action_space
         self.low, self.high = space.low.astype(float), space.high.astype(float)
         self.act_dim = int(space.shape[0])
@@ -186,6 +199,8 @@ def load_agent(
     missing, truncated, tampered, written for another role or by another :data:`MODEL_VERSION`.
     """
     check_role(role)
+    check_bool(deterministic, "deterministic")
+    check_bool(normalize, "normalize")
     policy, norm, _ = load_policy(folder, role, config)
     return FrozenPolicy(
         policy, norm.mean, norm.var, norm.clip_obs, norm.epsilon, role, config, deterministic, normalize

@@ -23,7 +23,18 @@ from typing import Any
 
 import numpy as np
 
-from mmkit.common.io import atomic_write_text
+from mmkit.common.io import as_path, atomic_write_text, existing_folder
+from mmkit.common.validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_mapping,
+    check_nonnegative_int,
+    check_positive_int,
+    check_real,
+    check_sequence,
+    check_str,
+)
 
 __all__ = [
     "PROTOCOLS",
@@ -75,12 +86,22 @@ class Task:
 
     def __post_init__(self) -> None:
         from mmkit.marl.core import check_streams
+        from mmkit.marl.train import get_config
 
+        get_config(check_str(self.config, "config"))
+        check_nonnegative_int(self.seed, "seed")
+        if self.beta is not None:
+            check_real(self.beta, "beta", 0.0)
+        check_int(self.n_episodes, "n_episodes", 2, 10**6)
         check_streams(self.streams)
         if not isinstance(self.protocols, tuple) or not set(self.protocols) <= set(PROTOCOLS):
             raise ValueError(
                 f"protocols must be a tuple of names in {tuple(PROTOCOLS)}, got {self.protocols!r}"
             )
+        if self.settings is not None and (
+            not isinstance(self.settings, tuple) or not all(isinstance(x, str) for x in self.settings)
+        ):
+            raise TypeError(f"settings must be None or a tuple of setting names, got {self.settings!r}")
 
     def folder(self, out: str | Path) -> Path:
         tag = f"seed_{self.seed}" + ("" if self.beta is None else f"_beta_{self.beta:g}")
@@ -102,6 +123,14 @@ def evaluate_run(
     from mmkit.marl.evaluation import PAIRS, SINGLE, run_setting, summary_to_json
     from mmkit.marl.policies import load_agent
 
+    folder = existing_folder(folder)
+    protocols = [check_choice(p, "protocols", PROTOCOLS) for p in check_sequence(protocols, "protocols")]
+    check_int(n_episodes, "n_episodes", 2, 10**6)
+    if settings is not None:
+        settings = [
+            check_choice(s, "settings", [n for n, _, _ in SINGLE + PAIRS])
+            for s in check_sequence(settings, "settings")
+        ]
     out = {}
     for name in protocols:
         det, norm = PROTOCOLS[name]
@@ -138,8 +167,11 @@ def evaluate_budgets(folder: str | Path, n_episodes: int = 100) -> dict:
 
     from mmkit.marl.checkpoint import file_names
 
-    folder = Path(folder)
+    folder = existing_folder(folder)
+    check_int(n_episodes, "n_episodes", 2, 10**6)
     roles = ("adversary", "A", "B1", "B2", "Bstar")
+    if not all((folder / "checkpoints" / r).is_dir() for r in roles):
+        raise ValueError(f"folder must hold checkpoints/<role>/ for every role {roles}, got {str(folder)!r}")
     have = {
         r: sorted(int(p.name) for p in (folder / "checkpoints" / r).iterdir() if p.name.isdigit())
         for r in roles
@@ -158,17 +190,22 @@ def evaluate_budgets(folder: str | Path, n_episodes: int = 100) -> dict:
     return out
 
 
-def untrained_a_fix(seeds: Sequence[int] = range(5), n_episodes: int = 100) -> list[dict]:
+def untrained_a_fix(
+    seeds: Sequence[int] = range(5), n_episodes: int = 100, progress: bool = False
+) -> list[dict]:
     """Untrained SB3 ``MlpPolicy`` networks as agent A (``torch.manual_seed(s)`` before the
     orthogonal initialisation, log-std 0), mean actions on raw observations, alone in the fixed
     market: per seed, the A_Fix metrics."""
     import torch
+    from tqdm.auto import tqdm
 
     from mmkit.marl.evaluation import run_setting, summary_to_json
     from mmkit.marl.policies import FrozenPolicy, build_policy
 
+    seeds = [check_nonnegative_int(s, "seeds") for s in check_sequence(seeds, "seeds")]
+    check_int(n_episodes, "n_episodes", 2, 10**6)
     rows = []
-    for s in seeds:
+    for s in tqdm(seeds, desc="untrained", disable=not check_bool(progress, "progress")):
         torch.manual_seed(int(s))
         pol = build_policy("A", 0.0)
         agent = FrozenPolicy(
@@ -185,6 +222,10 @@ def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool =
 
     from mmkit.marl.train import get_config, train_all
 
+    if not isinstance(task, Task):
+        raise TypeError(f"task must be a Task, got {type(task).__name__}")
+    as_path(out, "out")
+    budgets, progress = check_bool(budgets, "budgets"), check_bool(progress, "progress")
     torch.set_num_threads(1)
     cfg = replace(get_config(task.config), seed=int(task.seed))
     if task.beta is not None:
@@ -212,6 +253,10 @@ def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool =
 
 def strip_wall(res: dict) -> dict:
     """A task result without its wall-clock times (the part that is bit-identical across backends)."""
+    check_mapping(res, "res", what='a task result with "runs"')
+    runs = res.get("runs")
+    if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
+        raise ValueError('res must hold "runs", a list of per-role dicts')
     return {**res, "runs": [{k: v for k, v in r.items() if k != "wall_seconds"} for r in res["runs"]]}
 
 
@@ -222,6 +267,7 @@ def run_sweep(
     workers: int = 2,
     address: str | None = None,
     budgets: bool = True,
+    progress: bool = False,
 ) -> list[dict]:
     """Run ``tasks`` on a backend (``serial``, ``pool`` or ``ray``); results in task order.
 
@@ -229,19 +275,33 @@ def run_sweep(
     stopped. ``address``: a Ray cluster (``ray.init(address=...)``); default a local instance
     with ``workers`` CPUs.
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1, got {workers}")
-    out = str(out)
+    check_choice(backend, "backend", BACKENDS)
+    check_positive_int(workers, "workers", hi=1024)
+    tasks = check_sequence(tasks, "tasks", what="a sequence of Task")
+    for t in tasks:
+        if not isinstance(t, Task):
+            raise TypeError(f"tasks must hold Task objects, got {type(t).__name__}")
+    out = str(as_path(out, "out"))
+    if address is not None:
+        check_str(address, "address")
+    budgets = check_bool(budgets, "budgets")
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(tasks), desc="tasks", disable=not check_bool(progress, "progress"))
     if backend == "serial":
-        res = [run_task(t, out, budgets) for t in tasks]
+        res = []
+        for t in tasks:
+            res.append(run_task(t, out, budgets))
+            bar.update()
     elif backend == "pool":
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
-            res = list(ex.map(run_task, tasks, [out] * len(tasks), [budgets] * len(tasks)))
+            res = []
+            for r in ex.map(run_task, tasks, [out] * len(tasks), [budgets] * len(tasks)):
+                res.append(r)
+                bar.update()
     else:
         try:
             import ray
@@ -252,10 +312,15 @@ def run_sweep(
             ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False)
         try:
             remote = ray.remote(num_cpus=1)(run_task)
-            res = ray.get([remote.remote(t, out, budgets) for t in tasks])
+            refs = [remote.remote(t, out, budgets) for t in tasks]
+            res = []
+            for ref in refs:
+                res.append(ray.get(ref))
+                bar.update()
         finally:
             if started:
                 ray.shutdown()
+    bar.close()
     return res
 
 
@@ -266,7 +331,9 @@ def publish(folder: str | Path, dest: str | Path) -> list[Path]:
 
     from mmkit.marl.checkpoint import file_names
 
-    folder, dest = Path(folder), Path(dest)
+    folder, dest = existing_folder(folder), as_path(dest, "dest")
+    if not (folder / "result.json").exists():
+        raise ValueError(f"folder must be a finished chain (with result.json), got {str(folder)!r}")
     dest.mkdir(parents=True, exist_ok=True)
     names = ["result.json", "train_summary.json"]
     for r in ("adversary", "A", "B1", "B2", "Bstar"):
@@ -278,14 +345,24 @@ def publish(folder: str | Path, dest: str | Path) -> list[Path]:
     return out
 
 
-def evaluate_default(folder: str | Path, n_episodes: int = 100) -> dict:
+def evaluate_default(folder: str | Path, n_episodes: int = 100, progress: bool = False) -> dict:
     """The committed single-seed run under all four protocols, plus the per-step omega
     histogram of B-star (sampled, normalised) and the trained adversary's (lambda, sigma)
     histogram in A_Adversarial."""
+    from tqdm.auto import tqdm
+
     from mmkit.marl.evaluation import run_setting
     from mmkit.marl.policies import load_agent
 
-    res = {"protocols": evaluate_run(folder, tuple(PROTOCOLS), n_episodes)}
+    folder = existing_folder(folder)
+    check_int(n_episodes, "n_episodes", 2, 10**6)
+    show = check_bool(progress, "progress")
+    res: dict[str, Any] = {
+        "protocols": {
+            p: evaluate_run(folder, (p,), n_episodes)[p]
+            for p in tqdm(PROTOCOLS, desc="protocols", disable=not show)
+        }
+    }
     ag = {r: load_agent(folder, r) for r in ("adversary", "A", "B1", "Bstar")}
     edges = np.linspace(0.0, 1.0, 41)
     res["omega_hist"] = {"edges": edges.tolist()}
@@ -310,12 +387,32 @@ def evaluate_default(folder: str | Path, n_episodes: int = 100) -> dict:
     return res
 
 
-def fit_surrogates(paper: dict, market_adv) -> dict:
+def fit_surrogates(paper: dict, market_adv, progress: bool = False) -> dict:
     """Constant-offset surrogates calibrated on the paper's tables (see
     :func:`mmkit.marl.evaluation.calibrate_single` and ``calibrate_pair``): ``{setting:
     [[bid, ask], ...]}`` per agent."""
-    from mmkit.marl.evaluation import PAIRS, SINGLE, calibrate_pair, calibrate_single, value
+    from mmkit.marl.evaluation import (
+        ALL_SETTINGS,
+        PAIRS,
+        SINGLE,
+        _check_agent,
+        calibrate_pair,
+        calibrate_single,
+        value,
+    )
+    from mmkit.marl.metrics import check_tables
 
+    check_tables(paper, "paper", ALL_SETTINGS)
+    for n in ALL_SETTINGS:
+        need = ["Quote_aggressiveness", "PnL_mean"] + (
+            ["Quote_distance_bid", "Quote_distance_ask"] if " vs " in n else []
+        )
+        if any(m not in paper[n] for m in need):
+            raise ValueError(f"paper must hold {need} for setting {n!r}")
+    _check_agent(market_adv, "market_adv", "market")
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(SINGLE) + len(PAIRS), desc="calibrate", disable=not check_bool(progress, "progress"))
     out = {}
     for name, _, mkt in SINGLE:
         q = calibrate_single(
@@ -324,6 +421,7 @@ def fit_surrogates(paper: dict, market_adv) -> dict:
             market_adv if mkt == "adversarial" else None,
         )
         out[name] = [[q.bid, q.ask]]
+        bar.update()
     for name, _, _ in PAIRS:
         p = paper[name]
         ax, ay = (value(p, "Quote_aggressiveness", k) for k in (0, 1))
@@ -336,6 +434,8 @@ def fit_surrogates(paper: dict, market_adv) -> dict:
             x_wider_ask=(ax >= ay) and name != "B1 vs Bstar",
         )
         out[name] = [[X.bid, X.ask], [Y.bid, Y.ask]]
+        bar.update()
+    bar.close()
     return out
 
 
@@ -344,7 +444,10 @@ def load_results(folder: str | Path) -> list[dict]:
     manifest), in seed order."""
     from mmkit.common.manifest import read_json
 
-    paths = sorted(Path(folder).glob("seed_*/result.json"), key=lambda p: int(p.parent.name.split("_")[1]))
+    folder = existing_folder(folder)
+    paths = sorted(folder.glob("seed_*/result.json"), key=lambda p: int(p.parent.name.split("_")[1]))
+    if not paths:
+        raise ValueError(f"folder must hold published chains (seed_<s>/result.json), got {str(folder)!r}")
     return [read_json(p) for p in paths]
 
 
@@ -356,7 +459,12 @@ def load_curves(folder: str | Path, role: str):
     import pandas as pd
 
     from mmkit.common.manifest import read_verified
+    from mmkit.marl.agents import check_role
 
+    folder = existing_folder(folder)
+    check_role(role)
+    if not any(folder.glob("seed_*")):
+        raise ValueError(f"folder must hold published chains (seed_<s>/), got {str(folder)!r}")
     dfs = [
         pd.read_csv(io.BytesIO(read_verified(p / f"{role}_curve.csv")))
         for p in sorted(Path(folder).glob("seed_*"), key=lambda p: int(p.name.split("_")[1]))

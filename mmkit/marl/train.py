@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mmkit.common.io import atomic_write_bytes, atomic_write_text
+from mmkit.common.io import as_path, atomic_write_bytes, atomic_write_text
 from mmkit.common.validation import (
     check_discount,
     check_finite,
@@ -256,6 +256,8 @@ def make_vec_env(role: str, cfg: TrainConfig, folder: Path, seed: int):
 
 def stage_seed(cfg: TrainConfig, role: str) -> int:
     """PPO and VecEnv seed of ``role``'s stage: ``cfg.seed + 1000 k`` for stage ``k``."""
+    if not isinstance(cfg, TrainConfig):
+        raise TypeError(f"cfg must be a TrainConfig, got {type(cfg).__name__}")
     return cfg.seed + 1000 * STAGES.index(check_role(role))
 
 
@@ -265,8 +267,8 @@ def checkpoint_budgets(total: int, first: int = 3_200) -> list[int]:
     The authors' example budget (3,200 steps) is the first; checkpoints are taken at the first
     rollout end at or after each budget.
     """
-    if total < 1:
-        raise ValueError(f"total must be >= 1, got {total}")
+    total = check_positive_int(total, "total")
+    first = check_positive_int(first, "first")
     out, k = [], 0
     while (b := int(round(first * 10 ** (k / 2)))) < total:
         out.append(b)
@@ -443,7 +445,10 @@ def train_role(
 
 def role_done(folder: str | Path, role: str, cfg: TrainConfig) -> bool:
     """Whether ``folder`` already holds ``role`` trained with this config, seed and budget."""
-    path = Path(folder) / f"{role}.json"
+    check_role(role)
+    if not isinstance(cfg, TrainConfig):
+        raise TypeError(f"cfg must be a TrainConfig, got {type(cfg).__name__}")
+    path = as_path(folder, "folder") / f"{role}.json"
     if not path.exists():
         return False
     meta = json.loads(path.read_text())

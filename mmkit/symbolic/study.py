@@ -17,9 +17,18 @@ from fractions import Fraction
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_array,
+    check_choice,
+    check_instance,
+    check_int,
+    check_mapping,
+    check_nonnegative_int,
+    check_sequence,
+)
 from mmkit.symbolic.inventory_pomdp import Belief, InventoryPOMDP, TraderModel, expectimax, make_actions
-from mmkit.symbolic.pbvi import PolicyNode, solve, upper_surface
-from mmkit.symbolic.xadd import fmt_num
+from mmkit.symbolic.pbvi import PBVIResult, PolicyNode, solve, upper_surface
+from mmkit.symbolic.xadd import Q, fmt_num
 
 __all__ = [
     "fig2_instance",
@@ -50,24 +59,45 @@ def fig2_instance(gamma: Fraction | str | int = Fraction(9, 10)) -> tuple[Invent
     """The Fig. 2 model (GM traders, 50 % uninformed, prices {0, 25, 49, 51, 75, 99}) and
     its two initial beliefs U[0,50] and U[50,100], each with one unit."""
     m = InventoryPOMDP(
-        make_actions([0, 25, 49, 51, 75, 99]), TraderModel.glosten_milgrom(), gamma=Fraction(gamma)
+        make_actions([0, 25, 49, 51, 75, 99]), TraderModel.glosten_milgrom(), gamma=Q(gamma, "gamma")
     )
     return m, [Belief.uniform(0, 50, 1), Belief.uniform(50, 100, 1)]
 
 
 def label(a: tuple) -> str:
     """A (bid, ask) pair as ``(b,a)`` with whole numbers."""
-    return f"({float(a[0]):.0f},{float(a[1]):.0f})"
+    b, k = _pair(a, "a")
+    return f"({float(b):.0f},{float(k):.0f})"
+
+
+def _pair(a: object, name: str) -> tuple[Fraction, Fraction]:
+    """A (bid, ask) action: two finite numbers."""
+    items = check_sequence(a, name, what="a (bid, ask) pair")
+    if len(items) != 2:
+        raise ValueError(f"{name} must be a (bid, ask) pair of 2 numbers, got {len(items)} entries")
+    return Q(items[0], name), Q(items[1], name)
+
+
+def _pairs(x: object, name: str) -> list[tuple[Fraction, Fraction]]:
+    """A non-empty sequence of (bid, ask) actions."""
+    return [_pair(a, name) for a in check_sequence(x, name, what="a sequence of (bid, ask) pairs")]
+
+
+def _check_tree(model: object, tree: object) -> None:
+    check_instance(model, "model", InventoryPOMDP)
+    check_instance(tree, "tree", PolicyNode)
 
 
 def tree_labels(model: InventoryPOMDP, tree: PolicyNode) -> dict[str, str]:
     """Observation path (``buy>sell``; ``root``) -> the node's (bid, ask) label."""
+    _check_tree(model, tree)
     return {(">".join(p) or "root"): model.action_label(n.action) for p, n in tree.walk()}
 
 
 def tree_table(model: InventoryPOMDP, tree: PolicyNode) -> list[dict]:
     """One row per node of a policy tree: path, inventory, probability of the edge into it
     (exact fraction), action and value (rounded to 4 decimals)."""
+    _check_tree(model, tree)
     rows = []
     for path, node in tree.walk():
         prob, p = None, tree
@@ -97,10 +127,14 @@ def fig3_solve(gamma: Fraction | str | int = Fraction(9, 10), inventories=(0, 1,
     Returns ``(best, results)``: ``best[(prior, pop, i)] = ((bid, ask), value)`` and the
     PBVI results per ``(prior, pop)``.
     """
+    gamma = Q(gamma, "gamma")
+    inventories = [
+        check_nonnegative_int(i, "inventories", hi=10) for i in check_sequence(inventories, "inventories")
+    ]
     best, res = {}, {}
     for pn, (lo, hi) in FIG3_PRIORS.items():
         for qn, p in FIG3_POPS.items():
-            m = InventoryPOMDP(FIG3_ACTIONS, TraderModel.glosten_milgrom(p), gamma=Fraction(gamma))
+            m = InventoryPOMDP(FIG3_ACTIONS, TraderModel.glosten_milgrom(p), gamma=gamma)
             inits = [Belief.uniform(lo, hi, i) for i in inventories]
             r = res[(pn, qn)] = solve(m, inits, 3)
             for i, b in zip(inventories, inits):
@@ -111,12 +145,31 @@ def fig3_solve(gamma: Fraction | str | int = Fraction(9, 10), inventories=(0, 1,
 
 def spread(best: dict, prior: str, pop: str, i: int) -> float:
     """Root ask minus bid."""
+    check_choice(prior, "prior", FIG3_PRIORS)
+    check_choice(pop, "pop", FIG3_POPS)
+    i = check_nonnegative_int(i, "i")
+    _check_best(best, (i,))
     b, a = best[(prior, pop, i)][0]
     return float(a - b)
 
 
+def _check_best(best: object, inventories: tuple[int, ...] = (0, 1, 2)) -> None:
+    """``best`` as :func:`fig3_solve` returns it, with every prior, population and inventory."""
+    b = check_mapping(best, "best", what="a mapping (prior, pop, i) -> ((bid, ask), value) from fig3_solve")
+    for key in itertools.product(FIG3_PRIORS, FIG3_POPS, inventories):
+        if key not in b:
+            raise ValueError(
+                f"best must have an entry for every (prior, pop, i) of fig3_solve; missing {key}"
+            )
+        entry = b[key]
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            raise TypeError(f"best values must be ((bid, ask), value) pairs, got {entry!r} at {key}")
+        _pair(entry[0], "best action")
+
+
 def narrower_when_certain(best: dict) -> dict:
     """Claim 1 of Fig. 3: (narrow-prior spread, wide-prior spread) at i = 1, 2 per population."""
+    _check_best(best, (1, 2))
     return {
         (qn, i): (spread(best, "U[49,51]", qn, i), spread(best, "U[0,100]", qn, i))
         for qn in FIG3_POPS
@@ -126,6 +179,7 @@ def narrower_when_certain(best: dict) -> dict:
 
 def higher_ask_when_uninformed(best: dict) -> dict:
     """Claim 2 of Fig. 3: (ask with 50 %, ask with 10 % uninformed) at i = 1, 2 per prior."""
+    _check_best(best, (1, 2))
     return {
         (pn, i): (float(best[(pn, "50% uninf.", i)][0][1]), float(best[(pn, "10% uninf.", i)][0][1]))
         for pn in FIG3_PRIORS
@@ -136,6 +190,7 @@ def higher_ask_when_uninformed(best: dict) -> dict:
 def prices_vary(best: dict) -> dict[str, bool]:
     """Claim 3 of Fig. 3: does the root action change with the belief, the population, the
     inventory (1 vs 2)?"""
+    _check_best(best)
     P, Q_ = list(FIG3_PRIORS), list(FIG3_POPS)
     return {
         "belief": any(best[(P[0], q, i)][0] != best[(P[1], q, i)][0] for q in Q_ for i in (0, 1, 2)),
@@ -146,6 +201,20 @@ def prices_vary(best: dict) -> dict[str, bool]:
 
 def fig3_root_q(results: dict, asks=(40, 60, 80, 100), bid: int = 20) -> dict[str, list[float]]:
     """Exact H = 3 value (float) of the root action (bid, ask k) at i = 1, per setting."""
+    check_mapping(
+        results, "results", nonempty=True, what="a mapping (prior, pop) -> PBVIResult from fig3_solve"
+    )
+    for key, r in results.items():
+        if not (isinstance(key, tuple) and len(key) == 2 and key[0] in FIG3_PRIORS and key[1] in FIG3_POPS):
+            raise ValueError(f"results keys must be (prior, pop) pairs of fig3_solve, got {key!r}")
+        check_instance(r, "results value", PBVIResult)
+    bid = check_int(bid, "bid")
+    asks = [check_int(k, "asks") for k in check_sequence(asks, "asks")]
+    for k in asks:
+        if (bid, k) not in FIG3_ACTIONS:
+            raise ValueError(
+                f"bid and asks must form actions of FIG3_ACTIONS {FIG3_ACTIONS}, got ({bid}, {k})"
+            )
     out = {}
     for (pn, qn), r in results.items():
         qv, _ = r.q_values(Belief.uniform(*FIG3_PRIORS[pn], 1), 3)
@@ -163,9 +232,8 @@ FIG4_GRID_M = np.arange(0, 100.01, 5.0)
 def fig4_model(name: str, gamma) -> InventoryPOMDP:
     """The Fig. 4 model: ``"GM"`` (50 % uninformed) or ``"Discrete"`` (ε in {0, ±10})."""
     traders = {"GM": TraderModel.glosten_milgrom, "Discrete": lambda: TraderModel.discrete(10)}
-    if name not in traders:
-        raise ValueError(f"name must be 'GM' or 'Discrete', got {name!r}")
-    return InventoryPOMDP(FIG4_ACTIONS, traders[name](), gamma=Fraction(gamma))
+    check_choice(name, "name", traders)
+    return InventoryPOMDP(FIG4_ACTIONS, traders[name](), gamma=Q(gamma, "gamma"))
 
 
 def fig4_surface(name: str, gamma, means=FIG4_MEANS, widths=FIG4_WIDTHS) -> tuple[np.ndarray, np.ndarray]:
@@ -173,6 +241,8 @@ def fig4_surface(name: str, gamma, means=FIG4_MEANS, widths=FIG4_WIDTHS) -> tupl
     (into :data:`FIG4_ACTIONS`), shape ``(len(widths), len(means))``. Standard PBVI over
     every belief reachable to H = 3 from the Fig. 2 beliefs."""
     m = fig4_model(name, gamma)
+    means = check_array(means, "means", ndim=1)
+    widths = check_array(widths, "widths", ndim=1, lo=0.0)
     r = solve(m, [Belief.uniform(0, 50, 1), Belief.uniform(50, 100, 1)], 3, schedule="all")
     vals, arg = upper_surface(r, 1, means, widths)
     return vals, np.array([[r.V[3][j].action for j in row] for row in arg])
@@ -180,17 +250,29 @@ def fig4_surface(name: str, gamma, means=FIG4_MEANS, widths=FIG4_WIDTHS) -> tupl
 
 def three_actions(acts_w0) -> bool:
     """GM claim: the three actions (0,100), (0,50), (0,75) and no other at w = 0."""
+    _pairs(acts_w0, "acts_w0")
     return {label(a) for a in acts_w0} == {"(0,100)", "(0,50)", "(0,75)"}
 
 
 def widens(col) -> bool:
     """Discrete claim: the spread at m = 70 never narrows as the width grows, and widens."""
-    sp = [a[1] - a[0] for a in col]
+    sp = [a - b for b, a in _pairs(col, "col")]
     return sp[-1] > sp[0] and all(x <= y for x, y in zip(sp, sp[1:]))
 
 
 def fig4_claims(acts: np.ndarray, means=FIG4_MEANS) -> dict[str, bool]:
-    """The paper's Fig. 4 claims on one surface (action indices from :func:`fig4_surface`)."""
+    """The paper's Fig. 4 claims on one surface (action indices from :func:`fig4_surface`).
+
+    ``acts``: integer indices into :data:`FIG4_ACTIONS`, shape ``(widths, len(means))``;
+    ``means`` must contain 70 and the grid :data:`FIG4_GRID_M`.
+    """
+    means = check_array(means, "means", ndim=1)
+    if not np.isin(FIG4_GRID_M, means).all():
+        raise ValueError("means must contain 70 and every point of FIG4_GRID_M (0, 5, ..., 100)")
+    a = check_array(acts, "acts", shape=(None, means.size), lo=0, hi=len(FIG4_ACTIONS) - 1)
+    if np.any(a != np.round(a)):
+        raise ValueError(f"acts must be integer indices in [0, {len(FIG4_ACTIONS) - 1}] (into FIG4_ACTIONS)")
+    acts = a.astype(int)
     w0 = [FIG4_ACTIONS[a] for a in acts[0][np.isin(means, FIG4_GRID_M)]]
     labs = [label(a) for a in w0]
     asks = [float(a[1]) for a in w0]

@@ -227,6 +227,12 @@ class Decision:
     expr: LinExpr
     strict: bool
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.expr, LinExpr) or self.expr.is_const():
+            raise TypeError(f"expr must be a LinExpr with at least one variable, got {self.expr!r}")
+        if not isinstance(self.strict, bool):
+            raise TypeError(f"strict must be True or False, got {type(self.strict).__name__}")
+
     def single_var(self) -> str | None:
         v = self.expr.vars()
         return v[0] if len(v) == 1 else None
@@ -950,6 +956,12 @@ class XADD:
 
 
 # ----------------------------------------------------------------------------- a thin wrapper
+def _check_manager(X: object) -> XADD:
+    if not isinstance(X, XADD):
+        raise TypeError(f"X must be an XADD, got {type(X).__name__}")
+    return X
+
+
 class Case:
     """A case statement bound to its manager, with arithmetic operators.
 
@@ -963,14 +975,19 @@ class Case:
     __slots__ = ("X", "f")
 
     def __init__(self, X: XADD, f: int):
+        _check_manager(X)
+        if isinstance(f, bool) or not isinstance(f, int) or not 0 <= f < len(X._nodes):
+            raise ValueError(f"f must be a node id of X, an int in [0, {len(X._nodes) - 1}], got {f!r}")
         self.X, self.f = X, f
 
     @classmethod
     def const(cls, X: XADD, c: Number) -> Case:
-        return cls(X, X.const(c))
+        return cls(_check_manager(X), X.const(Q(c, "c")))
 
     @classmethod
     def var(cls, X: XADD, name: str) -> Case:
+        if not isinstance(name, str) or name not in _check_manager(X).rank:
+            raise ValueError(f"name must be a variable of X, one of {sorted(X.rank)}, got {name!r}")
         return cls(X, X.var(name))
 
     def _other(self, o) -> int:
