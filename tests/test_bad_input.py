@@ -1228,16 +1228,6 @@ def _marl_train() -> None:
     spec("marl.get_config", train.get_config, {"name": "smoke"}, {"name": NAME})
 
 
-class _Led:
-    """A stand-in for the chapter's Ledger (the MARL reporting helpers only call these two)."""
-
-    def compare(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def qualitative(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
 def _marl_tables() -> dict:
     """Tables 5-7 shaped like the paper's: every setting with every metric (pairs: X and Y)."""
     from mmkit.marl import evaluation as ev
@@ -1269,7 +1259,6 @@ def _marl_reporting() -> None:
     TABLES = [None, 3, {}, {"A_Fix": 3}]
     NAMES = [[], None, "A_Fix", ["Z"], [3]]
     q = ev.ConstantQuoter(1.0, 1.0)
-    LED = [None, 3, "led"]
     spec(
         "marl.evaluate_agents",
         ev.evaluate_agents,
@@ -1318,62 +1307,7 @@ def _marl_reporting() -> None:
             "columns": [None, "A", [], [3]],
         },
     )
-    spec(
-        "marl.side_by_side",
-        ev.side_by_side,
-        {"paper": T, "ours": T, "names": ["A_Fix"], "label": "ours"},
-        {"paper": TABLES + [less], "ours": TABLES + [less], "names": NAMES, "label": [None, 3, ""]},
-    )
-    spec(
-        "marl.print_tables",
-        ev.print_tables,
-        {"paper": T, "ours": T, "label": "ours"},
-        {"paper": TABLES + [less], "ours": TABLES, "label": [None, 3, ""]},
-    )
-    spec(
-        "marl.record_cells",
-        ev.record_cells,
-        {
-            "led": _Led(),
-            "tier": "i",
-            "paper": T,
-            "ours": T,
-            "names": ["A_Fix"],
-            "keys": ["PnL_mean"],
-            "why": lambda m, n: "x",
-        },
-        {
-            "led": LED,
-            "tier": [None, 3, ""],
-            "paper": TABLES + [less],
-            "ours": TABLES + [less],
-            "names": NAMES,
-            "keys": [[], None, "PnL_mean", ["bogus"], ["PnL_mean Z"], [3]],
-            "why": [None, 3],
-        },
-    )
-    spec(
-        "marl.record_printed",
-        ev.record_printed,
-        {"led": _Led(), "label": "x", "paper": T, "ours": T, "cells": [("A_Fix", "PnL_mean")]},
-        {
-            "led": LED,
-            "label": [None, 3, ""],
-            "paper": TABLES + [less],
-            "ours": TABLES + [less],
-            "cells": [[], None, [("A_Fix",)], [("Z", "PnL_mean")], [("A_Fix", "bogus")], [3]],
-            "reason": [None, 3],
-        },
-    )
-    for fn in ("surrogate_reason", "ppo_reason"):
-        spec(f"marl.{fn}", getattr(ev, fn), {"m": "PnL_mean"}, {"m": NAME, "name": [None, 3]})
     spec("marl.findings", ev.findings, {"s": T}, {"s": TABLES + [less, no_metric]})
-    spec(
-        "marl.record_findings",
-        ev.record_findings,
-        {"led": _Led(), "paper": T, "ours": T},
-        {"led": LED, "paper": TABLES + [less, no_metric], "ours": TABLES + [less, no_metric]},
-    )
     curve = pd.DataFrame(
         {
             "timesteps": np.arange(10) * 100,
@@ -2089,7 +2023,6 @@ def _more() -> None:
             "streams": NAME,
         },
     )
-    spec("marl.se_tol", ev.se_tol, {"std": 1.0}, {"std": "nonneg"})
     _, summ = ev.run_setting([q], 2, config=core.MarketConfig(n_steps=3))
     spec(
         "marl.value",

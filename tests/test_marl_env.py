@@ -390,7 +390,7 @@ def test_flat_quoter_bad_input():
 
 # ---------------------------------------------------------------------- report helpers
 def test_parse_paper_table_and_claim_labels():
-    from mmkit.marl.evaluation import expand_key, parse_paper_table
+    from mmkit.marl.evaluation import parse_paper_table
 
     text = """
     PnL_mean | 1.000 ± 0.500 / 2.000 ± 0.250 | 3.000 ± 1.000
@@ -401,54 +401,3 @@ def test_parse_paper_table_and_claim_labels():
     np.testing.assert_array_equal(t["X vs Y"]["PnL_mean"].mean, [1.0, 2.0])
     np.testing.assert_array_equal(t["X vs Y"]["PnL_mean"].std, [0.5, 0.25])
     assert "Mean_omega" not in t["Z"]
-    assert expand_key("PnL_mean", "X vs Y", t) == [
-        ("PnL_mean", 0, "PnL_mean X"),
-        ("PnL_mean", 1, "PnL_mean Y"),
-    ]
-    assert expand_key("PnL_mean X", "X vs Y", t) == [("PnL_mean", 0, "PnL_mean")]
-    assert expand_key("PnL_mean Y", "X vs Y", t) == [("PnL_mean", 1, "PnL_mean Y")]
-    assert expand_key("Mean_omega", "X vs Y", t) == [("Mean_omega", 1, "Mean_omega")]
-    assert expand_key("Avg_spread", "X vs Y", t) == [("Avg_spread", 0, "Avg_spread")]
-    with pytest.raises(ValueError, match="cells"):
-        parse_paper_table("PnL_mean | 1.0 ± 0.1", ["a", "b"])
-
-
-def test_convergence_table_on_synthetic_curves():
-    import pandas as pd
-
-    from mmkit.marl.evaluation import convergence_table, se_tol
-
-    n = 100
-    ts = np.arange(1, n + 1) * 1600
-    flat = pd.DataFrame(
-        {
-            "timesteps": ts,
-            "episode_return": np.ones(n),
-            "a1": np.zeros(n),
-            "a2": np.linspace(-1, 0, n),
-            "a3": np.nan,
-            "action_std": np.geomspace(0.4, 0.1, n),
-        }
-    )
-    conv = convergence_table({"A": flat, "adversary": flat})
-    # the two 20-rollout windows' means of a2 are 20 rollouts, i.e. 20/99, apart
-    assert conv.loc["A", "action1"] == pytest.approx(2.5)
-    assert conv.loc["A", "d_action"] == pytest.approx(2.5 * 20 / 99, rel=1e-9)
-    assert conv.loc["adversary", "action1"] == pytest.approx(400.0)
-    assert conv.loc["A", "std_end"] == pytest.approx(0.1)
-    assert se_tol(1.0) == pytest.approx(2 * math.sqrt(2) / 10)
-    assert se_tol(0.0) == 0.001
-
-
-def test_numpy_game_does_not_import_torch():
-    """``import mmkit.marl`` (market, envs, roll-outs, metrics) must not pull in SB3 / torch."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, mmkit.marl, mmkit.marl.evaluation; "
-        "print(sorted(m for m in ('torch', 'stable_baselines3') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-    assert MarketVecEnv.__module__ == "mmkit.marl.vec_env"

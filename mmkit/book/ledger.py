@@ -447,44 +447,6 @@ class Ledger:
         }
         return v["verdict"]
 
-    # -------------------------------------------------------------- transitional (0.1 API)
-    def _legacy(self, item: str, quantity: str, paper: Any) -> str | None:
-        """Id of the claim declared with this item and quantity (0.1 chapters, being converted)."""
-        if not self.active:
-            return None
-        hits = [d for d in self.decls.values() if d.item == item and d.quantity == quantity]
-        if len(hits) != 1:
-            raise ValueError(f"no unique declared claim with item={item!r}, quantity={quantity!r}")
-        d = hits[0]
-        if paper is not None and d.evidence != "extension" and _to_jsonable(paper) != _to_jsonable(d.paper):
-            raise ValueError(
-                f"claim {d.id!r}: the chapter's paper value {paper!r} differs from the registry's {d.paper!r}"
-            )
-        return d.id
-
-    def compare(
-        self, target: str, quantity: str, *, paper: Any, ours: Any, se: Any = None, **_: Any
-    ) -> str | None:
-        """Transitional: record a numeric claim by item and quantity (use :meth:`record`)."""
-        cid = self._legacy(target, quantity, paper)
-        return None if cid is None else self.record(cid, ours, se=se)
-
-    def exact(self, target: str, quantity: str, *, paper: Any, ours: Any, **_: Any) -> str | None:
-        """Transitional: record an exact claim by item and quantity (use :meth:`record`)."""
-        cid = self._legacy(target, quantity, paper)
-        return None if cid is None else self.record(cid, ours)
-
-    def qualitative(
-        self, target: str, quantity: str, *, paper: Any = None, ours: Any = None, holds: Any, **_: Any
-    ) -> str | None:
-        """Transitional: record a qualitative claim by item and quantity (use :meth:`record`)."""
-        cid = self._legacy(target, quantity, paper)
-        return None if cid is None else self.record(cid, ours, holds=holds)
-
-    def not_attempted(self, target: str, quantity: str, **_: Any) -> None:
-        """Transitional: a declared not-attempted claim needs no call."""
-        self._legacy(target, quantity, None)
-
     # -------------------------------------------------------------- output
     def rows(self, item: str | None = None) -> list[dict]:
         """One dict per claim (declared order), recorded or not attempted."""

@@ -22,7 +22,6 @@ import numpy as np
 from mmkit.common.validation import (
     check_array,
     check_bool,
-    check_callable,
     check_choice,
     check_finite,
     check_int,
@@ -49,15 +48,7 @@ __all__ = [
     "summary_to_json",
     "parse_paper_table",
     "value",
-    "side_by_side",
-    "print_tables",
-    "se_tol",
-    "record_cells",
-    "record_printed",
-    "surrogate_reason",
-    "ppo_reason",
     "findings",
-    "record_findings",
     "natural_actions",
     "convergence_table",
 ]
@@ -85,12 +76,6 @@ def _check_agent(x: object, name: str, method: str = "quote") -> None:
     if not callable(getattr(x, method, None)):
         kind = "a quoting agent (with quote)" if method == "quote" else "a market agent (with market)"
         raise TypeError(f"{name} must be {kind}, got {type(x).__name__}")
-
-
-def _check_ledger(led: object) -> None:
-    """The chapter's :class:`~mmkit.book.ledger.Ledger` (anything with ``compare`` and ``qualitative``)."""
-    if not (callable(getattr(led, "compare", None)) and callable(getattr(led, "qualitative", None))):
-        raise TypeError(f"led must be a Ledger (with compare and qualitative), got {type(led).__name__}")
 
 
 #: Every setting of Tables 5-7.
@@ -339,8 +324,6 @@ TABLE_OF = {
     **{n: "Table 6" for n, _, _ in PAIRS[:4]},
     **{n: "Table 7" for n, _, _ in PAIRS[4:]},
 }
-#: The printed precision criterion of tier (i): ``|ours - paper| <= 0.0005`` (plus rounding slack).
-ATOL3 = 0.0005 + 1e-9
 
 
 def parse_paper_table(text: str, columns: Sequence[str]) -> dict[str, dict[str, Summary]]:
@@ -387,39 +370,6 @@ def value(summary: Mapping, metric: str, k: int = 0, what: str = "mean") -> floa
     return float(vals[check_int(k, "k", 0, len(vals) - 1)])
 
 
-def side_by_side(paper: Mapping, ours: Mapping, names: Sequence[str], label: str):
-    """DataFrame in the paper's layout: metric rows, a (setting, paper | label) column pair."""
-    import pandas as pd
-
-    names = _check_names(names)
-    check_tables(paper, "paper", names)
-    check_tables(ours, "ours", names)
-    check_str(label, "label")
-    metrics = list(paper[names[0]])
-    cell = lambda s, m: s[m].fmt(3) if m in s else ""
-    return pd.DataFrame(
-        {
-            (n, who): [cell(paper[n] if who == "paper" else ours[n], m) for m in metrics]
-            for n in names
-            for who in ("paper", label)
-        },
-        index=metrics,
-    )
-
-
-def print_tables(paper: Mapping, ours: Mapping, label: str) -> None:
-    """Print Tables 5, 6 and 7 side by side with ``ours`` (settings missing in ours skipped)."""
-    check_tables(ours, "ours", nonempty=True)
-    check_tables(paper, "paper", [n for n in TABLE_OF if n in ours])
-    check_str(label, "label")
-    for table in ("Table 5", "Table 6", "Table 7"):
-        names = [n for n, t in TABLE_OF.items() if t == table and n in ours]
-        if names:
-            print(f"{table} (paper | {label})")
-            print(side_by_side(paper, ours, names, label).to_string())
-            print()
-
-
 def _check_names(names: object) -> list[str]:
     """A non-empty sequence of settings of Tables 5-7."""
     out = check_sequence(names, "names", what="a sequence of settings")
@@ -430,140 +380,6 @@ def _check_names(names: object) -> list[str]:
 
 def _check_metric(m: object, name: str = "m") -> str:
     return check_choice(m, name, ALL_METRICS)
-
-
-def se_tol(std: float) -> float:
-    """Two standard errors of a difference of two 100-episode means, ``2 sqrt 2 s / 10``
-    (floored at 0.001, the printed precision)."""
-    return max(2 * math.sqrt(2) * check_real(std, "std", 0.0) / 10, 0.001)
-
-
-def expand_key(key: str, name: str, paper: Mapping) -> list[tuple[str, int, str]]:
-    """Claim cells of ``key`` in setting ``name``: ``[(metric, agent index, label)]``.
-
-    ``"m"``: every agent of the paper's cell (labels ``m X``, ``m Y`` for a pair; ``m`` for a
-    market metric, a lone agent, or a pair cell with one entry, such as B-star's omega); ``"m X"``: agent X only, labelled ``m``; ``"m Y"``: agent
-    Y only, labelled ``m Y`` (the labels are the registered claim ids).
-    """
-    m, which = (key.split() + ["both"])[:2]
-    if which == "X":
-        return [(m, 0, m)]
-    if which == "Y":
-        return [(m, 1, f"{m} Y")]
-    finite = np.flatnonzero(np.isfinite(np.atleast_1d(paper[name][m].mean)))
-    if len(finite) == 1:  # a market metric, a lone agent, or B-star's omega
-        return [(m, int(finite[0]), m)]
-    return [(m, 0, f"{m} X"), (m, 1, f"{m} Y")]
-
-
-def record_cells(
-    led,
-    tier: str,
-    paper: Mapping,
-    ours: Mapping,
-    names: Sequence[str],
-    keys: Sequence[str],
-    why: Callable[[str, str], str],
-) -> None:
-    """Record ``tier <tier>: <label> (<setting>)`` claims for every key and setting: our mean
-    against the paper's, within :func:`se_tol` of the paper's ``±``; ``why(metric, setting)``
-    explains a gap."""
-    _check_ledger(led)
-    tier = check_str(tier, "tier")
-    names = _check_names(names)
-    check_tables(paper, "paper", names)
-    check_tables(ours, "ours", names)
-    keys = [check_str(k, "keys") for k in check_sequence(keys, "keys", what="a sequence of claim keys")]
-    for key in keys:
-        parts = key.split()
-        if len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("X", "Y")):
-            raise ValueError(f"keys must be 'metric', 'metric X' or 'metric Y', got {key!r}")
-        for n in names:
-            if parts[0] not in paper[n] or parts[0] not in ours[n]:
-                raise ValueError(
-                    f"keys must name metrics of paper and ours; {parts[0]!r} is missing in {n!r}"
-                )
-    check_callable(why, "why")
-    for name in names:
-        for key in keys:
-            for m, k, lab in expand_key(key, name, paper):
-                pm, om = value(paper[name], m, k), value(ours[name], m, k)
-                tol = se_tol(value(paper[name], m, k, "std"))
-                led.compare(
-                    TABLE_OF[name],
-                    f"tier {tier}: {lab} ({name})",
-                    paper=pm,
-                    ours=om,
-                    atol=tol,
-                    reason="" if abs(om - pm) <= tol else why(m, name),
-                )
-
-
-def record_printed(
-    led, label: str, paper: Mapping, ours: Mapping, cells: Sequence[tuple[str, str]], reason: str = ""
-) -> None:
-    """Claims ``<label>: <metric> (<setting>) mean, ±`` at the printed precision (:data:`ATOL3`),
-    on the mean and the ``±`` of agent X (or the market) together."""
-    _check_ledger(led)
-    check_str(label, "label")
-    check_tables(paper, "paper")
-    check_tables(ours, "ours")
-    for c in check_sequence(cells, "cells", what="a sequence of (setting, metric) pairs"):
-        if not (isinstance(c, (tuple, list)) and len(c) == 2):
-            raise ValueError(f"cells entries must be (setting, metric) pairs, got {c!r}")
-        if any(c[0] not in t or c[1] not in t[c[0]] for t in (paper, ours)):
-            raise ValueError(f"cells entries must be cells of paper and ours, got {c!r}")
-    check_str(reason, "reason", nonempty=False)
-    for name, m in cells:
-        p = [value(paper[name], m), value(paper[name], m, what="std")]
-        o = [value(ours[name], m), value(ours[name], m, what="std")]
-        ok = max(abs(a - b) for a, b in zip(o, p)) <= ATOL3
-        led.compare(
-            TABLE_OF[name],
-            f"{label}: {m} ({name}) mean, ±",
-            paper=p,
-            ours=o,
-            atol=ATOL3,
-            reason="" if ok else reason,
-        )
-
-
-def surrogate_reason(m: str, name: str = "") -> str:
-    """Why a constant-offset surrogate misses a paper cell (tier ii)."""
-    _check_metric(m)
-    check_str(name, "name", nonempty=False)
-    if m in ("Quote_aggressiveness", "Avg_spread"):
-        return (
-            "X's aggressiveness is implied by Y's and the two quote distances; the paper's "
-            "quote distances are means of |differences| of fluctuating quotes, which constant "
-            "offsets cannot match together with both aggressiveness values"
-        )
-    if m == "Herding_ratio":
-        return (
-            "constant quotes never match within 0.01 on both sides; B1-B1's herding needs time-varying quotes"
-        )
-    if m == "Sharpe_ratio":
-        return "constant quotes give a slightly less straight PnL path than the paper's stochastic quotes"
-    return (
-        "surrogate prediction from mean offsets only; the paper's agents quote stochastically "
-        "with state-dependent offsets, and the authors' multinomial draws used an unseeded generator"
-    )
-
-
-def ppo_reason(m: str, name: str = "") -> str:
-    """Why our PPO agents miss a paper cell (tier iii)."""
-    _check_metric(m)
-    check_str(name, "name", nonempty=False)
-    if m == "Mean_omega":
-        return (
-            "omega's level is set by beta and the per-step PnL rates (one-step optimum "
-            "1/2 + E[R_self + R_opp]/(2 beta)); beta is not public and our agents' PnL rates differ"
-        )
-    return (
-        "our PPO agents converged to different mean offsets than the paper's "
-        "(different training budget and exploration settings; the paper's step counts "
-        "are not public), and the tables are driven by the mean offsets (tier ii)"
-    )
 
 
 # ---------------------------------------------------------------------- qualitative findings
@@ -625,41 +441,6 @@ def _findings(s: Mapping, name: str) -> dict[tuple[str, str], tuple[str, bool]]:
         falls,
     )
     return out
-
-
-#: Why a finding can fail for our agents (the ledger needs a reason for "differs").
-FINDING_REASONS = {
-    "B2 takes most of the order flow from A and from B1": "our B2 did not win the majority of the flow",
-    "B2 quotes tighter than its opponent and narrows the spread": "our B2 does not quote tighter than A",
-    "B-star's omega settles near 0.7 (self-interested lean)": "omega's level is set by the unpublished beta and the per-step PnL rates",
-    "B-star wins market share but hurts A less than B2 does": "see the numbers: one of the two parts fails for our agents",
-    "no herding in any pair except B1 vs B1": "no collusion-like quote matching anywhere, but B1-B1 does not herd either: two copies of a "
-    "stochastic Gaussian policy almost never match within 0.01 on both sides; the paper's 0.467 "
-    "needs nearly deterministic quotes (see the diagnostic)",
-    "combined PnL of every pair falls below the better solo agent": "not in every pair for our agents",
-}
-
-
-def record_findings(led, paper: Mapping, ours: Mapping):
-    """Record the qualitative findings: the paper's side computed from its tables, ours from
-    our summaries. Returns a DataFrame: per finding, whether it holds on the paper's own
-    tables (a check of the criteria) and on ours (the verdict)."""
-    import pandas as pd
-
-    _check_ledger(led)
-    pf, of = _findings(paper, "paper"), _findings(ours, "ours")
-    for (table, claim), (text, holds) in of.items():
-        led.qualitative(
-            table,
-            claim,
-            paper=pf[(table, claim)][0],
-            ours=text,
-            holds=holds,
-            reason="" if holds else FINDING_REASONS[claim],
-        )
-    return pd.DataFrame(
-        {"paper": [h for _, h in pf.values()], "ours": [h for _, h in of.values()]}, index=[c for _, c in of]
-    )
 
 
 # ---------------------------------------------------------------------- learning curves
