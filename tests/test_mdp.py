@@ -220,3 +220,34 @@ def test_evaluate_policy_rejects_unknown_method():
     m, _ = qe_pair(0, S=4, A=2, discount=0.9, product=True)
     with pytest.raises(ValueError, match="method must be one of"):
         md.evaluate_policy(m, np.zeros(4, int), method="cg")
+
+
+@pytest.mark.parametrize(
+    "row, match",
+    [
+        ([np.nan, 1.0], "finite"),
+        ([np.inf, -np.inf], "finite"),  # would cancel in a row sum
+        ([np.inf, 0.0], "finite"),
+        ([1.5, -0.5], "non-negative"),  # sums to 1
+        ([0.5, 0.4], "sum to 1"),
+        ([-0.0, 1.0], None),  # -0.0 is a valid zero
+    ],
+)
+def test_cheap_validation_keeps_every_check(row, match):
+    """The two-pass check of P (minimum and row sums) refuses what the element-wise checks did,
+    for dense and sparse P, through every constructor."""
+    P = np.full((2, 2, 2), 0.5)
+    P[1, 1] = row
+    R = np.zeros((2, 2))
+    builds = [
+        lambda: md.FiniteMDP.from_dense(R, P, 0.5),
+        lambda: md.FiniteMDP.from_product(R, P, 0.5),
+        lambda: md.FiniteMDP(R.ravel(), P.reshape(4, 2), [0, 0, 1, 1], [0, 1, 0, 1], 0.5),
+        lambda: md.FiniteMDP(R.ravel(), sp.csr_matrix(P.reshape(4, 2)), [0, 0, 1, 1], [0, 1, 0, 1], 0.5),
+    ]
+    for build in builds:
+        if match is None:
+            assert build().n_states == 2
+        else:
+            with pytest.raises(ValueError, match=match):
+                build()

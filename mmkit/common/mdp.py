@@ -92,6 +92,39 @@ def _int_array(x: object, name: str) -> np.ndarray:
     return a.astype(np.int64)
 
 
+def _float_array(x: object, name: str, what: str) -> np.ndarray:
+    """``x`` as a float array, a view when it already is one (no copy); TypeError naming ``name``."""
+    if x is None or isinstance(x, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be an array of {what}, got {type(x).__name__}")
+    try:
+        return np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of {what} ({exc})") from None
+
+
+def _check_stochastic_rows(P: np.ndarray | sp.csr_matrix) -> None:
+    r"""Refuse a ``P`` whose entries are not finite and non-negative or whose rows do not sum to 1.
+
+    Two memory-bound passes and no temporaries of the size of ``P``: the minimum entry, and the
+    row sums as a matrix-vector product with ones. Together they settle every check: with all
+    entries :math:`\ge 0` no infinities can cancel, so finite row sums mean finite entries (a NaN
+    makes both the minimum and its row sum NaN). Only a ``P`` that fails is scanned again, to
+    say which check it fails.
+    """
+    data: np.ndarray = np.asarray(P.data) if sp.issparse(P) else np.asarray(P)
+    lo = data.min(initial=0.0)
+    rows = np.asarray(P @ np.ones(P.shape[1])).ravel()
+    dev = np.abs(rows - 1.0)
+    if lo >= 0 and dev.max(initial=0.0) <= 1e-9:  # NaN fails both comparisons
+        return
+    if not np.all(np.isfinite(data)):
+        raise ValueError("P must have finite entries in [0, 1]")
+    if np.any(data < 0):
+        raise ValueError(f"P must have non-negative entries, got min {lo:g}")
+    worst = rows[np.argmax(dev)]
+    raise ValueError(f"rows of P must sum to 1 (within 1e-9), got a row summing to {worst:.12g}")
+
+
 def _check_mdp(mdp: object) -> None:
     if not isinstance(mdp, FiniteMDP):
         raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
@@ -139,20 +172,14 @@ class FiniteMDP:
             raise ValueError("R must be finite")
         if sp.issparse(self.P):
             self.P = sp.csr_matrix(self.P, dtype=float)
-            data = self.P.data
         else:
             self.P = np.asarray(self.P, dtype=float)
-            data = self.P
-        if not np.all(np.isfinite(data)):
-            raise ValueError("P must have finite entries in [0, 1]")
         if self.P.ndim != 2 or self.P.shape[0] != L:
+            if not np.all(np.isfinite(self.P.data if sp.issparse(self.P) else self.P)):
+                raise ValueError("P must have finite entries in [0, 1]")
             raise ValueError(f"P must have shape (L, n_states) with L = {L}, got {self.P.shape}")
         self.n_states = self.P.shape[1]
-        if np.any(data < 0):
-            raise ValueError("P must have non-negative entries")
-        rows = np.asarray(self.P.sum(axis=1)).ravel()
-        if np.max(np.abs(rows - 1.0)) > 1e-9:
-            raise ValueError("rows of P must sum to 1 (within 1e-9)")
+        _check_stochastic_rows(self.P)
         if np.any(np.diff(self.s_indices) < 0):
             raise ValueError("pairs must be sorted by state (s_indices non-decreasing)")
         if self.s_indices.size and (self.s_indices.min() < 0 or self.s_indices.max() >= self.n_states):
@@ -175,20 +202,19 @@ class FiniteMDP:
     ) -> FiniteMDP:
         """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs.
 
-        Without a mask every pair is feasible and ``P`` is used as a view (no copy; see
-        :meth:`from_product`).
+        Without a mask every pair is feasible and ``R`` and ``P`` are used as views (no copy;
+        see :meth:`from_product`). Every check is kept (``R`` finite, ``P`` finite, non-negative,
+        rows summing to 1 within 1e-9) at the cost of two memory-bound passes over ``P``
+        (:func:`_check_stochastic_rows`); QuantEcon's ``DiscreteDP`` does not read ``P`` at
+        construction, so for large dense ``P`` the checked build costs those two passes more.
         """
-        R = check_array(R, "R", ndim=2)
-        if P is None or isinstance(P, (str, bytes, dict, set)):
-            raise TypeError(f"P must be an array of transition probabilities, got {type(P).__name__}")
-        try:
-            P = np.asarray(P, dtype=float)  # a view when P is already float: no copy
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"P must be an array of transition probabilities ({exc})") from None
-        if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
+        R, P = _float_array(R, "R", "rewards"), _float_array(P, "P", "transition probabilities")
+        if R.ndim != 2:
+            raise ValueError(f"R must be a 2-D array (S, A), got shape {R.shape}")
+        if P.shape != R.shape + (R.shape[0],):
             raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
         if feasible is None:  # every pair feasible: P as a view, no copy
-            return cls.from_product(R, P, discount)
+            return cls._product(R, P, discount, check=True)
         mask = np.asarray(feasible)
         if mask.shape != R.shape or mask.dtype != bool:
             raise ValueError(
@@ -229,18 +255,33 @@ class FiniteMDP:
         r"""Build from ``R[s, a]`` and ``P[s, a, j]`` with every pair feasible (product form).
 
         ``P`` is used as a view (no copy) when it is a C-contiguous float array.
-        ``check=False`` skips the validation of ``P`` (non-negative rows summing to 1), a pass
-        over all :math:`|S|^2|A|` entries, for trusted input built by code that guarantees it
-        (QuantEcon's ``DiscreteDP`` does not check either).
+        ``check=False`` skips the validation of ``R`` and ``P`` (finite, non-negative rows
+        summing to 1), two memory-bound passes over all :math:`|S|^2|A|` entries, for trusted
+        input built by code that guarantees it (QuantEcon's ``DiscreteDP`` does not check either).
         """
         R = np.asarray(R, dtype=float)
         P = np.asarray(P, dtype=float)
         if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
             raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
+        return cls._product(R, P, discount, check)
+
+    @classmethod
+    def _product(cls, R: np.ndarray, P: np.ndarray, discount: float, check: bool) -> FiniteMDP:
+        """Product form from float ``R`` (S, A) and ``P`` (S, A, S) of matching shapes.
+
+        The pair indices are built here (sorted, every state feasible), so only ``R``, ``P`` and
+        the discount need checking: ``R`` finite, ``P`` by :func:`_check_stochastic_rows`.
+        """
         S, A = R.shape
-        s_idx, a_idx = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)
-        args = (R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S), s_idx, a_idx)
-        return cls(*args, discount, A) if check else cls._unchecked(*args, discount, A)
+        R1, P2 = R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S)
+        if check:
+            if R1.size == 0:
+                raise ValueError(f"R must have at least one state and one action, got shape {R.shape}")
+            if not np.isfinite(R1).all():
+                raise ValueError("R must be finite")
+            _check_stochastic_rows(P2)
+        s_idx, a_idx = np.divmod(np.arange(S * A), A)
+        return cls._unchecked(R1, P2, s_idx, a_idx, discount, A)
 
     @classmethod
     def _unchecked(cls, R, P, s_idx, a_idx, discount, n_actions) -> FiniteMDP:
