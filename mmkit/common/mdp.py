@@ -113,8 +113,9 @@ def _check_stochastic_rows(P: np.ndarray | sp.csr_matrix) -> None:
     """
     data: np.ndarray = np.asarray(P.data) if sp.issparse(P) else np.asarray(P)
     lo = data.min(initial=0.0)
-    rows = np.asarray(P @ np.ones(P.shape[1])).ravel()
-    dev = np.abs(rows - 1.0)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: reported below, not warned
+        rows = np.asarray(P @ np.ones(P.shape[1])).ravel()
+        dev = np.abs(rows - 1.0)
     if lo >= 0 and dev.max(initial=0.0) <= 1e-9:  # NaN fails both comparisons
         return
     if not np.all(np.isfinite(data)):
