@@ -534,11 +534,44 @@ def _bellman(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lay = _layout(mdp)
     vals = mdp.R + mdp.discount * (mdp.P @ V)
     if lay.product:
-        v2 = vals.reshape(mdp.n_states, lay.m)
-        arg = v2.argmax(axis=1)
-        return v2[np.arange(mdp.n_states), arg], arg
+        return _row_max(vals.reshape(mdp.n_states, lay.m), argmax=True)
     vmax, argpair = mdp.group_max(np.asarray(vals).ravel())
     return vmax, mdp.a_indices[argpair]
+
+
+def _bellman_max(mdp: FiniteMDP, V: np.ndarray) -> np.ndarray:
+    """:math:`TV` alone, without the greedy policy (value iteration's inner loop)."""
+    lay = _layout(mdp)
+    vals = np.asarray(mdp.P @ V)
+    vals *= mdp.discount
+    vals += mdp.R
+    if lay.product:
+        return _row_max(vals.reshape(mdp.n_states, lay.m), argmax=False)[0]
+    return np.maximum.reduceat(vals, mdp._starts)
+
+
+_FEW_ACTIONS = 16
+
+
+def _row_max(v2: np.ndarray, argmax: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Row maxima of ``v2`` (n, m) and, if asked, the first maximising column of each row.
+
+    With few actions a loop over the columns (one vectorised comparison per action) is an order
+    of magnitude faster than numpy's reduction along a short inner axis.
+    """
+    m = v2.shape[1]
+    if m > _FEW_ACTIONS:
+        arg = v2.argmax(axis=1) if argmax else np.empty(0, dtype=np.int64)
+        vmax = v2[np.arange(v2.shape[0]), arg] if argmax else v2.max(axis=1)
+        return vmax, arg
+    best = v2[:, 0].copy()
+    arg = np.zeros(v2.shape[0] if argmax else 0, dtype=np.int64)
+    for a in range(1, m):
+        col = v2[:, a]
+        if argmax:
+            arg[col > best] = a  # strict: the first maximiser is kept on ties
+        np.maximum(best, col, out=best)
+    return best, arg
 
 
 def _policy_rows(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
@@ -648,8 +681,8 @@ def solve_value_iteration(
     tol = epsilon * (1 - lam) / (2 * lam) if lam > 0 else np.inf
     V = _start(mdp, V0, _max_reward(mdp))
     for k in range(1, max_iter + 1):
-        TV, _ = _bellman(mdp, V)
-        done = np.max(np.abs(TV - V)) < tol
+        TV = _bellman_max(mdp, V)
+        done = np.abs(TV - V).max() < tol
         V = TV
         if done:
             break
