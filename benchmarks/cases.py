@@ -133,7 +133,12 @@ def _solvers() -> dict[str, tuple[Callable, Callable, str, str]]:
 #: The MDP groups: (structure, our solver, QuantEcon's solver, note). A group is named
 #: ``mdp_<structure>_<ours>``, or ``..._vs_<peer>`` when QuantEcon's counterpart is another solver.
 MDP_GROUPS = [
-    ("dense", "build", "build", "FiniteMDP.from_dense checks P (two passes over it); DiscreteDP reads no entry"),
+    (
+        "dense",
+        "build",
+        "build",
+        "FiniteMDP.from_dense checks P (two passes over it); DiscreteDP reads no entry",
+    ),
     *[("dense", s, s, "") for s in ("vi", "pi", "mpi")],
     *[("banded", s, s, "") for s in ("vi", "pi", "mpi")],
     *[("random", s, s, "") for s in ("vi", "pi", "mpi")],

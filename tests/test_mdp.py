@@ -170,6 +170,10 @@ def test_evaluate_policy_methods(method, sparse):
     pol = md.policy_iteration(m).policy
     exact = md.policy_evaluation(m, pol)
     np.testing.assert_allclose(md.evaluate_policy(m, pol, method), exact, atol=1e-9)
+    # policy iteration on this evaluation (inexact steps for Krylov, then a tight confirmation)
+    sol = md.solve_policy_iteration(m, evaluation=method)
+    assert np.array_equal(sol.policy, pol)
+    np.testing.assert_allclose(sol.V, exact, atol=1e-9)
 
 
 def test_large_sparse_random_model_solved_fast():
