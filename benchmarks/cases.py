@@ -40,7 +40,8 @@ SIZES: dict[str, tuple[list[int], list[int]]] = {
     "lmsr_trade_cost_numba": ([1_000_000], [1_000_000]),
     "marl_core_step": ([4096], [4096]),
     "marl_core_reset": ([4096], [4096]),
-    "pressure_matrix": ([100, 500], [50, 100, 200, 500, 1000]),
+    "pressure_matrix": ([100], [50, 100, 200]),
+    "pressure_matrix_fft": ([500], [200, 500, 1000]),
     "pbvi_exact": ([1, 2], [1, 2, 3, 4]),
     "ppo_sb3": ([], [3200]),
 }
@@ -541,22 +542,39 @@ def write_floor(N: int) -> np.ndarray:
     return M
 
 
+#: Pressure-matrix groups: method, label, note.
+PRESSURE_METHODS = {
+    "pressure_matrix": (
+        "auto",
+        "pressure_matrix (default: direct)",
+        "two agent groups; the default method, direct convolutions of non-negative numbers "
+        "(relative accuracy on every entry), O(N^3)",
+    ),
+    "pressure_matrix_fft": (
+        "fft",
+        "pressure_matrix(method='fft')",
+        "two agent groups; tilted FFT, opt-in: absolute accuracy only (about 1e-11 per entry)",
+    ),
+}
+
+
 def pressure_cases(quick: bool) -> Iterator[Case]:
     from mmkit.markov_market import pressure_matrix
 
-    for N in sizes("pressure_matrix", quick):
-        g = pressure_groups(N)
-        yield Case(
-            "pressure_matrix",
-            N,
-            "agents",
-            lambda g=g: pressure_matrix(g),
-            lambda N=N: write_floor(N),
-            "pressure_matrix",
-            "np.empty + fill of the output",
-            kind="limit",
-            note="two agent groups; direct convolutions up to N = 80, tilted FFT above",
-        )
+    for group, (method, label, note) in PRESSURE_METHODS.items():
+        for N in sizes(group, quick):
+            g = pressure_groups(N)
+            yield Case(
+                group,
+                N,
+                "agents",
+                lambda g=g, method=method: pressure_matrix(g, method=method),
+                lambda N=N: write_floor(N),
+                label,
+                "np.empty + fill of the output",
+                kind="limit",
+                note=note,
+            )
 
 
 # ----------------------------------------------------------------------------- symbolic PBVI

@@ -48,7 +48,11 @@ PANELS = [
     (
         "Market-pressure matrix",
         "agents N",
-        [("pressure_matrix", "ours", "pressure_matrix"), ("pressure_matrix", "peer", "write the output")],
+        [
+            ("pressure_matrix", "ours", "pressure_matrix (direct)"),
+            ("pressure_matrix_fft", "ours", "pressure_matrix (fft)"),
+            ("pressure_matrix_fft", "peer", "write the output"),
+        ],
         "log",
     ),
     (
