@@ -38,6 +38,8 @@ SIZES: dict[str, tuple[list[int], list[int]]] = {
     "xadd_max": ([4, 6], [3, 4, 6, 8, 10]),
     "lmsr_trade_cost_numpy": ([1_000_000], [1_000_000]),
     "lmsr_trade_cost_numba": ([1_000_000], [1_000_000]),
+    "lmsr_prices_numpy": ([1_000_000], [1_000_000]),
+    "lmsr_buy_scalar": ([2, 4], [2, 4]),
     "marl_core_step": ([4096], [4096]),
     "marl_core_reset": ([4096], [4096]),
     "pressure_matrix": ([100], [50, 100, 200]),
@@ -202,8 +204,8 @@ def mdp_cases(quick: bool) -> Iterator[Case]:
                     yield _build_case(m, n, note)
                     continue
                 f_o, f_p = solvers[ours][0], solvers[peer][1]
-                run_o = lambda m=m, f=f_o: f(m)  # noqa: E731
-                run_p = lambda q=q, f=f_p: f(q)  # noqa: E731
+                run_o = lambda m=m, f=f_o: f(m)
+                run_p = lambda q=q, f=f_p: f(q)
                 so, sq = run_o(), run_p()
                 _same_policy(so.policy, sq.sigma, f"{group} n={n}")
                 yield Case(
@@ -226,8 +228,8 @@ def lp_cases(quick: bool) -> Iterator[Case]:
 
     for n in sizes("mdp_dual_lp", quick):
         m = dense_mdp(n)
-        lp = lambda m=m: md.solve_dual_lp(m)  # noqa: E731
-        pi = lambda m=m: md.solve_policy_iteration(m)  # noqa: E731
+        lp = lambda m=m: md.solve_dual_lp(m)
+        pi = lambda m=m: md.solve_policy_iteration(m)
         _same_policy(lp().policy, pi().policy, f"dual LP n={n}")
         yield Case(
             "mdp_dual_lp",
@@ -331,6 +333,22 @@ def lmsr_bare_numpy(q: np.ndarray, q_new: np.ndarray, b: float = LMSR_B) -> np.n
     return b * (np.log(np.exp((q_new - m) / b).sum(axis=1)) - np.log(np.exp((q - m) / b).sum(axis=1)))
 
 
+def lmsr_bare_prices(q: np.ndarray, b: float = LMSR_B) -> np.ndarray:
+    """``softmax(q / b)`` over the last axis, no checks: the numpy floor for prices."""
+    z = q / b
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def lmsr_py_buy(q: list[float], i: int, k: float, b: float = LMSR_B) -> float:
+    """The closed form ``b ln(1 - p_i + p_i e^{k/b})`` in pure Python (no checks, no shift)."""
+    s = sum(math.exp(x / b) for x in q)
+    p = math.exp(q[i] / b) / s
+    return b * math.log(1 - p + p * math.exp(k / b))
+
+
+LMSR_BUY_Q = [50.0, 10.0, -20.0, 5.0]  # the first n entries are the scalar case's share vector
+
 _NUMBA_LMSR: Callable | None = None
 
 
@@ -372,9 +390,9 @@ def lmsr_cases(quick: bool) -> Iterator[Case]:
     nb = lmsr_numba()
     for n in sizes("lmsr_trade_cost_numpy", quick):
         q, q1 = lmsr_inputs(n)
-        ours = lambda q=q, q1=q1: mm.trade_cost(q, q1)  # noqa: E731
+        ours = lambda q=q, q1=q1: mm.trade_cost(q, q1)
         ref = ours()
-        bare = lambda q=q, q1=q1: lmsr_bare_numpy(q, q1)  # noqa: E731
+        bare = lambda q=q, q1=q1: lmsr_bare_numpy(q, q1)
         if np.max(np.abs(bare() - ref)) > 1e-9:
             raise AssertionError("LMSR: bare numpy differs from mmkit")
         yield Case(
@@ -386,10 +404,24 @@ def lmsr_cases(quick: bool) -> Iterator[Case]:
             "LMSR.trade_cost",
             "bare numpy log-sum-exp",
             kind="limit",
-            note="2 outcomes, b = 100",
+            note="2 outcomes, b = 100; issue 15's target: within 1.2x",
+        )
+        prices, bare_p = (lambda q=q: mm.prices(q)), (lambda q=q: lmsr_bare_prices(q))
+        if np.max(np.abs(prices() - bare_p())) > 1e-12:
+            raise AssertionError("LMSR: bare numpy prices differ from mmkit")
+        yield Case(
+            "lmsr_prices_numpy",
+            n,
+            "trades",
+            prices,
+            bare_p,
+            "LMSR.prices",
+            "bare numpy softmax",
+            kind="limit",
+            note="2 outcomes, b = 100; issue 15's target: within 1.2x",
         )
         if nb is not None:
-            jit = lambda q=q, q1=q1: nb(q, q1, LMSR_B)  # noqa: E731
+            jit = lambda q=q, q1=q1: nb(q, q1, LMSR_B)
             if np.max(np.abs(jit() - ref)) > 1e-9:
                 raise AssertionError("LMSR: numba loop differs from mmkit")
             yield Case(
@@ -403,6 +435,22 @@ def lmsr_cases(quick: bool) -> Iterator[Case]:
                 kind="limit",
                 note="2 outcomes, b = 100; one fused pass, no temporaries",
             )
+    for n in sizes("lmsr_buy_scalar", quick):
+        qs = LMSR_BUY_Q[:n]
+        buy, py = (lambda qs=qs: mm.buy(qs, 0, 10.0)), (lambda qs=qs: lmsr_py_buy(qs, 0, 10.0))
+        if abs(buy() - py()) > 1e-9:
+            raise AssertionError("LMSR: scalar buy differs from the closed form")
+        yield Case(
+            "lmsr_buy_scalar",
+            n,
+            "outcomes",
+            buy,
+            py,
+            "LMSR.buy (one trade, list input, validated)",
+            "closed form in pure Python (no checks)",
+            kind="limit",
+            note="b = 100, 10 shares of outcome 0; issue 15's target: within 3x",
+        )
 
 
 # ----------------------------------------------------------------------------- MARL market core
@@ -590,8 +638,8 @@ def pbvi_cases(quick: bool) -> Iterator[Case]:
         return InventoryPOMDP(acts, TraderModel.glosten_milgrom(), gamma=Fraction(9, 10))
 
     for H in sizes("pbvi_exact", quick):
-        exact = lambda H=H: solve(model(), [root], H)  # noqa: E731
-        numeric = lambda H=H: expectimax(model(), root, H)  # noqa: E731
+        exact = lambda H=H: solve(model(), [root], H)
+        numeric = lambda H=H: expectimax(model(), root, H)
         v_x, v_n = float(exact().value(root)), numeric()[0]
         if abs(v_x - v_n) > 1e-9 * max(1.0, abs(v_n)):
             raise AssertionError(f"PBVI H={H}: exact {v_x} vs expectimax {v_n}")
