@@ -255,3 +255,14 @@ def test_cheap_validation_keeps_every_check(row, match):
         else:
             with pytest.raises(ValueError, match=match):
                 build()
+
+
+def test_bicgstab_reports_failure_and_evaluation_falls_back_to_the_exact_solve():
+    m, _ = qe_pair(3, S=30, A=3, discount=0.95, product=False, sparse=True)
+    pol = md.policy_iteration(m).policy
+    rows = m.pair_index(pol)
+    P_pi, r = m.P[rows], m.R[rows]
+    assert md._bicgstab(P_pi, m.discount, r, None, 1e-12, maxiter=1) is None  # too few steps
+    x = md._bicgstab(P_pi, m.discount, r, None, 1e-12, maxiter=300)
+    exact = md.policy_evaluation(m, pol)
+    np.testing.assert_allclose(x, exact, atol=1e-9)

@@ -608,8 +608,9 @@ def evaluate_policy(
     policy : ndarray of int, shape (n_states,)
         Action label of every state.
     method : {"auto", "direct", "gmres", "bicgstab"}
-        ``direct``: dense LU, or sparse LU (SuperLU) when ``P`` is sparse. ``gmres`` /
-        ``bicgstab``: Krylov iterations on the sparse operator, with relative residual
+        ``direct``: dense LU, or sparse LU (SuperLU) when ``P`` is sparse. ``gmres`` (SciPy's) /
+        ``bicgstab`` (:func:`_bicgstab`, which applies :math:`v - \lambda P_\pi v` without
+        forming the matrix): Krylov iterations on the sparse operator, with relative residual
         ``rtol`` (no fill-in: the method for large sparse models whose LU factors fill,
         e.g. random transitions). ``auto``: ``direct`` for dense ``P``, ``bicgstab`` for
         sparse ``P`` with more than 2,000 states (falling back to ``direct`` if it stalls).
@@ -629,6 +630,11 @@ def evaluate_policy(
     sparse = sp.issparse(P_pi)
     if method == "auto":
         method = "bicgstab" if sparse and n > _KRYLOV_MIN_STATES else "direct"
+    if method == "bicgstab":
+        x = _bicgstab(P_pi, lam, r, V0, rtol, maxiter=10 * n)
+        if x is not None:
+            return x
+        method = "direct"  # did not reach rtol (or broke down): the exact solve
     if not sparse:
         A = P_pi * (-lam)
         A.flat[:: n + 1] += 1.0
@@ -639,13 +645,66 @@ def evaluate_policy(
         A = (sp.identity(n, format="csr") - lam * P_pi.tocsr()).tocsr()
     if method == "direct":
         return np.asarray(spsolve(A.tocsc(), r))
-    from scipy.sparse.linalg import bicgstab, gmres
+    from scipy.sparse.linalg import gmres
 
-    solver = bicgstab if method == "bicgstab" else gmres
-    x, info = solver(A, r, x0=V0, rtol=rtol, atol=0.0, maxiter=10 * n)
+    x, info = gmres(A, r, x0=V0, rtol=rtol, atol=0.0, maxiter=10 * n)
     if info != 0:  # did not reach rtol: fall back to the exact solve
         return np.asarray(spsolve(A.tocsc(), r))
     return np.asarray(x)
+
+
+def _bicgstab(
+    P_pi, lam: float, b: np.ndarray, x0: np.ndarray | None, rtol: float, maxiter: int
+) -> np.ndarray | None:
+    r"""BiCGSTAB (van der Vorst 1992) on :math:`(I - \lambda P_\pi) x = b`, with the operator
+    applied as ``x - lam * (P_pi @ x)`` (no matrix :math:`I - \lambda P_\pi` is formed).
+
+    Stops when :math:`\|b - Ax\|_2 \le` ``rtol`` :math:`\|b\|_2`; returns ``None`` if that is not
+    reached in ``maxiter`` steps or the recurrence breaks down (the caller then solves exactly).
+    """
+
+    def A(v: np.ndarray) -> np.ndarray:
+        out = np.asarray(P_pi @ v)
+        out *= -lam
+        out += v
+        return out
+
+    x = np.zeros_like(b) if x0 is None else np.array(x0, dtype=float)
+    r = b - A(x) if x0 is not None else b.copy()
+    stop2 = rtol * rtol * float(b @ b)  # squared norms: one dot product each
+    if float(r @ r) <= stop2:
+        return x
+    r_hat = r.copy()
+    rho = alpha = omega = 1.0
+    p = np.zeros_like(b)
+    v = np.zeros_like(b)
+    for _ in range(maxiter):
+        rho_new = float(r_hat @ r)
+        if rho_new == 0.0 or omega == 0.0:
+            return None
+        p -= omega * v  # p = r + beta (p - omega v), in place
+        p *= (rho_new / rho) * (alpha / omega)
+        p += r
+        v = A(p)
+        denom = float(r_hat @ v)
+        if denom == 0.0:
+            return None
+        alpha = rho_new / denom
+        r -= alpha * v  # r is now s = r - alpha v
+        x += alpha * p
+        if float(r @ r) <= stop2:
+            return x
+        t = A(r)
+        tt = float(t @ t)
+        if tt == 0.0:
+            return None
+        omega = float(t @ r) / tt
+        x += omega * r
+        r -= omega * t
+        if float(r @ r) <= stop2:
+            return x
+        rho = rho_new
+    return None
 
 
 def _iterations(max_iter: int) -> int:
