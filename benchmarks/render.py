@@ -102,7 +102,7 @@ def figure(cases: list[dict], path: Path) -> list[tuple[str, str, str, str]]:
 
     from mmkit.book.plotting import subplots
 
-    fig, axes = subplots(2, 3, width=13.5, height=7.6)
+    fig, axes = subplots(3, 2, width=7.0, height=10.5)
     fits = []
     for ax, (title, xlabel, lines, xscale) in zip(axes.ravel(), PANELS):
         sym = xlabel.split()[-1]
@@ -138,7 +138,7 @@ def figure(cases: list[dict], path: Path) -> list[tuple[str, str, str, str]]:
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.set_ylabel("CPU time per call (s)")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=6, framealpha=0.85)
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
     return fits
