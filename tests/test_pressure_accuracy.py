@@ -166,3 +166,52 @@ def test_default_method_meets_the_stated_relative_accuracy_per_entry():
             worst = max(worst, float(abs(F(float(M[i, j])) - ex) / ex))
     assert worst <= bound
     assert worst < 1e-13  # far inside the bound in practice
+
+
+def _reference_mp(chain, prec: int = 300):
+    """Joint law of (S, S') for a rational chain, by the 2-D convolutions in 300-bit mpmath."""
+    mpmath = pytest.importorskip("mpmath")
+    ctx = mpmath.mp.clone()
+    ctx.prec = prec
+
+    def mp(x):
+        return ctx.mpf(x.numerator) / x.denominator
+
+    N, n = len(chain), 2 * len(chain) + 1
+    J = np.full((n, n), ctx.mpf(0), dtype=object)
+    J[N, N] = ctx.mpf(1)
+    for T in chain:
+        pi = exact_stationary(T)
+        new = np.full((n, n), ctx.mpf(0), dtype=object)
+        for x in range(3):
+            for y in range(3):
+                c = mp(pi[x]) * mp(T[x][y])
+                if c == 0:
+                    continue
+                sx, sy = x - 1, y - 1
+                src = J[max(0, -sx) : n - max(0, sx), max(0, -sy) : n - max(0, sy)]
+                new[max(0, sx) : n - max(0, -sx), max(0, sy) : n - max(0, -sy)] += c * src
+        J = new
+    return ctx, J
+
+
+def test_default_method_relative_accuracy_at_n10_against_300_bit_reference():
+    from mmkit.markov_market import pressure_log_marginal
+
+    chain = [T1] * 5 + [T2] * 5
+    ctx, J = _reference_mp(chain)
+    fl = _float_chain(chain)
+    M = pressure_matrix(fl)
+    bound = 4 * len(chain) * (1 + np.max(np.abs(pressure_log_marginal(fl)))) * np.finfo(float).eps
+    worst, smallest = 0.0, 1.0
+    for i in range(J.shape[0]):
+        row = sum(J[i])
+        for j in range(J.shape[1]):
+            if J[i, j] == 0:
+                assert M[i, j] == 0.0
+                continue
+            ex = J[i, j] / row
+            smallest = min(smallest, float(ex))
+            worst = max(worst, float(abs(ctx.mpf(float(M[i, j])) - ex) / ex))
+    assert smallest < 1e-50  # entries far below the FFT's absolute error
+    assert worst <= bound

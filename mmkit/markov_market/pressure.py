@@ -353,11 +353,12 @@ def pressure_matrix(agents, weighting: str = "stationary", method: str = "auto")
     has a relative error of at most :math:`4 N (1 + \max_s |\log P(S = s)|)\,\varepsilon`
     (:math:`\varepsilon = 2^{-52}`, the machine epsilon): each agent step forms a convex combination of non-negative
     entries (no cancellation) with weights :math:`P(x_k \mid S)` computed from log row masses,
-    whose rounding is relative to their magnitude. At :math:`N = 1000` that is about 1e-9 in
-    the worst case. Tested against exact rational enumeration on a nearly decomposable chain
+    whose rounding is relative to their magnitude. At :math:`N = 1000` on the benchmark chain
+    (``benchmarks/cases.py``) the bound is about 1e-9. Tested against exact rational enumeration on a nearly decomposable chain
     (transition probabilities :math:`2^{-20}` between its blocks, entries down to 1e-36) at
-    :math:`N = 4` and 6, per entry (``tests/test_pressure_accuracy.py``; measured 2.2e-15 and
-    5.1e-15, against bounds of 1e-13 and 2e-13). Smaller entries are in
+    :math:`N = 4` and 6, and against a 300-bit reference at :math:`N = 10`, per entry
+    (``tests/test_pressure_accuracy.py``; measured 2.2e-15, 5.1e-15 and 4.4e-15 against
+    bounds of 1e-13, 2e-13 and 6e-13; 2.1e-14 against 5e-12 at :math:`N = 30`). Smaller entries are in
     or near the subnormal range and carry an absolute error of a few :math:`N` times 5e-324.
 
     ``fft`` is accurate only in absolute terms, about 1e-11 per entry (1.1e-11 at
