@@ -12,11 +12,17 @@ several repeats, ``time.process_time``). Run with one thread for stable numbers:
 from __future__ import annotations
 
 import math
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from mmkit.cost_function.scoring_rules import LMSR
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # ``python benchmarks/...`` from the root
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.cases import lmsr_bare_prices, lmsr_py_buy  # noqa: E402
+from mmkit.cost_function.scoring_rules import LMSR  # noqa: E402
 
 B = 100.0
 
@@ -37,18 +43,8 @@ def bare_cost(q: np.ndarray, b: float = B) -> np.ndarray:
     return b * (np.log(np.exp(z - m).sum(axis=-1)) + m[:, 0])
 
 
-def bare_prices(q: np.ndarray, b: float = B) -> np.ndarray:
-    """softmax(q / b), bare NumPy."""
-    z = q / b
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def py_buy(q: list[float], i: int, k: float, b: float = B) -> float:
-    """The closed form b ln(1 - p_i + p_i e^{k/b}) in pure Python (no validation, no shift)."""
-    s = sum(math.exp(x / b) for x in q)
-    p = math.exp(q[i] / b) / s
-    return b * math.log(1 - p + p * math.exp(k / b))
+bare_prices = lmsr_bare_prices  # one definition, shared with the suite (benchmarks/cases.py)
+py_buy = lmsr_py_buy
 
 
 def cpu_pair(f, g, reps: int, calls: int = 1) -> tuple[float, float]:

@@ -20,23 +20,31 @@ import scipy.sparse as sp
 from benchmarks.harness import Case, key_of
 
 _DENSE = ([100, 300], [100, 200, 300, 500, 1000])
+_BANDED = ([2000], [2000, 5000, 20000])
 #: Problem sizes per case group: (quick, full). Quick sizes are a subset of full sizes.
 SIZES: dict[str, tuple[list[int], list[int]]] = {
+    "mdp_dense_build": _DENSE,
     "mdp_dense_vi": _DENSE,
     "mdp_dense_pi": _DENSE,
-    "mdp_dense_pi_vs_mpi": _DENSE,
-    "mdp_sparse_banded_pi": ([2000], [2000, 5000, 20000]),
-    "mdp_sparse_banded_pi_vs_pi": ([2000], [2000, 5000, 20000]),
-    "mdp_sparse_random_pi": ([], [500, 1000, 2000]),
-    "mdp_sparse_random_pi_vs_pi": ([], [500, 1000, 2000]),
+    "mdp_dense_mpi": _DENSE,
+    "mdp_banded_vi": _BANDED,
+    "mdp_banded_pi": _BANDED,
+    "mdp_banded_mpi": _BANDED,
+    "mdp_random_vi": ([2000], [2000, 5000, 20000]),
+    "mdp_random_pi": ([], [500, 1000, 2000]),
+    "mdp_random_mpi": ([2000], [2000, 5000, 20000]),
+    "mdp_random_pi_vs_mpi": ([20000], [5000, 20000]),
     "mdp_dual_lp": ([25, 50], [25, 50, 100, 200]),
     "xadd_max": ([4, 6], [3, 4, 6, 8, 10]),
     "lmsr_trade_cost_numpy": ([1_000_000], [1_000_000]),
     "lmsr_trade_cost_numba": ([1_000_000], [1_000_000]),
+    "lmsr_prices_numpy": ([1_000_000], [1_000_000]),
+    "lmsr_buy_scalar": ([2, 4], [2, 4]),
     "marl_core_step": ([4096], [4096]),
     "marl_core_reset": ([4096], [4096]),
     "marl_core_reset_batch": ([4096], [4096]),
-    "pressure_matrix": ([100, 500], [50, 100, 200, 500, 1000]),
+    "pressure_matrix": ([100], [50, 100, 200]),
+    "pressure_matrix_fft": ([500], [200, 500, 1000]),
     "pbvi_exact": ([1, 2], [1, 2, 3, 4, 5, 6]),
     "pbvi_exact_xadd": ([1, 2], [1, 2, 3, 4]),
     "ppo_sb3": ([], [3200]),
@@ -57,6 +65,8 @@ def planned_keys(quick: bool) -> list[str]:
 DISCOUNT = 0.95
 N_ACTIONS = 4
 VI_TOL = 1e-6
+MPI_K = 20
+MAX_ITER = 100_000  # QuantEcon's default (250) would stop VI before its epsilon is met
 
 
 def dense_mdp(n: int, n_actions: int = N_ACTIONS, seed: int = 0):
@@ -99,70 +109,119 @@ def _same_policy(p1, p2, what: str) -> None:
         raise AssertionError(f"{what}: the two solvers return different policies")
 
 
-def mdp_cases(quick: bool) -> Iterator[Case]:
-    """mmkit.common.mdp beside QuantEcon's DiscreteDP (same MDP, same stopping rule)."""
+def _solvers() -> dict[str, tuple[Callable, Callable, str, str]]:
+    """Per solver: ours(mdp), QuantEcon's(ddp), and their labels (same start, same stopping rule)."""
     from mmkit.common import mdp as md
 
-    for n in sizes("mdp_dense_vi", quick):
-        m = dense_mdp(n)
-        q = md.to_quantecon(m)
-        vi_o = lambda m=m: md.value_iteration(m, tol=VI_TOL)  # noqa: E731
-        vi_p = lambda q=q: q.solve("value_iteration", epsilon=VI_TOL, max_iter=100_000)  # noqa: E731
-        _same_policy(vi_o().policy, m.a_indices[m.pair_index(vi_p().sigma)], f"VI n={n}")
-        yield Case(
-            "mdp_dense_vi",
-            n,
-            "states",
-            vi_o,
-            vi_p,
-            "value_iteration",
+    return {
+        "vi": (
+            lambda m: md.solve_value_iteration(m, epsilon=VI_TOL),
+            lambda q: q.solve("value_iteration", epsilon=VI_TOL, max_iter=MAX_ITER),
+            "solve_value_iteration",
             "QuantEcon DiscreteDP VI",
-            note=f"{N_ACTIONS} actions, discount {DISCOUNT}, epsilon {VI_TOL:g}; a dense mat-vec per sweep",
-        )
-        pi_o = lambda m=m: md.policy_iteration(m)  # noqa: E731
-        pi_p = lambda q=q: q.solve("policy_iteration")  # noqa: E731
-        mpi_p = lambda q=q: q.solve("modified_policy_iteration", epsilon=VI_TOL, k=20)  # noqa: E731
-        _same_policy(pi_o().policy, pi_p().sigma, f"PI n={n}")
-        yield Case("mdp_dense_pi", n, "states", pi_o, pi_p, "policy_iteration", "QuantEcon DiscreteDP PI")
-        yield Case(
-            "mdp_dense_pi_vs_mpi",
-            n,
-            "states",
-            pi_o,
-            mpi_p,
-            "policy_iteration",
-            "QuantEcon DiscreteDP MPI (k = 20)",
-            note="the fastest QuantEcon solver on these MDPs",
-        )
-        del m, q
-    for structure in ("banded", "random"):
-        for n in sizes(f"mdp_sparse_{structure}_pi", quick):
-            m = sparse_mdp(n, structure)
+        ),
+        "pi": (
+            lambda m: md.solve_policy_iteration(m),
+            lambda q: q.solve("policy_iteration"),
+            "solve_policy_iteration",
+            "QuantEcon DiscreteDP PI",
+        ),
+        "mpi": (
+            lambda m: md.modified_policy_iteration(m, epsilon=VI_TOL, k=MPI_K),
+            lambda q: q.solve("modified_policy_iteration", epsilon=VI_TOL, k=MPI_K, max_iter=MAX_ITER),
+            f"modified_policy_iteration (k = {MPI_K})",
+            f"QuantEcon DiscreteDP MPI (k = {MPI_K})",
+        ),
+    }
+
+
+#: The MDP groups: (structure, our solver, QuantEcon's solver, note). A group is named
+#: ``mdp_<structure>_<ours>``, or ``..._vs_<peer>`` when QuantEcon's counterpart is another solver.
+MDP_GROUPS = [
+    (
+        "dense",
+        "build",
+        "build",
+        "FiniteMDP.from_dense checks P (two passes over it); DiscreteDP reads no entry",
+    ),
+    *[("dense", s, s, "") for s in ("vi", "pi", "mpi")],
+    *[("banded", s, s, "") for s in ("vi", "pi", "mpi")],
+    *[("random", s, s, "") for s in ("vi", "pi", "mpi")],
+    (
+        "random",
+        "pi",
+        "mpi",
+        "our PI evaluates each policy by BiCGSTAB; QuantEcon's PI (sparse LU) does not finish at "
+        "these sizes (fill-in), so its fastest solver is the counterpart",
+    ),
+]
+_STRUCTURE_NOTE = {
+    "dense": f"dense random P, {N_ACTIONS} actions, discount {DISCOUNT}, epsilon {VI_TOL:g}",
+    "banded": f"sparse banded P (3 successors), {N_ACTIONS} actions, discount {DISCOUNT}",
+    "random": f"sparse random P (5 random successors), {N_ACTIONS} actions, discount {DISCOUNT}",
+}
+
+
+def _mdp_group(structure: str, ours: str, peer: str) -> str:
+    return f"mdp_{structure}_{ours}" + ("" if ours == peer else f"_vs_{peer}")
+
+
+def _build_case(m, n: int, note: str) -> Case:
+    """``FiniteMDP.from_dense`` (validated) beside ``DiscreteDP(R, Q, beta)`` on the same arrays."""
+    from quantecon.markov import DiscreteDP
+
+    from mmkit.common.mdp import FiniteMDP
+
+    R, P = m.R.reshape(n, -1), m.P.reshape(n, -1, n)
+    return Case(
+        "mdp_dense_build",
+        n,
+        "states",
+        lambda: FiniteMDP.from_dense(R, P, DISCOUNT),
+        lambda: DiscreteDP(R, P, DISCOUNT),
+        "FiniteMDP.from_dense (validated)",
+        "QuantEcon DiscreteDP(R, Q, beta)",
+        note=note,
+    )
+
+
+def mdp_cases(quick: bool) -> Iterator[Case]:
+    """mmkit.common.mdp beside QuantEcon's DiscreteDP: the same MDP, start and stopping rule,
+    and the same policy (checked before timing)."""
+    from mmkit.common import mdp as md
+
+    solvers = _solvers()
+    for structure in ("dense", "banded", "random"):
+        groups = [g for g in MDP_GROUPS if g[0] == structure]
+        all_n = sorted({n for g in groups for n in sizes(_mdp_group(*g[:3]), quick)})
+        for n in all_n:
+            m = dense_mdp(n) if structure == "dense" else sparse_mdp(n, structure)
             q = md.to_quantecon(m)
-            pi_o = lambda m=m: md.policy_iteration(m)  # noqa: E731
-            mpi_p = lambda q=q: q.solve("modified_policy_iteration", epsilon=VI_TOL, k=20)  # noqa: E731
-            pi_p = lambda q=q: q.solve("policy_iteration")  # noqa: E731
-            _same_policy(pi_o().policy, pi_p().sigma, f"sparse {structure} PI n={n}")
-            yield Case(
-                f"mdp_sparse_{structure}_pi",
-                n,
-                "states",
-                pi_o,
-                mpi_p,
-                "policy_iteration (sparse LU)",
-                "QuantEcon DiscreteDP MPI (k = 20)",
-                note=f"{structure} sparse P, {N_ACTIONS} actions",
-            )
-            yield Case(
-                f"mdp_sparse_{structure}_pi_vs_pi",
-                n,
-                "states",
-                pi_o,
-                pi_p,
-                "policy_iteration (sparse LU)",
-                "QuantEcon DiscreteDP PI",
-                note=f"{structure} sparse P, {N_ACTIONS} actions",
-            )
+            for _, ours, peer, note in groups:
+                group = _mdp_group(structure, ours, peer)
+                if n not in sizes(group, quick):
+                    continue
+                note = "; ".join(x for x in (_STRUCTURE_NOTE[structure], note) if x)
+                if ours == "build":
+                    yield _build_case(m, n, note)
+                    continue
+                f_o, f_p = solvers[ours][0], solvers[peer][1]
+                run_o = lambda m=m, f=f_o: f(m)
+                run_p = lambda q=q, f=f_p: f(q)
+                so, sq = run_o(), run_p()
+                _same_policy(so.policy, sq.sigma, f"{group} n={n}")
+                yield Case(
+                    group,
+                    n,
+                    "states",
+                    run_o,
+                    run_p,
+                    solvers[ours][2],
+                    solvers[peer][3],
+                    note=note,
+                    extra={"iterations_ours": int(so.iterations), "iterations_peer": int(sq.num_iter)},
+                )
+            del m, q
 
 
 def lp_cases(quick: bool) -> Iterator[Case]:
@@ -171,8 +230,8 @@ def lp_cases(quick: bool) -> Iterator[Case]:
 
     for n in sizes("mdp_dual_lp", quick):
         m = dense_mdp(n)
-        lp = lambda m=m: md.solve_dual_lp(m)  # noqa: E731
-        pi = lambda m=m: md.policy_iteration(m)  # noqa: E731
+        lp = lambda m=m: md.solve_dual_lp(m)
+        pi = lambda m=m: md.solve_policy_iteration(m)
         _same_policy(lp().policy, pi().policy, f"dual LP n={n}")
         yield Case(
             "mdp_dual_lp",
@@ -181,9 +240,10 @@ def lp_cases(quick: bool) -> Iterator[Case]:
             lp,
             pi,
             "solve_dual_lp (HiGHS)",
-            "mmkit policy_iteration",
+            "mmkit solve_policy_iteration",
             kind="limit",
-            note="same optimum; the LP's cost is what the occupation measure costs",
+            note="same optimum; the LP (the slides' formulation, HiGHS interior point, the fastest of "
+            "its methods here) has no QuantEcon counterpart: its cost is what the occupation measure costs",
         )
 
 
@@ -275,6 +335,22 @@ def lmsr_bare_numpy(q: np.ndarray, q_new: np.ndarray, b: float = LMSR_B) -> np.n
     return b * (np.log(np.exp((q_new - m) / b).sum(axis=1)) - np.log(np.exp((q - m) / b).sum(axis=1)))
 
 
+def lmsr_bare_prices(q: np.ndarray, b: float = LMSR_B) -> np.ndarray:
+    """``softmax(q / b)`` over the last axis, no checks: the numpy floor for prices."""
+    z = q / b
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def lmsr_py_buy(q: list[float], i: int, k: float, b: float = LMSR_B) -> float:
+    """The closed form ``b ln(1 - p_i + p_i e^{k/b})`` in pure Python (no checks, no shift)."""
+    s = sum(math.exp(x / b) for x in q)
+    p = math.exp(q[i] / b) / s
+    return b * math.log(1 - p + p * math.exp(k / b))
+
+
+LMSR_BUY_Q = [50.0, 10.0, -20.0, 5.0]  # the first n entries are the scalar case's share vector
+
 _NUMBA_LMSR: Callable | None = None
 
 
@@ -316,9 +392,9 @@ def lmsr_cases(quick: bool) -> Iterator[Case]:
     nb = lmsr_numba()
     for n in sizes("lmsr_trade_cost_numpy", quick):
         q, q1 = lmsr_inputs(n)
-        ours = lambda q=q, q1=q1: mm.trade_cost(q, q1)  # noqa: E731
+        ours = lambda q=q, q1=q1: mm.trade_cost(q, q1)
         ref = ours()
-        bare = lambda q=q, q1=q1: lmsr_bare_numpy(q, q1)  # noqa: E731
+        bare = lambda q=q, q1=q1: lmsr_bare_numpy(q, q1)
         if np.max(np.abs(bare() - ref)) > 1e-9:
             raise AssertionError("LMSR: bare numpy differs from mmkit")
         yield Case(
@@ -330,10 +406,24 @@ def lmsr_cases(quick: bool) -> Iterator[Case]:
             "LMSR.trade_cost",
             "bare numpy log-sum-exp",
             kind="limit",
-            note="2 outcomes, b = 100",
+            note="2 outcomes, b = 100; issue 15's target: within 1.2x",
+        )
+        prices, bare_p = (lambda q=q: mm.prices(q)), (lambda q=q: lmsr_bare_prices(q))
+        if np.max(np.abs(prices() - bare_p())) > 1e-12:
+            raise AssertionError("LMSR: bare numpy prices differ from mmkit")
+        yield Case(
+            "lmsr_prices_numpy",
+            n,
+            "trades",
+            prices,
+            bare_p,
+            "LMSR.prices",
+            "bare numpy softmax",
+            kind="limit",
+            note="2 outcomes, b = 100; issue 15's target: within 1.2x",
         )
         if nb is not None:
-            jit = lambda q=q, q1=q1: nb(q, q1, LMSR_B)  # noqa: E731
+            jit = lambda q=q, q1=q1: nb(q, q1, LMSR_B)
             if np.max(np.abs(jit() - ref)) > 1e-9:
                 raise AssertionError("LMSR: numba loop differs from mmkit")
             yield Case(
@@ -347,6 +437,22 @@ def lmsr_cases(quick: bool) -> Iterator[Case]:
                 kind="limit",
                 note="2 outcomes, b = 100; one fused pass, no temporaries",
             )
+    for n in sizes("lmsr_buy_scalar", quick):
+        qs = LMSR_BUY_Q[:n]
+        buy, py = (lambda qs=qs: mm.buy(qs, 0, 10.0)), (lambda qs=qs: lmsr_py_buy(qs, 0, 10.0))
+        if abs(buy() - py()) > 1e-9:
+            raise AssertionError("LMSR: scalar buy differs from the closed form")
+        yield Case(
+            "lmsr_buy_scalar",
+            n,
+            "outcomes",
+            buy,
+            py,
+            "LMSR.buy (one trade, list input, validated)",
+            "closed form in pure Python (no checks)",
+            kind="limit",
+            note="b = 100, 10 shares of outcome 0; issue 15's target: within 3x",
+        )
 
 
 # ----------------------------------------------------------------------------- MARL market core
@@ -503,22 +609,39 @@ def write_floor(N: int) -> np.ndarray:
     return M
 
 
+#: Pressure-matrix groups: method, label, note.
+PRESSURE_METHODS = {
+    "pressure_matrix": (
+        "auto",
+        "pressure_matrix (default: direct)",
+        "two agent groups; the default method, direct convolutions of non-negative numbers "
+        "(relative accuracy on every entry), O(N^3)",
+    ),
+    "pressure_matrix_fft": (
+        "fft",
+        "pressure_matrix(method='fft')",
+        "two agent groups; tilted FFT, opt-in: absolute accuracy only (about 1e-11 per entry)",
+    ),
+}
+
+
 def pressure_cases(quick: bool) -> Iterator[Case]:
     from mmkit.markov_market import pressure_matrix
 
-    for N in sizes("pressure_matrix", quick):
-        g = pressure_groups(N)
-        yield Case(
-            "pressure_matrix",
-            N,
-            "agents",
-            lambda g=g: pressure_matrix(g),
-            lambda N=N: write_floor(N),
-            "pressure_matrix",
-            "np.empty + fill of the output",
-            kind="limit",
-            note="two agent groups; direct convolutions up to N = 80, tilted FFT above",
-        )
+    for group, (method, label, note) in PRESSURE_METHODS.items():
+        for N in sizes(group, quick):
+            g = pressure_groups(N)
+            yield Case(
+                group,
+                N,
+                "agents",
+                lambda g=g, method=method: pressure_matrix(g, method=method),
+                lambda N=N: write_floor(N),
+                label,
+                "np.empty + fill of the output",
+                kind="limit",
+                note=note,
+            )
 
 
 # ----------------------------------------------------------------------------- symbolic PBVI

@@ -170,6 +170,10 @@ def test_evaluate_policy_methods(method, sparse):
     pol = md.policy_iteration(m).policy
     exact = md.policy_evaluation(m, pol)
     np.testing.assert_allclose(md.evaluate_policy(m, pol, method), exact, atol=1e-9)
+    # policy iteration on this evaluation (inexact steps for Krylov, then a tight confirmation)
+    sol = md.solve_policy_iteration(m, evaluation=method)
+    assert np.array_equal(sol.policy, pol)
+    np.testing.assert_allclose(sol.V, exact, atol=1e-9)
 
 
 def test_large_sparse_random_model_solved_fast():
@@ -220,3 +224,45 @@ def test_evaluate_policy_rejects_unknown_method():
     m, _ = qe_pair(0, S=4, A=2, discount=0.9, product=True)
     with pytest.raises(ValueError, match="method must be one of"):
         md.evaluate_policy(m, np.zeros(4, int), method="cg")
+
+
+@pytest.mark.parametrize(
+    "row, match",
+    [
+        ([np.nan, 1.0], "finite"),
+        ([np.inf, -np.inf], "finite"),  # would cancel in a row sum
+        ([np.inf, 0.0], "finite"),
+        ([1.5, -0.5], "non-negative"),  # sums to 1
+        ([0.5, 0.4], "sum to 1"),
+        ([-0.0, 1.0], None),  # -0.0 is a valid zero
+    ],
+)
+def test_cheap_validation_keeps_every_check(row, match):
+    """The two-pass check of P (minimum and row sums) refuses what the element-wise checks did,
+    for dense and sparse P, through every constructor."""
+    P = np.full((2, 2, 2), 0.5)
+    P[1, 1] = row
+    R = np.zeros((2, 2))
+    builds = [
+        lambda: md.FiniteMDP.from_dense(R, P, 0.5),
+        lambda: md.FiniteMDP.from_product(R, P, 0.5),
+        lambda: md.FiniteMDP(R.ravel(), P.reshape(4, 2), [0, 0, 1, 1], [0, 1, 0, 1], 0.5),
+        lambda: md.FiniteMDP(R.ravel(), sp.csr_matrix(P.reshape(4, 2)), [0, 0, 1, 1], [0, 1, 0, 1], 0.5),
+    ]
+    for build in builds:
+        if match is None:
+            assert build().n_states == 2
+        else:
+            with pytest.raises(ValueError, match=match):
+                build()
+
+
+def test_bicgstab_reports_failure_and_evaluation_falls_back_to_the_exact_solve():
+    m, _ = qe_pair(3, S=30, A=3, discount=0.95, product=False, sparse=True)
+    pol = md.policy_iteration(m).policy
+    rows = m.pair_index(pol)
+    P_pi, r = m.P[rows], m.R[rows]
+    assert md._bicgstab(P_pi, m.discount, r, None, 1e-12, maxiter=1) is None  # too few steps
+    x = md._bicgstab(P_pi, m.discount, r, None, 1e-12, maxiter=300)
+    exact = md.policy_evaluation(m, pol)
+    np.testing.assert_allclose(x, exact, atol=1e-9)

@@ -92,6 +92,40 @@ def _int_array(x: object, name: str) -> np.ndarray:
     return a.astype(np.int64)
 
 
+def _float_array(x: object, name: str, what: str) -> np.ndarray:
+    """``x`` as a float array, a view when it already is one (no copy); TypeError naming ``name``."""
+    if x is None or isinstance(x, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be an array of {what}, got {type(x).__name__}")
+    try:
+        return np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of {what} ({exc})") from None
+
+
+def _check_stochastic_rows(P: np.ndarray | sp.csr_matrix) -> None:
+    r"""Refuse a ``P`` whose entries are not finite and non-negative or whose rows do not sum to 1.
+
+    Two memory-bound passes and no temporaries of the size of ``P``: the minimum entry, and the
+    row sums as a matrix-vector product with ones. Together they settle every check: with all
+    entries :math:`\ge 0` no infinities can cancel, so finite row sums mean finite entries (a NaN
+    makes both the minimum and its row sum NaN). Only a ``P`` that fails is scanned again, to
+    say which check it fails.
+    """
+    data: np.ndarray = np.asarray(P.data) if sp.issparse(P) else np.asarray(P)
+    lo = data.min(initial=0.0)
+    if lo >= 0:  # no NaN, no negative entry, so no inf - inf in the row sums below
+        rows = np.asarray(P @ np.ones(P.shape[1])).ravel()
+        if rows.min(initial=1.0) >= 1.0 - 1e-9 and rows.max(initial=1.0) <= 1.0 + 1e-9:
+            return  # an infinite or NaN row sum fails this comparison too
+    if not np.all(np.isfinite(data)):
+        raise ValueError("P must have finite entries in [0, 1]")
+    if np.any(data < 0):
+        raise ValueError(f"P must have non-negative entries, got min {lo:g}")
+    rows = np.asarray(P @ np.ones(P.shape[1])).ravel()
+    worst = rows[np.argmax(np.abs(rows - 1.0))]
+    raise ValueError(f"rows of P must sum to 1 (within 1e-9), got a row summing to {worst:.12g}")
+
+
 def _check_mdp(mdp: object) -> None:
     if not isinstance(mdp, FiniteMDP):
         raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
@@ -139,20 +173,14 @@ class FiniteMDP:
             raise ValueError("R must be finite")
         if sp.issparse(self.P):
             self.P = sp.csr_matrix(self.P, dtype=float)
-            data = self.P.data
         else:
             self.P = np.asarray(self.P, dtype=float)
-            data = self.P
-        if not np.all(np.isfinite(data)):
-            raise ValueError("P must have finite entries in [0, 1]")
         if self.P.ndim != 2 or self.P.shape[0] != L:
+            if not np.all(np.isfinite(self.P.data if sp.issparse(self.P) else self.P)):
+                raise ValueError("P must have finite entries in [0, 1]")
             raise ValueError(f"P must have shape (L, n_states) with L = {L}, got {self.P.shape}")
         self.n_states = self.P.shape[1]
-        if np.any(data < 0):
-            raise ValueError("P must have non-negative entries")
-        rows = np.asarray(self.P.sum(axis=1)).ravel()
-        if np.max(np.abs(rows - 1.0)) > 1e-9:
-            raise ValueError("rows of P must sum to 1 (within 1e-9)")
+        _check_stochastic_rows(self.P)
         if np.any(np.diff(self.s_indices) < 0):
             raise ValueError("pairs must be sorted by state (s_indices non-decreasing)")
         if self.s_indices.size and (self.s_indices.min() < 0 or self.s_indices.max() >= self.n_states):
@@ -175,20 +203,19 @@ class FiniteMDP:
     ) -> FiniteMDP:
         """Build from ``R[s, a]`` and ``P[s, a, j]``; ``feasible[s, a]`` masks the pairs.
 
-        Without a mask every pair is feasible and ``P`` is used as a view (no copy; see
-        :meth:`from_product`).
+        Without a mask every pair is feasible and ``R`` and ``P`` are used as views (no copy;
+        see :meth:`from_product`). Every check is kept (``R`` finite, ``P`` finite, non-negative,
+        rows summing to 1 within 1e-9) at the cost of two memory-bound passes over ``P``
+        (:func:`_check_stochastic_rows`); QuantEcon's ``DiscreteDP`` does not read ``P`` at
+        construction, so for large dense ``P`` the checked build costs those two passes more.
         """
-        R = check_array(R, "R", ndim=2)
-        if P is None or isinstance(P, (str, bytes, dict, set)):
-            raise TypeError(f"P must be an array of transition probabilities, got {type(P).__name__}")
-        try:
-            P = np.asarray(P, dtype=float)  # a view when P is already float: no copy
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"P must be an array of transition probabilities ({exc})") from None
-        if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
+        R, P = _float_array(R, "R", "rewards"), _float_array(P, "P", "transition probabilities")
+        if R.ndim != 2:
+            raise ValueError(f"R must be a 2-D array (S, A), got shape {R.shape}")
+        if P.shape != R.shape + (R.shape[0],):
             raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
         if feasible is None:  # every pair feasible: P as a view, no copy
-            return cls.from_product(R, P, discount)
+            return cls._product(R, P, discount, check=True)
         mask = np.asarray(feasible)
         if mask.shape != R.shape or mask.dtype != bool:
             raise ValueError(
@@ -229,18 +256,33 @@ class FiniteMDP:
         r"""Build from ``R[s, a]`` and ``P[s, a, j]`` with every pair feasible (product form).
 
         ``P`` is used as a view (no copy) when it is a C-contiguous float array.
-        ``check=False`` skips the validation of ``P`` (non-negative rows summing to 1), a pass
-        over all :math:`|S|^2|A|` entries, for trusted input built by code that guarantees it
-        (QuantEcon's ``DiscreteDP`` does not check either).
+        ``check=False`` skips the validation of ``R`` and ``P`` (finite, non-negative rows
+        summing to 1), two memory-bound passes over all :math:`|S|^2|A|` entries, for trusted
+        input built by code that guarantees it (QuantEcon's ``DiscreteDP`` does not check either).
         """
         R = np.asarray(R, dtype=float)
         P = np.asarray(P, dtype=float)
         if R.ndim != 2 or P.shape != R.shape + (R.shape[0],):
             raise ValueError(f"R must be (S, A) and P (S, A, S); got {R.shape} and {P.shape}")
+        return cls._product(R, P, discount, check)
+
+    @classmethod
+    def _product(cls, R: np.ndarray, P: np.ndarray, discount: float, check: bool) -> FiniteMDP:
+        """Product form from float ``R`` (S, A) and ``P`` (S, A, S) of matching shapes.
+
+        The pair indices are built here (sorted, every state feasible), so only ``R``, ``P`` and
+        the discount need checking: ``R`` finite, ``P`` by :func:`_check_stochastic_rows`.
+        """
         S, A = R.shape
-        s_idx, a_idx = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)
-        args = (R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S), s_idx, a_idx)
-        return cls(*args, discount, A) if check else cls._unchecked(*args, discount, A)
+        R1, P2 = R.reshape(-1), np.ascontiguousarray(P).reshape(S * A, S)
+        if check:
+            if R1.size == 0:
+                raise ValueError(f"R must have at least one state and one action, got shape {R.shape}")
+            if not np.isfinite(R1).all():
+                raise ValueError("R must be finite")
+            _check_stochastic_rows(P2)
+        s_idx, a_idx = np.divmod(np.arange(S * A), A)
+        return cls._unchecked(R1, P2, s_idx, a_idx, discount, A)
 
     @classmethod
     def _unchecked(cls, R, P, s_idx, a_idx, discount, n_actions) -> FiniteMDP:
@@ -492,11 +534,44 @@ def _bellman(mdp: FiniteMDP, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lay = _layout(mdp)
     vals = mdp.R + mdp.discount * (mdp.P @ V)
     if lay.product:
-        v2 = vals.reshape(mdp.n_states, lay.m)
-        arg = v2.argmax(axis=1)
-        return v2[np.arange(mdp.n_states), arg], arg
+        return _row_max(vals.reshape(mdp.n_states, lay.m), argmax=True)
     vmax, argpair = mdp.group_max(np.asarray(vals).ravel())
     return vmax, mdp.a_indices[argpair]
+
+
+def _bellman_max(mdp: FiniteMDP, V: np.ndarray) -> np.ndarray:
+    """:math:`TV` alone, without the greedy policy (value iteration's inner loop)."""
+    lay = _layout(mdp)
+    vals = np.asarray(mdp.P @ V)
+    vals *= mdp.discount
+    vals += mdp.R
+    if lay.product:
+        return _row_max(vals.reshape(mdp.n_states, lay.m), argmax=False)[0]
+    return np.maximum.reduceat(vals, mdp._starts)
+
+
+_FEW_ACTIONS = 16
+
+
+def _row_max(v2: np.ndarray, argmax: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Row maxima of ``v2`` (n, m) and, if asked, the first maximising column of each row.
+
+    With few actions a loop over the columns (one vectorised comparison per action) is an order
+    of magnitude faster than numpy's reduction along a short inner axis.
+    """
+    m = v2.shape[1]
+    if m > _FEW_ACTIONS:
+        arg = v2.argmax(axis=1) if argmax else np.empty(0, dtype=np.int64)
+        vmax = v2[np.arange(v2.shape[0]), arg] if argmax else v2.max(axis=1)
+        return vmax, arg
+    best = v2[:, 0].copy()
+    arg = np.zeros(v2.shape[0] if argmax else 0, dtype=np.int64)
+    for a in range(1, m):
+        col = v2[:, a]
+        if argmax:
+            arg[col > best] = a  # strict: the first maximiser is kept on ties
+        np.maximum(best, col, out=best)
+    return best, arg
 
 
 def _policy_rows(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
@@ -513,6 +588,9 @@ def _policy_rows(mdp: FiniteMDP, policy: np.ndarray) -> np.ndarray:
 
 
 EVALUATION_METHODS = ("auto", "direct", "gmres", "bicgstab")
+_KRYLOV_MIN_STATES = 2000
+_TIGHT_RTOL = 1e-12
+_LOOSE_RTOL = 1e-4
 
 
 def evaluate_policy(
@@ -530,8 +608,9 @@ def evaluate_policy(
     policy : ndarray of int, shape (n_states,)
         Action label of every state.
     method : {"auto", "direct", "gmres", "bicgstab"}
-        ``direct``: dense LU, or sparse LU (SuperLU) when ``P`` is sparse. ``gmres`` /
-        ``bicgstab``: Krylov iterations on the sparse operator, with relative residual
+        ``direct``: dense LU, or sparse LU (SuperLU) when ``P`` is sparse. ``gmres`` (SciPy's) /
+        ``bicgstab`` (:func:`_bicgstab`, which applies :math:`v - \lambda P_\pi v` without
+        forming the matrix): Krylov iterations on the sparse operator, with relative residual
         ``rtol`` (no fill-in: the method for large sparse models whose LU factors fill,
         e.g. random transitions). ``auto``: ``direct`` for dense ``P``, ``bicgstab`` for
         sparse ``P`` with more than 2,000 states (falling back to ``direct`` if it stalls).
@@ -542,15 +621,32 @@ def evaluate_policy(
         :math:`\frac{1+\lambda}{1-\lambda}` times it (in the sup norm, relative to
         :math:`\|r_\pi\|`).
     """
+    _check_mdp(mdp)
     if method not in EVALUATION_METHODS:
         raise ValueError(f"method must be one of {EVALUATION_METHODS}, got {method!r}")
+    mdp.pair_index(policy)  # validates the policy (shape, integer actions in range, feasible)
+    if V0 is not None:
+        V0 = check_array(V0, "V0", shape=(mdp.n_states,))
+    check_real(rtol, "rtol", 0.0, 1.0, lo_open=True)
+    return _evaluate_policy(mdp, policy, method, V0, rtol)
+
+
+def _evaluate_policy(
+    mdp: FiniteMDP, policy: np.ndarray, method: str, V0: np.ndarray | None, rtol: float
+) -> np.ndarray:
+    """:func:`evaluate_policy` without input checks (the solvers' inner loop)."""
     rows = _policy_rows(mdp, policy)
     r = mdp.R[rows]
     P_pi = mdp.P[rows]
     n, lam = mdp.n_states, mdp.discount
     sparse = sp.issparse(P_pi)
     if method == "auto":
-        method = "bicgstab" if sparse and n > 2000 else "direct"
+        method = "bicgstab" if sparse and n > _KRYLOV_MIN_STATES else "direct"
+    if method == "bicgstab":
+        x = _bicgstab(P_pi, lam, r, V0, rtol, maxiter=10 * n)
+        if x is not None:
+            return x
+        method = "direct"  # did not reach rtol (or broke down): the exact solve
     if not sparse:
         A = P_pi * (-lam)
         A.flat[:: n + 1] += 1.0
@@ -561,13 +657,66 @@ def evaluate_policy(
         A = (sp.identity(n, format="csr") - lam * P_pi.tocsr()).tocsr()
     if method == "direct":
         return np.asarray(spsolve(A.tocsc(), r))
-    from scipy.sparse.linalg import bicgstab, gmres
+    from scipy.sparse.linalg import gmres
 
-    solver = bicgstab if method == "bicgstab" else gmres
-    x, info = solver(A, r, x0=V0, rtol=rtol, atol=0.0, maxiter=10 * n)
+    x, info = gmres(A, r, x0=V0, rtol=rtol, atol=0.0, maxiter=10 * n)
     if info != 0:  # did not reach rtol: fall back to the exact solve
         return np.asarray(spsolve(A.tocsc(), r))
     return np.asarray(x)
+
+
+def _bicgstab(
+    P_pi, lam: float, b: np.ndarray, x0: np.ndarray | None, rtol: float, maxiter: int
+) -> np.ndarray | None:
+    r"""BiCGSTAB (van der Vorst 1992) on :math:`(I - \lambda P_\pi) x = b`, with the operator
+    applied as ``x - lam * (P_pi @ x)`` (no matrix :math:`I - \lambda P_\pi` is formed).
+
+    Stops when :math:`\|b - Ax\|_2 \le` ``rtol`` :math:`\|b\|_2`; returns ``None`` if that is not
+    reached in ``maxiter`` steps or the recurrence breaks down (the caller then solves exactly).
+    """
+
+    def A(v: np.ndarray) -> np.ndarray:
+        out = np.asarray(P_pi @ v)
+        out *= -lam
+        out += v
+        return out
+
+    x = np.zeros_like(b) if x0 is None else np.array(x0, dtype=float)
+    r = b - A(x) if x0 is not None else b.copy()
+    stop2 = rtol * rtol * float(b @ b)  # squared norms: one dot product each
+    if float(r @ r) <= stop2:
+        return x
+    r_hat = r.copy()
+    rho = alpha = omega = 1.0
+    p = np.zeros_like(b)
+    v = np.zeros_like(b)
+    for _ in range(maxiter):
+        rho_new = float(r_hat @ r)
+        if rho_new == 0.0 or omega == 0.0:
+            return None
+        p -= omega * v  # p = r + beta (p - omega v), in place
+        p *= (rho_new / rho) * (alpha / omega)
+        p += r
+        v = A(p)
+        denom = float(r_hat @ v)
+        if denom == 0.0:
+            return None
+        alpha = rho_new / denom
+        r -= alpha * v  # r is now s = r - alpha v
+        x += alpha * p
+        if float(r @ r) <= stop2:
+            return x
+        t = A(r)
+        tt = float(t @ t)
+        if tt == 0.0:
+            return None
+        omega = float(t @ r) / tt
+        x += omega * r
+        r -= omega * t
+        if float(r @ r) <= stop2:
+            return x
+        rho = rho_new
+    return None
 
 
 def _iterations(max_iter: int) -> int:
@@ -606,8 +755,8 @@ def solve_value_iteration(
     tol = epsilon * (1 - lam) / (2 * lam) if lam > 0 else np.inf
     V = _start(mdp, V0, _max_reward(mdp))
     for k in range(1, max_iter + 1):
-        TV, _ = _bellman(mdp, V)
-        done = np.max(np.abs(TV - V)) < tol
+        TV = _bellman_max(mdp, V)
+        done = np.abs(TV - V).max() < tol
         V = TV
         if done:
             break
@@ -627,18 +776,30 @@ def solve_policy_iteration(
     Starts from the policy greedy for :math:`\max_a r(s, a)` (or for ``V0``); each step
     evaluates the policy by :func:`evaluate_policy` (``evaluation``: exact LU, or a Krylov
     method warm-started from the previous value for large sparse models) and improves it.
+
+    With a Krylov evaluation the steps are *inexact* at first: each policy is evaluated to a
+    relative residual of 1e-4, which is enough to improve it; once the greedy policy repeats,
+    it is evaluated again to 1e-12 and the iteration stops only if the policy still repeats.
+    The returned value is therefore accurate to the tight residual (see :func:`evaluate_policy`),
+    and ``iterations`` counts that confirming evaluation as a step.
     """
     _check_mdp(mdp)
     check_choice(evaluation, "evaluation", EVALUATION_METHODS)
     max_iter = _iterations(max_iter)
     V = _start(mdp, V0, _max_reward(mdp))
     _, pol = _bellman(mdp, V)
+    iterative = evaluation in ("gmres", "bicgstab") or (
+        evaluation == "auto" and sp.issparse(mdp.P) and mdp.n_states > _KRYLOV_MIN_STATES
+    )
+    rtol = _LOOSE_RTOL if iterative else _TIGHT_RTOL
     Vp = None
     for k in range(1, max_iter + 1):
-        Vp = evaluate_policy(mdp, pol, evaluation, V0=Vp)
+        Vp = _evaluate_policy(mdp, pol, evaluation, Vp, rtol)
         _, new = _bellman(mdp, Vp)
         if np.array_equal(new, pol):
-            return MDPSolution(Vp, pol, k)
+            if rtol == _TIGHT_RTOL:
+                return MDPSolution(Vp, pol, k)
+            rtol = _TIGHT_RTOL  # confirm with an accurate evaluation before stopping
         pol = new
     raise RuntimeError(f"policy iteration did not converge in {max_iter} iterations")
 

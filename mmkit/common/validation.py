@@ -8,6 +8,7 @@ Booleans are rejected where a number is expected (``True`` is not a count or a p
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -76,14 +77,15 @@ def check_real(
     Raises ``TypeError`` for a non-number (strings, ``None``, booleans, arrays) and
     ``ValueError`` for NaN, infinities or a value outside the interval.
     """
-    rng = _interval(lo, hi, lo_open, hi_open)
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
         if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iuf":
             x = x.item()
         else:
+            rng = _interval(lo, hi, lo_open, hi_open)
             raise TypeError(f"{name} must be a real number in {rng}, got {type(x).__name__} {x!r}")
     v = float(x)
-    if not np.isfinite(v) or not _in(v, lo, hi, lo_open, hi_open):
+    if not math.isfinite(v) or not _in(v, lo, hi, lo_open, hi_open):
+        rng = _interval(lo, hi, lo_open, hi_open)  # formatted only for the message
         raise ValueError(
             f"{name} must be {_bound(lo, hi, lo_open, hi_open)}, got {x!r} (a finite number in {rng})"
         )

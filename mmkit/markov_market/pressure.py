@@ -25,16 +25,20 @@ Numerics
 --------
 * Stationary laws by the GTH algorithm (Grassmann, Taksar and Heyman 1985): no subtractions,
   so every entry has small *relative* error, even for nearly decomposable chains.
-* ``method="direct"``: the 2-D convolutions, one agent at a time, with every row kept
-  normalised and its log-mass carried separately (no underflow of rows of probability
-  :math:`0.3^{1000}`). Cost :math:`O(N^3)`.
-* ``method="fft"``: exponential tilting (Esscher transform). For a tilt :math:`\theta`, replace
+* ``method="direct"`` (the default): the 2-D convolutions, one agent at a time, with every row
+  kept normalised and its log-mass carried separately (no underflow of rows of probability
+  :math:`0.3^{1000}`). Only non-negative numbers are added and multiplied, so every entry has
+  a *relative* error of a few ulps per agent. Cost :math:`O(N^3)` (about 0.3 s at
+  :math:`N = 200`, 2.6 s at 400).
+* ``method="fft"`` (opt-in, fast, absolute accuracy only): exponential tilting (Esscher transform). For a tilt :math:`\theta`, replace
   :math:`w_k(x)` by :math:`w_k(x)e^{\theta x}/Z_k(\theta)`; every conditional row
   :math:`M(s,\cdot)` is unchanged, but the tilted law of :math:`S` puts mass of order
   :math:`N^{-1/2}` on the rows near the tilted mean. A few tilts cover all rows; each is one
   small 2-D real FFT whose period in :math:`y` is chosen from the exact log-marginal of
   :math:`S` so that aliasing is below :math:`e^{-35}` of every row's mass. :math:`N = 1000`
-  (2001 states) takes about a second.
+  (2001 states) takes about a second. Its round-off is absolute, about 1e-11 per entry
+  (it grows slowly with :math:`N`), so the tail entries of a row, which fall far below that
+  once :math:`N` exceeds a few dozen (down to :math:`0.3^N`), have no relative accuracy.
 * ``brute_force_pressure_matrix``: enumerates all :math:`3^N` configurations (the independent
   check, feasible to :math:`N \approx 12`).
 
@@ -338,19 +342,32 @@ def pressure_matrix(agents, weighting: str = "stationary", method: str = "auto")
         Weight of a configuration :math:`x` within its pressure level: :math:`\prod_k \pi_k(x_k)`
         (the long-run frequency; reproduces the slides) or uniform.
     method : {"auto", "direct", "fft"}
-        ``direct`` (exact 2-D convolutions, :math:`O(N^3)`), ``fft`` (tilted FFT), or ``auto``
-        (direct for :math:`N \le 80`).
+        ``direct`` (2-D convolutions of non-negative numbers, :math:`O(N^3)`; relative accuracy
+        on every entry), ``fft`` (tilted FFT, :math:`O(N^2 \log N)`; absolute accuracy only), or
+        ``auto`` (the default: ``direct``, because the FFT cannot give relative accuracy, see
+        Notes).
 
     Notes
     -----
-    Accuracy: ``direct`` adds and multiplies non-negative numbers only, so *every* entry, however small,
-    has a relative error of a few ulps times :math:`N` (tested against exact rational
-    enumeration on a nearly decomposable chain: at most 2.3e-15 at :math:`N = 4`, on entries
-    down to 8e-25; ``tests/test_pressure_accuracy.py``). ``fft`` is accurate only in absolute
-    terms: on the same chain its entries are off by up to 1.1e-11 and entries far below their
-    row's largest have no relative accuracy; on nearly decomposable chains the error grows with
-    :math:`N` (5e-7 at :math:`N = 30` in issue 11). Use ``method="direct"`` when small
-    entries matter (e.g. as an MDP's transition probabilities in ratios or logs).
+    Stated accuracy. With ``direct`` (and ``auto``) every entry :math:`M(s, d) \ge 10^{-290}`
+    has a relative error of at most :math:`4 N (1 + \max_s |\log P(S = s)|)\,\varepsilon`
+    (:math:`\varepsilon = 2^{-52}`, the machine epsilon): each agent step forms a convex combination of non-negative
+    entries (no cancellation) with weights :math:`P(x_k \mid S)` computed from log row masses,
+    whose rounding is relative to their magnitude. At :math:`N = 1000` on the benchmark chain
+    (``benchmarks/cases.py``) the bound is about 1e-9. Tested against exact rational enumeration on a nearly decomposable chain
+    (transition probabilities :math:`2^{-20}` between its blocks, entries down to 1e-36) at
+    :math:`N = 4` and 6, and against a 300-bit reference at :math:`N = 10`, per entry
+    (``tests/test_pressure_accuracy.py``; measured 2.2e-15, 5.1e-15 and 4.4e-15 against
+    bounds of 1e-13, 2e-13 and 6e-13; 2.1e-14 against 5e-12 at :math:`N = 30`). Smaller entries are in
+    or near the subnormal range and carry an absolute error of a few :math:`N` times 5e-324.
+
+    ``fft`` is accurate only in absolute terms, about 1e-11 per entry (1.1e-11 at
+    :math:`N = 4` on that chain, 2e-11 at :math:`N = 100` and 5e-11 at :math:`N = 400` on the
+    benchmark chain, larger on nearly decomposable chains: 5e-7 at :math:`N = 30` in issue 11).
+    A row's tail entries fall below that bound once :math:`N` exceeds a few dozen, and no tilt
+    of the rows alone brings them above it, so the FFT cannot certify them: ``auto`` therefore
+    uses ``direct`` at every :math:`N`. Choose ``fft`` only for large :math:`N` when absolute
+    accuracy suffices (e.g. expectations under :math:`M`, not logs or ratios of small entries).
 
     Returns
     -------
@@ -362,9 +379,8 @@ def pressure_matrix(agents, weighting: str = "stationary", method: str = "auto")
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    N = n_agents(groups)
-    if method == "auto":
-        method = "direct" if N <= 80 else "fft"
+    if method == "auto":  # the FFT's absolute error exceeds the tail entries (see Notes)
+        method = "direct"
     if method == "direct":
         M, Lm = _pressure_direct(groups, weighting)
     else:
