@@ -307,10 +307,26 @@ def update_factors(rho, q):
 
 def _factors(rho: np.ndarray, q: np.ndarray):
     """:func:`update_factors` without validation (inner loops that pass checked arrays)."""
-    c, one_minus_c = _c_and_1mc(rho)
+    return _factors_from(rho, _q_moments(q))
+
+
+def _q_moments(q: np.ndarray):
+    r"""The parts of :func:`update_factors` that depend on q alone (no validation).
+
+    Returns ``(lambda(q), Var[Y | Y >= q], Var[Y | |Y| <= q])`` (the last is 0 at ``q = 0``),
+    so that a dynamic programme can compute them once for a fixed q grid and combine them
+    with every rho by :func:`_factors_from`.
+    """
     _, lam, var_trade = _truncated_moments(q, np.inf)
     _, _, var_hold = _truncated_moments(-q, np.where(q > 0, q, 1.0))
     var_hold = np.where(q > 0, var_hold, 0.0)
+    return lam, var_trade, var_hold
+
+
+def _factors_from(rho: np.ndarray, moments):
+    """(alpha, beta, kappa) from rho and the q-moments of :func:`_q_moments` (no validation)."""
+    lam, var_trade, var_hold = moments
+    c, one_minus_c = _c_and_1mc(rho)
     alpha = np.sqrt(one_minus_c + c * var_trade)
     beta = np.sqrt(one_minus_c + c * var_hold)
     return alpha, beta, np.sqrt(c) * lam
@@ -321,13 +337,34 @@ def one_step_profit(rho, q, sigma_eps: float = 1.0):
     rho = _check_rho(rho)
     q = _check_q(q)
     sigma_eps = check_positive(sigma_eps, "sigma_eps")
+    return _one_step_profit(rho, q, sigma_eps)
+
+
+def _one_step_profit(rho, q, sigma_eps: float = 1.0):
+    """:func:`one_step_profit` without validation (inner loops that pass checked arrays)."""
+    return _profit_from(rho, _profit_terms(q), sigma_eps)
+
+
+def _profit_terms(q):
+    """The q-only terms ``(q Q(q), N(q))`` of the one-step profit (no validation)."""
+    return q * nsf(q), npdf(q)
+
+
+def _profit_from(rho, terms, sigma_eps: float = 1.0):
+    """One-step profit from rho and the q-terms of :func:`_profit_terms` (no validation)."""
+    q_sf, pdf = terms
     s = np.sqrt(1.0 + rho**2)
-    return 2.0 * sigma_eps * s * (q * nsf(q) - rho**2 / (1.0 + rho**2) * npdf(q))
+    return 2.0 * sigma_eps * s * (q_sf - rho**2 / (1.0 + rho**2) * pdf)
 
 
 def trade_probability(q):
     """Probability 2 Q(q) that the next trader trades at symmetric quotes (Gaussian belief)."""
-    return 2.0 * nsf(_check_q(q))
+    return _trade_probability(_check_q(q))
+
+
+def _trade_probability(q):
+    """:func:`trade_probability` without validation."""
+    return 2.0 * nsf(q)
 
 
 def half_spread(rho, q, sigma_eps: float = 1.0):
