@@ -219,33 +219,36 @@ def _truncated_moments(lo, hi):
             v_out[right] = vt
         mid = ~right  # intervals containing 0
         if np.any(mid):
-            lo0, hi0 = lo[mid], hi[mid]
-            width = hi0 - lo0
-            short = width <= _QUAD_WIDTH  # textbook formulas lose < 1e-13 (relative) above it
-            Pm, mm, vm = np.empty(lo0.shape), np.empty(lo0.shape), np.empty(lo0.shape)
-            if np.any(short):
-                ws, ls = width[short], lo0[short]
-                y = ls[:, None] + 0.5 * ws[:, None] * (1.0 + _GL_X)
-                f = _GL_W * npdf(y)
-                f0 = f.sum(axis=-1)
-                q1 = (f * y).sum(axis=-1) / f0
-                Pm[short] = 0.5 * ws * f0
-                mm[short] = q1
-                vm[short] = (f * (y - q1[:, None]) ** 2).sum(axis=-1) / f0
-            wide = ~short
-            if np.any(wide):
-                l1, h1 = lo0[wide], hi0[wide]
-                P = special.ndtr(h1) - special.ndtr(l1)
-                pl = np.where(np.isfinite(l1), npdf(l1), 0.0)
-                ph = np.where(np.isfinite(h1), npdf(h1), 0.0)
-                m0 = (pl - ph) / P
-                s2 = (
-                    1.0
-                    + (np.where(np.isfinite(l1), l1 * pl, 0.0) - np.where(np.isfinite(h1), h1 * ph, 0.0)) / P
-                )
-                Pm[wide], mm[wide], vm[wide] = P, m0, s2 - m0 * m0
-            P_out[mid], m_out[mid], v_out[mid] = Pm, mm, vm
+            P_out[mid], m_out[mid], v_out[mid] = _mid_moments(lo[mid], hi[mid])
     return P_out, m_out, v_out
+
+
+def _mid_moments(lo0, hi0):
+    """:func:`_truncated_moments` for 1-D arrays of intervals containing 0 (``lo0 < 0 < hi0``):
+    quadrature when shorter than ``_QUAD_WIDTH``, the textbook formulas otherwise."""
+    width = hi0 - lo0
+    short = width <= _QUAD_WIDTH  # textbook formulas lose < 1e-13 (relative) above it
+    Pm, mm, vm = np.empty(lo0.shape), np.empty(lo0.shape), np.empty(lo0.shape)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if np.any(short):
+            ws, ls = width[short], lo0[short]
+            y = ls[:, None] + 0.5 * ws[:, None] * (1.0 + _GL_X)
+            f = _GL_W * npdf(y)
+            f0 = f.sum(axis=-1)
+            q1 = (f * y).sum(axis=-1) / f0
+            Pm[short] = 0.5 * ws * f0
+            mm[short] = q1
+            vm[short] = (f * (y - q1[:, None]) ** 2).sum(axis=-1) / f0
+        wide = ~short
+        if np.any(wide):
+            l1, h1 = lo0[wide], hi0[wide]
+            P = special.ndtr(h1) - special.ndtr(l1)
+            pl = np.where(np.isfinite(l1), npdf(l1), 0.0)
+            ph = np.where(np.isfinite(h1), npdf(h1), 0.0)
+            m0 = (pl - ph) / P
+            s2 = 1.0 + (np.where(np.isfinite(l1), l1 * pl, 0.0) - np.where(np.isfinite(h1), h1 * ph, 0.0)) / P
+            Pm[wide], mm[wide], vm[wide] = P, m0, s2 - m0 * m0
+    return Pm, mm, vm
 
 
 def _check_obs(x, name: str = "x") -> np.ndarray:
@@ -317,6 +320,12 @@ def _q_moments(q: np.ndarray):
     so that a dynamic programme can compute them once for a fixed q grid and combine them
     with every rho by :func:`_factors_from`.
     """
+    if q.ndim == 1 and np.all(np.isfinite(q) & (q > 0)):
+        # the branches _truncated_moments would take, without its dispatch (same arithmetic)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            _, mt, var_trade = _right_moments(q, np.inf)
+            _, _, var_hold = _mid_moments(-q, q)
+        return q + mt, var_trade, var_hold
     _, lam, var_trade = _truncated_moments(q, np.inf)
     _, _, var_hold = _truncated_moments(-q, np.where(q > 0, q, 1.0))
     var_hold = np.where(q > 0, var_hold, 0.0)
