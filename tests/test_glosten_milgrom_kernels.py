@@ -91,9 +91,7 @@ def test_q_moments_shortcut_equals_general_path():
     in every branch (quadrature, textbook, continued fraction) and for any array length."""
     rng = np.random.default_rng(0)
     for n in (1, 7, 41, 2000):
-        q = np.concatenate(
-            [rng.uniform(1e-9, 0.4, n), rng.uniform(0.2, 8.0, n), [0.3, 2.0, 1e-300, 40.0]]
-        )
+        q = np.concatenate([rng.uniform(1e-9, 0.4, n), rng.uniform(0.2, 8.0, n), [0.3, 2.0, 1e-300, 40.0]])
         got = _q_moments(q)
         _, lam, var_trade = _truncated_moments(q, np.inf)
         _, _, var_hold = _truncated_moments(-q, q)
