@@ -110,3 +110,24 @@ def test_public_functions_still_validate():
         gm.trade_probability(np.nan)
     with pytest.raises(ValueError, match="q"):
         gm.update_factors(1.0, np.inf)
+
+
+def test_simulate_updates_bit_identical_to_update_factors():
+    """The simulation's belief path equals the public table update applied to its own trades."""
+    params = gm.GMParams()
+    res = gm.simulate(gm.zero_profit_rule(params), 2.0, params, n_runs=200, n_periods=30, seed=4)
+    for t in range(30):
+        mu, sig = res.mu[:, t], res.sigma[:, t]
+        rho = sig / params.sigma_eps
+        da, db = res.ask[:, t] - mu, mu - res.bid[:, t]
+        q = np.clip(0.5 * (da + db), 0.0, None) / (params.sigma_eps * np.hypot(1.0, rho))
+        alpha, beta, kappa = gm.update_factors(rho, q)
+        x = res.trades[:, t]
+        assert np.array_equal(res.mu[:, t + 1], mu + x * kappa * sig)
+        assert np.array_equal(res.sigma[:, t + 1], np.where(x == 0, beta, alpha) * sig)
+
+
+def test_simulate_refuses_non_finite_quotes():
+    params = gm.GMParams()
+    with pytest.raises(ValueError, match="finite"):
+        gm.simulate(lambda mu, s: (mu - np.inf, mu + np.inf), 1.0, params, n_runs=5, n_periods=2, seed=0)

@@ -478,12 +478,17 @@ def _finite_array(v, name: str) -> np.ndarray:
 
 
 def _fast_update(mu, sigma, bid, ask, x, params: GMParams):
-    """:func:`gaussian_update`, through the closed-form table when quotes are symmetric."""
+    """:func:`gaussian_update`, through the closed-form table when quotes are symmetric.
+
+    For the simulation loop: ``sigma`` comes from validated states (finite, >= 0), so rho needs
+    no check; non-finite quotes go to :func:`gaussian_update`, which refuses them.
+    """
     if params.noise_share == 0:
         da, db = ask - mu, mu - bid
         if np.allclose(da, db, rtol=1e-12, atol=1e-12 * params.sigma_eps):
             rho = sigma / params.sigma_eps
             q = np.clip(0.5 * (da + db), 0.0, None) / (params.sigma_eps * np.hypot(1.0, rho))
-            alpha, beta, kappa = update_factors(rho, q)
-            return mu + x * kappa * sigma, np.where(x == 0, beta, alpha) * sigma
+            if np.all(np.isfinite(q)):
+                alpha, beta, kappa = _factors(np.asarray(rho, dtype=float), np.asarray(q, dtype=float))
+                return mu + x * kappa * sigma, np.where(x == 0, beta, alpha) * sigma
     return gaussian_update(mu, sigma, bid, ask, x, params)
