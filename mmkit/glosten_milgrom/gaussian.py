@@ -160,17 +160,38 @@ def _closed_right(a, w):
     """Closed-form moments of ``T`` on ``[0, w]`` through the tail ratios (wide intervals)."""
     b = a + w
     fin = np.isfinite(b)
-    Da, Ea = _tail_ratios(a)
+    M0a, M1a, M2a = _tail_integrals(a)
     Db, Eb = _tail_ratios(np.where(fin, b, 0.0))
     e = np.where(fin, np.exp(-w * (a + 0.5 * w)), 0.0)
     wf = np.where(np.isfinite(w), w, 0.0)
-    Ra, Rb = 1.0 / (a + Da), 1.0 / (b + Db)
+    Rb = 1.0 / (b + Db)
     Rb = np.where(fin, Rb, 0.0)
-    M0 = Ra - e * Rb
-    M1 = Da * Ra - e * (wf + Db) * Rb
-    M2 = Ra * Ea / (a + Ea) - e * (wf * wf + 2.0 * wf * Db + Eb / (b + Eb)) * Rb
+    M0 = M0a - e * Rb
+    M1 = M1a - e * (wf + Db) * Rb
+    M2 = M2a - e * (wf * wf + 2.0 * wf * Db + Eb / (b + Eb)) * Rb
+    return _mean_var(M0, M1, M2)
+
+
+def _tail_integrals(a):
+    r"""``(M0, M1, M2)``: the integrals of :math:`T^k e^{-aT - T^2/2}` over :math:`[0, \infty)`
+    for ``k = 0, 1, 2`` (``a >= 0``), through the tail ratios ``D``, ``E`` of :func:`_tail_ratios`:
+    :math:`M_0 = R = 1/(a + D)`, :math:`M_1 = D R`, :math:`M_2 = R E / (a + E)`."""
+    Da, Ea = _tail_ratios(a)
+    Ra = 1.0 / (a + Da)
+    return Ra, Da * Ra, Ra * Ea / (a + Ea)
+
+
+def _mean_var(M0, M1, M2):
+    """``(M0, mean, variance)`` from the integrals ``M0, M1, M2`` of a density's first moments."""
     m = M1 / M0
     return M0, m, M2 / M0 - m * m
+
+
+def _upper_moments(a):
+    """:func:`_right_moments` for ``w = inf`` (``a >= 0`` finite, a 1-D array) without the
+    dispatch: the closed forms of :func:`_closed_right`, whose terms at ``b = inf`` are exact
+    zeros (so the values are bit-identical)."""
+    return _mean_var(*_tail_integrals(a))
 
 
 def _right_moments(a, w):
@@ -323,7 +344,7 @@ def _q_moments(q: np.ndarray):
     if q.ndim == 1 and np.all(np.isfinite(q) & (q > 0)):
         # the branches _truncated_moments would take, without its dispatch (same arithmetic)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            _, mt, var_trade = _right_moments(q, np.inf)
+            _, mt, var_trade = _upper_moments(q)
             _, _, var_hold = _mid_moments(-q, q)
         return q + mt, var_trade, var_hold
     _, lam, var_trade = _truncated_moments(q, np.inf)
