@@ -131,3 +131,11 @@ def test_simulate_refuses_non_finite_quotes():
     params = gm.GMParams()
     with pytest.raises(ValueError, match="finite"):
         gm.simulate(lambda mu, s: (mu - np.inf, mu + np.inf), 1.0, params, n_runs=5, n_periods=2, seed=0)
+
+
+def test_evaluate_policy_validates_the_policy_once():
+    grid = np.arange(0.0, 1.0 + 1e-9, 0.1)
+    with pytest.raises(ValueError, match=r"q_of_rho\(rho\)"):
+        gm.evaluate_policy(lambda r: np.asarray(r) - 0.5, gm.GMParams(), grid)
+    with pytest.raises(ValueError, match=r"q_of_rho\(rho\)"):
+        gm.evaluate_policy(lambda r: np.full(np.shape(r), np.nan), gm.GMParams(), grid)

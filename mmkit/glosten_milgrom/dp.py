@@ -239,7 +239,8 @@ def evaluate_policy(
     vs = np.empty_like(grid)
     q0 = float(np.asarray(q_of_rho(np.array([0.0])))[0])
     vs[0] = 2.0 * q0 * float(nsf(q0)) / (1.0 - params.gamma)
-    terms = _QTerms.of(np.asarray(q_of_rho(grid), dtype=float))
+    # validated once here (the kernels below do not check q)
+    terms = _QTerms.of(check_real_array(q_of_rho(grid), "q_of_rho(rho)", 0.0))
     for k in range(1, grid.size):
         qt = terms.take(slice(k, k + 1))
         vs[k] = _node_objective(qt, grid[k], k, xs, vs, params.gamma, "self-consistent")[0]
