@@ -8,7 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from mmkit.common.validation import check_bool, check_positive, check_real_array
-from mmkit.glosten_milgrom.gaussian import _factors, half_spread, nsf, one_step_profit
+from mmkit.glosten_milgrom.gaussian import (
+    _factors_from,
+    _profit_from,
+    _profit_terms,
+    _q_moments,
+    _trade_probability,
+    half_spread,
+    nsf,
+    one_step_profit,
+)
 from mmkit.glosten_milgrom.params import GMParams, _check_rho, check_params
 from mmkit.glosten_milgrom.quotes import Q_STAR
 
@@ -109,12 +118,36 @@ def _continuation(x_next, xs, vs, k, method):
     return np.where(between, (1.0 - w) * vs[k - 1], known), w
 
 
-def _node_objective(q, rho, k, xs, vs, gamma, method):
-    """Self-consistent value for node k at actions q: a(q) / (1 - b(q))."""
-    alpha, beta, _ = _factors(np.asarray(rho, dtype=float), np.asarray(q, dtype=float))
+@dataclass(frozen=True)
+class _QTerms:
+    """The q-only parts of the node objective for a vector of candidate q (no validation).
+
+    Computed once per q vector (once per solve for the main q grid) and combined with each
+    node's rho by :func:`_node_objective`; the arithmetic is that of :func:`update_factors`,
+    :func:`one_step_profit` and :func:`trade_probability`, so the values are bit-identical.
+    """
+
+    p_tr: np.ndarray
+    moments: tuple
+    profit: tuple
+
+    @classmethod
+    def of(cls, q) -> _QTerms:
+        q = np.asarray(q, dtype=float)
+        return cls(_trade_probability(q), _q_moments(q), _profit_terms(q))
+
+    def take(self, sl: slice) -> _QTerms:
+        """The terms of ``q[sl]`` (elementwise, so equal to recomputing them)."""
+        return _QTerms(self.p_tr[sl], tuple(m[sl] for m in self.moments), tuple(t[sl] for t in self.profit))
+
+
+def _node_objective(qt: _QTerms, rho, k, xs, vs, gamma, method):
+    """Self-consistent value for node k at the actions of ``qt``: a(q) / (1 - b(q))."""
+    rho = np.asarray(rho, dtype=float)
+    alpha, beta, _ = _factors_from(rho, qt.moments)
     x = rho * rho
-    p_tr = 2.0 * nsf(q)
-    r = one_step_profit(rho, q)
+    p_tr = qt.p_tr
+    r = _profit_from(rho, qt.profit)
     ka, wa = _continuation(alpha**2 * x, xs, vs, k, method)
     kb, wb = _continuation(beta**2 * x, xs, vs, k, method)
     a = r + gamma * (p_tr * ka + (1.0 - p_tr) * kb)
@@ -170,15 +203,16 @@ def solve_dp(
     qs[0] = Q_STAR
     vs[0] = 2.0 * Q_STAR * float(nsf(Q_STAR)) / (1.0 - gamma)
     dq = float(np.min(np.diff(qg))) if qg.size > 1 else 0.01
+    terms = _QTerms.of(qg)  # the q-only parts, computed once for every node
     for k in range(1, grid.size):
-        f = _node_objective(qg, grid[k], k, xs, vs, gamma, method)
+        f = _node_objective(terms, grid[k], k, xs, vs, gamma, method)
         j = int(np.argmax(f))
         qbest, fbest = qg[j], f[j]
         if refine:
             half = dq
             for _ in range(3):
                 cand = np.linspace(max(qbest - half, 0.0), qbest + half, 41)
-                fc = _node_objective(cand, grid[k], k, xs, vs, gamma, method)
+                fc = _node_objective(_QTerms.of(cand), grid[k], k, xs, vs, gamma, method)
                 jj = int(np.argmax(fc))
                 if fc[jj] > fbest:
                     qbest, fbest = cand[jj], fc[jj]
@@ -205,7 +239,9 @@ def evaluate_policy(
     vs = np.empty_like(grid)
     q0 = float(np.asarray(q_of_rho(np.array([0.0])))[0])
     vs[0] = 2.0 * q0 * float(nsf(q0)) / (1.0 - params.gamma)
-    qk = np.asarray(q_of_rho(grid), dtype=float)
+    # validated once here (the kernels below do not check q)
+    terms = _QTerms.of(check_real_array(q_of_rho(grid), "q_of_rho(rho)", 0.0))
     for k in range(1, grid.size):
-        vs[k] = _node_objective(np.array([qk[k]]), grid[k], k, xs, vs, params.gamma, "self-consistent")[0]
+        qt = terms.take(slice(k, k + 1))
+        vs[k] = _node_objective(qt, grid[k], k, xs, vs, params.gamma, "self-consistent")[0]
     return vs

@@ -160,17 +160,38 @@ def _closed_right(a, w):
     """Closed-form moments of ``T`` on ``[0, w]`` through the tail ratios (wide intervals)."""
     b = a + w
     fin = np.isfinite(b)
-    Da, Ea = _tail_ratios(a)
+    M0a, M1a, M2a = _tail_integrals(a)
     Db, Eb = _tail_ratios(np.where(fin, b, 0.0))
     e = np.where(fin, np.exp(-w * (a + 0.5 * w)), 0.0)
     wf = np.where(np.isfinite(w), w, 0.0)
-    Ra, Rb = 1.0 / (a + Da), 1.0 / (b + Db)
+    Rb = 1.0 / (b + Db)
     Rb = np.where(fin, Rb, 0.0)
-    M0 = Ra - e * Rb
-    M1 = Da * Ra - e * (wf + Db) * Rb
-    M2 = Ra * Ea / (a + Ea) - e * (wf * wf + 2.0 * wf * Db + Eb / (b + Eb)) * Rb
+    M0 = M0a - e * Rb
+    M1 = M1a - e * (wf + Db) * Rb
+    M2 = M2a - e * (wf * wf + 2.0 * wf * Db + Eb / (b + Eb)) * Rb
+    return _mean_var(M0, M1, M2)
+
+
+def _tail_integrals(a):
+    r"""``(M0, M1, M2)``: the integrals of :math:`T^k e^{-aT - T^2/2}` over :math:`[0, \infty)`
+    for ``k = 0, 1, 2`` (``a >= 0``), through the tail ratios ``D``, ``E`` of :func:`_tail_ratios`:
+    :math:`M_0 = R = 1/(a + D)`, :math:`M_1 = D R`, :math:`M_2 = R E / (a + E)`."""
+    Da, Ea = _tail_ratios(a)
+    Ra = 1.0 / (a + Da)
+    return Ra, Da * Ra, Ra * Ea / (a + Ea)
+
+
+def _mean_var(M0, M1, M2):
+    """``(M0, mean, variance)`` from the integrals ``M0, M1, M2`` of a density's first moments."""
     m = M1 / M0
     return M0, m, M2 / M0 - m * m
+
+
+def _upper_moments(a):
+    """:func:`_right_moments` for ``w = inf`` (``a >= 0`` finite, a 1-D array) without the
+    dispatch: the closed forms of :func:`_closed_right`, whose terms at ``b = inf`` are exact
+    zeros (so the values are bit-identical)."""
+    return _mean_var(*_tail_integrals(a))
 
 
 def _right_moments(a, w):
@@ -219,33 +240,36 @@ def _truncated_moments(lo, hi):
             v_out[right] = vt
         mid = ~right  # intervals containing 0
         if np.any(mid):
-            lo0, hi0 = lo[mid], hi[mid]
-            width = hi0 - lo0
-            short = width <= _QUAD_WIDTH  # textbook formulas lose < 1e-13 (relative) above it
-            Pm, mm, vm = np.empty(lo0.shape), np.empty(lo0.shape), np.empty(lo0.shape)
-            if np.any(short):
-                ws, ls = width[short], lo0[short]
-                y = ls[:, None] + 0.5 * ws[:, None] * (1.0 + _GL_X)
-                f = _GL_W * npdf(y)
-                f0 = f.sum(axis=-1)
-                q1 = (f * y).sum(axis=-1) / f0
-                Pm[short] = 0.5 * ws * f0
-                mm[short] = q1
-                vm[short] = (f * (y - q1[:, None]) ** 2).sum(axis=-1) / f0
-            wide = ~short
-            if np.any(wide):
-                l1, h1 = lo0[wide], hi0[wide]
-                P = special.ndtr(h1) - special.ndtr(l1)
-                pl = np.where(np.isfinite(l1), npdf(l1), 0.0)
-                ph = np.where(np.isfinite(h1), npdf(h1), 0.0)
-                m0 = (pl - ph) / P
-                s2 = (
-                    1.0
-                    + (np.where(np.isfinite(l1), l1 * pl, 0.0) - np.where(np.isfinite(h1), h1 * ph, 0.0)) / P
-                )
-                Pm[wide], mm[wide], vm[wide] = P, m0, s2 - m0 * m0
-            P_out[mid], m_out[mid], v_out[mid] = Pm, mm, vm
+            P_out[mid], m_out[mid], v_out[mid] = _mid_moments(lo[mid], hi[mid])
     return P_out, m_out, v_out
+
+
+def _mid_moments(lo0, hi0):
+    """:func:`_truncated_moments` for 1-D arrays of intervals containing 0 (``lo0 < 0 < hi0``):
+    quadrature when shorter than ``_QUAD_WIDTH``, the textbook formulas otherwise."""
+    width = hi0 - lo0
+    short = width <= _QUAD_WIDTH  # textbook formulas lose < 1e-13 (relative) above it
+    Pm, mm, vm = np.empty(lo0.shape), np.empty(lo0.shape), np.empty(lo0.shape)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if np.any(short):
+            ws, ls = width[short], lo0[short]
+            y = ls[:, None] + 0.5 * ws[:, None] * (1.0 + _GL_X)
+            f = _GL_W * npdf(y)
+            f0 = f.sum(axis=-1)
+            q1 = (f * y).sum(axis=-1) / f0
+            Pm[short] = 0.5 * ws * f0
+            mm[short] = q1
+            vm[short] = (f * (y - q1[:, None]) ** 2).sum(axis=-1) / f0
+        wide = ~short
+        if np.any(wide):
+            l1, h1 = lo0[wide], hi0[wide]
+            P = special.ndtr(h1) - special.ndtr(l1)
+            pl = np.where(np.isfinite(l1), npdf(l1), 0.0)
+            ph = np.where(np.isfinite(h1), npdf(h1), 0.0)
+            m0 = (pl - ph) / P
+            s2 = 1.0 + (np.where(np.isfinite(l1), l1 * pl, 0.0) - np.where(np.isfinite(h1), h1 * ph, 0.0)) / P
+            Pm[wide], mm[wide], vm[wide] = P, m0, s2 - m0 * m0
+    return Pm, mm, vm
 
 
 def _check_obs(x, name: str = "x") -> np.ndarray:
@@ -307,10 +331,32 @@ def update_factors(rho, q):
 
 def _factors(rho: np.ndarray, q: np.ndarray):
     """:func:`update_factors` without validation (inner loops that pass checked arrays)."""
-    c, one_minus_c = _c_and_1mc(rho)
+    return _factors_from(rho, _q_moments(q))
+
+
+def _q_moments(q: np.ndarray):
+    r"""The parts of :func:`update_factors` that depend on q alone (no validation).
+
+    Returns ``(lambda(q), Var[Y | Y >= q], Var[Y | |Y| <= q])`` (the last is 0 at ``q = 0``),
+    so that a dynamic programme can compute them once for a fixed q grid and combine them
+    with every rho by :func:`_factors_from`.
+    """
+    if q.ndim == 1 and np.all(np.isfinite(q) & (q > 0)):
+        # the branches _truncated_moments would take, without its dispatch (same arithmetic)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            _, mt, var_trade = _upper_moments(q)
+            _, _, var_hold = _mid_moments(-q, q)
+        return q + mt, var_trade, var_hold
     _, lam, var_trade = _truncated_moments(q, np.inf)
     _, _, var_hold = _truncated_moments(-q, np.where(q > 0, q, 1.0))
     var_hold = np.where(q > 0, var_hold, 0.0)
+    return lam, var_trade, var_hold
+
+
+def _factors_from(rho: np.ndarray, moments):
+    """(alpha, beta, kappa) from rho and the q-moments of :func:`_q_moments` (no validation)."""
+    lam, var_trade, var_hold = moments
+    c, one_minus_c = _c_and_1mc(rho)
     alpha = np.sqrt(one_minus_c + c * var_trade)
     beta = np.sqrt(one_minus_c + c * var_hold)
     return alpha, beta, np.sqrt(c) * lam
@@ -321,13 +367,34 @@ def one_step_profit(rho, q, sigma_eps: float = 1.0):
     rho = _check_rho(rho)
     q = _check_q(q)
     sigma_eps = check_positive(sigma_eps, "sigma_eps")
+    return _one_step_profit(rho, q, sigma_eps)
+
+
+def _one_step_profit(rho, q, sigma_eps: float = 1.0):
+    """:func:`one_step_profit` without validation (inner loops that pass checked arrays)."""
+    return _profit_from(rho, _profit_terms(q), sigma_eps)
+
+
+def _profit_terms(q):
+    """The q-only terms ``(q Q(q), N(q))`` of the one-step profit (no validation)."""
+    return q * nsf(q), npdf(q)
+
+
+def _profit_from(rho, terms, sigma_eps: float = 1.0):
+    """One-step profit from rho and the q-terms of :func:`_profit_terms` (no validation)."""
+    q_sf, pdf = terms
     s = np.sqrt(1.0 + rho**2)
-    return 2.0 * sigma_eps * s * (q * nsf(q) - rho**2 / (1.0 + rho**2) * npdf(q))
+    return 2.0 * sigma_eps * s * (q_sf - rho**2 / (1.0 + rho**2) * pdf)
 
 
 def trade_probability(q):
     """Probability 2 Q(q) that the next trader trades at symmetric quotes (Gaussian belief)."""
-    return 2.0 * nsf(_check_q(q))
+    return _trade_probability(_check_q(q))
+
+
+def _trade_probability(q):
+    """:func:`trade_probability` without validation."""
+    return 2.0 * nsf(q)
 
 
 def half_spread(rho, q, sigma_eps: float = 1.0):
@@ -432,12 +499,17 @@ def _finite_array(v, name: str) -> np.ndarray:
 
 
 def _fast_update(mu, sigma, bid, ask, x, params: GMParams):
-    """:func:`gaussian_update`, through the closed-form table when quotes are symmetric."""
+    """:func:`gaussian_update`, through the closed-form table when quotes are symmetric.
+
+    For the simulation loop: ``sigma`` comes from validated states (finite, >= 0), so rho needs
+    no check; non-finite quotes go to :func:`gaussian_update`, which refuses them.
+    """
     if params.noise_share == 0:
         da, db = ask - mu, mu - bid
         if np.allclose(da, db, rtol=1e-12, atol=1e-12 * params.sigma_eps):
             rho = sigma / params.sigma_eps
             q = np.clip(0.5 * (da + db), 0.0, None) / (params.sigma_eps * np.hypot(1.0, rho))
-            alpha, beta, kappa = update_factors(rho, q)
-            return mu + x * kappa * sigma, np.where(x == 0, beta, alpha) * sigma
+            if np.all(np.isfinite(q)):
+                alpha, beta, kappa = _factors(np.asarray(rho, dtype=float), np.asarray(q, dtype=float))
+                return mu + x * kappa * sigma, np.where(x == 0, beta, alpha) * sigma
     return gaussian_update(mu, sigma, bid, ask, x, params)
