@@ -880,9 +880,9 @@ print("tail bounds:", [round(v["tail"], 3) for v in verdicts])
 # two standard errors: Das's optimal MM wins in the grid limit there. On
 # the wider range at $\rho = 4$ the 5- and 9-price grids give the same
 # quotes, so no rate can be measured; there the last change (0.03) is
-# about a fourteenth of the gap (0.44). A 33-price grid (528 quotes) would
-# cost about fifty times more
-# per planned belief, beyond this study's budget.
+# about a fourteenth of the gap (0.44). A 33-price grid (528 quotes) needs
+# about ninety times the arithmetic of the 17-price grid per planned
+# belief, beyond this study's budget.
 #
 # The hard inventory constraint is the case where Kinathil's MM should
 # gain, because Das's MM has no inventory at all. So we rerun the ten
