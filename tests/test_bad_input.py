@@ -2524,6 +2524,53 @@ def _library_new() -> None:
     )
 
 
+def _grid() -> None:
+    kd = importlib.import_module("mmkit.experiments.kinathil_vs_das")
+    from mmkit.experiments import kinathil_vs_das_grid as kg
+    from mmkit.symbolic import inventory_pomdp as ip
+    from mmkit.symbolic import lookahead
+
+    model = ip.InventoryPOMDP(ip.make_actions([0, 25, 49, 51, 75, 99]), ip.TraderModel.glosten_milgrom())
+    spec(
+        "symbolic.lookahead.BatchedCellDP",
+        lookahead.BatchedCellDP,
+        {"model": model, "belief": ip.Belief.uniform(0, 50, 1)},
+        {"model": [None, 3], "belief": [None, 3], "digits": INT_POS, "max_batched": INT_POS + [7]},
+    )
+    spec(
+        "experiments.kinathil_vs_das_grid.refined_grid",
+        kg.refined_grid,
+        {"half_width": 1.5, "n": 3},
+        {"half_width": "pos", "n": INT_POS + [1]},
+    )
+    small = kd.ShockedMarketConfig(runs=2, periods=1)
+    spec(
+        "experiments.kinathil_vs_das_grid.grid_refinement_study",
+        kg.grid_refinement_study,
+        {"cfg": small, "sizes": (2, 3), "half_width": 1.0, "lookahead": 1},
+        {
+            "cfg": ["c", 3, None],
+            "sizes": [(), None, "ab", (3, 2), (1, 2), (2.5,)],
+            "half_width": "pos",
+            "lookahead": INT_POS + [10**9],
+        },
+    )
+    row = {"prices": 5, "paired_diff": [-0.1, 0.01]}
+    st = {"setting": "base", "rho": 1.0, "rows": [row] * 3, "steps": [{"change": [0.1, 0.01]}] * 2}
+    spec(
+        "experiments.kinathil_vs_das_grid.grid_verdict",
+        kg.grid_verdict,
+        {"study": st},
+        {"study": [None, 3, "s", {"rows": []}, {"rows": [row], "steps": [{}]}], "z": "pos"},
+    )
+    spec(
+        "experiments.kinathil_vs_das_grid.convergence_rows",
+        kg.convergence_rows,
+        {"rows": [st]},
+        {"rows": [None, "r", 3, [{"rho": 1.0}], [3]]},
+    )
+
+
 BUILDERS = [
     _common,
     _gm,
@@ -2541,6 +2588,7 @@ BUILDERS = [
     _experiments,
     _more,
     _library_new,
+    _grid,
 ]
 for _b in BUILDERS:
     try:

@@ -164,6 +164,8 @@ BAD_MORE = {
         ["--parts", "bogus"],
         ["--h-exact", "20", "--h-max", "10"],
         ["--lookahead", "12", "--h-max", "10"],
+        ["--grid-sizes", "1"],
+        ["--grid-sizes", "9", "5"],
     ],
 }
 

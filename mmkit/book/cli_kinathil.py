@@ -3,7 +3,8 @@
 Writes ``artifacts/symbolic/study.json``: the discount-factor sensitivity of Figs. 3 and 4
 (with the switch points), the optimality bounds to H = 30 (exact values, bounded PBVI, the
 full-information upper bound, the receding-horizon policy) and the Kinathil-vs-Das runs
-(three periods, ten periods with re-planning, and ten periods where inventory binds).
+(three periods, ten periods with re-planning, ten periods where inventory binds, and ten
+periods on nested price grids refined to convergence).
 Everything is deterministic (exact arithmetic, seeded draws) except the wall times.
 """
 
@@ -224,8 +225,25 @@ def das_inventory_study(runs: int, periods: int, lookahead: int) -> dict:
     return {"rows": rows, "lookahead": lookahead}
 
 
+def das_grid_study(runs: int, periods: int, lookahead: int, sizes: tuple[int, ...]) -> dict:
+    """The ten-period MPC-vs-Das comparison on nested price grids (each refinement halves
+    the spacing) over the base range +-1.5 and the wider +-2.25, rho = 1, 2, 4."""
+    from mmkit.experiments import ShockedMarketConfig
+    from mmkit.experiments.kinathil_vs_das_grid import grid_refinement_study
+
+    rows = []
+    for (setting, width), rho in itertools.product(GRID_RANGES.items(), (1.0, 2.0, 4.0)):
+        cfg = ShockedMarketConfig(rho=rho, periods=periods, runs=runs, seed=0)
+        r = grid_refinement_study(cfg, tuple(sizes), width, lookahead)
+        rows.append({"setting": setting, "half_width": width, "rho": rho, "periods": periods, **r})
+    return {"rows": rows, "lookahead": lookahead, "runs": runs, "sizes": list(sizes)}
+
+
+#: Price ranges (half-widths, units of sigma_eps sqrt(1 + rho^2)) of the ``das_grid`` part.
+GRID_RANGES = {"base": 1.5, "wider": 2.25}
+
 #: The studies of ``kinathil-study``.
-PARTS = ("gamma", "bounds", "das", "das_long", "das_inventory")
+PARTS = ("gamma", "bounds", "das", "das_long", "das_inventory", "das_grid")
 
 
 def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
@@ -250,6 +268,13 @@ def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
         "--das-periods", type=int_at_least(1), default=10, help="periods of the long-horizon MPC runs"
     )
     p.add_argument(
+        "--grid-sizes",
+        nargs="+",
+        type=int_at_least(2, 65),
+        default=[5, 9, 17],
+        help="price-grid sizes of the das_grid refinement, increasing (2-65 each)",
+    )
+    p.add_argument(
         "--parts",
         nargs="+",
         choices=PARTS,
@@ -266,6 +291,8 @@ def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
             raise ValueError(f"--h-exact must be <= --h-max ({args.h_max}), got {args.h_exact}")
         if args.lookahead > args.h_max:
             raise ValueError(f"--lookahead must be <= --h-max ({args.h_max}), got {args.lookahead}")
+        if any(b <= a for a, b in zip(args.grid_sizes, args.grid_sizes[1:])):
+            raise ValueError(f"--grid-sizes must be strictly increasing, got {args.grid_sizes}")
         out = artifacts_dir("symbolic") / "study.json" if args.out is None else Path(args.out)
         data = json.loads(out.read_text()) if out.exists() else {}
         data["command"] = "python -m mmkit kinathil-study"
@@ -275,6 +302,9 @@ def add_cli(subparsers) -> None:  # pragma: no cover - thin wrapper, run by hand
             "das": lambda: das_study(args.das_runs),
             "das_long": lambda: das_long_study(args.das_runs, args.das_periods, args.lookahead),
             "das_inventory": lambda: das_inventory_study(args.das_runs, args.das_periods, args.lookahead),
+            "das_grid": lambda: das_grid_study(
+                args.das_runs, args.das_periods, args.lookahead, args.grid_sizes
+            ),
         }
         todo = [k for k in PARTS if k in args.parts]
         for part in tqdm(todo, desc="kinathil-study", disable=args.no_progress):
