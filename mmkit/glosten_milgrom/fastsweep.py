@@ -27,7 +27,7 @@ import numpy as np
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
 from mmkit.common.validation import check_array, check_bool, check_positive, check_real, check_real_array
-from mmkit.glosten_milgrom.gaussian import mills, update_factors
+from mmkit.glosten_milgrom.gaussian import _mills, update_factors
 from mmkit.glosten_milgrom.params import GMParams, _check_rho
 from mmkit.glosten_milgrom.quotes import Q_STAR, q_myopic, q_zero_profit
 from mmkit.glosten_milgrom.rules import SymmetricRule
@@ -54,7 +54,7 @@ SWEEP_RHOS: np.ndarray = np.round(
 # ------------------------------------------------------------------------------ quote tables
 def _dq_drho(q_of_rho: Callable, rho: np.ndarray, q: np.ndarray) -> np.ndarray:
     """dq/drho of the zero-profit or myopic fixed point, by the implicit function theorem."""
-    lam = mills(q)
+    lam = _mills(q)
     dlam = lam * (lam - q)  # lambda'(q)
     if q_of_rho is q_zero_profit:
         # g = q - c(rho) lambda(q), c = rho^2 / (1 + rho^2), c' = 2 rho / (1 + rho^2)^2
