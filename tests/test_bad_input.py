@@ -111,7 +111,14 @@ class Spec:
 
 SPECS: dict[str, Spec] = {}
 #: Callables whose valid base call takes minutes (checked by their own tests).
-HEAVY_BASE = {"experiments.kinathil_vs_das", "experiments.kinathil_mpc_vs_das"}
+HEAVY_BASE = {
+    "experiments.kinathil_vs_das",
+    "experiments.kinathil_mpc_vs_das",
+    # PPO training: the valid call is tests/test_marl_training.py's; here only refusals run
+    "marl.train.train_role",
+    "marl.train.train_all",
+    "marl.train.train_all[steps]",
+}
 
 
 def spec(name: str, call: Callable[..., Any], base: dict, kinds: dict, **aliases: tuple[str, ...]) -> None:
@@ -2577,6 +2584,55 @@ def _formerly_exempt() -> None:
         },
     )
 
+    _training_entry_points()
+
+
+def _training_entry_points() -> None:
+    """``train_role`` / ``train_all`` refuse every bad argument before any training starts (a
+    call that got past its checks would train PPO for seconds; the per-call timeout and the
+    tmp folder left without model files would show it)."""
+    import tempfile
+    from pathlib import Path
+
+    from mmkit.marl import train
+
+    tmp = Path(tempfile.mkdtemp(prefix="mmkit-bad-input-train-"))
+    (tmp / "file.txt").write_text("x")
+    cfg = train.get_config("tiny")
+    no_a = train.TrainConfig("x", {"adversary": 800}, cfg.ppo)
+    FOLDER = [None, 3, 1.5, tmp / "file.txt"]
+    spec(
+        "marl.train.train_role",
+        train.train_role,
+        {"role": "adversary", "cfg": cfg, "folder": tmp / "run", "progress": False, "steps": 800},
+        {
+            "role": NAME + ["A", "Bstar"],  # A, Bstar: no trained model to train against in folder
+            "cfg": [None, "tiny", {"steps": {}}],
+            "folder": FOLDER,
+            "progress": BOOL,
+            "steps": [0, -1, 2.5, NAN, "800", True],
+        },
+    )
+    spec(
+        "marl.train.train_all",
+        train.train_all,
+        {"cfg": cfg, "folder": tmp / "all", "roles": ("adversary",), "progress": False},
+        {
+            "cfg": [None, "tiny", {"steps": {}}],
+            "folder": FOLDER,
+            "roles": [(), ["bogus"], "adversary", None, 3, ("A",), ("B1",)],
+            "progress": BOOL,
+            "log": [None, 3, "print"],
+            "resume": BOOL,
+        },
+    )
+    spec(
+        "marl.train.train_all[steps]",
+        lambda **k: train.train_all(no_a, **k),
+        {"folder": tmp / "all2", "roles": ("adversary",), "progress": False},
+        {"roles": [("adversary", "A")]},
+    )
+
 
 BUILDERS = [
     _common,
@@ -2655,10 +2711,6 @@ EXEMPT: dict[str, str] = {
     **{
         f"mmkit.marl.policies.{n}": "SB3 policy internals that build_policy assembles from torch layers (no user data); covered by tests/test_marl_training.py"
         for n in ("OmegaHead", "OmegaActorCriticPolicy")
-    },
-    **{
-        f"mmkit.marl.train.{n}": "trains PPO (heavy); its configuration objects are validated here"
-        for n in ("train_role", "train_all")
     },
     **{
         n: "a drawing helper of the book (takes matplotlib Axes and arrays the library computed; "
