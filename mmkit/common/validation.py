@@ -39,6 +39,8 @@ __all__ = [
     "check_mapping",
     "check_sequence",
     "check_str",
+    "check_axes",
+    "check_axes_seq",
 ]
 
 
@@ -355,6 +357,25 @@ def check_str(x: Any, name: str, *, nonempty: bool = True) -> str:
     if nonempty and not x:
         raise ValueError(f"{name} must be a non-empty str, got ''")
     return x
+
+
+def check_axes(ax: Any, name: str = "ax") -> Any:
+    """``ax`` must be a Matplotlib ``Axes`` (imported here only when called)."""
+    from matplotlib.axes import Axes
+
+    return check_instance(ax, name, Axes)
+
+
+def check_axes_seq(axs: Any, name: str, n: int | None = None) -> list[Any]:
+    """A sequence of Matplotlib ``Axes`` (exactly ``n`` of them if given; arrays of axes count)."""
+    out = check_sequence(
+        np.ravel(axs) if isinstance(axs, np.ndarray) else axs, name, what="a sequence of Axes"
+    )
+    if n is not None and len(out) != n:
+        raise ValueError(f"{name} must hold exactly {n} Axes, got {len(out)}")
+    for ax in out:
+        check_axes(ax, f"{name} entry")
+    return out
 
 
 def _short(x: Any) -> str:
