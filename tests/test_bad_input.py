@@ -2654,6 +2654,7 @@ def _drawing_helpers() -> None:
 
     fig, axs = plt.subplots(1, 3)
     a1, a2, a3 = axs
+    lg = plt.subplots()[1]  # the helpers that set a log scale draw here (no xlim warnings)
     AX = [None, "ax", 3, [a1]]
     x3 = np.arange(3.0)
     spec(
@@ -2739,7 +2740,7 @@ def _drawing_helpers() -> None:
     spec(
         "marl.figures.plot_curves",
         mf.plot_curves,
-        {"a1": a1, "a2": a2, "curves": curves},
+        {"a1": a1, "a2": lg, "curves": curves},
         {"a1": AX, "a2": AX, "curves": [None, {}, {"A": 3}, {"A": (x3, {"episode_return": 1})}]},
     )
     res = [{"budgets": {"10": {"p": {"s": {"m": {"mean": [1.0]}}}}}}]
@@ -2747,7 +2748,7 @@ def _drawing_helpers() -> None:
         "marl.figures.plot_budget",
         mf.plot_budget,
         {
-            "axs": [a1],
+            "axs": [lg],
             "results": res,
             "protocols": ["p"],
             "panels": [("s", "m", 0, "t")],
@@ -2779,7 +2780,7 @@ def _drawing_helpers() -> None:
     spec(
         "marl.figures.plot_omega",
         mf.plot_omega,
-        {"a1": a1, "a2": a2, "omega_hist": oh, "betas": [1.0, 2.0], "omegas": [0.5, 0.6], "rate": 1.0},
+        {"a1": a1, "a2": lg, "omega_hist": oh, "betas": [1.0, 2.0], "omegas": [0.5, 0.6], "rate": 1.0},
         {
             "a1": AX,
             "a2": AX,
