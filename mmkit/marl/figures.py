@@ -185,7 +185,9 @@ def plot_budget(axs, results, protocols, panels, paper_values) -> dict:
     for r in results:
         if not (isinstance(r, Mapping) and isinstance(r.get("budgets"), Mapping)):
             raise TypeError("results entries must be mappings with a 'budgets' mapping")
-    check_sequence(protocols, "protocols", what="a sequence of protocol names")
+    # a mapping name -> settings (sweep.PROTOCOLS) counts as its sequence of names
+    names = list(protocols) if isinstance(protocols, Mapping) else protocols
+    protocols = check_sequence(names, "protocols", what="a sequence of protocol names")
     panels = check_sequence(panels, "panels", what="a sequence of (setting, metric, agent, title)")
     paper_values = check_sequence(paper_values, "paper_values", what="a sequence of numbers")
     if not len(axs) == len(panels) == len(paper_values):
