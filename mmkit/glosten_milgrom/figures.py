@@ -62,7 +62,8 @@ def plot_curves(
     ax : matplotlib Axes
     x : array_like, shape (T,)
     Y : array_like, shape (rows, T)
-    colors, labels : sequences with one entry per row
+    colors, labels : sequences with at least one entry per row (``colors`` may be a string of
+        single-letter colours such as ``"kk"``)
     paper : sequence of (xs, ys) or None, optional
         The source's points for each row (``ys`` may contain strings such as ``">80"``,
         drawn as gaps).
@@ -76,6 +77,8 @@ def plot_curves(
     Y = np.atleast_2d(check_array(Y, "Y", finite=False))
     if Y.ndim != 2 or x.ndim != 1 or Y.shape[1] != x.size:
         raise ValueError(f"Y must have shape (rows, len(x)) = (*, {x.size}), got {Y.shape}")
+    if isinstance(colors, str):  # "kk": one single-letter Matplotlib colour per row
+        colors = list(colors)
     colors = check_sequence(colors, "colors", what="a sequence of colours")
     labels = check_sequence(labels, "labels", what="a sequence of labels")
     if len(colors) < Y.shape[0]:

@@ -36,10 +36,14 @@ import numpy as np
 from mmkit.common.validation import (
     check_array,
     check_bool,
+    check_index,
+    check_instance,
     check_int,
     check_nonnegative,
     check_nonnegative_int,
     check_positive_int,
+    check_sequence,
+    check_str,
 )
 from mmkit.symbolic.inventory_pomdp import (
     MAX_HORIZON,
@@ -167,7 +171,15 @@ class PBVIResult:
     _succ_best: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ evaluation
+    def _check(self, b: object, h: object, lo: int = 0) -> int:
+        """``b`` a :class:`Belief`; the stage ``h`` an integer in ``[lo, horizon]``."""
+        check_instance(b, "b", Belief)
+        return check_int(h, "h", lo, self.horizon)
+
     def exact_dot(self, node: int, b: Belief) -> Fraction:
+        """Exact :math:`α·b` of the α-function stored as the diagram ``node`` of the model."""
+        check_index(node, len(self.model.X._nodes), "node")
+        check_instance(b, "b", Belief)
         key = (node, b)
         r = self._exact.get(key)
         if r is None:
@@ -178,6 +190,7 @@ class PBVIResult:
     def best_alpha(self, b: Belief, h: int) -> tuple[int, float, Fraction | None]:
         """Index into ``V[h]`` of the best α at ``b``, its float value, and the exact value
         when it was needed to break a near-tie (else None)."""
+        h = self._check(b, h)
         key = (b, h)
         r = self._succ_best.get(key)
         if r is None:
@@ -205,13 +218,15 @@ class PBVIResult:
 
     def value(self, b: Belief, h: int | None = None) -> Fraction:
         """Exact :math:`V^h(b) = \\max_{α \\in V^h} α·b` (``h`` defaults to the horizon)."""
-        h = self.horizon if h is None else h
+        h = self._check(b, self.horizon if h is None else h)
         j, _, v = self.best_alpha(b, h)
         return v if v is not None else self.exact_dot(self.V[h][j].node, b)
 
     def q_values(self, b: Belief, h: int) -> tuple[np.ndarray, list]:
         """Float Q(b, a) for every action at stage h, and per action the successors
-        ``[(o, P(o|b,a), b^{a,o}, j*)]`` with j* the best α of V^{h-1} at b^{a,o}."""
+        ``[(o, P(o|b,a), b^{a,o}, j*)]`` with j* the best α of V^{h-1} at b^{a,o}
+        (``h`` in ``[1, horizon]``)."""
+        h = self._check(b, h, 1)
         m = self.model
         succ = [[(o, *m.update(b, a, o)) for o in OBS] for a in range(len(m.actions))]
         self._prefetch([s for row in succ for _, p, s in row if p > 0 and s is not None], h - 1)
@@ -232,6 +247,12 @@ class PBVIResult:
         return q, rows
 
     def exact_q(self, b: Belief, a: int, row: list, h: int) -> Fraction:
+        """Exact Q(b, a) from action ``a``'s successor ``row`` of :meth:`q_values`."""
+        h = self._check(b, h, 1)
+        check_index(a, len(self.model.actions), "a")
+        for entry in check_sequence(row, "row", what="a successor row of q_values"):
+            if not (isinstance(entry, tuple) and len(entry) == 4):
+                raise TypeError(f"row entries must be (o, P(o|b,a), successor, j) tuples, got {entry!r}")
         m = self.model
         v = m.expected_reward(b, a)
         for o, p, s, j in row:
@@ -241,6 +262,7 @@ class PBVIResult:
 
     def choose(self, b: Belief, h: int) -> tuple[int, Fraction, list]:
         """Optimal action at b with h steps to go (exact ties: highest ask, then lowest bid)."""
+        h = self._check(b, h, 1)
         q, rows = self.q_values(b, h)
         cand = _near(q, self.tie_tol)
         acts = self.model.actions
@@ -254,8 +276,10 @@ class PBVIResult:
 
     def pretty(self, j: int, h: int | None = None, name: str | None = None) -> str:
         """The j-th α-function of V^h as a readable case statement."""
-        h = self.horizon if h is None else h
-        al = self.V[h][j]
+        h = check_int(self.horizon if h is None else h, "h", 0, self.horizon)
+        al = self.V[h][check_index(j, len(self.V[h]), "j")]
+        if name is not None:
+            check_str(name, "name")
         nm = name or f"α{h}_{j} [{self.model.action_label(al.action)}]"
         return self.model.X.pretty(al.node, nm, "v, i")
 
@@ -541,11 +565,17 @@ class PolicyNode:
     children: dict[str, tuple[Fraction, PolicyNode]] = field(default_factory=dict)
 
     def walk(self, path: tuple[str, ...] = ()):
-        """Yield ``(path, node)`` depth-first in observation order buy, sell, hold."""
+        """Iterate ``(path, node)`` depth-first in observation order buy, sell, hold; ``path``
+        (a tuple of observations) prefixes every yielded path."""
+        if not (isinstance(path, tuple) and all(o in OBS for o in path)):
+            raise TypeError(f"path must be a tuple of observations from {OBS}, got {path!r}")
+        return self._walk(path)
+
+    def _walk(self, path: tuple[str, ...]):
         yield path, self
         for o in OBS:
             if o in self.children:
-                yield from self.children[o][1].walk(path + (o,))
+                yield from self.children[o][1]._walk(path + (o,))
 
 
 def policy_tree(res: PBVIResult, b: Belief, horizon: int | None = None) -> PolicyNode:
