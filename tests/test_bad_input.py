@@ -2944,6 +2944,17 @@ def _record_methods() -> None:
         {"j": 0, "h": 1},
         {"j": [-1, 10**6, 1.5, "0", None], "h": [-1, 2, 1.5, "1"], "name": [3, ""]},
     )
+    spec(
+        "symbolic.TraderType",
+        ip.TraderType,
+        {"name": "informed", "prob": Fraction(1, 2)},
+        {
+            "name": [None, 3, ""],
+            "prob": SYM + [-0.1, 1.5, "2/3x"],
+            "eps": SYM,
+            "uninformed": BOOL,
+        },
+    )
     tree = pbvi.policy_tree(res, b)
     spec(
         "symbolic.PolicyNode.walk",
@@ -3006,7 +3017,6 @@ EXEMPT: dict[str, str] = {
             "mmkit.marl.env.Trajectory",
             "mmkit.symbolic.pbvi.Alpha",
             "mmkit.symbolic.pbvi.StageStats",
-            "mmkit.symbolic.inventory_pomdp.TraderType",
             "mmkit.cost_function.order_book.Order",
             "mmkit.cost_function.order_book.Fill",
             "mmkit.markov_market.lumpability.MarkovTest",
