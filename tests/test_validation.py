@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from mmkit.common.io import existing_file
 from mmkit.common.validation import (
+    check_axes,
+    check_axes_seq,
     check_callable,
     check_instance,
     check_mapping,
@@ -54,3 +57,41 @@ def test_check_str():
         check_str(3, "role")
     with pytest.raises(ValueError, match="role must be a non-empty str"):
         check_str("", "role")
+
+
+def test_check_real_array_allow_nan_and_empty():
+    """Elementwise special functions: NaN passes (the bounds apply to the other entries),
+    infinities only with allow_inf, an empty array only with nonempty=False."""
+    out = check_real_array([np.nan, 1.0], "x", 0.0, allow_nan=True)
+    assert np.isnan(out[0]) and out[1] == 1.0
+    with pytest.raises(ValueError, match="x must be in"):
+        check_real_array([np.nan, -1.0], "x", 0.0, allow_nan=True)
+    with pytest.raises(ValueError, match="b must be finite \\(no inf\\)"):
+        check_real_array([np.nan, np.inf], "b", allow_nan=True)
+    assert check_real_array([], "x", nonempty=False).size == 0
+    with pytest.raises(ValueError, match="x must not be empty"):
+        check_real_array([], "x")
+    with pytest.raises(TypeError, match="x must be a real number"):
+        check_real_array(1j, "x", allow_nan=True, allow_inf=True)
+
+
+def test_check_axes_and_axes_seq(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axs = plt.subplots(1, 2)
+    assert check_axes(axs[0], "ax") is axs[0]
+    assert check_axes_seq(axs, "axs", 2) == list(axs)
+    with pytest.raises(TypeError, match="ax must be a Axes"):
+        check_axes("ax", "ax")
+    with pytest.raises(ValueError, match="axs must hold exactly 3 Axes"):
+        check_axes_seq(axs, "axs", 3)
+    with pytest.raises(TypeError, match="axs entry must be a Axes"):
+        check_axes_seq([axs[0], 3], "axs")
+    plt.close(fig)
+    (tmp_path / "f.npz").write_bytes(b"x")
+    assert existing_file(tmp_path / "f.npz") == tmp_path / "f.npz"
+    with pytest.raises(ValueError, match="path must be an existing file"):
+        existing_file(tmp_path)

@@ -33,6 +33,15 @@ def existing_folder(path: object, name: str = "folder") -> Path:
     return p
 
 
+def existing_file(path: object, name: str = "path") -> Path:
+    """``path`` as a :class:`~pathlib.Path` to an existing file (``TypeError`` for a non-path,
+    ``ValueError`` naming ``name`` when it is not a file)."""
+    p = as_path(path, name)
+    if not p.is_file():
+        raise ValueError(f"{name} must be an existing file, got {str(p)!r}")
+    return p
+
+
 def _check_bytes(data: object, name: str = "data") -> None:
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError(f"{name} must be bytes, got {type(data).__name__}")

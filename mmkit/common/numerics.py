@@ -8,6 +8,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from mmkit.common.validation import (
+    check_callable,
+    check_positive,
+    check_positive_int,
+    check_real_array,
+)
+
 __all__ = ["logsumexp", "safeguarded_newton"]
 
 
@@ -53,10 +60,51 @@ def logsumexp(x: ArrayLike, axis: int = -1, keepdims: bool = False) -> NDArray[n
 
 
 def safeguarded_newton(g, dg, lo, hi, tol=1e-13, maxiter=100):
-    """Vectorised Newton with bisection fallback for an increasing g with g(lo)<=0<=g(hi).
+    r"""Vectorised Newton with bisection fallback for an increasing ``g`` with
+    :math:`g(lo) \le 0 \le g(hi)` (elementwise).
 
-    Iterates until every element's Newton step is below ``tol`` (relative), not a fixed count.
+    Each step :math:`x \leftarrow x - g(x)/g'(x)` is replaced by the bisection of the current
+    bracket when it would leave the bracket; the bracket shrinks to ``[x, hi]`` where
+    :math:`g(x) < 0` and to ``[lo, x]`` where :math:`g(x) > 0`. Iterates until every element's
+    step is below ``tol`` relative to :math:`1 + |x|`, not a fixed count.
+
+    Parameters
+    ----------
+    g, dg : callable
+        The function and its derivative, mapping a float array to one of the same shape.
+    lo, hi : array_like
+        Finite bracket ends (broadcastable, ``lo <= hi``) with ``g(lo) <= 0 <= g(hi)``.
+    tol : float
+        Relative step tolerance, finite and ``> 0``.
+    maxiter : int
+        Iteration cap ``>= 1``; ``RuntimeError`` when it is reached without convergence.
+
+    Returns
+    -------
+    numpy.ndarray
+        The roots, shape of ``lo`` and ``hi`` broadcast.
     """
+    check_callable(g, "g")
+    check_callable(dg, "dg")
+    lo = check_real_array(lo, "lo")
+    hi = check_real_array(hi, "hi")
+    try:
+        lo, hi = np.broadcast_arrays(lo, hi)
+    except ValueError:
+        raise ValueError(f"lo and hi must have broadcastable shapes, got {lo.shape} and {hi.shape}") from None
+    if np.any(lo > hi):
+        raise ValueError("lo must be <= hi elementwise (the bracket [lo, hi])")
+    tol = check_positive(tol, "tol")
+    maxiter = check_positive_int(maxiter, "maxiter")
+    with np.errstate(invalid="ignore"):
+        glo, ghi = np.asarray(g(lo), dtype=float), np.asarray(g(hi), dtype=float)
+        if not (np.all(glo <= 0) and np.all(ghi >= 0)):
+            raise ValueError("lo and hi must bracket a root of g: g(lo) <= 0 <= g(hi) elementwise (no NaN)")
+    return _newton(g, dg, lo, hi, tol, maxiter)
+
+
+def _newton(g, dg, lo, hi, tol=1e-13, maxiter=100):
+    """:func:`safeguarded_newton` without validation (callers that pass a checked bracket)."""
     lo = np.array(lo, dtype=float, copy=True)
     hi = np.array(hi, dtype=float, copy=True)
     x = 0.5 * (lo + hi)
@@ -73,4 +121,4 @@ def safeguarded_newton(g, dg, lo, hi, tol=1e-13, maxiter=100):
         x = xn
         if np.all(done):
             return x
-    raise RuntimeError("fixed point did not converge")  # pragma: no cover
+    raise RuntimeError(f"safeguarded_newton did not converge in maxiter = {maxiter} iterations")

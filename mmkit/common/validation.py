@@ -39,6 +39,8 @@ __all__ = [
     "check_mapping",
     "check_sequence",
     "check_str",
+    "check_axes",
+    "check_axes_seq",
 ]
 
 
@@ -257,12 +259,17 @@ def check_real_array(
     lo_open: bool = False,
     hi_open: bool = False,
     allow_inf: bool = False,
+    allow_nan: bool = False,
+    nonempty: bool = True,
 ) -> NDArray[np.float64]:
     """A real number or array of real numbers (vectorised arguments), finite and in ``lo..hi``.
 
-    Strings, ``None``, booleans and object arrays raise ``TypeError``; NaN, infinities, empty
-    arrays and values outside the interval raise ``ValueError``. ``allow_inf=True`` accepts
-    ``-inf``/``inf`` (interval ends of a distribution, say) but still refuses NaN.
+    Strings, ``None``, booleans, complex and object arrays raise ``TypeError``; NaN,
+    infinities, empty arrays and values outside the interval raise ``ValueError``.
+    ``allow_inf=True`` accepts ``-inf``/``inf`` (interval ends of a distribution, say);
+    ``allow_nan=True`` lets NaN entries through (elementwise special functions, where NaN in
+    gives NaN out as in IEEE arithmetic; the interval is checked on the other entries);
+    ``nonempty=False`` accepts an empty array (elementwise maps: empty in, empty out).
     """
     rng = _interval(lo, hi, lo_open, hi_open)
     if x is None or isinstance(x, (str, bytes, bool, np.bool_)):
@@ -278,16 +285,24 @@ def check_real_array(
             f"{name} must be a real number or array of real numbers in {rng}, got dtype {raw.dtype}"
         )
     a = raw.astype(float)
-    if a.size == 0:
+    if nonempty and a.size == 0:
         raise ValueError(f"{name} must not be empty")
-    if np.any(np.isnan(a)) or not (allow_inf or np.all(np.isfinite(a))):
-        what = "not NaN" if allow_inf else "finite (no NaN or inf)"
+    nan = np.isnan(a)
+    if (not allow_nan and np.any(nan)) or not (allow_inf or np.all(np.isfinite(a) | nan)):
+        what = {
+            (True, True): "",
+            (True, False): "not NaN",
+            (False, True): "finite (no inf)",
+            (False, False): "finite (no NaN or inf)",
+        }[(allow_inf, allow_nan)]
         raise ValueError(f"{name} must be {what} and in {rng}, got {x!r}")
     ok = np.ones(a.shape, bool)
     if lo is not None:
         ok &= (a > lo) if lo_open else (a >= lo)
     if hi is not None:
         ok &= (a < hi) if hi_open else (a <= hi)
+    if allow_nan:
+        ok |= nan
     if not np.all(ok):
         raise ValueError(f"{name} must be in {rng}, got {x!r}")
     return a
@@ -342,6 +357,25 @@ def check_str(x: Any, name: str, *, nonempty: bool = True) -> str:
     if nonempty and not x:
         raise ValueError(f"{name} must be a non-empty str, got ''")
     return x
+
+
+def check_axes(ax: Any, name: str = "ax") -> Any:
+    """``ax`` must be a Matplotlib ``Axes`` (imported here only when called)."""
+    from matplotlib.axes import Axes
+
+    return check_instance(ax, name, Axes)
+
+
+def check_axes_seq(axs: Any, name: str, n: int | None = None) -> list[Any]:
+    """A sequence of Matplotlib ``Axes`` (exactly ``n`` of them if given; arrays of axes count)."""
+    out = check_sequence(
+        np.ravel(axs) if isinstance(axs, np.ndarray) else axs, name, what="a sequence of Axes"
+    )
+    if n is not None and len(out) != n:
+        raise ValueError(f"{name} must hold exactly {n} Axes, got {len(out)}")
+    for ax in out:
+        check_axes(ax, f"{name} entry")
+    return out
 
 
 def _short(x: Any) -> str:

@@ -26,8 +26,17 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
-from mmkit.common.validation import check_array, check_bool, check_positive, check_real, check_real_array
-from mmkit.glosten_milgrom.gaussian import mills, update_factors
+from mmkit.common.io import as_path, existing_file
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    check_real_array,
+)
+from mmkit.glosten_milgrom.gaussian import _mills, update_factors
 from mmkit.glosten_milgrom.params import GMParams, _check_rho
 from mmkit.glosten_milgrom.quotes import Q_STAR, q_myopic, q_zero_profit
 from mmkit.glosten_milgrom.rules import SymmetricRule
@@ -54,7 +63,7 @@ SWEEP_RHOS: np.ndarray = np.round(
 # ------------------------------------------------------------------------------ quote tables
 def _dq_drho(q_of_rho: Callable, rho: np.ndarray, q: np.ndarray) -> np.ndarray:
     """dq/drho of the zero-profit or myopic fixed point, by the implicit function theorem."""
-    lam = mills(q)
+    lam = _mills(q)
     dlam = lam * (lam - q)  # lambda'(q)
     if q_of_rho is q_zero_profit:
         # g = q - c(rho) lambda(q), c = rho^2 / (1 + rho^2), c' = 2 rho / (1 + rho^2)^2
@@ -202,17 +211,19 @@ class FastSweep:
     )
 
     def k(self, rho: float) -> int:
-        """Index of the grid value nearest to ``rho``."""
-        return int(np.argmin(np.abs(self.rho - rho)))
+        """Index of the grid value nearest to ``rho`` (finite, >= 0)."""
+        return int(np.argmin(np.abs(self.rho - check_nonnegative(rho, "rho"))))
 
     def at(self, name: str, rho: Sequence[float]) -> np.ndarray:
-        """Array ``name`` at the grid values nearest to ``rho`` (axis 1)."""
-        return np.take(getattr(self, name), [self.k(r) for r in np.atleast_1d(rho)], axis=1)
+        """Array ``name`` (one of :attr:`ARRAYS`) at the grid values nearest to ``rho`` (axis 1)."""
+        check_choice(name, "name", self.ARRAYS)
+        r = check_real_array(rho, "rho", 0.0)
+        return np.take(getattr(self, name), [self.k(x) for x in np.atleast_1d(r)], axis=1)
 
     def to_npz(self, path) -> None:
         """Save (numpy ``.npz``, no pickle)."""
         np.savez_compressed(
-            path,
+            as_path(path, "path"),
             names=np.array(self.names),
             rho=self.rho,
             n=np.array([self.n_runs, self.n_periods, self.seed]),
@@ -222,7 +233,7 @@ class FastSweep:
     @classmethod
     def from_npz(cls, path) -> FastSweep:
         """Load a sweep saved by :meth:`to_npz` (``allow_pickle=False``)."""
-        with np.load(path, allow_pickle=False) as d:
+        with np.load(existing_file(path, "path"), allow_pickle=False) as d:
             n = d["n"]
             return cls(
                 [str(s) for s in d["names"]],

@@ -8,7 +8,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mmkit.common.validation import check_finite, check_sequence
+from mmkit.common.validation import (
+    check_array,
+    check_axes,
+    check_axes_seq,
+    check_bool,
+    check_finite,
+    check_real_array,
+    check_sequence,
+    check_str,
+)
 
 __all__ = ["MM_LABELS", "paper_points", "plot_curves", "plot_heatmaps"]
 
@@ -53,7 +62,8 @@ def plot_curves(
     ax : matplotlib Axes
     x : array_like, shape (T,)
     Y : array_like, shape (rows, T)
-    colors, labels : sequences with one entry per row
+    colors, labels : sequences with at least one entry per row (``colors`` may be a string of
+        single-letter colours such as ``"kk"``)
     paper : sequence of (xs, ys) or None, optional
         The source's points for each row (``ys`` may contain strings such as ``">80"``,
         drawn as gaps).
@@ -62,9 +72,24 @@ def plot_curves(
     **line_kw
         Passed to ``ax.plot`` for the curves (e.g. ``marker="."``).
     """
-    Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    if not (len(colors) >= Y.shape[0] and len(labels) >= Y.shape[0]):
-        raise ValueError("colors and labels need one entry per row of Y")
+    check_axes(ax, "ax")
+    x = check_real_array(x, "x", allow_inf=True, allow_nan=True)
+    Y = np.atleast_2d(check_array(Y, "Y", finite=False))
+    if Y.ndim != 2 or x.ndim != 1 or Y.shape[1] != x.size:
+        raise ValueError(f"Y must have shape (rows, len(x)) = (*, {x.size}), got {Y.shape}")
+    if isinstance(colors, str):  # "kk": one single-letter Matplotlib colour per row
+        colors = list(colors)
+    colors = check_sequence(colors, "colors", what="a sequence of colours")
+    labels = check_sequence(labels, "labels", what="a sequence of labels")
+    if len(colors) < Y.shape[0]:
+        raise ValueError(f"colors needs one entry per row of Y ({Y.shape[0]}), got {len(colors)}")
+    if len(labels) < Y.shape[0]:
+        raise ValueError(f"labels needs one entry per row of Y ({Y.shape[0]}), got {len(labels)}")
+    if paper is not None:
+        paper = check_sequence(paper, "paper", what="a sequence of (xs, ys) or None")
+        if len(paper) < Y.shape[0]:
+            raise ValueError(f"paper needs one entry per row of Y ({Y.shape[0]}), got {len(paper)}")
+    check_bool(legend, "legend")
     for i, row in enumerate(Y):
         ax.plot(x, row, color=colors[i], label=labels[i], **line_kw)
         if paper is not None and paper[i] is not None:
@@ -79,7 +104,24 @@ def plot_curves(
 
 def plot_heatmaps(axes, x, y, Zs, titles, *, xlabel: str, ylabel: str, vmin=0.0, vmax=1.0):
     """One ``pcolormesh`` per axis (``Zs[i]`` of shape (len(y), len(x))); returns the last
-    mappable for a shared colour bar."""
+    mappable for a shared colour bar.
+
+    ``axes``, ``Zs`` and ``titles`` have one entry per panel; each ``Z`` is 2-D (NaN entries are
+    drawn as gaps); ``vmin < vmax`` finite.
+    """
+    axes = check_axes_seq(axes, "axes")
+    Zs = [check_array(Z, "Zs entry", ndim=2, finite=False) for Z in check_sequence(Zs, "Zs")]
+    titles = check_sequence(titles, "titles", what="a sequence of titles")
+    if not len(axes) == len(Zs) == len(titles):
+        raise ValueError(
+            f"axes, Zs and titles must have equal lengths, got {len(axes)}, {len(Zs)}, {len(titles)}"
+        )
+    check_real_array(x, "x", allow_nan=True)
+    check_real_array(y, "y", allow_nan=True)
+    check_str(xlabel, "xlabel", nonempty=False)
+    check_str(ylabel, "ylabel", nonempty=False)
+    if check_finite(vmin, "vmin") >= check_finite(vmax, "vmax"):
+        raise ValueError(f"vmin must be < vmax, got vmin = {vmin}, vmax = {vmax}")
     im = None
     for ax, Z, title in zip(axes, Zs, titles):
         im = ax.pcolormesh(x, y, Z, shading="auto", vmin=vmin, vmax=vmax)

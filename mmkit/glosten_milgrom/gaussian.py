@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import special
 
-from mmkit.common.validation import check_positive
+from mmkit.common.validation import check_positive, check_real_array
 from mmkit.glosten_milgrom.params import GMParams, _check_q, _check_rho
 
 __all__ = [
@@ -30,54 +30,103 @@ _SQRT2 = math.sqrt(2.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
+# The special functions below are elementwise maps, like ``scipy.special``'s ufuncs: a NaN
+# entry gives NaN in the same place (IEEE propagation, so arrays with gaps keep their shape),
+# infinities give the limits stated in each docstring and an empty array gives an empty
+# result. They refuse what is not a real number (strings, None, booleans, complex, objects)
+# and infinities where no limit is defined. The underscored versions skip the check (inner loops).
+def _x(x, name: str = "x"):
+    """A real argument of an elementwise map (NaN and +-inf pass; see the note above)."""
+    return check_real_array(x, name, allow_inf=True, allow_nan=True, nonempty=False)
+
+
 def npdf(x):
-    """Standard normal density N(x)."""
+    """Standard normal density N(x), elementwise (N(+-inf) = 0; NaN propagates)."""
+    return _npdf(_x(x))
+
+
+def _npdf(x):
     x = np.asarray(x, dtype=float)
     return np.exp(-0.5 * x * x) / _SQRT2PI
 
 
 def ncdf(x):
-    """Standard normal cdf Phi(x) (accurate in both tails via ``ndtr``)."""
-    return special.ndtr(x)
+    """Standard normal cdf Phi(x) (accurate in both tails via ``ndtr``; Phi(-inf) = 0,
+    Phi(inf) = 1; NaN propagates)."""
+    return special.ndtr(_x(x))
 
 
 def nsf(x):
-    """Standard normal survival function Q(x) = 1 - Phi(x), accurate for large x."""
+    """Standard normal survival function Q(x) = 1 - Phi(x), accurate for large x
+    (Q(-inf) = 1, Q(inf) = 0; NaN propagates)."""
+    return _nsf(_x(x))
+
+
+def _nsf(x):
     return special.ndtr(-np.asarray(x, dtype=float))
 
 
 def mills(q):
-    """Inverse Mills ratio lambda(q) = N(q)/Q(q), stable for all q (through ``erfcx``)."""
+    """Inverse Mills ratio lambda(q) = N(q)/Q(q), stable for all q (through ``erfcx``);
+    lambda(-inf) = 0, lambda(inf) = inf (it grows like q); NaN propagates."""
+    return _mills(_x(q, "q"))
+
+
+def _mills(q):
     q = np.asarray(q, dtype=float)
     return math.sqrt(2.0 / math.pi) / special.erfcx(q / _SQRT2)
 
 
+def _ab(a, b):
+    """``a`` (+-inf: the limits) and ``b`` (finite: at ``b = +-inf`` the closed forms are 0/0)."""
+    return _x(a, "a"), check_real_array(b, "b", allow_nan=True, nonempty=False)
+
+
 def I_integral(a, b):
-    """I(a, b) = int N(x) Phi(a - b x) dx = Phi(a / sqrt(1 + b^2)); I(+inf)=1, I(-inf)=0."""
+    """I(a, b) = int N(x) Phi(a - b x) dx = Phi(a / sqrt(1 + b^2)); I(+inf)=1, I(-inf)=0.
+
+    Elementwise in broadcastable ``a`` (real, +-inf allowed) and ``b`` (real, finite); NaN
+    propagates.
+    """
+    return _I(*_ab(a, b))
+
+
+def _I(a, b):
     a = np.asarray(a, dtype=float)
-    return ncdf(a / np.sqrt(1.0 + np.asarray(b, dtype=float) ** 2))
+    return special.ndtr(a / np.sqrt(1.0 + np.asarray(b, dtype=float) ** 2))
 
 
 def J_integral(a, b):
-    """J(a, b) = int x N(x) Phi(a - b x) dx = -b/sqrt(1+b^2) N(a/sqrt(1+b^2)); 0 at +-inf."""
+    """J(a, b) = int x N(x) Phi(a - b x) dx = -b/sqrt(1+b^2) N(a/sqrt(1+b^2)); 0 at +-inf.
+
+    Arguments as in :func:`I_integral`.
+    """
+    return _J(*_ab(a, b))
+
+
+def _J(a, b):
     a = np.asarray(a, dtype=float)
     s = np.sqrt(1.0 + np.asarray(b, dtype=float) ** 2)
     with np.errstate(invalid="ignore"):
-        out = -(b / s) * npdf(a / s)
+        out = -(b / s) * _npdf(a / s)
     return np.where(np.isinf(a), 0.0, out)
 
 
 def K_integral(a, b):
     """K(a, b) = int x^2 N(x) Phi(a - b x) dx = I - a b^2 (1+b^2)^(-3/2) N(a/sqrt(1+b^2)).
 
-    K(+inf) = 1, K(-inf) = 0.
+    K(+inf) = 1, K(-inf) = 0. Arguments as in :func:`I_integral`.
     """
+    return _K(*_ab(a, b))
+
+
+def _K(a, b):
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     s = np.sqrt(1.0 + b**2)
     with np.errstate(invalid="ignore"):
-        out = I_integral(a, b) - a * b**2 * s**-3 * npdf(a / s)
-    return np.where(np.isinf(a), I_integral(a, b), out)
+        out = _I(a, b) - a * b**2 * s**-3 * _npdf(a / s)
+    return np.where(np.isinf(a), _I(a, b), out)
 
 
 def abc_integrals(z_plus, z_minus, mu, sigma, sigma_eps: float = 1.0):
@@ -89,7 +138,36 @@ def abc_integrals(z_plus, z_minus, mu, sigma, sigma_eps: float = 1.0):
 
     ``A = E[lik]``, ``B = E[Z lik]``, ``C = A - E[Z^2 lik]`` (so ``C = L(z+) - L(z-)`` with
     ``L = I - K``). Then ``mu' = mu + sigma B/A`` and ``sigma'^2 = sigma^2 (1 - (A C + B^2)/A^2)``.
+
+    Parameters
+    ----------
+    z_plus, z_minus : array_like
+        Ends of the observation's interval of the noisy value, not NaN (+-inf allowed),
+        ``z_minus <= z_plus`` elementwise.
+    mu, sigma : array_like
+        Belief mean (finite) and standard deviation (finite, >= 0).
+    sigma_eps : float
+        Noise standard deviation, finite and > 0.
     """
+    zp = check_real_array(z_plus, "z_plus", allow_inf=True)
+    zm = check_real_array(z_minus, "z_minus", allow_inf=True)
+    mu = check_real_array(mu, "mu")
+    sigma = check_real_array(sigma, "sigma", 0.0)
+    sigma_eps = check_positive(sigma_eps, "sigma_eps")
+    try:
+        np.broadcast_shapes(zp.shape, zm.shape, mu.shape, sigma.shape)
+    except ValueError:
+        raise ValueError(
+            f"z_plus, z_minus, mu and sigma must have broadcastable shapes, got "
+            f"{zp.shape}, {zm.shape}, {mu.shape}, {sigma.shape}"
+        ) from None
+    if np.any(zm > zp):
+        raise ValueError("z_minus must be <= z_plus elementwise (the observation's interval)")
+    return _abc(zp, zm, mu, sigma, sigma_eps)
+
+
+def _abc(z_plus, z_minus, mu, sigma, sigma_eps: float = 1.0):
+    """:func:`abc_integrals` without validation."""
     rho = np.asarray(sigma, dtype=float) / sigma_eps
     s = np.sqrt(1.0 + rho**2)
     ap = (np.asarray(z_plus, dtype=float) - mu) / sigma_eps
@@ -99,7 +177,7 @@ def abc_integrals(z_plus, z_minus, mu, sigma, sigma_eps: float = 1.0):
     A = np.where(
         up, special.ndtr(-am / s) - special.ndtr(-ap / s), special.ndtr(ap / s) - special.ndtr(am / s)
     )
-    B = J_integral(ap, rho) - J_integral(am, rho)
+    B = _J(ap, rho) - _J(am, rho)
     return A, B, _L_integral(ap, rho) - _L_integral(am, rho)
 
 
@@ -108,7 +186,7 @@ def _L_integral(a, b):
     a = np.asarray(a, dtype=float)
     s = np.sqrt(1.0 + np.asarray(b, dtype=float) ** 2)
     with np.errstate(invalid="ignore"):
-        out = a * b**2 * s**-3 * npdf(a / s)
+        out = a * b**2 * s**-3 * _npdf(a / s)
     return np.where(np.isinf(a), 0.0, out)
 
 
@@ -129,7 +207,7 @@ def _tail_ratios(x):
     """
     x = np.asarray(x, dtype=float)
     xs = np.minimum(x, _CF_FROM)
-    D = mills(xs) - xs
+    D = _mills(xs) - xs
     E = 1.0 / D - xs
     big = x >= _CF_FROM
     if np.any(big):
@@ -235,7 +313,7 @@ def _truncated_moments(lo, hi):
         if np.any(right):
             ar, lr = a[right], left[right]
             M0, mt, vt = _right_moments(ar, b[right] - ar)
-            P_out[right] = npdf(ar) * M0
+            P_out[right] = _npdf(ar) * M0
             m_out[right] = np.where(lr, -(ar + mt), ar + mt)
             v_out[right] = vt
         mid = ~right  # intervals containing 0
@@ -254,7 +332,7 @@ def _mid_moments(lo0, hi0):
         if np.any(short):
             ws, ls = width[short], lo0[short]
             y = ls[:, None] + 0.5 * ws[:, None] * (1.0 + _GL_X)
-            f = _GL_W * npdf(y)
+            f = _GL_W * _npdf(y)
             f0 = f.sum(axis=-1)
             q1 = (f * y).sum(axis=-1) / f0
             Pm[short] = 0.5 * ws * f0
@@ -264,8 +342,8 @@ def _mid_moments(lo0, hi0):
         if np.any(wide):
             l1, h1 = lo0[wide], hi0[wide]
             P = special.ndtr(h1) - special.ndtr(l1)
-            pl = np.where(np.isfinite(l1), npdf(l1), 0.0)
-            ph = np.where(np.isfinite(h1), npdf(h1), 0.0)
+            pl = np.where(np.isfinite(l1), _npdf(l1), 0.0)
+            ph = np.where(np.isfinite(h1), _npdf(h1), 0.0)
             m0 = (pl - ph) / P
             s2 = 1.0 + (np.where(np.isfinite(l1), l1 * pl, 0.0) - np.where(np.isfinite(h1), h1 * ph, 0.0)) / P
             Pm[wide], mm[wide], vm[wide] = P, m0, s2 - m0 * m0
@@ -377,7 +455,7 @@ def _one_step_profit(rho, q, sigma_eps: float = 1.0):
 
 def _profit_terms(q):
     """The q-only terms ``(q Q(q), N(q))`` of the one-step profit (no validation)."""
-    return q * nsf(q), npdf(q)
+    return q * _nsf(q), _npdf(q)
 
 
 def _profit_from(rho, terms, sigma_eps: float = 1.0):
@@ -394,7 +472,7 @@ def trade_probability(q):
 
 def _trade_probability(q):
     """:func:`trade_probability` without validation."""
-    return 2.0 * nsf(q)
+    return 2.0 * _nsf(q)
 
 
 def half_spread(rho, q, sigma_eps: float = 1.0):

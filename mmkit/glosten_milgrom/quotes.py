@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mmkit.common.numerics import safeguarded_newton
-from mmkit.glosten_milgrom.gaussian import mills
+from mmkit.common.numerics import _newton
+from mmkit.glosten_milgrom.gaussian import _mills
 from mmkit.glosten_milgrom.params import _check_rho
 
 __all__ = ["Q_STAR", "q_myopic", "q_zero_profit"]
@@ -20,13 +20,13 @@ def q_zero_profit(rho):
     c = rho**2 / (1.0 + rho**2)
 
     def g(q):
-        return q - c * mills(q)
+        return q - c * _mills(q)
 
     def dg(q):
-        lam = mills(q)
+        lam = _mills(q)
         return 1.0 - c * lam * (lam - q)
 
-    return safeguarded_newton(g, dg, np.zeros_like(rho), rho)
+    return _newton(g, dg, np.zeros_like(rho), rho)
 
 
 def q_myopic(rho):
@@ -35,13 +35,13 @@ def q_myopic(rho):
     target = 1.0 + rho**2
 
     def g(q):
-        return q * mills(q) - target
+        return q * _mills(q) - target
 
     def dg(q):
-        lam = mills(q)
+        lam = _mills(q)
         return lam + q * lam * (lam - q)
 
-    return safeguarded_newton(g, dg, rho, np.sqrt(target))
+    return _newton(g, dg, rho, np.sqrt(target))
 
 
 #: The myopic (= optimal) q at rho = 0, q* = 0.7518, the root of q N(q) = Q(q).

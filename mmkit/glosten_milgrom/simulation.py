@@ -8,8 +8,10 @@ from typing import Literal
 
 import numpy as np
 
+from mmkit.common.io import as_path, existing_file
 from mmkit.common.validation import (
     check_array,
+    check_choice,
     check_finite,
     check_int,
     check_nonnegative,
@@ -303,12 +305,15 @@ class SweepResult:
     stab_time: np.ndarray
 
     def index(self, name: str, rho: float) -> tuple[int, int]:
-        """Indices of a rule name and of the grid rho nearest to ``rho``."""
+        """Indices of a rule name and of the grid rho nearest to ``rho`` (finite, >= 0)."""
+        check_choice(name, "name", self.names)
+        rho = check_nonnegative(rho, "rho")
         return self.names.index(name), int(np.argmin(np.abs(self.rho - rho)))
 
     def to_npz(self, path) -> None:
+        """Save (numpy ``.npz``, no pickle)."""
         np.savez_compressed(
-            path,
+            as_path(path, "path"),
             names=np.array(self.names),
             rho=self.rho,
             n=np.array([self.n_runs, self.n_periods]),
@@ -317,7 +322,8 @@ class SweepResult:
 
     @classmethod
     def from_npz(cls, path) -> SweepResult:
-        d = np.load(path)
+        """Load a sweep saved by :meth:`to_npz` (``allow_pickle=False``)."""
+        d = np.load(existing_file(path, "path"), allow_pickle=False)
         return cls(
             list(d["names"]), d["rho"], int(d["n"][0]), int(d["n"][1]), **{k: d[k] for k in _SWEEP_ARRAYS}
         )

@@ -120,9 +120,7 @@ class Fig1Runs:
     def closest(self, target: np.ndarray) -> tuple[int, np.ndarray]:
         """Index of the sequence whose moments are nearest (RMS) to ``target`` (step, 4), and
         the RMS distance of every sequence."""
-        t = np.asarray(target, dtype=float)
-        if t.shape != self.moments.shape[:2]:
-            raise ValueError(f"target must have shape {self.moments.shape[:2]}, got {t.shape}")
+        t = check_array(target, "target", shape=self.moments.shape[:2])
         rms = np.sqrt(((self.moments - t[:, :, None]) ** 2).mean(axis=(0, 1)))
         return int(np.argmin(rms)), rms
 

@@ -37,7 +37,7 @@ from mmkit.common.validation import (
     check_real,
     check_real_array,
 )
-from mmkit.glosten_milgrom.gaussian import mills, npdf
+from mmkit.glosten_milgrom.gaussian import _mills, _npdf
 from mmkit.glosten_milgrom.params import _check_rho
 from mmkit.glosten_milgrom.quotes import q_myopic, q_zero_profit
 
@@ -85,7 +85,7 @@ def truncated_normal_variance(lo, hi):
     l_ = np.where(flip, -hi, lo)
     u_ = np.where(flip, -lo, hi)
     p = special.ndtr(u_) - special.ndtr(l_)
-    nl, nu = npdf(l_), npdf(u_)
+    nl, nu = _npdf(l_), _npdf(u_)
     with np.errstate(invalid="ignore"):
         ln = np.where(np.isinf(l_), 0.0, l_ * nl)
         un = np.where(np.isinf(u_), 0.0, u_ * nu)
@@ -116,8 +116,8 @@ MAX_ITER = 10**6
 
 def _step(kind: str, rho, q):
     if kind == "zero-profit":
-        return rho**2 / (1.0 + rho**2) * mills(q)  # q = rho^2/(1+rho^2) N(q)/Q(q)
-    return (1.0 + rho**2) / mills(q)  # q = (1+rho^2) Q(q)/N(q)
+        return rho**2 / (1.0 + rho**2) * _mills(q)  # q = rho^2/(1+rho^2) N(q)/Q(q)
+    return (1.0 + rho**2) / _mills(q)  # q = (1+rho^2) Q(q)/N(q)
 
 
 def _root(kind: str, rho):
@@ -316,7 +316,7 @@ def integrals_vs_quadrature(n: int = 200, seed: int = 0) -> float:
     for a, b in zip(rng.uniform(-4, 4, int(n)), rng.uniform(0, 5, int(n))):
         for k, f in enumerate((I_integral, J_integral, K_integral)):
             val, _ = integrate.quad(
-                lambda x: x**k * npdf(x) * special.ndtr(a - b * x),
+                lambda x: x**k * _npdf(x) * special.ndtr(a - b * x),
                 -12,
                 12,
                 points=[float(np.clip(a / b, -11.0, 11.0))],

@@ -6,6 +6,17 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mmkit.common.validation import (
+    check_array,
+    check_axes,
+    check_axes_seq,
+    check_finite,
+    check_mapping,
+    check_real_array,
+    check_sequence,
+    check_str,
+)
+
 __all__ = [
     "draw_architecture",
     "role_spaces",
@@ -47,6 +58,11 @@ def role_spaces(config=None) -> dict[str, tuple[int, int]]:
 
 def draw_architecture(ax, spaces: Mapping[str, tuple[int, int]]) -> None:
     """The three-layer diagram: a box per role with its space dimensions, arrows for training order."""
+    check_axes(ax, "ax")
+    check_mapping(spaces, "spaces", what="a mapping role -> (obs dim, action dim)")
+    missing = [r for r in POS if r not in spaces]
+    if missing:
+        raise ValueError(f"spaces must give (obs dim, action dim) for every role, missing {missing}")
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     ax.set_xlim(0, 1)
@@ -73,13 +89,28 @@ def draw_architecture(ax, spaces: Mapping[str, tuple[int, int]]) -> None:
 
 def band(ax, x, ys, label: str, color=None) -> None:
     """Mean line and min-max band of several curves ``ys`` (rows) over ``x``."""
-    ys = np.asarray(ys, dtype=float)
+    check_axes(ax, "ax")
+    x = check_real_array(x, "x")
+    ys = check_array(ys, "ys", ndim=2, finite=False)
+    if x.ndim != 1 or ys.shape[1] != x.size:
+        raise ValueError(f"ys must have shape (curves, len(x)) = (*, {x.size}), got {ys.shape}")
+    check_str(label, "label", nonempty=False)
     (line,) = ax.plot(x, ys.mean(axis=0), label=label, color=color)
     ax.fill_between(x, ys.min(axis=0), ys.max(axis=0), alpha=0.2, color=line.get_color())
 
 
 def plot_fill(a1, a2, d, w, dd, closed, share, d_max: float) -> None:
     """Fill weight against distance (left); two-agent share against the offset difference (right)."""
+    check_axes(a1, "a1")
+    check_axes(a2, "a2")
+    d, w = check_array(d, "d", ndim=1), check_array(w, "w", ndim=1)
+    if w.shape != d.shape:
+        raise ValueError(f"w must have the shape of d {d.shape}, got {w.shape}")
+    dd = check_array(dd, "dd", ndim=1)
+    for name, v in (("closed", closed), ("share", share)):
+        if check_array(v, name, ndim=1).shape != dd.shape:
+            raise ValueError(f"{name} must have the shape of dd {dd.shape}, got {np.shape(v)}")
+    check_finite(d_max, "d_max")
     a1.plot(d, w)
     a1.axvline(d_max, ls=":", c="0.5")
     a1.set_xlabel("distance d from the post-move mid (price units)")
@@ -93,6 +124,14 @@ def plot_fill(a1, a2, d, w, dd, closed, share, d_max: float) -> None:
 
 def plot_paths(axs, tr, t) -> None:
     """Price, inventory and cumulative PnL of agent 0 (five seeds and the mean)."""
+    from mmkit.marl.env import Trajectory
+
+    axs = check_axes_seq(axs, "axs", 3)
+    if not isinstance(tr, Trajectory):
+        raise TypeError(f"tr must be a Trajectory, got {type(tr).__name__}")
+    t = check_array(t, "t", ndim=1)
+    if t.size != tr.price.shape[1]:
+        raise ValueError(f"t must have one entry per recorded step ({tr.price.shape[1]}), got {t.size}")
     labels = ["mid-price (price units)", "inventory (units)", "cumulative PnL (cash units)"]
     for ax, path, lab in zip(axs, [tr.price, tr.q[..., 0], tr.pnl[..., 0]], labels):
         ax.plot(t, path[:5].T, lw=1)
@@ -108,6 +147,15 @@ def plot_curves(a1, a2, curves: Mapping) -> dict:
 
     Returns the mean (over seeds) 10-rollout-smoothed return per role, for printing.
     """
+    check_axes(a1, "a1")
+    check_axes(a2, "a2")
+    check_mapping(curves, "curves", nonempty=True, what="a mapping role -> (timesteps, columns)")
+    for r, entry in curves.items():
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], Mapping)):
+            raise TypeError(f"curves[{r!r}] must be a pair (timesteps, {{column: seeds x rollouts}})")
+        for col in ("episode_return", "action_std"):
+            if col not in entry[1]:
+                raise ValueError(f"curves[{r!r}] must have the column {col!r}")
     out = {}
     for r, (x, c) in curves.items():
         ret = c["episode_return"]
@@ -132,6 +180,22 @@ def plot_budget(axs, results, protocols, panels, paper_values) -> dict:
 
     ``panels``: ``[(setting, metric, agent, title)]``; returns ``{(title, protocol): (budgets, mean)}``.
     """
+    axs = check_axes_seq(axs, "axs")
+    results = check_sequence(results, "results", what="a sequence of budget-sweep results")
+    for r in results:
+        if not (isinstance(r, Mapping) and isinstance(r.get("budgets"), Mapping)):
+            raise TypeError("results entries must be mappings with a 'budgets' mapping")
+    # a mapping name -> settings (sweep.PROTOCOLS) counts as its sequence of names
+    names = list(protocols) if isinstance(protocols, Mapping) else protocols
+    protocols = check_sequence(names, "protocols", what="a sequence of protocol names")
+    panels = check_sequence(panels, "panels", what="a sequence of (setting, metric, agent, title)")
+    paper_values = check_sequence(paper_values, "paper_values", what="a sequence of numbers")
+    if not len(axs) == len(panels) == len(paper_values):
+        raise ValueError(
+            f"axs, panels and paper_values must have equal lengths, got {len(axs)}, {len(panels)}, {len(paper_values)}"
+        )
+    for v in paper_values:
+        check_finite(v, "paper_values entry")
     budgets = sorted(set.intersection(*[set(r["budgets"]) for r in results]), key=int)
     x = [int(b) for b in budgets]
     out = {}
@@ -150,6 +214,14 @@ def plot_budget(axs, results, protocols, panels, paper_values) -> dict:
 
 def plot_adversary(a1, a2, lams, sigs, bench, hist: Mapping) -> None:
     """Benchmark PnL against lambda (left); 2-D histogram of the adversary's actions (right)."""
+    check_axes(a1, "a1")
+    check_axes(a2, "a2")
+    lams, sigs = check_array(lams, "lams", ndim=1), check_array(sigs, "sigs", ndim=1)
+    check_array(bench, "bench", shape=(sigs.size, lams.size), finite=False)
+    check_mapping(hist, "hist", what="a mapping with lam_edges, sigma_edges, counts")
+    for k in ("lam_edges", "sigma_edges", "counts"):
+        if k not in hist:
+            raise ValueError(f"hist must have the key {k!r}")
     for s, row in zip(sigs, bench):
         a1.plot(lams, row, "o-", label=f"σ = {s}")
     a1.set_xlabel("order intensity λ (orders per unit time)")
@@ -162,6 +234,18 @@ def plot_adversary(a1, a2, lams, sigs, bench, hist: Mapping) -> None:
 
 def plot_omega(a1, a2, omega_hist: Mapping, betas, omegas, rate: float) -> None:
     """Per-step omega histograms (left); learned mean omega against beta and the one-step optimum."""
+    check_axes(a1, "a1")
+    check_axes(a2, "a2")
+    check_mapping(omega_hist, "omega_hist", what="a mapping with 'edges' and the two pairs' counts")
+    for k in ("edges", "A vs Bstar", "B1 vs Bstar"):
+        if k not in omega_hist:
+            raise ValueError(f"omega_hist must have the key {k!r}")
+        if k != "edges" and not (isinstance(omega_hist[k], Mapping) and "counts" in omega_hist[k]):
+            raise TypeError(f"omega_hist[{k!r}] must be a mapping with the key 'counts'")
+    betas = check_real_array(betas, "betas", 0.0, lo_open=True)
+    if check_array(omegas, "omegas", finite=False).shape != betas.shape:
+        raise ValueError(f"omegas must have the shape of betas {betas.shape}, got {np.shape(omegas)}")
+    check_finite(rate, "rate")
     for name in ("A vs Bstar", "B1 vs Bstar"):
         a1.stairs(omega_hist[name]["counts"], omega_hist["edges"], label=name)
     a1.set_xlabel("ω per step (weight on own reward)")

@@ -24,7 +24,14 @@ from stable_baselines3.common.policies import ActorCriticPolicy
 from torch import nn
 
 from mmkit.common.manifest import ArtifactError
-from mmkit.common.validation import check_array, check_bool, check_positive, check_real
+from mmkit.common.validation import (
+    check_array,
+    check_bool,
+    check_callable,
+    check_instance,
+    check_positive,
+    check_real,
+)
 from mmkit.marl.agents import check_role, market_from_action, offsets_from_action
 from mmkit.marl.checkpoint import MODEL_VERSION, read_policy_files
 from mmkit.marl.core import MarketConfig
@@ -45,8 +52,9 @@ class OmegaHead(nn.Module):
 
     def __init__(self, linear: nn.Linear) -> None:
         super().__init__()
+        check_instance(linear, "linear", nn.Linear)
         if linear.out_features != 3:
-            raise ValueError(f"OmegaHead needs 3 outputs, got {linear.out_features}")
+            raise ValueError(f"linear must have 3 outputs (m^b, m^a, z), got {linear.out_features}")
         self.linear = linear
         with torch.no_grad():
             self.linear.bias[2] = 0.0  # omega_0 = sigmoid(0) = 1/2
@@ -60,8 +68,23 @@ class OmegaActorCriticPolicy(ActorCriticPolicy):
     """SB3 ``MlpPolicy`` (64-64 tanh, orthogonal init) with B-star's sigmoid omega head.
 
     The head wraps SB3's own ``action_net`` (same parameters, already in the optimiser), so
-    everything else (log-std, value head, PPO loss) is SB3's.
+    everything else (log-std, value head, PPO loss) is SB3's. The constructor checks
+    B-star's layout before SB3 builds anything: ``observation_space`` a 1-D ``Box``,
+    ``action_space`` a ``Box`` of shape ``(3,)`` (bid, ask, omega logit), ``lr_schedule``
+    callable; the other keyword arguments are SB3's ``ActorCriticPolicy``'s.
     """
+
+    def __init__(self, observation_space, action_space, lr_schedule, *args, **kwargs) -> None:
+        from gymnasium import spaces
+
+        check_instance(observation_space, "observation_space", spaces.Box)
+        if len(observation_space.shape) != 1:
+            raise ValueError(f"observation_space must be 1-D, got shape {observation_space.shape}")
+        check_instance(action_space, "action_space", spaces.Box)
+        if action_space.shape != (3,):
+            raise ValueError(f"action_space must have shape (3,) (bid, ask, omega), got {action_space.shape}")
+        check_callable(lr_schedule, "lr_schedule")
+        super().__init__(observation_space, action_space, lr_schedule, *args, **kwargs)
 
     def _build(self, lr_schedule) -> None:
         super()._build(lr_schedule)
@@ -70,7 +93,14 @@ class OmegaActorCriticPolicy(ActorCriticPolicy):
             self.action_net = OmegaHead(self.action_net)
 
     def omega_mean(self, obs: torch.Tensor) -> torch.Tensor:
-        """Mean omega ``sigmoid(z(obs))`` for (normalised) observations."""
+        """Mean omega ``sigmoid(z(obs))`` for (normalised) observations, a float tensor whose
+        last dimension is the observation's."""
+        check_instance(obs, "obs", torch.Tensor)
+        n = (self.observation_space.shape or (0,))[0]
+        if obs.ndim == 0 or obs.shape[-1] != n or not obs.is_floating_point():
+            raise ValueError(
+                f"obs must be a float tensor of shape (..., {n}), got {obs.dtype} {tuple(obs.shape)}"
+            )
         features = self.extract_features(obs, self.pi_features_extractor)
         assert isinstance(features, torch.Tensor)  # one shared extractor, not a (pi, vf) pair
         latent_pi = self.mlp_extractor.forward_actor(features)

@@ -24,13 +24,18 @@ import numpy as np
 
 from mmkit.common.io import as_path, atomic_write_bytes, atomic_write_text
 from mmkit.common.validation import (
+    check_bool,
+    check_callable,
+    check_choice,
     check_discount,
     check_finite,
+    check_instance,
     check_nonnegative,
     check_nonnegative_int,
     check_positive,
     check_positive_int,
     check_probability,
+    check_sequence,
 )
 from mmkit.marl.agents import check_role
 from mmkit.marl.core import MarketConfig, check_streams
@@ -387,6 +392,42 @@ def _resume(model, role: str, folder: Path, rows: list, meta: dict) -> int:
     return int(state["num_timesteps"])
 
 
+#: The stage whose trained model a role's training loads from the folder.
+PREREQUISITE = {"A": "adversary", "B1": "A", "B2": "A", "Bstar": "A"}
+
+
+def _check_folder(folder: object) -> Path:
+    """A path that is a folder or does not exist yet (it is created)."""
+    path = as_path(folder, "folder")
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"folder must be a folder (or a path to create), got the file {str(path)!r}")
+    return path
+
+
+def _check_train_args(role: str, cfg: object, folder: object, progress: object, steps: object):
+    """Validate :func:`train_role`'s arguments before anything is imported, created or trained.
+
+    Returns the folder as a :class:`~pathlib.Path` and the step budget.
+    """
+    check_role(role)
+    config: TrainConfig = check_instance(cfg, "cfg", TrainConfig)
+    path = _check_folder(folder)
+    check_bool(progress, "progress")
+    if steps is None:
+        if role not in config.steps:
+            raise ValueError(f"steps must be given: cfg.steps has no budget for role {role!r}")
+        n = config.steps[role]
+    else:
+        n = check_positive_int(steps, "steps")
+    need = PREREQUISITE.get(role)
+    if need is not None and not (path / f"{need}.json").exists():
+        raise ValueError(
+            f"folder must hold the trained {need!r} model that role {role!r} trains against "
+            f"({need}.json missing in {str(path)!r}; train {need!r} first)"
+        )
+    return path, n
+
+
 def train_role(
     role: str, cfg: TrainConfig, folder: str | Path, progress: bool = True, steps: int | None = None
 ) -> dict:
@@ -397,7 +438,14 @@ def train_role(
     (policy, optimiser, normalisation and RNG state; the resumed run is a valid run of the
     same budget but not bit-identical to an uninterrupted one). Returns a dict with the wall
     time and the number of timesteps.
+
+    Every argument is checked before anything is imported, created or trained: ``role`` one
+    of :data:`STAGES` (for a market maker, ``folder`` must hold the model of the stage it
+    trains against, see :data:`PREREQUISITE`), ``cfg`` a :class:`TrainConfig`, ``folder`` a
+    path (created if missing, not a file), ``progress`` a bool, ``steps`` an integer >= 1 or
+    ``None`` (then ``cfg.steps[role]``).
     """
+    path, n = _check_train_args(role, cfg, folder, progress, steps)
     import torch
     from stable_baselines3 import PPO
     from stable_baselines3.common.callbacks import CallbackList
@@ -405,16 +453,13 @@ def train_role(
     from mmkit.marl.checkpoint import ObsNorm, save_policy
     from mmkit.marl.policies import OmegaActorCriticPolicy
 
-    check_role(role)
     torch.set_num_threads(1)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    n = int(steps if steps is not None else cfg.steps[role])
+    path.mkdir(parents=True, exist_ok=True)
     seed = stage_seed(cfg, role)
     # SB3 re-seeds the VecEnv with the PPO seed (VecEnv.seed), so the training episodes of
     # stage k use seeds seed_k + n_envs * episode + i, with seed_k = seed + 1000 k: never the
     # evaluation seeds 0..99 for seed >= 100.
-    env = make_vec_env(role, cfg, folder, seed=seed)
+    env = make_vec_env(role, cfg, path, seed=seed)
     p = cfg.ppo
     policy = OmegaActorCriticPolicy if role == "Bstar" else "MlpPolicy"
     model = PPO(
@@ -424,11 +469,11 @@ def train_role(
     )
     rows: list[dict] = []
     meta = _meta(role, cfg, n, 0.0)
-    done = _resume(model, role, folder, rows, meta)
+    done = _resume(model, role, path, rows, meta)
     callbacks = CallbackList(
         [
             _curve_callback(role, n, rows, progress),
-            _checkpoint_callback(role, cfg, folder, checkpoint_budgets(n), rows, meta),
+            _checkpoint_callback(role, cfg, path, checkpoint_budgets(n), rows, meta),
         ]
     )
     t0 = time.perf_counter()
@@ -437,9 +482,9 @@ def train_role(
     wall = time.perf_counter() - t0
     meta = {**_meta(role, cfg, n, wall), "timesteps": int(model.num_timesteps)}
     norm = ObsNorm.from_vecnormalize(env)
-    save_policy(folder / "checkpoints" / role / f"{n}", role, model.policy, norm, meta)
-    save_policy(folder, role, model.policy, norm, meta)
-    _write_curve(folder / f"{role}_curve.csv", rows)
+    save_policy(path / "checkpoints" / role / f"{n}", role, model.policy, norm, meta)
+    save_policy(path, role, model.policy, norm, meta)
+    _write_curve(path / f"{role}_curve.csv", rows)
     return {"role": role, "timesteps": int(model.num_timesteps), "wall_seconds": wall}
 
 
@@ -472,8 +517,30 @@ def train_all(
     """Run the stages in order (each later stage needs the earlier models in ``folder``).
 
     With ``resume``, a role already trained in ``folder`` with the same configuration is
-    skipped and an interrupted role continues from its last checkpoint.
+    skipped and an interrupted role continues from its last checkpoint. Every argument is
+    checked before the first stage starts: ``cfg`` a :class:`TrainConfig` with a step budget
+    for each of ``roles`` (a non-empty sequence of names from :data:`STAGES`, each with the
+    stage it trains against either in ``roles`` or already in ``folder``), ``folder`` a
+    path (created if missing, not a file), ``progress``/``resume`` booleans, ``log`` callable.
     """
+    check_instance(cfg, "cfg", TrainConfig)
+    path = _check_folder(folder)
+    roles = tuple(check_sequence(roles, "roles", what="a sequence of role names"))
+    for name in roles:
+        check_choice(name, "roles entry", STAGES)
+        if name not in cfg.steps:
+            raise ValueError(
+                f"roles: cfg.steps has no budget for role {name!r} (roles must be in {sorted(cfg.steps)})"
+            )
+        need = PREREQUISITE.get(name)
+        if need is not None and need not in roles and not (path / f"{need}.json").exists():
+            raise ValueError(
+                f"roles must include {need!r} (role {name!r} trains against it) unless folder holds "
+                f"its trained model ({need}.json missing in {str(path)!r})"
+            )
+    check_bool(progress, "progress")
+    check_callable(log, "log")
+    check_bool(resume, "resume")
     out = []
     for role in STAGES:
         if role not in roles:

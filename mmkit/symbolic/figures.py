@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from mmkit.common.validation import check_axes, check_instance, check_mapping, check_sequence
 from mmkit.symbolic.inventory_pomdp import OBS, InventoryPOMDP
 from mmkit.symbolic.pbvi import PolicyNode
 from mmkit.symbolic.xadd import fmt_num
@@ -32,7 +33,21 @@ DBN_POS = {
 
 def draw_dbn(ax, colors, parents=DBN_PARENTS, pos=DBN_POS) -> list[str]:
     """Draw the dynamic Bayes net on ``ax``: state nodes in ``colors[0]``, actions in
-    ``colors[1]``, the rest in ``colors[2]``; returns the sorted node labels."""
+    ``colors[1]``, the rest in ``colors[2]``; returns the sorted node labels.
+
+    ``parents`` maps each child node to its parent nodes; ``pos`` gives every node's (x, y).
+    """
+    check_axes(ax, "ax")
+    if len(check_sequence(colors, "colors", what="a sequence of colours")) < 3:
+        raise ValueError(f"colors must hold at least 3 colours, got {len(colors)}")
+    check_mapping(parents, "parents", nonempty=True, what="a mapping child -> parent nodes")
+    check_mapping(pos, "pos", nonempty=True, what="a mapping node -> (x, y)")
+    missing = sorted(
+        {str(n) for c, ps in parents.items() for n in [c, *check_sequence(ps, "parents entry")]}
+        - set(map(str, pos))
+    )
+    if missing:
+        raise ValueError(f"pos must give a position for every node of parents, missing {missing}")
     for child, ps in parents.items():
         for p in ps:
             ax.annotate(
@@ -54,7 +69,17 @@ def draw_dbn(ax, colors, parents=DBN_PARENTS, pos=DBN_POS) -> list[str]:
 
 def draw_tree(ax, model: InventoryPOMDP, tree: PolicyNode, colors) -> None:
     """Draw a depth-3 policy tree: nodes are (bid, ask) boxes framed by the inventory's
-    colour, edges carry the observation and its exact probability."""
+    colour, edges carry the observation and its exact probability.
+
+    ``tree`` is a :class:`~mmkit.symbolic.pbvi.PolicyNode` of ``model`` (as
+    :func:`~mmkit.symbolic.pbvi.policy_tree` returns), at most 3 levels deep.
+    """
+    check_axes(ax, "ax")
+    check_instance(model, "model", InventoryPOMDP)
+    check_instance(tree, "tree", PolicyNode)
+    check_sequence(colors, "colors", what="a sequence of colours")
+    if tree.horizon > 3:
+        raise ValueError(f"tree must be at most 3 levels deep (horizon <= 3), got horizon {tree.horizon}")
     xy: dict[tuple[str, ...], tuple[float, float]] = {(): (0.0, 2.0)}
     for k, o in enumerate(OBS):
         xy[(o,)] = (-3 + 3 * k, 1.0)

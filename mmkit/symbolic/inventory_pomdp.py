@@ -34,10 +34,12 @@ import numpy as np
 
 from mmkit.common.validation import (
     check_array,
+    check_bool,
     check_index,
     check_nonnegative_int,
     check_positive,
     check_positive_int,
+    check_str,
 )
 from mmkit.symbolic.xadd import XADD, LinExpr, Number, Q, fmt_num
 
@@ -65,12 +67,26 @@ __all__ = [
 # ----------------------------------------------------------------------------- traders
 @dataclass(frozen=True)
 class TraderType:
-    """One trader type: probability, noise ε, and whether it is uninformed (u ~ U{buy,sell,hold})."""
+    """One trader type: probability, noise ε, and whether it is uninformed (u ~ U{buy,sell,hold}).
+
+    ``name`` a non-empty str; ``prob`` in [0, 1] and ``eps`` finite, both exact numbers (an
+    int, a Fraction, a decimal string or a float, stored as a Fraction, see :func:`Q`);
+    ``uninformed`` a bool.
+    """
 
     name: str
     prob: Fraction
     eps: Fraction = Fraction(0)
     uninformed: bool = False
+
+    def __post_init__(self) -> None:
+        check_str(self.name, "name")
+        prob = Q(self.prob, "prob")
+        if not 0 <= prob <= 1:
+            raise ValueError(f"prob must be in [0, 1], got {fmt_num(prob)}")
+        object.__setattr__(self, "prob", prob)
+        object.__setattr__(self, "eps", Q(self.eps, "eps"))
+        check_bool(self.uninformed, "uninformed")
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,14 @@ import numpy as np
 from mmkit.common.validation import (
     check_array,
     check_bool,
+    check_index,
+    check_instance,
     check_int,
     check_nonnegative,
     check_nonnegative_int,
     check_positive_int,
+    check_sequence,
+    check_str,
 )
 from mmkit.symbolic.inventory_pomdp import (
     MAX_HORIZON,
@@ -167,7 +171,18 @@ class PBVIResult:
     _succ_best: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ evaluation
+    def _check(self, b: object, h: object, lo: int = 0) -> int:
+        """``b`` a :class:`Belief`; the stage ``h`` an integer in ``[lo, horizon]``."""
+        check_instance(b, "b", Belief)
+        return check_int(h, "h", lo, self.horizon)
+
     def exact_dot(self, node: int, b: Belief) -> Fraction:
+        """Exact :math:`α·b` of the α-function stored as the diagram ``node`` of the model."""
+        check_index(node, len(self.model.X._nodes), "node")
+        check_instance(b, "b", Belief)
+        return self._dot(node, b)
+
+    def _dot(self, node: int, b: Belief) -> Fraction:
         key = (node, b)
         r = self._exact.get(key)
         if r is None:
@@ -178,6 +193,10 @@ class PBVIResult:
     def best_alpha(self, b: Belief, h: int) -> tuple[int, float, Fraction | None]:
         """Index into ``V[h]`` of the best α at ``b``, its float value, and the exact value
         when it was needed to break a near-tie (else None)."""
+        return self._best(b, self._check(b, h))
+
+    def _best(self, b: Belief, h: int) -> tuple[int, float, Fraction | None]:
+        """:meth:`best_alpha` without the checks (the solver's inner loops)."""
         key = (b, h)
         r = self._succ_best.get(key)
         if r is None:
@@ -198,20 +217,26 @@ class PBVIResult:
                 j = int(cand[0])
                 self._succ_best[(b, h)] = (j, float(vals[r, j]), None)
             else:
-                ex = {int(j): self.exact_dot(nodes[j], b) for j in cand}
+                ex = {int(j): self._dot(nodes[j], b) for j in cand}
                 m = max(ex.values())
                 j = min(j for j, x in ex.items() if x == m)
                 self._succ_best[(b, h)] = (j, float(m), m)
 
     def value(self, b: Belief, h: int | None = None) -> Fraction:
         """Exact :math:`V^h(b) = \\max_{α \\in V^h} α·b` (``h`` defaults to the horizon)."""
-        h = self.horizon if h is None else h
-        j, _, v = self.best_alpha(b, h)
-        return v if v is not None else self.exact_dot(self.V[h][j].node, b)
+        return self._value(b, self._check(b, self.horizon if h is None else h))
+
+    def _value(self, b: Belief, h: int) -> Fraction:
+        j, _, v = self._best(b, h)
+        return v if v is not None else self._dot(self.V[h][j].node, b)
 
     def q_values(self, b: Belief, h: int) -> tuple[np.ndarray, list]:
         """Float Q(b, a) for every action at stage h, and per action the successors
-        ``[(o, P(o|b,a), b^{a,o}, j*)]`` with j* the best α of V^{h-1} at b^{a,o}."""
+        ``[(o, P(o|b,a), b^{a,o}, j*)]`` with j* the best α of V^{h-1} at b^{a,o}
+        (``h`` in ``[1, horizon]``)."""
+        return self._q_values(b, self._check(b, h, 1))
+
+    def _q_values(self, b: Belief, h: int) -> tuple[np.ndarray, list]:
         m = self.model
         succ = [[(o, *m.update(b, a, o)) for o in OBS] for a in range(len(m.actions))]
         self._prefetch([s for row in succ for _, p, s in row if p > 0 and s is not None], h - 1)
@@ -222,7 +247,7 @@ class PBVIResult:
             out: list[tuple[str, Fraction, Belief | None, int]] = []
             for o, p, s in row:
                 if p > 0 and s is not None:
-                    j, fv, _ = self.best_alpha(s, h - 1)
+                    j, fv, _ = self._best(s, h - 1)
                     qa += float(m.gamma) * float(p) * fv
                     out.append((o, p, s, j))
                 else:
@@ -232,30 +257,42 @@ class PBVIResult:
         return q, rows
 
     def exact_q(self, b: Belief, a: int, row: list, h: int) -> Fraction:
+        """Exact Q(b, a) from action ``a``'s successor ``row`` of :meth:`q_values`."""
+        h = self._check(b, h, 1)
+        check_index(a, len(self.model.actions), "a")
+        for entry in check_sequence(row, "row", what="a successor row of q_values"):
+            if not (isinstance(entry, tuple) and len(entry) == 4):
+                raise TypeError(f"row entries must be (o, P(o|b,a), successor, j) tuples, got {entry!r}")
+        return self._exact_q(b, a, row, h)
+
+    def _exact_q(self, b: Belief, a: int, row: list, h: int) -> Fraction:
         m = self.model
         v = m.expected_reward(b, a)
         for o, p, s, j in row:
             if p > 0:
-                v += m.gamma * p * self.value(s, h - 1)
+                v += m.gamma * p * self._value(s, h - 1)
         return v
 
     def choose(self, b: Belief, h: int) -> tuple[int, Fraction, list]:
         """Optimal action at b with h steps to go (exact ties: highest ask, then lowest bid)."""
-        q, rows = self.q_values(b, h)
+        h = self._check(b, h, 1)
+        q, rows = self._q_values(b, h)
         cand = _near(q, self.tie_tol)
         acts = self.model.actions
         if len(cand) == 1:
             a = int(cand[0])
-            return a, self.exact_q(b, a, rows[a], h), rows[a]
-        ex = {int(a): self.exact_q(b, int(a), rows[int(a)], h) for a in cand}
+            return a, self._exact_q(b, a, rows[a], h), rows[a]
+        ex = {int(a): self._exact_q(b, int(a), rows[int(a)], h) for a in cand}
         mx = max(ex.values())
         a = min((a for a, x in ex.items() if x == mx), key=lambda a: (-acts[a][1], acts[a][0], a))
         return a, mx, rows[a]
 
     def pretty(self, j: int, h: int | None = None, name: str | None = None) -> str:
         """The j-th α-function of V^h as a readable case statement."""
-        h = self.horizon if h is None else h
-        al = self.V[h][j]
+        h = check_int(self.horizon if h is None else h, "h", 0, self.horizon)
+        al = self.V[h][check_index(j, len(self.V[h]), "j")]
+        if name is not None:
+            check_str(name, "name")
         nm = name or f"α{h}_{j} [{self.model.action_label(al.action)}]"
         return self.model.X.pretty(al.node, nm, "v, i")
 
@@ -541,11 +578,17 @@ class PolicyNode:
     children: dict[str, tuple[Fraction, PolicyNode]] = field(default_factory=dict)
 
     def walk(self, path: tuple[str, ...] = ()):
-        """Yield ``(path, node)`` depth-first in observation order buy, sell, hold."""
+        """Iterate ``(path, node)`` depth-first in observation order buy, sell, hold; ``path``
+        (a tuple of observations) prefixes every yielded path."""
+        if not (isinstance(path, tuple) and all(o in OBS for o in path)):
+            raise TypeError(f"path must be a tuple of observations from {OBS}, got {path!r}")
+        return self._walk(path)
+
+    def _walk(self, path: tuple[str, ...]):
         yield path, self
         for o in OBS:
             if o in self.children:
-                yield from self.children[o][1].walk(path + (o,))
+                yield from self.children[o][1]._walk(path + (o,))
 
 
 def policy_tree(res: PBVIResult, b: Belief, horizon: int | None = None) -> PolicyNode:
