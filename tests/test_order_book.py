@@ -41,7 +41,8 @@ def test_random_order_flow_keeps_invariants(n, traders, events, seed, b):
 def test_resting_buys_fill_in_price_time_order(limits, pushes):
     """Buy orders on outcome 0 rest (the price starts above every limit); pushes move the price.
     Every fill stays within its limit, and no order fills while a better-priced one (or an
-    equally priced older one) rests unfilled."""
+    equally priced older one) rests unfilled. Regression: limits 0.05 and 0.05 + 1 ulp once
+    failed a time-priority check that treated prices within 1e-9 as equal."""
     t_push = len(limits)
     mkt = LimitOrderMarket(LMSR(100.0), [1e6] * (len(limits) + 1), [0.0, 0.0])
     mkt.market_order(t_push, 0, 400.0)  # p_0 = sigma(4) = 0.982 > every limit: all orders rest
@@ -57,7 +58,8 @@ def test_resting_buys_fill_in_price_time_order(limits, pushes):
     for k, (oid, lim) in enumerate(zip(ids, limits)):
         if oid in filled:  # price priority, then time priority
             assert all(j in filled for j, l2 in zip(ids, limits) if l2 > lim + 1e-9)
-            assert all(j in filled for j, l2 in zip(ids[:k], limits[:k]) if abs(l2 - lim) <= 1e-9)
+            # time priority among equal limits only: a limit higher by one ulp has price priority
+            assert all(j in filled for j, l2 in zip(ids[:k], limits[:k]) if l2 == lim)
 
 
 def test_order_fills_when_price_moves_to_it():
