@@ -108,3 +108,65 @@ def test_interrupted_sweep_resumes(tmp_path):
     a = run_sweep([t], tmp_path, backend="serial", budgets=False)[0]
     b = run_sweep([t], tmp_path, backend="serial", budgets=False)[0]
     assert strip_wall(a) == strip_wall(b)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, exited but not reaped, counts as stopped)."""
+    import os
+    from pathlib import Path
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
+
+
+def test_sigterm_stops_the_pool_workers(tmp_path):
+    """SIGTERM to a pool sweep stops its worker processes too: none is left training (an
+    interrupted sweep resumes from its checkpoints). Regression: killed parents left orphans."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    (tmp_path / "slowtask.py").write_text(
+        "import os, time\n\n\n"
+        "def run(task, out, budgets):\n"
+        "    open(os.path.join(out, f'pid_{os.getpid()}'), 'w').close()\n"
+        "    time.sleep(300)\n"
+    )
+    (tmp_path / "main.py").write_text(
+        "import slowtask\n"
+        "from mmkit.marl import sweep\n\n"
+        "if __name__ == '__main__':\n"
+        "    sweep.run_task = slowtask.run\n"
+        "    tasks = [sweep.Task('tiny', s) for s in (1, 2)]\n"
+        f"    sweep.run_sweep(tasks, {str(tmp_path)!r}, 'pool', 2, progress=False)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(root)])}
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "main.py")], env=env)
+    pids: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(tmp_path.glob("pid_*"))) < 2:
+            assert proc.poll() is None, "the sweep exited before its workers started"
+            assert time.monotonic() < deadline, "the workers did not start within 120 s"
+            time.sleep(0.2)
+        pids = [int(p.name[4:]) for p in tmp_path.glob("pid_*")]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) != 0
+        deadline = time.monotonic() + 30
+        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [p for p in pids if _alive(p)], "worker processes outlived the sweep"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for p in pids:  # a failing run must not leave sleepers behind
+            if _alive(p):
+                os.kill(p, signal.SIGKILL)

@@ -16,7 +16,8 @@ numpy-seeded evaluation noise), so every backend returns bit-identical results.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -299,9 +300,14 @@ def run_sweep(
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
             res = []
-            for r in ex.map(run_task, tasks, [out] * len(tasks), [budgets] * len(tasks)):
-                res.append(r)
-                bar.update()
+            try:
+                with _sigterm_as_exit():
+                    for r in ex.map(run_task, tasks, [out] * len(tasks), [budgets] * len(tasks)):
+                        res.append(r)
+                        bar.update()
+            except BaseException:
+                _terminate_workers(ex)  # no orphans: an interrupted sweep resumes from checkpoints
+                raise
     else:
         try:
             import ray
@@ -322,6 +328,37 @@ def run_sweep(
                 ray.shutdown()
     bar.close()
     return res
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM into ``SystemExit`` in the main thread (so cleanup runs), then restore."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _exit(signum, frame):
+        raise SystemExit(128 + signum)
+
+    old = signal.signal(signal.SIGTERM, _exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _terminate_workers(ex) -> None:
+    """Stop a ``ProcessPoolExecutor``'s worker processes now (queued tasks are cancelled)."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    ex.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=10)
 
 
 def publish(folder: str | Path, dest: str | Path) -> list[Path]:
