@@ -123,9 +123,11 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
-def test_sigterm_stops_the_pool_workers(tmp_path):
-    """SIGTERM to a pool sweep stops its worker processes too: none is left training (an
-    interrupted sweep resumes from its checkpoints). Regression: killed parents left orphans."""
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_a_killed_sweep_stops_its_pool_workers(tmp_path, sig):
+    """SIGTERM (the parent stops its workers) or SIGKILL (each worker notices its parent is gone)
+    to a pool sweep: no worker is left training (an interrupted sweep resumes from its
+    checkpoints). Regression: killed parents left orphans."""
     import os
     import signal
     import subprocess
@@ -158,7 +160,7 @@ def test_sigterm_stops_the_pool_workers(tmp_path):
             assert time.monotonic() < deadline, "the workers did not start within 120 s"
             time.sleep(0.2)
         pids = [int(p.name[4:]) for p in tmp_path.glob("pid_*")]
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(getattr(signal, sig))
         assert proc.wait(timeout=60) != 0
         deadline = time.monotonic() + 30
         while any(_alive(p) for p in pids) and time.monotonic() < deadline:

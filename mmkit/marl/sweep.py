@@ -16,6 +16,7 @@ numpy-seeded evaluation noise), so every backend returns bit-identical results.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -298,7 +299,12 @@ def run_sweep(
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=mp.get_context("spawn"),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        ) as ex:
             res = []
             try:
                 with _sigterm_as_exit():
@@ -348,6 +354,20 @@ def _sigterm_as_exit() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, old)
+
+
+def _exit_with_parent(ppid: int, every: float = 1.0) -> None:
+    """Pool-worker initializer: a daemon thread ends the worker once its parent is gone (a parent
+    killed by SIGKILL cannot stop its workers; without this they would train on as orphans)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == ppid:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 def _terminate_workers(ex) -> None:
