@@ -100,149 +100,41 @@ Examples
 
 from __future__ import annotations
 
-from mmkit.glosten_milgrom.dp import DPSolution, default_rho_grid, evaluate_policy, solve_dp
-from mmkit.glosten_milgrom.exact import AdaptiveGridPosterior, GridBelief, belief_divergences, grid_likelihood
-from mmkit.glosten_milgrom.fastsweep import (
-    SWEEP_RHOS,
-    FastSweep,
-    QuoteTable,
-    fast_sweep,
-    stabilisation_times,
+# The family's public names are its modules' ``__all__``, re-exported (one list per module).
+from mmkit.glosten_milgrom import (
+    dp,
+    exact,
+    fastsweep,
+    figures,
+    gaussian,
+    params,
+    quotes,
+    rules,
+    simulation,
+    studies,
+    theory,
 )
-from mmkit.glosten_milgrom.figures import MM_LABELS, paper_points, plot_curves, plot_heatmaps
-from mmkit.glosten_milgrom.gaussian import (
-    I_integral,
-    J_integral,
-    K_integral,
-    abc_integrals,
-    gaussian_update,
-    half_spread,
-    mills,
-    ncdf,
-    npdf,
-    nsf,
-    one_step_profit,
-    trade_probability,
-    update_factors,
-)
-from mmkit.glosten_milgrom.params import GMParams
-from mmkit.glosten_milgrom.quotes import Q_STAR, q_myopic, q_zero_profit
-from mmkit.glosten_milgrom.rules import (
-    QuotingRule,
-    SymmetricRule,
-    myopic_rule,
-    optimal_rule,
-    zero_profit_rule,
-)
-from mmkit.glosten_milgrom.simulation import (
-    SimResult,
-    SweepResult,
-    exact_vs_gaussian,
-    simulate,
-    stabilisation_time,
-    sweep,
-)
-from mmkit.glosten_milgrom.studies import (
-    TWO_STEP_PATTERNS,
-    Fig1Runs,
-    convergence_times,
-    crossings,
-    fig1_quote_table,
-    fig1_runs,
-    gamma_sensitivity,
-    gaussian_world_check,
-    noise_share_study,
-    stab_labels,
-    stabilisation_matches,
-    two_step_states,
-    two_step_table,
-)
-from mmkit.glosten_milgrom.theory import (
-    FIXED_POINT_KINDS,
-    cold_start_error,
-    fixed_point_iterate,
-    fixed_point_table,
-    integrals_vs_quadrature,
-    iterations_needed,
-    table_vs_exact,
-    table_vs_integrals,
-    theorem21_grid,
-    truncated_normal_variance,
-    variance_factor,
-    verify_integrals_sympy,
-    verify_update_table_sympy,
-)
+from mmkit.glosten_milgrom.dp import *  # noqa: F403
+from mmkit.glosten_milgrom.exact import *  # noqa: F403
+from mmkit.glosten_milgrom.fastsweep import *  # noqa: F403
+from mmkit.glosten_milgrom.figures import *  # noqa: F403
+from mmkit.glosten_milgrom.gaussian import *  # noqa: F403
+from mmkit.glosten_milgrom.params import *  # noqa: F403
+from mmkit.glosten_milgrom.quotes import *  # noqa: F403
+from mmkit.glosten_milgrom.rules import *  # noqa: F403
+from mmkit.glosten_milgrom.simulation import *  # noqa: F403
+from mmkit.glosten_milgrom.studies import *  # noqa: F403
+from mmkit.glosten_milgrom.theory import *  # noqa: F403
 
-__all__ = [
-    "MM_LABELS",
-    "paper_points",
-    "plot_curves",
-    "plot_heatmaps",
-    "GMParams",
-    "I_integral",
-    "J_integral",
-    "K_integral",
-    "abc_integrals",
-    "gaussian_update",
-    "half_spread",
-    "mills",
-    "ncdf",
-    "npdf",
-    "nsf",
-    "one_step_profit",
-    "trade_probability",
-    "update_factors",
-    "Q_STAR",
-    "q_myopic",
-    "q_zero_profit",
-    "AdaptiveGridPosterior",
-    "GridBelief",
-    "belief_divergences",
-    "grid_likelihood",
-    "DPSolution",
-    "default_rho_grid",
-    "evaluate_policy",
-    "solve_dp",
-    "QuotingRule",
-    "SymmetricRule",
-    "myopic_rule",
-    "optimal_rule",
-    "zero_profit_rule",
-    "SimResult",
-    "SweepResult",
-    "exact_vs_gaussian",
-    "simulate",
-    "stabilisation_time",
-    "sweep",
-    "SWEEP_RHOS",
-    "FastSweep",
-    "QuoteTable",
-    "fast_sweep",
-    "stabilisation_times",
-    "TWO_STEP_PATTERNS",
-    "Fig1Runs",
-    "convergence_times",
-    "crossings",
-    "fig1_quote_table",
-    "fig1_runs",
-    "gaussian_world_check",
-    "gamma_sensitivity",
-    "noise_share_study",
-    "stab_labels",
-    "stabilisation_matches",
-    "two_step_states",
-    "two_step_table",
-    "FIXED_POINT_KINDS",
-    "cold_start_error",
-    "fixed_point_table",
-    "fixed_point_iterate",
-    "integrals_vs_quadrature",
-    "iterations_needed",
-    "table_vs_exact",
-    "table_vs_integrals",
-    "theorem21_grid",
-    "truncated_normal_variance",
-    "variance_factor",
-    "verify_integrals_sympy",
-    "verify_update_table_sympy",
-]
+__all__: list[str] = []
+__all__ += params.__all__
+__all__ += gaussian.__all__
+__all__ += quotes.__all__
+__all__ += exact.__all__
+__all__ += dp.__all__
+__all__ += rules.__all__
+__all__ += simulation.__all__
+__all__ += fastsweep.__all__
+__all__ += figures.__all__
+__all__ += studies.__all__
+__all__ += theory.__all__
