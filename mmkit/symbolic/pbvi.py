@@ -392,23 +392,7 @@ def solve(
             if node not in seen:
                 seen[node] = len(Vh)
                 Vh.append(Alpha(node, a, h, plan))
-        nodes = [al.node for al in Vh]
-        per = [X.node_count(n) for n in nodes]
-        res.beliefs.append(Bh)
-        res.values.append(vals)
-        res.stats.append(
-            StageStats(
-                h,
-                len(Bh),
-                len(set(succs)),
-                len(Vh),
-                X.node_count(*nodes),
-                int(sum(per)),
-                int(max(per)),
-                time.perf_counter() - t0,
-                len(X._cache) - ops0,
-            )
-        )
+        _end_stage(res, h, Bh, vals, len(set(succs)), t0, ops0)
     return res
 
 
@@ -546,24 +530,33 @@ def _solve_cells(
                     res._exact[(Vprev[int(best_j[s])].node, Sbel[s])] = exact_s[s]
         A = A.backup(grid, gamma, np.array(new_acts), np.array(new_plans, dtype=np.int64), i_eval + H - h)
         res.V.append(Vh)
-        nodes = [al.node for al in Vh]
-        per = [X.node_count(n) for n in nodes]
-        res.beliefs.append(Bbel)
-        res.values.append(vals_h)
-        res.stats.append(
-            StageStats(
-                h,
-                len(B),
-                len(S),
-                len(Vh),
-                X.node_count(*nodes),
-                int(sum(per)),
-                int(max(per)),
-                time.perf_counter() - t0,
-                len(X._cache) - ops0,
-            )
-        )
+        _end_stage(res, h, Bbel, vals_h, len(S), t0, ops0)
     return res
+
+
+def _end_stage(
+    res: PBVIResult, h: int, beliefs: list[Belief], vals: dict, n_succ: int, t0: float, ops0: int
+) -> None:
+    """Record stage ``h`` (its α-functions ``res.V[h]`` are in place): beliefs, values, stats."""
+    X = res.model.X
+    Vh = res.V[h]
+    nodes = [al.node for al in Vh]
+    per = [X.node_count(n) for n in nodes]
+    res.beliefs.append(beliefs)
+    res.values.append(vals)
+    res.stats.append(
+        StageStats(
+            h,
+            len(beliefs),
+            n_succ,
+            len(Vh),
+            X.node_count(*nodes),
+            int(sum(per)),
+            int(max(per)),
+            time.perf_counter() - t0,
+            len(X._cache) - ops0,
+        )
+    )
 
 
 # ----------------------------------------------------------------------------- policy trees
