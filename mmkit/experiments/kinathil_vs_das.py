@@ -101,6 +101,16 @@ class ShockedMarketConfig:
             raise ValueError(f"model_uninformed must be in (0, 1), got {self.model_uninformed}")
 
 
+def _draws(cfg: ShockedMarketConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The market every comparison shares (common random numbers): values ``V`` (runs,) drawn
+    from ``N(0, (rho sigma_eps)^2)`` and traders' estimates ``W = V + N(0, sigma_eps^2)`` (runs,
+    periods), both from ``default_rng(cfg.seed)``."""
+    rng = np.random.default_rng(cfg.seed)
+    V = cfg.rho * cfg.sigma_eps * rng.standard_normal(cfg.runs)
+    W = V[:, None] + cfg.sigma_eps * rng.standard_normal((cfg.runs, cfg.periods))
+    return V, W
+
+
 def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
     """Simulate both market makers on the same draws (common random numbers).
 
@@ -118,10 +128,7 @@ def kinathil_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig()) -> dict:
     res = solve(model, [prior], T)
     tree = policy_tree(res, prior)
 
-    rng = np.random.default_rng(cfg.seed)
-    V = cfg.rho * s * rng.standard_normal(cfg.runs)
-    Z = rng.standard_normal((cfg.runs, T))
-    W = V[:, None] + s * Z
+    V, W = _draws(cfg)
     disc = cfg.gamma ** np.arange(T)
 
     def trade(bid, ask, t, inv):
@@ -276,9 +283,7 @@ def kinathil_mpc_vs_das(cfg: ShockedMarketConfig = ShockedMarketConfig(), lookah
     T, s = cfg.periods, cfg.sigma_eps
     model, prior = kinathil_model(cfg)
     dp = CellDP(model, prior)
-    rng = np.random.default_rng(cfg.seed)
-    V = cfg.rho * s * rng.standard_normal(cfg.runs)
-    W = V[:, None] + s * rng.standard_normal((cfg.runs, T))
+    V, W = _draws(cfg)
     prof, _ = _mpc_profits(dp, model, prior, int(lookahead), V, W, cfg.gamma)
     params = gmm.GMParams(sigma_eps=s, gamma=cfg.gamma)
     sol = gmm.solve_dp(params)

@@ -19,7 +19,13 @@ import numpy as np
 
 from mmkit import glosten_milgrom as gmm
 from mmkit.common.validation import check_positive, check_positive_int
-from mmkit.experiments.kinathil_vs_das import ShockedMarketConfig, _check_cfg, _mpc_profits, kinathil_model
+from mmkit.experiments.kinathil_vs_das import (
+    ShockedMarketConfig,
+    _check_cfg,
+    _draws,
+    _mpc_profits,
+    kinathil_model,
+)
 from mmkit.symbolic.inventory_pomdp import MAX_HORIZON
 from mmkit.symbolic.lookahead import BatchedCellDP
 
@@ -62,9 +68,7 @@ def grid_refinement_study(
     if any(n < 2 for n in ns) or any(b <= a for a, b in zip(ns, ns[1:])):
         raise ValueError(f"sizes must be increasing integers >= 2, got {sizes!r}")
     T, s = cfg.periods, cfg.sigma_eps
-    rng = np.random.default_rng(cfg.seed)
-    V = cfg.rho * s * rng.standard_normal(cfg.runs)
-    W = V[:, None] + s * rng.standard_normal((cfg.runs, T))
+    V, W = _draws(cfg)
     params = gmm.GMParams(sigma_eps=s, gamma=cfg.gamma)
     r = gmm.simulate(
         gmm.optimal_rule(gmm.solve_dp(params)), cfg.rho, params, n_runs=cfg.runs, n_periods=T, seed=cfg.seed

@@ -17,7 +17,13 @@ import numpy as np
 
 from mmkit import glosten_milgrom as gmm
 from mmkit.common.validation import check_array, check_nonnegative_int, check_positive, check_positive_int
-from mmkit.experiments.kinathil_vs_das import ShockedMarketConfig, _check_cfg, _mpc_profits, kinathil_model
+from mmkit.experiments.kinathil_vs_das import (
+    ShockedMarketConfig,
+    _check_cfg,
+    _draws,
+    _mpc_profits,
+    kinathil_model,
+)
 from mmkit.symbolic.bounds import CellDP
 from mmkit.symbolic.inventory_pomdp import MAX_HORIZON
 
@@ -106,9 +112,7 @@ def inventory_binds_study(cfg: ShockedMarketConfig, lookahead: int = 3) -> dict:
     T, s = cfg0.periods, cfg0.sigma_eps
     model, prior = kinathil_model(cfg0)
     dp = CellDP(model, prior)
-    rng = np.random.default_rng(cfg0.seed)
-    V = cfg0.rho * s * rng.standard_normal(cfg0.runs)
-    W = V[:, None] + s * rng.standard_normal((cfg0.runs, T))
+    V, W = _draws(cfg0)
     k_prof, k_zero = _mpc_profits(dp, model, prior, int(lookahead), V, W, cfg0.gamma)
     params = gmm.GMParams(sigma_eps=s, gamma=cfg0.gamma)
     rules = {"Das optimal": gmm.optimal_rule(gmm.solve_dp(params)), "Das myopic": gmm.myopic_rule(params)}
