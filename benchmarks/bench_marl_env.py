@@ -60,7 +60,7 @@ def ppo_wall(steps: int, role: str) -> float:
     from mmkit.marl.train import get_config, train_role
 
     torch.set_num_threads(1)
-    cfg = get_config("default")
+    cfg = get_config("long")
     with tempfile.TemporaryDirectory() as d:
         if role != "adversary":
             raise ValueError("the benchmark trains the adversary stage (no frozen co-player needed)")

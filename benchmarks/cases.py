@@ -706,7 +706,7 @@ def sb3_ppo(steps: int) -> int:
     from mmkit.marl.train import get_config
 
     torch.set_num_threads(1)
-    cfg = get_config("default")
+    cfg = get_config("long")
     p = cfg.ppo
     model = PPO(
         "MlpPolicy",
@@ -728,7 +728,7 @@ def torch_ppo(steps: int) -> int:
 
     torch.set_num_threads(1)
     torch.manual_seed(123)
-    cfg = get_config("default")
+    cfg = get_config("long")
     p = cfg.ppo
     env = _ppo_env(p, cfg.market)
     lo, hi = env.action_space.low, env.action_space.high

@@ -17,7 +17,7 @@ from mmkit.book.cli_types import (
 
 #: Names of the training configurations and stages (kept here so that parsing imports no torch;
 #: ``tests/test_cli.py`` checks them against :mod:`mmkit.marl.train`).
-CONFIG_NAMES = ("smoke", "tiny", "authors", "seeds", "default")
+CONFIG_NAMES = ("smoke", "tiny", "authors", "seeds", "long", "default")
 STAGE_NAMES = ("adversary", "A", "B1", "B2", "Bstar")
 
 

@@ -275,7 +275,7 @@ def beta_sweep(
         raise TypeError(f"folder must be a path, got {type(folder).__name__}")
     if betas is None or isinstance(betas, (str, bytes)):
         raise TypeError("betas must be a non-empty sequence of penalty weights >= 0")
-    base = get_config("default")
+    base = get_config("long")
     if seed is not None:
         base = replace(base, seed=check_int(seed, "seed", 0))
     rollout = base.ppo.n_steps * base.ppo.n_envs
