@@ -490,7 +490,9 @@ def convergence_table(curves: Mapping, tail: float = 0.2):
         last, prev = c.iloc[n - w :], c.iloc[max(n - 2 * w, 0) : n - w]
         nl = natural_actions(role, last.a1.mean(), last.a2.mean())
         npv = natural_actions(role, prev.a1.mean(), prev.a2.mean())
-        se = math.sqrt(last.episode_return.var() / len(last) + prev.episode_return.var() / max(len(prev), 1))
+        # rollouts in which no episode ended hold NaN returns; pandas skips them
+        rl, rp = last.episode_return, prev.episode_return
+        se = math.sqrt(rl.var() / max(rl.count(), 1) + rp.var() / max(rp.count(), 1))
         rows.append(
             {
                 "role": role,

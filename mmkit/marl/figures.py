@@ -160,9 +160,13 @@ def plot_curves(a1, a2, curves: Mapping) -> dict:
     for r, (x, c) in curves.items():
         ret = c["episode_return"]
         k = np.ones(10)
-        sm = np.stack(
-            [np.convolve(row, k)[: len(row)] / np.minimum(np.arange(1, len(row) + 1), 10) for row in ret]
-        )
+        # mean of the finite values among the last 10 rollouts (a rollout shorter than an
+        # episode records NaN when no episode ended in it)
+        ok = np.isfinite(ret)
+        tot = np.stack([np.convolve(row, k)[: len(row)] for row in np.where(ok, ret, 0.0)])
+        cnt = np.stack([np.convolve(row, k)[: len(row)] for row in ok.astype(float)])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sm = tot / cnt
         band(a1, x, sm, r)
         band(a2, x, c["action_std"], r)
         out[r] = (x, sm.mean(axis=0))

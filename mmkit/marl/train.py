@@ -192,24 +192,27 @@ def _curve_callback(role: str, total: int, rows: list, progress: bool):
     from tqdm.auto import tqdm
 
     class Curve(BaseCallback):
-        """Per rollout: mean raw episode return, mean offsets/omega, policy std; tqdm bar."""
+        """Per rollout: mean raw return of the episodes that ended in it (NaN if none did: a
+        rollout shorter than an episode), mean actions, policy std; tqdm bar."""
 
         def _on_training_start(self) -> None:
             self.bar = tqdm(
                 total=total, desc=f"train {role}", unit="step", disable=not progress, mininterval=2.0
             )
+            self.running = np.zeros(self.training_env.num_envs)  # type: ignore[union-attr]
             self._reset()
 
         def _reset(self) -> None:
-            self.ret: float = 0.0
-            self.n_ep: int = 0
+            self.ended: list[float] = []
             self.acc: np.ndarray | None = None
             self.n: int = 0
 
         def _on_step(self) -> bool:
             raw = self.model.get_env().get_original_reward()  # type: ignore[union-attr]  # a VecNormalize
-            self.ret += float(raw.sum())
-            self.n_ep += int(np.sum(self.locals["dones"]))
+            self.running += raw
+            done = np.asarray(self.locals["dones"], dtype=bool)
+            self.ended.extend(self.running[done].tolist())
+            self.running[done] = 0.0
             a = np.asarray(self.locals["clipped_actions"], dtype=float)
             s = a.sum(axis=0)
             self.acc = s if self.acc is None else self.acc + s
@@ -222,7 +225,7 @@ def _curve_callback(role: str, total: int, rows: list, progress: bool):
             rows.append(
                 {
                     "timesteps": self.num_timesteps,
-                    "episode_return": self.ret / max(self.n_ep, 1),
+                    "episode_return": float(np.mean(self.ended)) if self.ended else float("nan"),
                     "a1": float(a[0]),
                     "a2": float(a[1]),
                     "a3": float(a[2]) if len(a) > 2 else float("nan"),
