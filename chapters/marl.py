@@ -324,8 +324,8 @@ led.show("Table 6")
 # %%
 from mmkit.marl.train import get_config
 
-CONF = {"authors' code": "authors", "ours, seeds": "seeds",
-        "ours, default": "default"}
+CONF = {"authors' code": "authors", "ours, default": "default",
+        "ours, long": "long"}
 HP = ["learning_rate", "ent_coef", "log_std_init", "n_envs", "n_steps",
       "batch_size", "n_epochs", "gamma", "gae_lambda", "clip_range", "vf_coef"]
 hp = pd.DataFrame({k: [str(getattr(get_config(c).ppo, h)) for h in HP]
@@ -338,38 +338,50 @@ hp.rename_axis("setting")
 # The runs (commands in `artifacts/marl/README.md`; each training is single-threaded and
 # bit-reproducible from its seed):
 #
-# - **default**: one chain (seed 123) at the full budget, 9.5 million steps;
-# - **seeds**: the same settings at about a thirty-fifth of the budget (adversary 50k, A 100k,
-#   each B 40k steps: 0.27 million per chain), for several independent seeds. These carry
-#   the PPO claims, because the spread across seeds is part of the result; the budget is
-#   what the book's shared two-core machine allowed for several seeds, and
-#   {numref}`fig-marl-budget` shows what it costs;
+# - **default**: five independent chains (base seeds 1,000,000 to 5,000,000) at the full
+#   budget: adversary 0.5 million steps, A 3 million, each B 2 million, 9.5 million per
+#   chain. These carry every PPO claim, because the spread across seeds is part of the
+#   result. Each roll-out collects 50 steps from 32 environments (a quarter of an episode,
+#   bootstrapped from the value function), so the 1,600 samples and 48 gradient steps
+#   per roll-out are those of the *long* configuration at 2.6 times its speed;
+# - **long**: the same budget and settings with 8 environments of 200 steps per roll-out,
+#   one chain (seed 123), the agents of our first edition; it serves as a sixth chain
+#   from a neighbouring configuration and feeds the diagnostics below that need one set
+#   of agents (B1's herding four ways, the adversary's actions, $\omega$'s histogram);
 # - **authors**: the authors' settings and example budget (3,200 steps per agent),
 #   evaluated their way (sampled actions on raw observations), three seeds.
 
 # %% tags=["remove-output"]
 from mmkit.marl.sweep import load_curves, load_results
 
-RES = load_results(ART / "sweep" / "seeds")
+RES = load_results(ART / "sweep" / "default")
 AUTH = load_results(ART / "sweep" / "authors")
 DEF = read_json(ART / "eval_protocols.json")
 print(len(RES), len(AUTH))
 
-# %% tags=["remove-stdout"]
+# %%
 runs = pd.DataFrame([{"config": r["config"], "seed": r["seed"],
-                      "steps": sum(x["timesteps"] for x in r["runs"]),
-                      "wall min": sum(x["wall_seconds"]
-                                      for x in r["runs"]) / 60}
+                      "steps": sum(x["timesteps"] for x in r["runs"]) / 1e6,
+                      "wall": sum(x["wall_seconds"] for x in r["runs"]) / 60}
                      for r in RES + AUTH])
-runs.groupby("config").agg(seeds=("seed", "size"), steps=("steps", "sum"),
-                           minutes=("wall min", "sum")).round(1)
+runs.groupby("config").agg(
+    chains=("seed", "size"), **{"million steps per chain": ("steps", "mean"),
+                                "slowest chain (min)": ("wall", "max")}).round(1)
 
 # %% [markdown]
-# Wall times are single-threaded on a shared two-core machine under other jobs' load, so
-# they overstate the CPU time (the first seed's also include about 8.5 minutes during which
-# its process was paused); the default chain took 21 minutes. Evaluating each chain adds a
-# few minutes.
-#
+# The five default chains ran at once, one single-threaded process each, on a two-core
+# machine (`python -m mmkit marl-sweep --configs default --workers 5`), so the slowest
+# chain's training time is the wall time of the whole default training; evaluating each
+# chain at its checkpoints adds a few minutes. An interrupted sweep resumes from its last
+# checkpoints. The authors' chains are tiny; the long chain (seed 123) took 21 minutes
+# alone.
+
+# %%
+slowest = runs.loc[runs.config == "default", "wall"].max()
+verdict = led.record("x-default-90min", holds=bool(slowest < 90),
+                     ours=f"{slowest:.0f} min for the five default chains")
+
+# %% [markdown]
 # ### Tables 5-7 across seeds
 #
 # Each seed's agents are evaluated as the authors evaluate: 100 episodes on seeds 0..99,
@@ -437,15 +449,15 @@ led.show("Table 7")
 # ### How much do the seeds disagree?
 #
 # The quote offsets, which drive every table, land in different places for different
-# seeds. The table lists a few headline cells per seed (columns), beside the default run
-# (one seed, 35 times the budget) and the paper.
+# seeds. The table lists a few headline cells per seed (columns), beside the long run
+# (seed 123, the same budget with 8 environments of 200 steps per roll-out) and the paper.
 
 # %%
 from mmkit.marl.analysis import cell_table
 
 WHICH = [("A_Fix", "Quote_aggressiveness", 0), ("A vs B2", "Market_share", 1),
          ("A vs Bstar", "Market_share", 1), ("A vs Bstar", "Mean_omega", 1)]
-full = {"seed": "default", "eval": DEF["protocols"]}
+full = {"seed": "long 123", "eval": DEF["protocols"]}
 cell_table(RES + [full], "sampled-norm", WHICH, PAPER).round(3)
 
 # %%
@@ -462,8 +474,8 @@ verdict = led.record("x-seed-spread", holds=big > 0.01,
 # the policy's action std of each market maker across the seeds (line: mean over seeds;
 # band: the range).
 
-# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the paper: learning curves of the seeds configuration: mean raw episode return per rollout (left, 10-rollout mean) and action std (right); line: mean over seeds, band: min-max across seeds.", "name": "fig-marl-curves"}, "image": {"alt": "Two panels of learning curves for A, B1, B2 and B-star with shaded bands across seeds: returns rise and flatten; action std falls steadily on a log scale."}}
-curves = {r: load_curves(ART / "sweep" / "seeds", r)
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the paper: learning curves of the five default chains: mean raw return of the episodes ending in each roll-out (left, mean over the last 10 roll-outs) and action std (right); line: mean over seeds, band: min-max across seeds.", "name": "fig-marl-curves"}, "image": {"alt": "Two panels of learning curves for A, B1, B2 and B-star with shaded bands across seeds: returns rise and flatten; action std falls steadily on a log scale."}}
+curves = {r: load_curves(ART / "sweep" / "default", r)
           for r in ("A", "B1", "B2", "Bstar")}
 fig, (a1, a2) = subplots(1, 2, width=11)
 for r, (x, y) in mf.plot_curves(a1, a2, curves).items():
@@ -475,7 +487,7 @@ plt.show()
 #
 # Every run saves its policies at log-spaced budgets (3,200 steps, the authors' example
 # budget, then every factor $\sqrt{10}$). {numref}`fig-marl-budget` evaluates each budget of
-# the seeds configuration four ways: sampled or mean actions, normalised or raw
+# the five default chains four ways: sampled or mean actions, normalised or raw
 # observations (the authors' evaluation feeds raw observations to policies trained on
 # normalised ones).
 
@@ -573,7 +585,7 @@ pd.concat({"sampled": auth["sampled-raw"].iloc[:, :-1],
 # other. Two copies of a stochastic policy can only do that often if the sampling noise is
 # tiny. With equal mean quotes and independent Gaussian noise of action std $s$, a side
 # matches with probability $\operatorname{erf}(0.01/(2\cdot 2.5\,s))$; the paper's 0.467
-# needs $s \approx 0.003$. The default run's B1 evaluated four ways:
+# needs $s \approx 0.003$. The long run's B1 evaluated four ways:
 
 # %%
 ROWS4 = ["Herding_ratio", "Quote_distance_bid", "Quote_distance_ask",
@@ -600,7 +612,7 @@ diag.round(3)
 # $\lambda$ at the **upper** bound (tier i). The paper's "adversarial" market is a busier
 # market, which is why its agents earn more there; ours is a quieter one.
 
-# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the paper: the adversary's objective. Left: the benchmark quoter's mean final PnL in a constant market against λ for two σ (100 episodes each); the adversary minimises it. Right: the (λ, σ) actions of the default run's adversary over the 100 A_Adversarial evaluation episodes.", "name": "fig-marl-adversary"}, "image": {"alt": "Left: benchmark PnL rising with lambda, nearly the same for two sigma values. Right: a 2-D histogram of the adversary's actions concentrated at lambda near 300."}}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the paper: the adversary's objective. Left: the benchmark quoter's mean final PnL in a constant market against λ for two σ (100 episodes each); the adversary minimises it. Right: the (λ, σ) actions of the long run's adversary over the 100 A_Adversarial evaluation episodes.", "name": "fig-marl-adversary"}, "image": {"alt": "Left: benchmark PnL rising with lambda, nearly the same for two sigma values. Right: a 2-D histogram of the adversary's actions concentrated at lambda near 300."}}
 from mmkit.marl import BenchmarkQuoter
 
 lams, sigs = np.array([300.0, 400.0, 500.0]), [0.2, 2.0]
@@ -627,9 +639,9 @@ plt.show()
 # $\beta = 10$. **That makes "$\omega$ settles near 0.7" circular here**: $\beta$ was chosen
 # from the paper's $\omega$, so the $\omega$ claims are recorded as calibrated. What is not
 # circular is the dependence on $\beta$ ({numref}`fig-marl-omega`, right: B$^\star$-only
-# retrainings of 100k steps against the default A, `python -m mmkit marl-beta-sweep`).
+# retrainings of 100k steps against the long run's A, `python -m mmkit marl-beta-sweep`).
 
-# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Table 7's Mean_omega as a distribution (not in the paper): per-step ω of the default run's B⋆ against A and against B1 (left); the learned mean ω against the penalty weight β in short B⋆-only runs, with the one-step optimum (right).", "name": "fig-marl-omega"}, "image": {"alt": "Left: histograms of omega concentrated between 0.6 and 0.8. Right: learned mean omega falling from about 0.89 to 0.5 as beta rises from 1 to 100 on a log axis, beside a falling theoretical curve."}}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Rebuilds Table 7's Mean_omega as a distribution (not in the paper): per-step ω of the long run's B⋆ against A and against B1 (left); the learned mean ω against the penalty weight β in short B⋆-only runs, with the one-step optimum (right).", "name": "fig-marl-omega"}, "image": {"alt": "Left: histograms of omega concentrated between 0.6 and 0.8. Right: learned mean omega falling from about 0.89 to 0.5 as beta rises from 1 to 100 on a log axis, beside a falling theoretical curve."}}
 sw = pd.DataFrame(read_json(ART / "beta_sweep" / "beta_sweep.json")["summary"])
 pnl = DEF["protocols"]["sampled-norm"]["A vs Bstar"]["PnL_mean"]["mean"]
 rate = sum(pnl) * 2 / CFG.n_steps
