@@ -366,7 +366,8 @@ runs = pd.DataFrame([{"config": r["config"], "seed": r["seed"],
                      for r in RES + AUTH])
 runs.groupby("config").agg(
     chains=("seed", "size"), **{"million steps per chain": ("steps", "mean"),
-                                "slowest chain (min)": ("wall", "max")}).round(1)
+                                "slowest chain (min)": ("wall", "max")}).round(
+    {"million steps per chain": 3, "slowest chain (min)": 1})
 
 # %% [markdown]
 # The five default chains ran at once, one single-threaded process each, on a two-core
@@ -405,14 +406,19 @@ for names in (T6[:2], T6[2:]):
 compare_frame(PAPER, OURS, T7, SPREAD, digits=2)
 
 # %% [markdown]
-# At a thirty-fifth of the default budget our agents are not the paper's. A alone quotes
-# tighter than the paper's A, and because its sampled quotes still carry noise, about a
-# tenth of them fall outside the fill range: its share is about 0.90 instead of 0.997 and
-# it earns about a fifth less. The pairs keep the paper's ordering in several places (B2
-# and B$^\star$ take the larger share, B1 out-earns A), with weaker dominance. The claims
-# are one per metric and table, an array over the table's columns whose verdict needs
-# every column within two combined standard errors. Nearly every numeric PPO claim
-# differs, by many across-seed standard errors, and each has its own reason in the ledger.
+# At the full budget our agents are not the paper's either, but they miss in the other
+# direction: they are trained further. A alone widens its quotes to about 2.74 (the paper:
+# 2.480), keeps 0.995 of the flow (0.997) and earns about 558 (506): a lone market maker's
+# best reply is to quote as wide as the fill range allows while its sampled quotes stay
+# inside it. B1 alone quotes about 2.29 (2.095). In the pairs the paper's ordering holds
+# (B1 out-earns A, B2 takes the flow from A and from B1, B$^\star$ wins against both), but
+# our B2 overshoots: it quotes about 0.6 from the mid-price (the paper's B2: 1.48) and takes
+# 96 % of A's flow (84 %), and because its reward is A's loss rather than its own profit it
+# earns half of what the paper's B2 earns. The claims are one per metric and table, an
+# array over the table's columns whose verdict needs every column within two combined
+# standard errors. Most numeric PPO claims differ, by many across-seed standard errors, and
+# each has its own reason in the ledger; a few now agree (the single agents' shares,
+# B$^\star$'s aggressiveness, the joint drawdowns and inventory divergences of Table 7).
 
 # %%
 for tag, names in (("fix", S_NAMES[::2]), ("adv", S_NAMES[1::2])):
@@ -470,9 +476,12 @@ verdict = led.record("x-seed-spread", holds=big > 0.01,
 # %% [markdown]
 # ### Learning curves across seeds
 #
-# {numref}`fig-marl-curves` shows, per rollout of 1,600 steps, the mean raw episode return and
-# the policy's action std of each market maker across the seeds (line: mean over seeds;
-# band: the range).
+# {numref}`fig-marl-curves` shows, per roll-out of 1,600 steps, the mean raw return of the
+# episodes that ended in it (an episode spans four roll-outs, so one roll-out in four has
+# one) and the policy's action std of each market maker across the seeds (line: mean over
+# seeds; band: the range). The returns flatten over the last third of each budget (A's
+# mean return moves from about 842 at 2 million steps to 842 at 3 million) while the action
+# std keeps falling: the policies are still becoming more deterministic when training stops.
 
 # %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the paper: learning curves of the five default chains: mean raw return of the episodes ending in each roll-out (left, mean over the last 10 roll-outs) and action std (right); line: mean over seeds, band: min-max across seeds.", "name": "fig-marl-curves"}, "image": {"alt": "Two panels of learning curves for A, B1, B2 and B-star with shaded bands across seeds: returns rise and flatten; action std falls steadily on a log scale."}}
 curves = {r: load_curves(ART / "sweep" / "default", r)
@@ -505,14 +514,16 @@ for (title, p), (x, y) in lines.items():
 plt.show()
 
 # %% [markdown]
-# Three things stand out. First, the evaluation protocol matters at first order: with mean
-# actions A keeps its whole market (share 0.997) at almost every budget, while with sampled
-# actions it loses up to a quarter of it to out-of-range quotes, most at small budgets where
-# the policy's std is still large. Second, B2's hold on A's flow grows with the budget under
-# our protocol, from about even at 3,200 steps to two thirds at 100k; the paper's 0.836 lies
-# beyond that. Third, B1-B1 herds only under mean actions, most of all on raw observations,
-# and at every budget: the paper's 0.467 is what a deterministic evaluation of a lightly
-# trained B1 gives.
+# Three things stand out. First, the paper's headline cells are crossed on the way, not
+# reached at the end: A's offset alone first tightens (about 2.32 at 100k steps) and then
+# widens past the paper's 2.480 (about 2.47 at 320k, 2.74 at 3 million), and B2's share
+# against A climbs from about one half at 3,200 steps past the paper's 0.836 (between 100k
+# and 320k steps) to 0.96. Second, once the policies are nearly deterministic, sampled and
+# mean actions give the same cells, but the observations do not: fed raw instead of
+# normalised observations, the same B2 keeps only about 0.79 of A's flow at 3 million steps,
+# and A quotes about 0.1 tighter. Third, B1-B1 herds only under mean actions, most of all on
+# raw observations (0.34-0.67 at every budget), and never with sampled actions (at most
+# 0.005): the paper's 0.467 is what a deterministic evaluation gives.
 #
 # ### The untrained-network hypothesis
 #
@@ -680,11 +691,14 @@ pd.DataFrame({"statement": [r["quantity"] for r in rows],
 # about learning: the paper's "adversarial" market has $\lambda$ at its upper bound, ours
 # (an adversary that does what its objective asks) at its lower bound, so A and B1 earn
 # *less* in ours. The paper's "indirect robustness" of B1 is the busier market, not
-# anything B1 learned. Of the pair statements, those about who wins mostly hold for our
-# agents (B1 over A, B2 over A and B1, B$^\star$ over both while hurting A less than B2
-# does, combined PnL below the solo baselines); those that depend on finer quote structure
-# fail (whose inventory is calmer in A-B1, which pair quotes closer, whether B$^\star$
-# widens the spread against B1). "No herding except B1-B1" fails only on its B1-B1 half, for the sampling reason
+# anything B1 learned. Of the pair statements, those about who wins hold for our agents
+# (B1 over A, B2 over A and B1, B$^\star$ over both while hurting A less than B2 does,
+# combined PnL below the solo baselines), and so do most about quote structure (B2 quotes
+# tighter and narrows the spread, B$^\star$ quotes tighter than its opponent, B1-B$^\star$
+# quotes closer than A-B$^\star$, the order of the fill overlaps). Three fail: whose
+# inventory is calmer in A-B1 (our B1 takes the larger share of the ramp), whether B1
+# widens against B2 (ours tightens), and whether B$^\star$ leaves the spread against B1
+# unchanged (ours narrows it). "No herding except B1-B1" fails only on its B1-B1 half, for the sampling reason
 # above. One statement is contradicted by the paper itself: the general form "combined PnL
 # falls in every pair" fails on the paper's own B1-B1 row (441.6 against B1's 437.3 alone);
 # the paper states it only for A-B2 and the B$^\star$ pairs, and we record the general form
@@ -721,10 +735,11 @@ led.show("Table 3")
 # The environment is exact: every policy-independent number reproduces to the printed
 # digits, and B1's single-agent cells need only one bit of its policy. The tables are, to
 # first order, a readout of mean quote offsets, which constant-offset surrogates fitted to
-# the paper's own numbers recover to a few per cent. Our PPO agents (five seeds at 1/35 of
-# the default budget, beside one seed at the full budget) reproduce the paper's competitive
-# ordering, who takes the flow and who earns more, but almost none of its numbers, and the
-# seeds disagree by more than the paper's printed ± suggests. The single-agent cells and
+# the paper's own numbers recover to a few per cent. Our PPO agents (five chains of 9.5
+# million steps) reproduce the paper's competitive ordering, who takes the flow and who
+# earns more, and most statements of its Section 5, but few of its numbers: trained that
+# far, A and B1 quote wider alone and B2 dominates more than in the paper, and the seeds
+# disagree by more than the paper's printed ± suggests. The single-agent cells and
 # B1-B1's herding are reproduced instead by *deterministic* evaluation of untrained or
 # lightly trained networks on raw observations. The robustness findings of Section 5.1 come
 # from an adversarial market at the busiest setting, the opposite of what an adversary
