@@ -132,3 +132,30 @@ def test_interrupted_training_resumes(tmp_path, monkeypatch):
     assert meta["timesteps"] == 6400 and meta["budget"] == 6400
     curve = (tmp_path / "adversary_curve.csv").read_text().splitlines()
     assert len(curve) == 1 + 6400 // 800  # header + one row per rollout, none lost or repeated
+
+
+def test_default_and_long_share_samples_and_updates_per_rollout():
+    """The default config only re-cuts the roll-out (32 envs x 50 steps instead of 8 x 200)."""
+    d, lg = get_config("default"), get_config("long")
+    assert d.steps == lg.steps
+    assert d.ppo.n_envs * d.ppo.n_steps == lg.ppo.n_envs * lg.ppo.n_steps == 1600
+    for f in ("learning_rate", "batch_size", "n_epochs", "gamma", "gae_lambda", "ent_coef", "log_std_init"):
+        assert getattr(d.ppo, f) == getattr(lg.ppo, f)
+
+
+def test_curve_records_returns_of_episodes_that_ended(tmp_path):
+    """With 50-step roll-outs of 200-step episodes, one roll-out in four ends the episodes;
+    the others record NaN, and the ended ones the mean raw return of the 32 episodes."""
+    import csv
+    from dataclasses import replace
+
+    from mmkit.marl.train import PPOSettings, train_role
+
+    cfg = replace(get_config("smoke"), ppo=PPOSettings(n_envs=32, n_steps=50, batch_size=200))
+    train_role("adversary", cfg, tmp_path, progress=False, steps=12_800)
+    rows = list(csv.DictReader(open(tmp_path / "adversary_curve.csv")))
+    ret = np.array([float(r["episode_return"]) for r in rows])
+    assert [int(r["timesteps"]) for r in rows] == [1600 * k for k in range(1, 9)]
+    assert np.isnan(ret[[0, 1, 2, 4, 5, 6]]).all()
+    # an episode's return is a sum of 200 per-step rewards (benchmark PnL scale: hundreds)
+    assert np.isfinite(ret[[3, 7]]).all() and (np.abs(ret[[3, 7]]) > 10).all()
