@@ -24,22 +24,23 @@ def as_path(path: object, name: str = "path") -> Path:
     return Path(path)
 
 
+def _existing(path: object, name: str, kind: str) -> Path:
+    p = as_path(path, name)
+    if not (p.is_dir() if kind == "folder" else p.is_file()):
+        raise ValueError(f"{name} must be an existing {kind}, got {str(p)!r}")
+    return p
+
+
 def existing_folder(path: object, name: str = "folder") -> Path:
     """``path`` as a :class:`~pathlib.Path` to an existing folder (``TypeError`` for a non-path,
     ``ValueError`` naming ``name`` when it is not a folder)."""
-    p = as_path(path, name)
-    if not p.is_dir():
-        raise ValueError(f"{name} must be an existing folder, got {str(p)!r}")
-    return p
+    return _existing(path, name, "folder")
 
 
 def existing_file(path: object, name: str = "path") -> Path:
     """``path`` as a :class:`~pathlib.Path` to an existing file (``TypeError`` for a non-path,
     ``ValueError`` naming ``name`` when it is not a file)."""
-    p = as_path(path, name)
-    if not p.is_file():
-        raise ValueError(f"{name} must be an existing file, got {str(p)!r}")
-    return p
+    return _existing(path, name, "file")
 
 
 def _check_bytes(data: object, name: str = "data") -> None:

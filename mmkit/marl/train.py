@@ -100,11 +100,6 @@ class PPOSettings:
         check_nonnegative(self.ent_coef, "ent_coef")
         check_nonnegative(self.vf_coef, "vf_coef")
         check_finite(self.log_std_init, "log_std_init")
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
-        for name in ("n_envs", "n_steps", "batch_size", "n_epochs"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if (self.n_steps * self.n_envs) % self.batch_size:
             raise ValueError(
                 f"batch_size {self.batch_size} must divide n_steps*n_envs {self.n_steps * self.n_envs}"
@@ -145,12 +140,6 @@ class TrainConfig:
             if not isinstance(r, str) or r not in STAGES:
                 raise ValueError(f"steps keys must be role names in {STAGES}, got {r!r}")
             check_positive_int(n, f"steps[{r!r}]")
-        for r, n in self.steps.items():
-            check_role(r)
-            if n < 1:
-                raise ValueError(f"steps[{r!r}] must be >= 1, got {n}")
-        if self.beta < 0:
-            raise ValueError(f"beta must be >= 0, got {self.beta}")
 
 
 def _steps(adv: int, a: int, b: int) -> dict:
