@@ -137,7 +137,7 @@ def test_a_killed_sweep_stops_its_pool_workers(tmp_path, sig):
 
     (tmp_path / "slowtask.py").write_text(
         "import os, time\n\n\n"
-        "def run(task, out, budgets):\n"
+        "def run(task, job, out, budgets, *after):\n"
         "    open(os.path.join(out, f'pid_{os.getpid()}'), 'w').close()\n"
         "    time.sleep(300)\n"
     )
@@ -145,7 +145,7 @@ def test_a_killed_sweep_stops_its_pool_workers(tmp_path, sig):
         "import slowtask\n"
         "from mmkit.marl import sweep\n\n"
         "if __name__ == '__main__':\n"
-        "    sweep.run_task = slowtask.run\n"
+        "    sweep.run_job = slowtask.run\n"
         "    tasks = [sweep.Task('tiny', s) for s in (1, 2)]\n"
         f"    sweep.run_sweep(tasks, {str(tmp_path)!r}, 'pool', 2, progress=False)\n"
     )

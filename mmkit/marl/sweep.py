@@ -2,21 +2,26 @@
 
 One *task* trains the whole chain (adversary, A, B1, B2, B-star) of one configuration and one
 base seed into ``<out>/<config>/seed_<s>/`` (resuming whatever an interrupted run left) and
-evaluates it (:func:`evaluate_run`). Roles are not separate tasks because each stage loads the
-previous one; budgets are not separate runs because every run saves log-spaced checkpoints
-(:func:`mmkit.marl.train.checkpoint_budgets`), which :func:`evaluate_budgets` re-evaluates.
+evaluates it (:func:`evaluate_run`); budgets are not separate runs because every run saves
+log-spaced checkpoints (:func:`mmkit.marl.train.checkpoint_budgets`), which
+:func:`evaluate_budgets` re-evaluates.
 
-Backends: ``serial`` (in this process), ``pool`` (a local ``ProcessPoolExecutor``, one
-single-threaded process per task) and ``ray`` (Ray core tasks; the optional ``ray`` extra,
-pinned in requirements/lock.txt).
-A task's result depends only on its arguments (seeded environments, single-threaded torch,
-numpy-seeded evaluation noise), so every backend returns bit-identical results.
+Backends: ``serial`` (in this process, task after task), ``pool`` (a local
+``ProcessPoolExecutor`` of single-threaded processes) and ``ray`` (Ray core tasks; the optional
+``ray`` extra, pinned in requirements/lock.txt). The pool and Ray split every task into the
+*jobs* of its dependency graph (:func:`task_jobs`): adversary -> A -> {B1, B2, B-star} ->
+evaluation. Each stage seeds everything it uses from the task (:func:`mmkit.marl.train.stage_seed`)
+and reads only its prerequisite's files, so the three B stages of a chain run side by side and
+the result does not depend on which process ran which stage: every backend returns
+bit-identical results. The pool starts ready jobs longest-remaining-path first (training before
+evaluation) and writes the jobs' start and end times to ``<out>/schedule.json``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -43,6 +48,8 @@ __all__ = [
     "Task",
     "run_task",
     "run_sweep",
+    "task_jobs",
+    "run_job",
     "evaluate_run",
     "evaluate_budgets",
     "untrained_a_fix",
@@ -222,18 +229,14 @@ def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool =
     ``<folder>/result.json``)."""
     import torch
 
-    from mmkit.marl.train import get_config, train_all
+    from mmkit.marl.train import train_all
 
     if not isinstance(task, Task):
         raise TypeError(f"task must be a Task, got {type(task).__name__}")
     as_path(out, "out")
     budgets, progress = check_bool(budgets, "budgets"), check_bool(progress, "progress")
     torch.set_num_threads(1)
-    cfg = replace(get_config(task.config), seed=int(task.seed))
-    if task.beta is not None:
-        cfg = replace(cfg, beta=float(task.beta))
-    if task.streams != "exact":
-        cfg = replace(cfg, streams=task.streams)
+    cfg = task_config(task)
     folder = task.folder(out)
     runs = train_all(cfg, folder, progress=progress, log=lambda s: None)
     res: dict[str, Any] = {
@@ -250,6 +253,164 @@ def run_task(task: Task, out: str | Path, budgets: bool = True, progress: bool =
     for r in res["runs"]:
         r["wall_seconds"] = round(float(r["wall_seconds"]), 1)
     atomic_write_text(folder / "result.json", json.dumps(res, indent=1, sort_keys=True) + "\n")
+    return res
+
+
+def task_config(task: Task):
+    """The :class:`~mmkit.marl.train.TrainConfig` of a task (its config with its seed, beta, streams)."""
+    from mmkit.marl.train import get_config
+
+    if not isinstance(task, Task):
+        raise TypeError(f"task must be a Task, got {type(task).__name__}")
+    cfg = replace(get_config(task.config), seed=int(task.seed))
+    if task.beta is not None:
+        cfg = replace(cfg, beta=float(task.beta))
+    if task.streams != "exact":
+        cfg = replace(cfg, streams=task.streams)
+    return cfg
+
+
+#: A job of a task's graph: a training stage (a role) or ``"eval"`` (:func:`run_task` once every
+#: stage is trained: it only evaluates).
+JOB_KINDS = ("adversary", "A", "B1", "B2", "Bstar", "eval")
+
+
+def task_jobs(task: Task) -> dict[str, tuple[tuple[str, ...], int]]:
+    """The dependency graph of one task: ``{job: (prerequisites, priority)}``.
+
+    ``adversary -> A -> {B1, B2, Bstar} -> eval``. The priority of a training stage is the
+    number of training steps on its longest path to the end of the chain (so the adversary and
+    A of every chain start before the B stages fill the workers); ``eval`` has priority 0.
+    """
+    from mmkit.marl.train import PREREQUISITE
+
+    steps = task_config(task).steps
+    b_max = max(steps[r] for r in ("B1", "B2", "Bstar"))
+    prio = {"adversary": steps["adversary"] + steps["A"] + b_max, "A": steps["A"] + b_max}
+    out: dict[str, tuple[tuple[str, ...], int]] = {}
+    for role in JOB_KINDS[:-1]:
+        need = PREREQUISITE.get(role)
+        out[role] = ((need,) if need else (), prio.get(role, steps[role]))
+    out["eval"] = (("B1", "B2", "Bstar"), 0)
+    return out
+
+
+def run_job(task: Task, job: str, out: str | Path, budgets: bool = True, *after: Any) -> dict:
+    """Run one job of a task's graph (:func:`task_jobs`); ``after``: results of its prerequisites
+    (ignored; Ray passes them so that a job waits for them).
+
+    A training job trains its role (resuming, or skipping a finished role) and returns
+    ``{"job", "start", "end", "pid"}`` (Unix times); ``"eval"`` returns :func:`run_task`'s
+    result with the same keys added under ``"timing"``.
+    """
+    import torch
+
+    from mmkit.marl.train import train_all
+
+    check_choice(job, "job", JOB_KINDS)
+    start = time.time()
+    if job == "eval":
+        res = run_task(task, out, budgets)
+        return {**res, "timing": {"job": job, "start": start, "end": time.time(), "pid": os.getpid()}}
+    torch.set_num_threads(1)
+    train_all(task_config(task), task.folder(out), roles=(job,), progress=False, log=lambda s: None)
+    return {"job": job, "start": start, "end": time.time(), "pid": os.getpid()}
+
+
+def _write_schedule(out: str, tasks: Sequence[Task], timings: dict, backend: str, workers: int) -> None:
+    """``<out>/schedule.json``: every job's start and end (seconds from the first start) and the
+    wall time of the training jobs (first start to last training end)."""
+    if not timings:
+        return
+    t0 = min(t["start"] for t in timings.values())
+    jobs = [
+        {
+            "config": tasks[i].config,
+            "seed": tasks[i].seed,
+            "beta": tasks[i].beta,
+            "streams": tasks[i].streams,
+            "job": job,
+            "start_s": round(t["start"] - t0, 1),
+            "end_s": round(t["end"] - t0, 1),
+            "pid": t["pid"],
+        }
+        for (i, job), t in sorted(timings.items(), key=lambda kv: kv[1]["start"])
+    ]
+    train_end = [j["end_s"] for j in jobs if j["job"] != "eval"]
+    doc = {
+        "backend": backend,
+        "workers": workers,
+        "cpu_count": os.cpu_count(),
+        "started_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(t0)),
+        "training_wall_minutes": round(max(train_end) / 60, 1) if train_end else None,
+        "total_wall_minutes": round(max(j["end_s"] for j in jobs) / 60, 1),
+        "jobs": jobs,
+    }
+    atomic_write_text(Path(out) / "schedule.json", json.dumps(doc, indent=1) + "\n")
+
+
+def _run_pool(tasks: Sequence[Task], out: str, workers: int, budgets: bool, bar) -> list[dict]:
+    """Run every task's job graph on a local process pool, longest remaining path first."""
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    graphs = [task_jobs(t) for t in tasks]
+    todo = {(i, j) for i, g in enumerate(graphs) for j in g}
+    done: set[tuple[int, str]] = set()
+    timings: dict[tuple[int, str], dict] = {}
+    results: dict[int, dict] = {}
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=mp.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as ex:
+        running: dict[Any, tuple[int, str]] = {}
+        try:
+            with _sigterm_as_exit():
+                while todo or running:
+                    ready = sorted(
+                        (k for k in todo if all((k[0], d) in done for d in graphs[k[0]][k[1]][0])),
+                        key=lambda k: (-graphs[k[0]][k[1]][1], k[0], JOB_KINDS.index(k[1])),
+                    )
+                    for k in ready[: workers - len(running)]:
+                        todo.discard(k)
+                        running[ex.submit(run_job, tasks[k[0]], k[1], out, budgets)] = k
+                    finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        k = running.pop(f)
+                        r = f.result()
+                        done.add(k)
+                        if k[1] == "eval":
+                            timings[k] = r.pop("timing")
+                            results[k[0]] = r
+                            bar.update()
+                        else:
+                            timings[k] = r
+                        _write_schedule(out, tasks, timings, "pool", workers)
+        except BaseException:
+            _terminate_workers(ex)  # no orphans: an interrupted sweep resumes from checkpoints
+            raise
+    return [results[i] for i in range(len(tasks))]
+
+
+def _run_ray(tasks: Sequence[Task], out: str, budgets: bool, bar) -> list[dict]:
+    """Run every task's job graph as Ray tasks (each job waits for its prerequisites' refs)."""
+    import ray
+
+    remote = ray.remote(num_cpus=1)(run_job)
+    evals = []
+    for t in tasks:
+        refs: dict[str, Any] = {}
+        for job, (need, _) in task_jobs(t).items():
+            refs[job] = remote.remote(t, job, out, budgets, *(refs[n] for n in need))
+        evals.append(refs["eval"])
+    res = []
+    for ref in evals:
+        r = ray.get(ref)
+        r.pop("timing")
+        res.append(r)
+        bar.update()
     return res
 
 
@@ -296,24 +457,7 @@ def run_sweep(
             res.append(run_task(t, out, budgets))
             bar.update()
     elif backend == "pool":
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=mp.get_context("spawn"),
-            initializer=_exit_with_parent,
-            initargs=(os.getpid(),),
-        ) as ex:
-            res = []
-            try:
-                with _sigterm_as_exit():
-                    for r in ex.map(run_task, tasks, [out] * len(tasks), [budgets] * len(tasks)):
-                        res.append(r)
-                        bar.update()
-            except BaseException:
-                _terminate_workers(ex)  # no orphans: an interrupted sweep resumes from checkpoints
-                raise
+        res = _run_pool(tasks, out, workers, budgets, bar)
     else:
         try:
             import ray
@@ -323,12 +467,7 @@ def run_sweep(
         if started:
             ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False)
         try:
-            remote = ray.remote(num_cpus=1)(run_task)
-            refs = [remote.remote(t, out, budgets) for t in tasks]
-            res = []
-            for ref in refs:
-                res.append(ray.get(ref))
-                bar.update()
+            res = _run_ray(tasks, out, budgets, bar)
         finally:
             if started:
                 ray.shutdown()

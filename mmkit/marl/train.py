@@ -4,7 +4,7 @@ Stage 1: the adversary, against the benchmark quoting module. Stage 2: agent A, 
 market set by the trained adversary (acting stochastically). Stage 3: B1, B2 and B-star,
 each against a frozen, stochastically acting A in the fixed market (lambda 400, sigma 1.1).
 
-Every stage is SB3 PPO on :class:`~mmkit.marl.vec_env.MarketVecEnv` under
+Every stage is SB3 PPO (run by :class:`~mmkit.marl.ppo.LeanPPO`: the same bits, less overhead) on :class:`~mmkit.marl.vec_env.MarketVecEnv` under
 ``VecNormalize(norm_obs=True, norm_reward=True)``, ``torch.set_num_threads(1)``, fixed seeds;
 the model, its VecNormalize statistics, a metadata JSON (version tag, steps, settings) and a
 learning-curve CSV are written per role.
@@ -441,11 +441,11 @@ def train_role(
     """
     path, n = _check_train_args(role, cfg, folder, progress, steps)
     import torch
-    from stable_baselines3 import PPO
     from stable_baselines3.common.callbacks import CallbackList
 
     from mmkit.marl.checkpoint import ObsNorm, save_policy
     from mmkit.marl.policies import OmegaActorCriticPolicy
+    from mmkit.marl.ppo import LeanPPO
 
     torch.set_num_threads(1)
     path.mkdir(parents=True, exist_ok=True)
@@ -456,11 +456,7 @@ def train_role(
     env = make_vec_env(role, cfg, path, seed=seed)
     p = cfg.ppo
     policy = OmegaActorCriticPolicy if role == "Bstar" else "MlpPolicy"
-    model = PPO(
-        policy,
-        env,
-        **p.sb3_kwargs(seed),
-    )
+    model = LeanPPO(policy, env, **p.sb3_kwargs(seed))  # SB3's PPO, bit for bit (mmkit.marl.ppo)
     rows: list[dict] = []
     meta = _meta(role, cfg, n, 0.0)
     done = _resume(model, role, path, rows, meta)
