@@ -48,6 +48,7 @@ SIZES: dict[str, tuple[list[int], list[int]]] = {
     "pbvi_exact": ([1, 2], [1, 2, 3, 4, 5, 6]),
     "pbvi_exact_xadd": ([1, 2], [1, 2, 3, 4]),
     "ppo_sb3": ([], [3200]),
+    "ppo_lean": ([], [16000]),
 }
 
 
@@ -717,6 +718,24 @@ def sb3_ppo(steps: int) -> int:
     return int(model.num_timesteps)
 
 
+def default_ppo(steps: int, lean: bool) -> list:
+    """The default configuration's PPO (32 envs x 50 steps, adversary stage, seed 123) for
+    ``steps`` env steps, by :class:`mmkit.marl.ppo.LeanPPO` (``lean``) or SB3's ``PPO``;
+    returns the trained parameters."""
+    import torch
+    from stable_baselines3 import PPO
+
+    from mmkit.marl.ppo import LeanPPO
+    from mmkit.marl.train import get_config
+
+    torch.set_num_threads(1)
+    cfg = get_config("default")
+    p = cfg.ppo
+    model = (LeanPPO if lean else PPO)("MlpPolicy", _ppo_env(p, cfg.market), **p.sb3_kwargs(123))
+    model.learn(total_timesteps=steps)
+    return [v.clone() for v in model.policy.state_dict().values()]
+
+
 def torch_ppo(steps: int) -> int:
     """The same PPO work in plain torch: same environment (with VecNormalize), separate 64-64 tanh
     actor and critic, state-independent log-std, n_steps x n_envs rollouts, GAE, n_epochs passes of
@@ -816,6 +835,31 @@ def ppo_cases(quick: bool) -> Iterator[Case]:
         )
 
 
+def lean_ppo_cases(quick: bool) -> Iterator[Case]:
+    """LeanPPO beside SB3's PPO, which it reproduces bit for bit (full mode only; slow)."""
+    try:
+        import stable_baselines3  # noqa: F401
+        import torch
+    except ImportError:
+        return
+    for n in sizes("ppo_lean", quick):
+        a, b = default_ppo(n, True), default_ppo(n, False)
+        if len(a) != len(b) or not all(torch.equal(x, y) for x, y in zip(a, b)):
+            raise AssertionError("PPO: LeanPPO and SB3 PPO trained different parameters")
+        yield Case(
+            "ppo_lean",
+            n,
+            "env steps",
+            lambda n=n: default_ppo(n, True),
+            lambda n=n: default_ppo(n, False),
+            "LeanPPO (mmkit.marl.ppo)",
+            "SB3 PPO",
+            note="default config (32 envs x 50 steps, batch 200, 6 epochs, 64-64 tanh), adversary stage, "
+            "one torch thread, same seed: identical parameters after training (checked before timing); "
+            "both include building the model and the environment",
+        )
+
+
 FACTORIES: dict[str, Callable[[bool], Iterator[Case]]] = {
     "mdp": mdp_cases,
     "lp": lp_cases,
@@ -825,4 +869,5 @@ FACTORIES: dict[str, Callable[[bool], Iterator[Case]]] = {
     "pressure": pressure_cases,
     "pbvi": pbvi_cases,
     "ppo": ppo_cases,
+    "ppo_lean": lean_ppo_cases,
 }

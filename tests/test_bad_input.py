@@ -1529,12 +1529,46 @@ def _marl_reporting() -> None:
             "run_task",
         )
     )
+    spec("marl.sweep.task_config", sweep.task_config, {"task": task}, {"task": [None, 3, "t"]})
+    spec("marl.sweep.task_jobs", sweep.task_jobs, {"task": task}, {"task": [None, 3, "t"]})
+    spec(
+        "marl.sweep.run_job",
+        sweep.run_job,
+        {"task": task, "job": "adversary", "out": tmp / "sweep"},
+        {"task": [None, 3, "t"], "job": NAME + ["train"], "out": [None, 3], "budgets": BOOL},
+    )
+    HEAVY_BASE.add("marl.sweep.run_job")
     spec(
         "marl.sweep.strip_wall",
         sweep.strip_wall,
         {"res": {"runs": [{"wall_seconds": 1.0, "role": "A"}]}},
         {"res": [None, 3, {}, {"runs": 3}, {"runs": [3]}]},
     )
+
+
+def _marl_ppo() -> None:
+    """LeanPPO.learn on a model of the adversary's environment (nothing trained: refusals only)."""
+    pytest.importorskip("stable_baselines3")
+    from mmkit.marl.ppo import LeanPPO
+    from mmkit.marl.train import PPOSettings, TrainConfig, make_vec_env
+
+    ppo = PPOSettings(n_steps=200, n_envs=2)
+    model = LeanPPO(
+        "MlpPolicy", make_vec_env("adversary", TrainConfig("t", {}, ppo), None, 1), **ppo.sb3_kwargs(1)
+    )
+    spec(
+        "marl.ppo.LeanPPO.learn",
+        model.learn,
+        {"total_timesteps": 400},
+        {
+            "total_timesteps": INT_POS,
+            "log_interval": INT_POS,
+            "tb_log_name": [None, 3],
+            "reset_num_timesteps": BOOL,
+            "progress_bar": BOOL,
+        },
+    )
+    HEAVY_BASE.add("marl.ppo.LeanPPO.learn")
 
 
 def _marl_torch() -> None:
@@ -2837,6 +2871,16 @@ def _drawing_helpers() -> None:
             "rate": "real",
         },
     )
+    sched = {"jobs": [{"job": "A", "seed": 1, "start_s": 0.0, "end_s": 60.0, "pid": 7}]}
+    spec(
+        "marl.figures.plot_schedule",
+        mf.plot_schedule,
+        {"ax": a1, "schedule": sched},
+        {
+            "ax": AX,
+            "schedule": [None, {}, "s", {"jobs": []}, {"jobs": [{"job": "A"}]}, {"jobs": 3}],
+        },
+    )
     C3 = ["r", "g", "b"]
     spec(
         "symbolic.figures.draw_dbn",
@@ -3023,6 +3067,7 @@ BUILDERS = [
     _marl_train,
     _marl_reporting,
     _marl_torch,
+    _marl_ppo,
     _symbolic,
     _symbolic_study,
     _experiments,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import numpy as np
 import pytest
 
 from mmkit.book.ledger import load_targets
 from mmkit.marl.findings import FINDING_IDS, seed_means, text_findings
-from mmkit.marl.sweep import Task, run_sweep, strip_wall
+from mmkit.marl.sweep import Task, run_sweep, strip_wall, task_jobs
 from mmkit.marl.tables import compare_frame, paper_tables
 
 
@@ -65,8 +66,50 @@ TINY = [
 
 
 @pytest.fixture(scope="module")
-def pool_results(tmp_path_factory):
-    return run_sweep(TINY, tmp_path_factory.mktemp("pool"), backend="pool", workers=2, budgets=False)
+def pool_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pool")
+    return out, run_sweep(TINY, out, backend="pool", workers=2, budgets=False)
+
+
+@pytest.fixture(scope="module")
+def pool_results(pool_run):
+    return pool_run[1]
+
+
+def test_task_graph():
+    """adversary -> A -> {B1, B2, Bstar} -> eval; longer remaining paths first."""
+    g = task_jobs(Task("default", 1))
+    assert {j: need for j, (need, _) in g.items()} == {
+        "adversary": (),
+        "A": ("adversary",),
+        "B1": ("A",),
+        "B2": ("A",),
+        "Bstar": ("A",),
+        "eval": ("B1", "B2", "Bstar"),
+    }
+    prio = {j: p for j, (_, p) in g.items()}
+    assert prio == {
+        "adversary": 5_500_000,
+        "A": 5_000_000,
+        "B1": 2_000_000,
+        "B2": 2_000_000,
+        "Bstar": 2_000_000,
+        "eval": 0,
+    }
+
+
+def test_pool_schedule_respects_the_graph(pool_run):
+    """Every job starts after its prerequisites ended; both workers took jobs."""
+    out, _ = pool_run
+    doc = json.loads((out / "schedule.json").read_text())
+    assert doc["backend"] == "pool" and doc["workers"] == 2 and len(doc["jobs"]) == 6 * len(TINY)
+    t = {(j["seed"], j["job"]): j for j in doc["jobs"]}
+    for seed in (11, 12):
+        for job, (need, _) in task_jobs(TINY[0]).items():
+            for n in need:
+                assert t[seed, job]["start_s"] >= t[seed, n]["end_s"]
+    assert doc["training_wall_minutes"] <= doc["total_wall_minutes"]
+    assert len({j["pid"] for j in doc["jobs"]}) == 2
 
 
 def test_backends_give_identical_results(tmp_path, pool_results):

@@ -27,6 +27,7 @@ __all__ = [
     "plot_budget",
     "plot_adversary",
     "plot_omega",
+    "plot_schedule",
 ]
 
 ROLE_TEXT = {
@@ -262,3 +263,41 @@ def plot_omega(a1, a2, omega_hist: Mapping, betas, omegas, rate: float) -> None:
     a2.set_xlabel("penalty weight β (reward units)")
     a2.set_ylabel("mean ω")
     a2.legend()
+
+
+def plot_schedule(ax, schedule: Mapping) -> dict[int, list[tuple[str, float, float]]]:
+    """Gantt chart of a sweep's ``schedule.json``: one row per worker process, one bar per job
+    (colour: the job), x in minutes from the first start.
+
+    Returns ``{worker: [(label, start_min, end_min), ...]}`` (workers numbered 1, 2, ... in
+    order of their first job; labels ``"<job> s<k>"`` with ``k`` the task's rank by seed).
+    """
+    check_axes(ax, "ax")
+    check_mapping(schedule, "schedule", nonempty=True, what="a sweep schedule with 'jobs'")
+    jobs = schedule.get("jobs")
+    if not isinstance(jobs, list) or not jobs:
+        raise ValueError("schedule must hold a non-empty list 'jobs'")
+    need = ("job", "seed", "start_s", "end_s", "pid")
+    for j in jobs:
+        if not isinstance(j, Mapping) or any(k not in j for k in need):
+            raise ValueError(f"every job of schedule must have the keys {need}")
+    jobs = sorted(jobs, key=lambda j: j["start_s"])
+    workers = list(dict.fromkeys(j["pid"] for j in jobs))
+    seeds = sorted({j["seed"] for j in jobs})
+    kinds = list(dict.fromkeys(j["job"] for j in jobs))
+    colors = {k: f"C{i}" for i, k in enumerate(kinds)}
+    rows: dict[int, list[tuple[str, float, float]]] = {w: [] for w in range(1, len(workers) + 1)}
+    seen: set[str] = set()
+    for j in jobs:
+        w = workers.index(j["pid"]) + 1
+        a, b = j["start_s"] / 60, j["end_s"] / 60
+        label = j["job"] if j["job"] not in seen else None
+        seen.add(j["job"])
+        ax.barh(w, b - a, left=a, height=0.6, color=colors[j["job"]], edgecolor="white", label=label)
+        rows[w].append((f"{j['job']} s{seeds.index(j['seed']) + 1}", a, b))
+    ax.set_yticks(range(1, len(workers) + 1), [f"worker {w}" for w in range(1, len(workers) + 1)])
+    ax.set_xlabel("wall time since the sweep started (minutes)")
+    ax.set_ylabel("worker process (one core each)")
+    ax.invert_yaxis()
+    ax.legend(ncol=len(kinds), loc="upper center", bbox_to_anchor=(0.5, -0.25), frameon=False)
+    return rows

@@ -28,6 +28,8 @@ from gymnasium import spaces
 from stable_baselines3 import PPO
 from torch.nn import functional as F
 
+from mmkit.common.validation import check_bool, check_positive_int, check_str
+
 __all__ = ["LeanPPO", "distribution_checks_off"]
 
 
@@ -45,9 +47,31 @@ def distribution_checks_off() -> Iterator[None]:
 class LeanPPO(PPO):
     """``stable_baselines3.PPO`` with its update loop stripped of logging (same results, faster)."""
 
-    def learn(self, *args, **kwargs):  # type: ignore[override]
+    def learn(
+        self,
+        total_timesteps: int,
+        callback=None,
+        log_interval: int = 1,
+        tb_log_name: str = "PPO",
+        reset_num_timesteps: bool = True,
+        progress_bar: bool = False,
+    ) -> LeanPPO:
+        """SB3's ``learn`` (``total_timesteps`` >= 1 environment steps), with the distributions'
+        argument checks off while it runs."""
+        check_positive_int(total_timesteps, "total_timesteps")
+        check_positive_int(log_interval, "log_interval")
+        check_str(tb_log_name, "tb_log_name")
+        check_bool(reset_num_timesteps, "reset_num_timesteps")
+        check_bool(progress_bar, "progress_bar")
         with distribution_checks_off():
-            return super().learn(*args, **kwargs)
+            return super().learn(
+                total_timesteps,
+                callback=callback,
+                log_interval=log_interval,
+                tb_log_name=tb_log_name,
+                reset_num_timesteps=reset_num_timesteps,
+                progress_bar=progress_bar,
+            )
 
     def train(self) -> None:
         """One PPO update on the roll-out buffer: ``n_epochs`` passes of minibatch Adam steps on

@@ -48,6 +48,7 @@ __all__ = [
     "Task",
     "run_task",
     "run_sweep",
+    "task_config",
     "task_jobs",
     "run_job",
     "evaluate_run",
@@ -307,7 +308,11 @@ def run_job(task: Task, job: str, out: str | Path, budgets: bool = True, *after:
 
     from mmkit.marl.train import train_all
 
+    if not isinstance(task, Task):
+        raise TypeError(f"task must be a Task, got {type(task).__name__}")
     check_choice(job, "job", JOB_KINDS)
+    as_path(out, "out")
+    budgets = check_bool(budgets, "budgets")
     start = time.time()
     if job == "eval":
         res = run_task(task, out, budgets)
