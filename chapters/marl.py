@@ -390,9 +390,10 @@ runs.groupby("config").agg(
 # second on one core (about 70 minutes), a slowdown of the PPO updates as much as of the
 # environment that we have not traced.
 
-# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the paper: the schedule of the default training, five chains on two worker processes (bars: jobs, from their start to their end; the evaluation jobs run last).", "name": "fig-marl-schedule"}, "image": {"alt": "Two horizontal rows of coloured bars: adversary and A jobs first, then many B1, B2 and B-star bars filling both rows, evaluation bars at the end."}}
+# %% tags=["remove-stdout"] mystnb={"figure": {"caption": "Not in the paper: the schedule of the default training, five chains on two worker processes (bars: jobs, from their start to their end; the evaluation jobs run last; dotted: the 90-minute target).", "name": "fig-marl-schedule"}, "image": {"alt": "Two horizontal rows of coloured bars: adversary and A jobs first, then many B1, B2 and B-star bars filling both rows, evaluation bars at the end."}}
 SCHED = read_json(ART / "sweep" / "default" / "schedule.json")
 fig, ax = subplots(1, 1, width=11, height=2.6)
+ax.axvline(90, ls=":", color="0.3")
 for w, jobs in mf.plot_schedule(ax, SCHED).items():
     print(f"worker {w}:", ", ".join(f"{j} {a:.0f}-{b:.0f}" for j, a, b in jobs))
 plt.show()

@@ -14,7 +14,7 @@
   positive, so it changes no number.
 
 The same seed therefore gives the same bits as SB3's ``PPO`` (``tests/test_marl_ppo.py``
-trains both and compares every parameter), about 1.2x faster on one core for the 64-64 MLP
+trains both and compares every parameter), about 1.1x faster on one core for the 64-64 MLP
 policies of this package.
 """
 
