@@ -364,9 +364,9 @@ runs = pd.DataFrame([{"config": r["config"], "seed": r["seed"],
                       "steps": sum(x["timesteps"] for x in r["runs"]) / 1e6,
                       "minutes": sum(x["wall_seconds"] for x in r["runs"]) / 60}
                      for r in RES + AUTH])
-runs.groupby("config").agg(
-    chains=("seed", "size"), **{"million steps per chain": ("steps", "mean"),
-                                "training minutes per chain": ("minutes", "mean")}).round(
+per_chain = {"million steps per chain": ("steps", "mean"),
+             "training minutes per chain": ("minutes", "mean")}
+runs.groupby("config").agg(chains=("seed", "size"), **per_chain).round(
     {"million steps per chain": 3, "training minutes per chain": 1})
 
 # %% [markdown]
