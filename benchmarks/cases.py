@@ -699,29 +699,9 @@ def _ppo_env(ppo, market):
     return VecNormalize(venv, norm_obs=True, norm_reward=True, gamma=ppo.gamma)
 
 
-def sb3_ppo(steps: int) -> int:
-    """SB3 PPO, the default configuration's settings, adversary stage: ``steps`` env steps."""
-    import torch
-    from stable_baselines3 import PPO
-
-    from mmkit.marl.train import get_config
-
-    torch.set_num_threads(1)
-    cfg = get_config("long")
-    p = cfg.ppo
-    model = PPO(
-        "MlpPolicy",
-        _ppo_env(p, cfg.market),
-        **p.sb3_kwargs(123),
-    )
-    model.learn(total_timesteps=steps)
-    return int(model.num_timesteps)
-
-
-def default_ppo(steps: int, lean: bool) -> list:
-    """The default configuration's PPO (32 envs x 50 steps, adversary stage, seed 123) for
-    ``steps`` env steps, by :class:`mmkit.marl.ppo.LeanPPO` (``lean``) or SB3's ``PPO``;
-    returns the trained parameters."""
+def _learn(config: str, steps: int, lean: bool = False):
+    """A PPO model of ``config``'s settings trained for ``steps`` env steps on the adversary stage
+    (seed 123, one torch thread), by :class:`mmkit.marl.ppo.LeanPPO` or SB3's ``PPO``."""
     import torch
     from stable_baselines3 import PPO
 
@@ -729,11 +709,21 @@ def default_ppo(steps: int, lean: bool) -> list:
     from mmkit.marl.train import get_config
 
     torch.set_num_threads(1)
-    cfg = get_config("default")
-    p = cfg.ppo
-    model = (LeanPPO if lean else PPO)("MlpPolicy", _ppo_env(p, cfg.market), **p.sb3_kwargs(123))
+    cfg = get_config(config)
+    model = (LeanPPO if lean else PPO)("MlpPolicy", _ppo_env(cfg.ppo, cfg.market), **cfg.ppo.sb3_kwargs(123))
     model.learn(total_timesteps=steps)
-    return [v.clone() for v in model.policy.state_dict().values()]
+    return model
+
+
+def sb3_ppo(steps: int) -> int:
+    """SB3 PPO, the ``long`` configuration's settings, adversary stage: ``steps`` env steps."""
+    return int(_learn("long", steps).num_timesteps)
+
+
+def default_ppo(steps: int, lean: bool) -> list:
+    """The default configuration's PPO (32 envs x 50 steps) for ``steps`` env steps, by LeanPPO
+    (``lean``) or SB3's ``PPO``; returns the trained parameters."""
+    return [v.clone() for v in _learn("default", steps, lean).policy.state_dict().values()]
 
 
 def torch_ppo(steps: int) -> int:

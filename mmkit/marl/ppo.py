@@ -91,8 +91,8 @@ class LeanPPO(PPO):
         policy = self.policy
         policy.set_training_mode(True)
         self._update_learning_rate(policy.optimizer)
-        for group in policy.optimizer.param_groups:
-            group["foreach"] = True
+        for group in policy.optimizer.param_groups:  # each update: a loaded optimiser state
+            group["foreach"] = True  # (a resumed run) brings back its saved setting
         clip_range = self.clip_range(self._current_progress_remaining)  # type: ignore[operator]
         for _ in range(self.n_epochs):
             for data in self.rollout_buffer.get(self.batch_size):

@@ -300,9 +300,10 @@ def run_job(task: Task, job: str, out: str | Path, budgets: bool = True, *after:
     """Run one job of a task's graph (:func:`task_jobs`); ``after``: results of its prerequisites
     (ignored; Ray passes them so that a job waits for them).
 
-    A training job trains its role (resuming, or skipping a finished role) and returns
-    ``{"job", "start", "end", "pid"}`` (Unix times); ``"eval"`` returns :func:`run_task`'s
-    result with the same keys added under ``"timing"``.
+    A training job trains its role (resuming, or skipping a finished role); ``"eval"`` runs
+    :func:`run_task`, which finds every role trained and only evaluates. Returns
+    ``{"timing": {"start", "end", "pid"}, "result": ...}`` (Unix times; the result is
+    :func:`run_task`'s for ``"eval"``, ``None`` for a training job).
     """
     import torch
 
@@ -314,12 +315,13 @@ def run_job(task: Task, job: str, out: str | Path, budgets: bool = True, *after:
     as_path(out, "out")
     budgets = check_bool(budgets, "budgets")
     start = time.time()
+    res = None
     if job == "eval":
         res = run_task(task, out, budgets)
-        return {**res, "timing": {"job": job, "start": start, "end": time.time(), "pid": os.getpid()}}
-    torch.set_num_threads(1)
-    train_all(task_config(task), task.folder(out), roles=(job,), progress=False, log=lambda s: None)
-    return {"job": job, "start": start, "end": time.time(), "pid": os.getpid()}
+    else:
+        torch.set_num_threads(1)
+        train_all(task_config(task), task.folder(out), roles=(job,), progress=False, log=lambda s: None)
+    return {"timing": {"start": start, "end": time.time(), "pid": os.getpid()}, "result": res}
 
 
 def _write_schedule(out: str, tasks: Sequence[Task], timings: dict, backend: str, workers: int) -> None:
@@ -361,8 +363,7 @@ def _run_pool(tasks: Sequence[Task], out: str, workers: int, budgets: bool, bar)
 
     graphs = [task_jobs(t) for t in tasks]
     todo = {(i, j) for i, g in enumerate(graphs) for j in g}
-    done: set[tuple[int, str]] = set()
-    timings: dict[tuple[int, str], dict] = {}
+    timings: dict[tuple[int, str], dict] = {}  # the finished jobs
     results: dict[int, dict] = {}
     with ProcessPoolExecutor(
         max_workers=workers,
@@ -375,7 +376,7 @@ def _run_pool(tasks: Sequence[Task], out: str, workers: int, budgets: bool, bar)
             with _sigterm_as_exit():
                 while todo or running:
                     ready = sorted(
-                        (k for k in todo if all((k[0], d) in done for d in graphs[k[0]][k[1]][0])),
+                        (k for k in todo if all((k[0], d) in timings for d in graphs[k[0]][k[1]][0])),
                         key=lambda k: (-graphs[k[0]][k[1]][1], k[0], JOB_KINDS.index(k[1])),
                     )
                     for k in ready[: workers - len(running)]:
@@ -385,13 +386,10 @@ def _run_pool(tasks: Sequence[Task], out: str, workers: int, budgets: bool, bar)
                     for f in finished:
                         k = running.pop(f)
                         r = f.result()
-                        done.add(k)
+                        timings[k] = r["timing"]
                         if k[1] == "eval":
-                            timings[k] = r.pop("timing")
-                            results[k[0]] = r
+                            results[k[0]] = r["result"]
                             bar.update()
-                        else:
-                            timings[k] = r
                         _write_schedule(out, tasks, timings, "pool", workers)
         except BaseException:
             _terminate_workers(ex)  # no orphans: an interrupted sweep resumes from checkpoints
@@ -412,9 +410,7 @@ def _run_ray(tasks: Sequence[Task], out: str, budgets: bool, bar) -> list[dict]:
         evals.append(refs["eval"])
     res = []
     for ref in evals:
-        r = ray.get(ref)
-        r.pop("timing")
-        res.append(r)
+        res.append(ray.get(ref)["result"])
         bar.update()
     return res
 

@@ -4,8 +4,9 @@ Stage 1: the adversary, against the benchmark quoting module. Stage 2: agent A, 
 market set by the trained adversary (acting stochastically). Stage 3: B1, B2 and B-star,
 each against a frozen, stochastically acting A in the fixed market (lambda 400, sigma 1.1).
 
-Every stage is SB3 PPO (run by :class:`~mmkit.marl.ppo.LeanPPO`: the same bits, less overhead) on :class:`~mmkit.marl.vec_env.MarketVecEnv` under
-``VecNormalize(norm_obs=True, norm_reward=True)``, ``torch.set_num_threads(1)``, fixed seeds;
+Every stage is SB3 PPO (run by :class:`~mmkit.marl.ppo.LeanPPO`: the same bits, less overhead)
+on :class:`~mmkit.marl.vec_env.MarketVecEnv` under ``VecNormalize(norm_obs=True,
+norm_reward=True)``, ``torch.set_num_threads(1)``, fixed seeds;
 the model, its VecNormalize statistics, a metadata JSON (version tag, steps, settings) and a
 learning-curve CSV are written per role.
 """
