@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import numpy as np
 import pytest
 import torch
 from stable_baselines3 import PPO
+from stable_baselines3.common.buffers import RolloutBuffer
 
-from mmkit.marl.ppo import LeanPPO, distribution_checks_off
+from mmkit.marl.policies import FrozenPolicy, OmegaActorCriticPolicy, build_policy
+from mmkit.marl.ppo import (
+    LeanActorCriticPolicy,
+    LeanPPO,
+    clip_grad_norm,
+    distribution_checks_off,
+    minibatches,
+)
 from mmkit.marl.train import PPOSettings, TrainConfig, make_vec_env
+
+#: A committed default chain: its adversary and A are the frozen co-players of A and the B roles.
+CHAIN = Path(__file__).resolve().parents[1] / "artifacts" / "marl" / "sweep" / "default" / "seed_1000000"
 
 #: Two roll-outs of 8 x 100 steps, 6 epochs of 4 minibatches of 200 each: 48 Adam steps.
 SETTINGS = PPOSettings(learning_rate=3e-4, ent_coef=0.01, log_std_init=-1.0, n_envs=8, n_steps=100)
 
 
-def _train(cls, role, tmp_path=None, **extra):
+def _train(cls, role, tmp_path=None, policy="MlpPolicy", **extra):
     torch.set_num_threads(1)
     cfg = TrainConfig("t", {}, SETTINGS, seed=7)
-    model = cls("MlpPolicy", make_vec_env(role, cfg, tmp_path, seed=7), **SETTINGS.sb3_kwargs(7), **extra)
+    model = cls(policy, make_vec_env(role, cfg, tmp_path, seed=7), **SETTINGS.sb3_kwargs(7), **extra)
     model.learn(total_timesteps=1600)
     return {k: v.clone() for k, v in model.policy.state_dict().items()}, model
 
@@ -32,6 +47,84 @@ def test_lean_ppo_gives_sb3_bits(tmp_path):
     # training changed the policy (the comparison is not between two untrained networks)
     fresh = LeanPPO("MlpPolicy", model.get_env(), **SETTINGS.sb3_kwargs(7)).policy.state_dict()
     assert not torch.equal(fresh["action_net.weight"], lean["action_net.weight"])
+
+
+class _SB3Policy(LeanActorCriticPolicy):
+    """SB3's own forward / evaluate_actions (the lean methods switched off)."""
+
+    def _lean(self) -> bool:
+        return False
+
+
+class _SB3Omega(OmegaActorCriticPolicy):
+    def _lean(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("role", ["A", "B2", "Bstar"])
+def test_lean_policy_and_update_give_sb3_bits_for_every_layout(role, tmp_path):
+    """A (trained adversary inside), B2 (frozen A inside), B-star (three actions, omega head):
+    SB3's PPO with SB3's policy methods vs LeanPPO with the lean policy, same seed."""
+    for f in CHAIN.glob("*"):
+        if f.stem.split("_")[0] in ("adversary", "A"):
+            shutil.copy(f, tmp_path / f.name)
+    plain = _SB3Omega if role == "Bstar" else _SB3Policy
+    lean_cls = OmegaActorCriticPolicy if role == "Bstar" else "MlpPolicy"
+    sb3, _ = _train(PPO, role, tmp_path=tmp_path, policy=plain)
+    lean, model = _train(LeanPPO, role, tmp_path=tmp_path, policy=lean_cls)
+    assert isinstance(model.policy, LeanActorCriticPolicy) and model.policy._lean()
+    moved = [k for k in sb3 if not torch.equal(sb3[k], lean[k])]
+    assert moved == [], f"LeanPPO differs from SB3 PPO in {moved}"
+
+
+def test_frozen_policy_mean_std_equals_the_distribution():
+    """FrozenPolicy's lean actor pass gives get_distribution's mean and std, bit for bit."""
+    torch.manual_seed(3)
+    for role in ("A", "Bstar"):
+        pol = build_policy(role, -0.5)
+        obs = torch.randn(17, 4)
+        with torch.no_grad():
+            d = pol.get_distribution(obs).distribution
+            mean, std = pol.action_mean_std(obs)
+        assert torch.equal(mean, d.mean) and torch.equal(std, d.stddev)
+        fp = FrozenPolicy(pol, np.zeros(4), np.ones(4), 10.0, 1e-8, role)
+        m, s = fp.mean_std(np.random.default_rng(0).normal(size=(5, 4)))
+        assert m.shape == (5, pol.action_space.shape[0]) and np.all(s > 0)
+
+
+def test_minibatches_are_the_buffers_own():
+    """Same permutation, same samples as RolloutBuffer.get, for a full buffer."""
+    from gymnasium import spaces
+
+    def filled():
+        buf = RolloutBuffer(6, spaces.Box(-1, 1, (3,)), spaces.Box(-1, 1, (2,)), n_envs=2)
+        rng = np.random.default_rng(1)
+        for _ in range(6):
+            buf.add(rng.normal(size=(2, 3)), rng.normal(size=(2, 2)), rng.normal(size=2),
+                    np.zeros(2), torch.as_tensor(rng.normal(size=2)), torch.as_tensor(rng.normal(size=2)))  # fmt: skip
+        buf.compute_returns_and_advantage(torch.zeros(2), np.zeros(2))
+        return buf
+
+    np.random.seed(5)
+    ours = list(minibatches(filled(), 4))
+    np.random.seed(5)
+    theirs = list(filled().get(4))
+    assert len(ours) == len(theirs) == 3
+    for a, b in zip(ours, theirs):
+        assert all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_clip_grad_norm_is_torchs():
+    torch.manual_seed(0)
+    ps = [torch.nn.Parameter(torch.randn(5, 3)) for _ in range(3)]
+    qs = [torch.nn.Parameter(p.detach().clone()) for p in ps]
+    for p, q in zip(ps, qs):
+        p.grad = torch.randn(p.shape) * 4
+        q.grad = p.grad.clone()
+    clip_grad_norm(ps, 0.5)
+    torch.nn.utils.clip_grad_norm_(qs, 0.5)
+    assert all(torch.equal(p.grad, q.grad) for p, q in zip(ps, qs))
+    assert float(torch.linalg.vector_norm(torch.cat([p.grad.ravel() for p in ps]))) < 0.5 + 1e-6
 
 
 def test_lean_ppo_falls_back_where_it_would_differ(tmp_path):

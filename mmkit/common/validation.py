@@ -170,7 +170,7 @@ def check_array(
             raise ValueError(f"{name} must have shape {want}, got {a.shape}")
     if nonempty and a.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {a.shape}")
-    if finite and not np.all(np.isfinite(a)):
+    if finite and not np.isfinite(a).all():
         raise ValueError(f"{name} must have finite entries (no NaN or inf)")
     if lo is not None and a.size and np.nanmin(a) < lo:
         raise ValueError(

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from stable_baselines3.common.policies import ActorCriticPolicy
 from torch import nn
 
 from mmkit.common.manifest import ArtifactError
@@ -35,6 +34,7 @@ from mmkit.common.validation import (
 from mmkit.marl.agents import check_role, market_from_action, offsets_from_action
 from mmkit.marl.checkpoint import MODEL_VERSION, read_policy_files
 from mmkit.marl.core import MarketConfig
+from mmkit.marl.ppo import LeanActorCriticPolicy
 
 __all__ = [
     "OmegaHead",
@@ -64,7 +64,7 @@ class OmegaHead(nn.Module):
         return torch.cat([y[..., :2], torch.sigmoid(y[..., 2:3])], dim=-1)
 
 
-class OmegaActorCriticPolicy(ActorCriticPolicy):
+class OmegaActorCriticPolicy(LeanActorCriticPolicy):
     """SB3 ``MlpPolicy`` (64-64 tanh, orthogonal init) with B-star's sigmoid omega head.
 
     The head wraps SB3's own ``action_net`` (same parameters, already in the optimiser), so
@@ -113,7 +113,7 @@ def build_policy(role: str, log_std_init: float, config: MarketConfig | None = N
 
     check_role(role)
     log_std_init = check_real(log_std_init, "log_std_init")
-    cls = OmegaActorCriticPolicy if role == "Bstar" else ActorCriticPolicy
+    cls = OmegaActorCriticPolicy if role == "Bstar" else LeanActorCriticPolicy
     cfg = MarketConfig() if config is None else config
     if not isinstance(cfg, MarketConfig):
         raise TypeError(f"config must be a MarketConfig, got {type(config).__name__}")
@@ -193,8 +193,12 @@ class FrozenPolicy:
         """Gaussian mean and std of the raw action for observations ``obs`` (B, obs_dim)."""
         with torch.no_grad():
             t = torch.as_tensor(self._norm(np.asarray(obs, dtype=np.float64)), dtype=torch.float32)
-            d = self.policy.get_distribution(t).distribution
-            return d.mean.numpy().astype(float), d.stddev.numpy().astype(float)
+            if isinstance(self.policy, LeanActorCriticPolicy):
+                mean, std = self.policy.action_mean_std(t)
+            else:
+                d = self.policy.get_distribution(t).distribution
+                mean, std = d.mean, d.stddev
+            return mean.numpy().astype(float), std.numpy().astype(float)
 
     def raw_action(self, obs: np.ndarray, eps: np.ndarray) -> np.ndarray:
         m, s = self.mean_std(obs)
