@@ -1569,6 +1569,64 @@ def _marl_ppo() -> None:
         },
     )
     HEAVY_BASE.add("marl.ppo.LeanPPO.learn")
+    import torch
+
+    from mmkit.marl import ppo as lean
+
+    pol = model.policy  # a LeanActorCriticPolicy (the adversary's: 2 observations, 2 actions)
+    obs, act = torch.zeros(3, 2), torch.zeros(3, 2)
+    bad_obs = [
+        None,
+        np.zeros((3, 2)),
+        torch.zeros(3, 5),
+        torch.zeros(3, 2, dtype=torch.int64),
+        torch.zeros(2),
+    ]
+    spec(
+        "marl.ppo.LeanActorCriticPolicy",
+        lean.LeanActorCriticPolicy,
+        {
+            "observation_space": pol.observation_space,
+            "action_space": pol.action_space,
+            "lr_schedule": lambda _: 1e-4,
+        },
+        {
+            "observation_space": [None, "obs", 3],
+            "action_space": [None, "act", 3],
+            "lr_schedule": [None, 1e-4, "lr"],
+        },
+    )
+    spec(
+        "marl.ppo.LeanActorCriticPolicy.forward",
+        pol.forward,
+        {"obs": obs},
+        {"obs": bad_obs, "deterministic": BOOL},
+    )
+    spec(
+        "marl.ppo.LeanActorCriticPolicy.evaluate_actions",
+        pol.evaluate_actions,
+        {"obs": obs, "actions": act},
+        {"obs": bad_obs, "actions": [None, np.zeros((3, 2)), torch.zeros(4, 2), torch.tensor(1.0)]},
+    )
+    spec(
+        "marl.ppo.LeanActorCriticPolicy.action_mean_std", pol.action_mean_std, {"obs": obs}, {"obs": bad_obs}
+    )
+    p = torch.nn.Parameter(torch.ones(3))
+    p.grad = torch.ones(3)
+    spec(
+        "marl.ppo.clip_grad_norm",
+        lean.clip_grad_norm,
+        {"params": [p], "max_norm": 10.0},
+        {"params": [None, 3, [], [3], "p"], "max_norm": POS},
+    )
+    model.rollout_buffer.full = False  # never filled: refusals only (a full buffer in test_marl_ppo)
+    spec(
+        "marl.ppo.minibatches",
+        lean.minibatches,
+        {"buffer": model.rollout_buffer, "batch_size": 4},
+        {"buffer": [None, 3, model.rollout_buffer], "batch_size": INT_POS},
+    )
+    HEAVY_BASE.add("marl.ppo.minibatches")
 
 
 def _marl_torch() -> None:

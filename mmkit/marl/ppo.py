@@ -8,7 +8,12 @@
   and the optimiser step are the same operations in the same order. Settings that need the
   omitted code (``target_kl``, ``clip_range_vf``, discrete actions) fall back to SB3's method.
 - Adam runs its ``foreach`` (multi-tensor) implementation, which applies the same element-wise
-  float32 operations to all parameters at once instead of looping over them in Python.
+  float32 operations to all parameters at once instead of looping over them in Python, and
+  is called as the function ``torch.optim.adam.adam`` that ``Adam.step`` calls (without the
+  step's hooks and profiler records); gradients are clipped by the same foreach calls as
+  ``clip_grad_norm_`` (:func:`clip_grad_norm`), reset by setting them to ``None`` (as
+  ``zero_grad`` does), and minibatches are indexed from tensors made once per epoch
+  (:func:`minibatches`: the same permutation and samples as ``RolloutBuffer.get``).
 - ``torch.distributions`` argument validation is switched off during :meth:`LeanPPO.learn`
   (and restored after): it only checks that the means and standard deviations are finite and
   positive, so it changes no number.
@@ -41,7 +46,15 @@ from torch.nn import functional as F
 from torch.optim import Adam
 from torch.optim.adam import adam
 
-from mmkit.common.validation import check_bool, check_positive_int, check_str
+from mmkit.common.validation import (
+    check_bool,
+    check_callable,
+    check_instance,
+    check_positive,
+    check_positive_int,
+    check_sequence,
+    check_str,
+)
 
 __all__ = ["LeanPPO", "LeanActorCriticPolicy", "clip_grad_norm", "minibatches", "distribution_checks_off"]
 
@@ -90,8 +103,31 @@ class LeanActorCriticPolicy(ActorCriticPolicy):
     layouts (non-Gaussian actions, separate feature extractors) use the parent's methods.
     """
 
+    def __init__(self, observation_space, action_space, lr_schedule, *args, **kwargs) -> None:
+        check_instance(observation_space, "observation_space", spaces.Space)
+        check_instance(action_space, "action_space", spaces.Space)
+        check_callable(lr_schedule, "lr_schedule")
+        super().__init__(observation_space, action_space, lr_schedule, *args, **kwargs)
+
     def _lean(self) -> bool:
         return type(self.action_dist) is DiagGaussianDistribution and self.share_features_extractor
+
+    def _check_obs(self, obs: object, name: str = "obs") -> th.Tensor:
+        """``obs``: a float tensor (batch, obs_dim) (a Box observation space; other spaces are
+        left to SB3's preprocessing)."""
+        check_instance(obs, name, th.Tensor)
+        assert isinstance(obs, th.Tensor)
+        shape = self.observation_space.shape
+        if (
+            isinstance(self.observation_space, spaces.Box)
+            and shape
+            and (obs.ndim != 1 + len(shape) or tuple(obs.shape[1:]) != shape or not obs.is_floating_point())
+        ):
+            want = ", ".join(str(n) for n in shape)
+            raise ValueError(
+                f"{name} must be a float tensor of shape (batch, {want}), got {obs.dtype} {tuple(obs.shape)}"
+            )
+        return obs
 
     def _latents(self, obs: th.Tensor) -> tuple[th.Tensor, th.Tensor]:
         features = self.extract_features(obs)
@@ -114,7 +150,10 @@ class LeanActorCriticPolicy(ActorCriticPolicy):
         return log_prob.sum(dim=1) if log_prob.ndim > 1 else log_prob.sum()
 
     def forward(self, obs: th.Tensor, deterministic: bool = False):
-        """Actions, values and log-probabilities of the actions (SB3's ``forward``)."""
+        """Actions, values and log-probabilities of the actions (SB3's ``forward``) for the
+        observations ``obs``, a float tensor (batch, obs_dim); ``deterministic``: the mean."""
+        self._check_obs(obs)
+        check_bool(deterministic, "deterministic")
         if not self._lean():
             return super().forward(obs, deterministic)
         latent_pi, latent_vf = self._latents(obs)
@@ -129,7 +168,14 @@ class LeanActorCriticPolicy(ActorCriticPolicy):
         return actions.reshape((-1, *self.action_space.shape)), values, log_prob  # type: ignore[misc]
 
     def evaluate_actions(self, obs, actions: th.Tensor):
-        """Values, log-probabilities and entropies of ``actions`` (SB3's ``evaluate_actions``)."""
+        """Values, log-probabilities and entropies of ``actions`` (SB3's ``evaluate_actions``):
+        ``obs`` a float tensor (batch, obs_dim), ``actions`` a tensor with one row per observation."""
+        self._check_obs(obs)
+        check_instance(actions, "actions", th.Tensor)
+        if actions.ndim == 0 or actions.shape[0] != obs.shape[0]:
+            raise ValueError(
+                f"actions must have one row per observation ({obs.shape[0]}), got shape {tuple(actions.shape)}"
+            )
         if not self._lean():
             return super().evaluate_actions(obs, actions)
         latent_pi, latent_vf = self._latents(obs)
@@ -141,7 +187,9 @@ class LeanActorCriticPolicy(ActorCriticPolicy):
 
     def action_mean_std(self, obs: th.Tensor) -> tuple[th.Tensor, th.Tensor]:
         """Mean and standard deviation of the Gaussian action for ``obs`` (actor only; the
-        ``mean``/``stddev`` of ``get_distribution(obs).distribution``)."""
+        ``mean``/``stddev`` of ``get_distribution(obs).distribution``); ``obs`` a float tensor
+        (batch, obs_dim)."""
+        self._check_obs(obs)
         if not self._lean():
             d = self.get_distribution(obs).distribution
             assert isinstance(d, th.distributions.Distribution)  # one distribution, not a list
@@ -154,7 +202,18 @@ class LeanActorCriticPolicy(ActorCriticPolicy):
 def clip_grad_norm(params: Sequence[th.Tensor], max_norm: float) -> None:
     """Scale the gradients by ``min(1, max_norm / (||g||_2 + 1e-6))``, ``||g||_2`` the norm of all
     gradients stacked: ``torch.nn.utils.clip_grad_norm_``'s foreach path, called directly (the
-    same operations) when every gradient is a float32 CPU tensor, and that function otherwise."""
+    same operations) when every gradient is a float32 CPU tensor, and that function otherwise.
+
+    ``params``: a non-empty sequence of tensors (parameters; those without a gradient are
+    skipped); ``max_norm`` > 0.
+    """
+    ps = check_sequence(params, "params")
+    for p in ps:
+        check_instance(p, "params", th.Tensor)
+    _clip_grad_norm(ps, check_positive(max_norm, "max_norm"))
+
+
+def _clip_grad_norm(params: Sequence[th.Tensor], max_norm: float) -> None:
     grads = [p.grad for p in params if p.grad is not None]
     if not grads or any(g.device.type != "cpu" or g.dtype != th.float32 for g in grads):
         th.nn.utils.clip_grad_norm_(params, max_norm)
@@ -167,11 +226,22 @@ def clip_grad_norm(params: Sequence[th.Tensor], max_norm: float) -> None:
 def minibatches(buffer: RolloutBuffer, batch_size: int) -> Iterator[RolloutBufferSamples]:
     """``buffer.get(batch_size)``: the same random permutation (``np.random.permutation``) and
     the same minibatches, indexed from tensors made once per pass instead of copied from
-    numpy arrays at each minibatch. A subclass of ``RolloutBuffer`` uses its own ``get``."""
+    numpy arrays at each minibatch. A subclass of ``RolloutBuffer`` uses its own ``get``.
+
+    ``buffer``: a full ``RolloutBuffer`` (after ``compute_returns_and_advantage``);
+    ``batch_size`` >= 1 samples per minibatch (the last one may be shorter).
+    """
+    check_instance(buffer, "buffer", RolloutBuffer)
+    check_positive_int(batch_size, "batch_size")
+    if not buffer.full:
+        raise ValueError("buffer must be full (a complete roll-out), got a partly filled RolloutBuffer")
+    return _minibatches(buffer, batch_size)
+
+
+def _minibatches(buffer: RolloutBuffer, batch_size: int) -> Iterator[RolloutBufferSamples]:
     if type(buffer) is not RolloutBuffer:
         yield from buffer.get(batch_size)
         return
-    assert buffer.full, ""
     n = buffer.buffer_size * buffer.n_envs
     indices = np.random.permutation(n)
     if not buffer.generator_ready:
@@ -299,7 +369,7 @@ class LeanPPO(PPO):
         params = list(policy.parameters())
         step = _AdamStep(policy.optimizer)
         for _ in range(self.n_epochs):
-            for data in minibatches(self.rollout_buffer, self.batch_size):
+            for data in _minibatches(self.rollout_buffer, self.batch_size):
                 values, log_prob, entropy = policy.evaluate_actions(data.observations, data.actions)
                 values = values.flatten()
                 advantages = data.advantages
@@ -315,7 +385,7 @@ class LeanPPO(PPO):
                 for p in params:  # optimizer.zero_grad(): gradients set to None
                     p.grad = None
                 loss.backward()
-                clip_grad_norm(params, self.max_grad_norm)
+                _clip_grad_norm(params, self.max_grad_norm)
                 step()
             self._n_updates += 1
         self.logger.record("train/n_updates", self._n_updates, exclude="tensorboard")
