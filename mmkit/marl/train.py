@@ -155,8 +155,9 @@ def _ours(n_envs: int, n_steps: int) -> PPOSettings:
 #: ``smoke``/``tiny``: every stage end to end in seconds (CI). ``default``: the configuration of
 #: the five-seed chain the chapter reports (adversary 0.5M, A 3M, B1/B2/B-star 2M steps; 32
 #: environments x 50 steps per roll-out, so the same 1,600 samples and 48 gradient steps per
-#: roll-out as ``long`` at 2.6x its speed on one core; the five chains take 100 minutes on 2
-#: cores with the sweep runner's two worker processes). ``long``:
+#: roll-out as ``long`` at 2.6x its speed on one core; the training time of the five chains on
+#: 2 cores, with the sweep runner's two worker processes, is in the published
+#: ``artifacts/marl/sweep/default/schedule.json``). ``long``:
 #: the same budget and PPO settings with 8 environments x 200 steps (the single-seed agents
 #: committed in ``artifacts/marl/``, seed 123, and the beta sweep). ``seeds``: ``long`` at about
 #: 1/35 of the budget. ``authors``: the authors' public code (its PPO settings, 3,200 steps).
