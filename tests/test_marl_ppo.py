@@ -145,3 +145,30 @@ def test_distribution_checks_are_restored():
         with distribution_checks_off():
             raise ValueError("inside")
     assert torch.distributions.Distribution._validate_args is before
+
+
+def test_adam_step_is_adams_own_with_groups_and_missing_gradients():
+    """The direct Adam step gives Adam.step's bits over several steps, for two parameter groups,
+    and falls back to Adam.step (no group stepped twice) when a gradient is missing."""
+    from mmkit.marl.ppo import _AdamStep
+
+    torch.manual_seed(0)
+    init = [torch.randn(4, 3), torch.randn(3), torch.randn(2)]
+
+    def make():
+        ps = [torch.nn.Parameter(t.clone()) for t in init]
+        groups = [{"params": ps[:2]}, {"params": ps[2:], "lr": 0.01}]
+        return ps, torch.optim.Adam(groups, lr=3e-4, eps=1e-5, foreach=True)
+
+    (pa, oa), (pb, ob) = make(), make()
+    step = _AdamStep(ob)
+    for k in range(6):
+        g = [torch.randn(t.shape) for t in init]
+        for i, (a, b) in enumerate(zip(pa, pb)):
+            missing = k == 3 and i == 2  # one step without the last parameter's gradient
+            a.grad = None if missing else g[i].clone()
+            b.grad = None if missing else g[i].clone()
+        oa.step()
+        step()
+    assert all(torch.equal(a, b) for a, b in zip(pa, pb))
+    assert all(torch.equal(oa.state[a]["step"], ob.state[b]["step"]) for a, b in zip(pa, pb))

@@ -294,12 +294,12 @@ class _AdamStep:
             self.optimizer.step()
             return
         assert self.groups is not None
-        for g, ps, exp_avgs, exp_avg_sqs, steps in self.groups:
-            grads = [p.grad for p in ps]
-            if any(gr is None for gr in grads):
-                self.groups = None
-                self.optimizer.step()
-                return
+        all_grads = [[p.grad for p in ps] for _, ps, *_ in self.groups]
+        if any(gr is None for grads in all_grads for gr in grads):  # before any group steps
+            self.groups = None
+            self.optimizer.step()
+            return
+        for (g, ps, exp_avgs, exp_avg_sqs, steps), grads in zip(self.groups, all_grads):
             beta1, beta2 = g["betas"]
             with th.no_grad():
                 adam(
