@@ -1619,7 +1619,7 @@ def _marl_ppo() -> None:
         {"params": [p], "max_norm": 10.0},
         {"params": [None, 3, [], [3], "p"], "max_norm": POS},
     )
-    model.rollout_buffer.full = False  # never filled: refusals only (a full buffer in test_marl_ppo)
+    # model.rollout_buffer was never filled: refusals only (a full buffer in tests/test_marl_ppo.py)
     spec(
         "marl.ppo.minibatches",
         lean.minibatches,
